@@ -1,0 +1,93 @@
+# deliver: a Maildir local delivery agent.  Plain GNU make.
+#
+#   make            build ./build/deliver
+#   make check      install missing Debian packages, build, run every test
+#   make check SANITIZE=1   the same under AddressSanitizer + UBSan
+#   make demo       deliver the messages in examples/ into ./demo/Maildir
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+PKGS    := libpcre2-8 libbsd-overlay sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
+           -Wstrict-prototypes -Wmissing-prototypes -Isrc $(PKG_CFLAGS)
+LDLIBS  += -lsieve $(PKG_LIBS)
+
+ifeq ($(SANITIZE),1)
+BUILD   ?= build-asan
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+export ASAN_OPTIONS  := detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1:exitcode=99
+export LSAN_OPTIONS  := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+else
+BUILD   ?= build
+endif
+
+SRCS      := $(sort $(wildcard src/*.c))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRCS)))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+INTEG     := $(sort $(wildcard tests/integration/*.t))
+MANPAGES  := $(wildcard man/*.1 man/*.5)
+
+.PHONY: all check check-unit check-integration check-man deps demo install \
+        uninstall clean
+.DEFAULT_GOAL := all
+
+all: $(BUILD)/deliver
+
+$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/deliver: $(BUILD)/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
+
+# deps: install every build and test dependency that is missing (Debian).
+deps:
+	@sh tests/install-deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory check-unit check-integration check-man
+
+check-unit: $(UNIT_BINS)
+	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BINS)
+
+check-integration: $(BUILD)/deliver
+	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) prove $(INTEG)
+
+check-man:
+	@for m in $(MANPAGES); do mandoc -Tlint -W warning $$m || exit 1; done; \
+	 echo "man pages: $(words $(MANPAGES)) checked, 0 warnings"
+
+demo: deps all
+	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(BUILD)/deliver $(DESTDIR)$(BINDIR)/deliver
+	install -m 0644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/deliver
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(wildcard man/*.1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+
+clean:
+	rm -rf build build-asan demo

@@ -1,0 +1,271 @@
+/* config.c: deliver.conf and -o overrides (see config.h). */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM };
+
+struct config_key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	const char *fallback;       /* default, parsed like a configured value */
+	const char *const *choices; /* KEY_ENUM: names, index = enum value */
+	unsigned long long max;     /* KEY_UINT: largest accepted value */
+};
+
+static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
+
+#define FIELD(f) offsetof(struct config, f)
+
+static const struct config_key config_keys[] = {
+	/* delivery core */
+	{ "maildir", KEY_STRING, FIELD(maildir), "~/Maildir", NULL, 0 },
+	{ "sendmail", KEY_STRING, FIELD(sendmail), "/usr/sbin/sendmail", NULL, 0 },
+	{ "autocreate", KEY_BOOL, FIELD(autocreate), "yes", NULL, 0 },
+	{ "autosubscribe", KEY_BOOL, FIELD(autosubscribe), "yes", NULL, 0 },
+	{ "subscription_format", KEY_ENUM, FIELD(subscription_format), "dovecot",
+	  subscription_formats, 0 },
+	{ "utf8_folders", KEY_BOOL, FIELD(utf8_folders), "no", NULL, 0 },
+	{ "folder_separator", KEY_CHAR, FIELD(folder_separator), ".", NULL, 0 },
+	{ "add_return_path", KEY_BOOL, FIELD(add_return_path), "yes", NULL, 0 },
+	{ "add_delivered_to", KEY_BOOL, FIELD(add_delivered_to), "yes", NULL, 0 },
+	{ "loop_check", KEY_BOOL, FIELD(loop_check), "yes", NULL, 0 },
+	{ "recipient_delimiter", KEY_STRING, FIELD(recipient_delimiter), "+", NULL, 0 },
+	{ "hostname", KEY_STRING, FIELD(hostname), "", NULL, 0 },
+
+	/* sieve (issue 3) */
+
+	/* quota (issue 4) */
+
+	/* store (issue 5) */
+};
+
+#define NKEYS (sizeof config_keys / sizeof config_keys[0])
+
+static const struct config_key *find_key(const char *name)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+
+	for (int i = 0; yes[i]; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return *out = true, 0;
+	for (int i = 0; no[i]; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return *out = false, 0;
+	return -1;
+}
+
+int config_parse_size(const char *text, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v, mult = 1;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	switch (toupper((unsigned char)*end)) {
+	case 'T': mult <<= 10; /* fall through */
+	case 'G': mult <<= 10; /* fall through */
+	case 'M': mult <<= 10; /* fall through */
+	case 'K': mult <<= 10; end++; break;
+	case 'B': end++; break;
+	default: break;
+	}
+	if (*end != '\0' || (v && mult > UINT64_MAX / v))
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+static int set_enum(const struct config_key *k, void *field, const char *v)
+{
+	for (int i = 0; k->choices[i]; i++)
+		if (strcasecmp(v, k->choices[i]) == 0)
+			return *(int *)field = i, 0;
+	return -1;
+}
+
+/* Store value into the field described by k; -1 if it does not parse. */
+static int set_typed(struct config *cfg, const struct config_key *k,
+    const char *v)
+{
+	void *field = (char *)cfg + k->offset;
+	unsigned long long n;
+	char *copy;
+
+	switch (k->type) {
+	case KEY_STRING:
+		if ((copy = strdup(v)) == NULL)
+			return -1;
+		free(*(char **)field);
+		*(char **)field = copy;
+		return 0;
+	case KEY_BOOL:
+		return parse_bool(v, field);
+	case KEY_CHAR:
+		if (strlen(v) != 1 || !ispunct((unsigned char)v[0]))
+			return -1;
+		*(char *)field = v[0];
+		return 0;
+	case KEY_UINT:
+		if (config_parse_size(v, &n) < 0 || !isdigit((unsigned char)
+		    v[strlen(v) - 1]) || n > k->max)
+			return -1;
+		*(unsigned *)field = (unsigned)n;
+		return 0;
+	case KEY_SIZE:
+		if (config_parse_size(v, &n) < 0)
+			return -1;
+		*(unsigned long long *)field = n;
+		return 0;
+	case KEY_ENUM:
+		return set_enum(k, field, v);
+	}
+	return -1;
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NKEYS; i++)
+		if (set_typed(cfg, &config_keys[i], config_keys[i].fallback) < 0)
+			abort(); /* a bad default is a programming error */
+}
+
+int config_set(struct config *cfg, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	const struct config_key *k = find_key(key);
+
+	if (k == NULL) {
+		snprintf(err, errlen, "unknown key \"%s\"", key);
+		return -1;
+	}
+	if (set_typed(cfg, k, value) < 0) {
+		snprintf(err, errlen, "bad value \"%s\" for %s", value, key);
+		return -1;
+	}
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+/* Split "key = value" in place. Returns -1 when there is no '='. */
+static int split_pair(char *line, char **key, char **value)
+{
+	char *eq = strchr(line, '=');
+
+	if (eq == NULL)
+		return -1;
+	*eq = '\0';
+	*key = trim(line);
+	*value = trim(eq + 1);
+	return **key ? 0 : -1;
+}
+
+int config_set_pair(struct config *cfg, const char *pair, char *err,
+    size_t errlen)
+{
+	char *copy = strdup(pair), *key, *value;
+	int rc;
+
+	if (copy == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (split_pair(copy, &key, &value) < 0) {
+		snprintf(err, errlen, "\"%s\" is not KEY=VALUE", pair);
+		rc = -1;
+	} else {
+		rc = config_set(cfg, key, value, err, errlen);
+	}
+	free(copy);
+	return rc;
+}
+
+static int load_line(struct config *cfg, char *line, char *err, size_t errlen)
+{
+	char *key, *value, *text = trim(line);
+
+	if (*text == '\0' || *text == '#')
+		return 0;
+	if (split_pair(text, &key, &value) < 0) {
+		snprintf(err, errlen, "expected \"key = value\"");
+		return -1;
+	}
+	return config_set(cfg, key, value, err, errlen);
+}
+
+int config_load(struct config *cfg, const char *path, bool must_exist,
+    char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "re");
+	char *line = NULL, why[400];
+	size_t cap = 0;
+	unsigned lineno = 0;
+	int rc = 0;
+
+	if (fp == NULL) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ssize_t len;
+
+	while (rc == 0 && (len = getline(&line, &cap, fp)) >= 0) {
+		lineno++;
+		if ((size_t)len != strlen(line)) {
+			snprintf(err, errlen, "%s:%u: NUL byte", path, lineno);
+			rc = -1;
+		} else if (load_line(cfg, line, why, sizeof why) < 0) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
+			rc = -1;
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+void config_free(struct config *cfg)
+{
+	for (size_t i = 0; i < NKEYS; i++)
+		if (config_keys[i].type == KEY_STRING) {
+			char **field = (char **)((char *)cfg + config_keys[i].offset);
+			free(*field);
+			*field = NULL;
+		}
+}

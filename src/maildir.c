@@ -1,0 +1,264 @@
+/* maildir.c: unique names, tmp/new/cur, durable placing (see maildir.h). */
+#include "maildir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static const char *const subdirs[] = { "tmp", "new", "cur" };
+
+int maildir_fsync_dir(int dirfd)
+{
+	if (fsync(dirfd) < 0 && errno != EINVAL && errno != EROFS)
+		return -1;
+	return 0;
+}
+
+static int open_dir(int atfd, const char *path, bool nofollow)
+{
+	return openat(atfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (nofollow ? O_NOFOLLOW : 0));
+}
+
+/* mkdir that treats "already there" as success; reports whether it made it. */
+static int make_dir(int atfd, const char *path, bool *made)
+{
+	if (mkdirat(atfd, path, 0700) == 0) {
+		*made = true;
+		return 0;
+	}
+	return errno == EEXIST ? 0 : -1;
+}
+
+static int open_subdirs(struct maildir *md, bool create, struct outcome *out)
+{
+	int *fds[] = { &md->tmpfd, &md->newfd, &md->curfd };
+	bool made = false;
+
+	for (int i = 0; i < 3; i++) {
+		if (create && make_dir(md->dirfd, subdirs[i], &made) < 0)
+			return fail_errno(out, errno, "cannot create %s/",
+			    subdirs[i]);
+		if ((*fds[i] = open_dir(md->dirfd, subdirs[i], true)) < 0)
+			return fail_errno(out, errno, "cannot open %s/",
+			    subdirs[i]);
+	}
+	if (made && maildir_fsync_dir(md->dirfd) < 0)
+		return fail_errno(out, errno, "cannot sync Maildir");
+	md->created |= made;
+	return 0;
+}
+
+int maildir_open(struct maildir *md, int atfd, const char *path, int flags,
+    struct outcome *out)
+{
+	bool create = flags & MAILDIR_CREATE, made = false;
+
+	md->dirfd = md->tmpfd = md->newfd = md->curfd = -1;
+	md->created = false;
+	if (create && make_dir(atfd, path, &made) < 0)
+		return fail_errno(out, errno, "cannot create Maildir %s", path);
+	md->dirfd = open_dir(atfd, path, flags & MAILDIR_NOFOLLOW);
+	if (md->dirfd < 0)
+		return fail_errno(out, errno, "cannot open Maildir %s", path);
+	md->created = made;
+	if (open_subdirs(md, create, out) < 0) {
+		maildir_close(md);
+		return -1;
+	}
+	return 0;
+}
+
+void maildir_close(struct maildir *md)
+{
+	int *fds[] = { &md->dirfd, &md->tmpfd, &md->newfd, &md->curfd };
+
+	for (int i = 0; i < 4; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+/* The host part of unique names: '/' ':' ',' '\' and non-printables as
+ * \ooo, so that names stay one path component and ",S=" stays parseable. */
+static void escape_host(const char *host, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (; *host && o + 5 < outlen; host++) {
+		unsigned char c = (unsigned char)*host;
+
+		if (c == '/' || c == ':' || c == ',' || c == '\\' || c <= ' ' ||
+		    c >= 0x7f)
+			o += (size_t)snprintf(out + o, outlen - o, "\\%03o", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
+int maildir_unique_name(char *buf, size_t len, const char *hostname)
+{
+	static unsigned counter;
+	struct timeval tv;
+	uint64_t random;
+	char host[128], safe[128 * 4 + 1];
+	int n;
+
+	if (hostname == NULL || *hostname == '\0') {
+		if (gethostname(host, sizeof host) < 0)
+			strlcpy(host, "localhost", sizeof host);
+		host[sizeof host - 1] = '\0';
+		hostname = host;
+	}
+	escape_host(hostname, safe, sizeof safe);
+	gettimeofday(&tv, NULL);
+	arc4random_buf(&random, sizeof random);
+	n = snprintf(buf, len, "%lld.M%06ldP%ldQ%uR%016llx.%s",
+	    (long long)tv.tv_sec, (long)tv.tv_usec, (long)getpid(), ++counter,
+	    (unsigned long long)random, safe);
+	return (n < 0 || (size_t)n >= len) ? -1 : 0;
+}
+
+int maildir_create_tmp(struct maildir *md, const char *hostname, char *name,
+    size_t namelen, struct outcome *out)
+{
+	for (int attempt = 0; attempt < 5; attempt++) {
+		int fd;
+
+		if (maildir_unique_name(name, namelen, hostname) < 0)
+			return fail(out, EX_SOFTWARE, "unique name too long");
+		fd = openat(md->tmpfd, name, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return fail_errno(out, errno, "cannot create tmp/%s", name);
+	}
+	return fail(out, EX_TEMPFAIL, "cannot find a free name in tmp/");
+}
+
+void maildir_normalize_flags(const char *flags, char *out)
+{
+	static const char letters[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	size_t o = 0;
+
+	/* ASCII order, as the Maildir spec requires; each letter once */
+	for (const char *l = letters; *l; l++)
+		if (flags && strchr(flags, *l))
+			out[o++] = *l;
+	out[o] = '\0';
+}
+
+static bool link_refused(int err)
+{
+	return err == EXDEV || err == EPERM || err == ENOTSUP || err == EMLINK ||
+	    err == ENOSYS;
+}
+
+static int copy_fd(int from, int to)
+{
+	char buf[64 * 1024];
+	off_t pos = 0;
+	ssize_t n;
+
+	while ((n = pread(from, buf, sizeof buf, pos)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (ssize_t done = 0; done < n;) {
+			ssize_t w = write(to, buf + done, (size_t)(n - done));
+
+			if (w < 0 && errno != EINTR)
+				return -1;
+			done += w > 0 ? w : 0;
+		}
+		pos += n;
+	}
+	return 0;
+}
+
+/* A private copy of the message in dst's tmp/, for filesystems without
+ * hard links; returns its name in tmpname. */
+static int copy_into_tmp(int src_fd, struct maildir *dst, const char *base,
+    char *tmpname, size_t len, struct outcome *out)
+{
+	int fd;
+
+	snprintf(tmpname, len, "%s.copy", base);
+	fd = openat(dst->tmpfd, tmpname, O_WRONLY | O_CREAT | O_EXCL |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail_errno(out, errno, "cannot create copy in tmp/");
+	if (copy_fd(src_fd, fd) < 0 || fsync(fd) < 0) {
+		int err = errno;
+
+		close(fd);
+		unlinkat(dst->tmpfd, tmpname, 0);
+		return fail_errno(out, err, "cannot copy message");
+	}
+	if (close(fd) < 0)
+		return fail_errno(out, errno, "cannot copy message");
+	return 0;
+}
+
+/* Link failed because the filesystem does not do hard links. */
+static int place_without_link(struct maildir *src, const char *src_name,
+    int src_fd, struct maildir *dst, int dirfd, const char *final,
+    const char *base, bool last, struct outcome *out)
+{
+	char tmpname[MAILDIR_NAME_MAX + 8];
+
+	if (last && renameat(src->tmpfd, src_name, dirfd, final) == 0)
+		return 0;
+	if (copy_into_tmp(src_fd, dst, base, tmpname, sizeof tmpname, out) < 0)
+		return -1;
+	if (renameat(dst->tmpfd, tmpname, dirfd, final) < 0) {
+		int err = errno;
+
+		unlinkat(dst->tmpfd, tmpname, 0);
+		return fail_errno(out, err, "cannot move message into place");
+	}
+	return 0;
+}
+
+int maildir_place(struct maildir *src, const char *src_name, int src_fd,
+    struct maildir *dst, const char *base, off_t size, const char *flags,
+    bool last, char *placed, size_t placedlen, struct outcome *out)
+{
+	char final[MAILDIR_NAME_MAX + 40], sorted[53];
+	bool to_cur = flags && *flags;
+	int dirfd = to_cur ? dst->curfd : dst->newfd, n;
+
+	maildir_normalize_flags(flags, sorted);
+	if (to_cur)
+		n = snprintf(final, sizeof final, "%s,S=%lld:2,%s", base,
+		    (long long)size, sorted);
+	else
+		n = snprintf(final, sizeof final, "%s,S=%lld", base,
+		    (long long)size);
+	if (n < 0 || (size_t)n >= sizeof final)
+		return fail(out, EX_SOFTWARE, "message file name too long");
+	if (linkat(src->tmpfd, src_name, dirfd, final, 0) < 0) {
+		if (!link_refused(errno))
+			return fail_errno(out, errno, "cannot link into %s/",
+			    to_cur ? "cur" : "new");
+		if (place_without_link(src, src_name, src_fd, dst, dirfd, final,
+		    base, last, out) < 0)
+			return -1;
+	}
+	if (maildir_fsync_dir(dirfd) < 0)
+		return fail_errno(out, errno, "cannot sync %s/",
+		    to_cur ? "cur" : "new");
+	snprintf(placed, placedlen, "%s/%s", to_cur ? "cur" : "new", final);
+	return 0;
+}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Install the Debian packages that building and testing deliver need, but
+# only those that are missing: with everything present this does nothing.
+set -eu
+PACKAGES="gcc make pkg-config perl libsieve2-dev libcmocka-dev libpcre2-dev
+libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing Debian packages:$missing (run 'make deps' as root)" >&2
+	exit 1
+fi
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+apt-get install -y -q --no-install-recommends $missing >/dev/null
