@@ -44,6 +44,12 @@ static const struct config_key config_keys[] = {
 	/* quota (issue 4) */
 
 	/* store (issue 5) */
+	{ "store", KEY_STRING, FIELD(store), "deliver.db", NULL, 0 },
+	{ "store_timeout", KEY_UINT, FIELD(store_timeout), "5", NULL, 3600 },
+	{ "dedup", KEY_BOOL, FIELD(dedup), "yes", NULL, 0 },
+	{ "dedup_days", KEY_UINT, FIELD(dedup_days), "3", NULL, 3650 },
+	{ "delivery_log", KEY_BOOL, FIELD(delivery_log), "yes", NULL, 0 },
+	{ "log_days", KEY_UINT, FIELD(log_days), "30", NULL, 36500 },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])

@@ -33,6 +33,12 @@ struct config {
 	/* quota (issue 4) */
 
 	/* store (issue 5) */
+	char *store;                /* deliver.db path; "" or "none" = no store */
+	unsigned store_timeout;     /* seconds to wait for a lock or a claim */
+	bool dedup;                 /* duplicate suppression */
+	unsigned dedup_days;        /* a delivery counts as seen this long */
+	bool delivery_log;          /* one log row per delivery */
+	unsigned log_days;          /* log rows older than this are pruned */
 };
 
 /* Fill cfg with the defaults of every key. */
