@@ -314,7 +314,7 @@ static const char *build_dirname(const char *name, char separator, bool utf8,
 		memcpy(level, name, n);
 		level[n] = '\0';
 		/* one trailing separator is harmless ("INBOX/", "Lists.") */
-		if (n == 0 && name[0] == '\0' && index > 0)
+		if (n == 0 && name[0] == '\0')
 			return NULL;
 		if (index == 0 && strcasecmp(level, "INBOX") == 0)
 			why = NULL;

@@ -121,6 +121,7 @@ static void test_mutf7_decode_rejects(void **state)
 		"&2D0A6Q-",             /* high surrogate, then no low one */
 		"&AOl-",                /* non-zero leftover bits */
 		"&AOkA-",               /* a whole digit left over */
+		"&AOkA6QDpA-",          /* 6 zero bits left over */
 		"&A-",                  /* no complete unit */
 		"&*-", "&U/BTFw-", "&U=-", /* not modified base64 */
 		"a\x01" "b", "\t", "\x7f", /* raw controls */
