@@ -29,3 +29,6 @@ find demo/Maildir -type f -o -type d | sort | sed 's/^/  /'
 echo
 echo "The first message as stored:"
 sed 's/^/  | /' "$(ls -d demo/Maildir/new/* | head -1)"
+echo
+echo "Dovecot's subscriptions file:"
+sed 's/^/  | /' demo/Maildir/subscriptions | cat -A | sed 's/\$$//'
