@@ -22,6 +22,7 @@
 #include "log.h"
 #include "message.h"
 #include "outcome.h"
+#include "store.h"
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -33,6 +34,10 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
+	/* store (issue 5): deliver --log */
+	bool show_log;
+	struct store_log_filter log_filter;
+	char log_msgid[STORE_MSGID_MAX + 1];
 };
 
 static void usage(FILE *to)
@@ -41,7 +46,11 @@ static void usage(FILE *to)
 	    "[-M MAILDIR] [-m FOLDER]\n"
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
-	    "               [-n] [-e] [-V] [-h]\n", to);
+	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver --log [--since WHEN] [--message-id ID] "
+	    "[--sender ADDRESS]\n"
+	    "               [--folder FOLDER] [--limit N] [-c CONFIG] "
+	    "[-o KEY=VALUE]... [-d USER] [-M MAILDIR]\n", to);
 }
 
 static void version(void)
@@ -52,8 +61,45 @@ static void version(void)
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	/* store (issue 5) */
+	{ "log", no_argument, NULL, 1000 },
+	{ "since", required_argument, NULL, 1001 },
+	{ "message-id", required_argument, NULL, 1002 },
+	{ "sender", required_argument, NULL, 1003 },
+	{ "folder", required_argument, NULL, 1004 },
+	{ "limit", required_argument, NULL, 1005 },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* store (issue 5): the --log options; -1 for a bad value. */
+static int parse_log_option(int c, struct options *o, struct outcome *out)
+{
+	struct store_log_filter *f = &o->log_filter;
+	const char *why = NULL;
+
+	switch (c) {
+	case 1000: o->show_log = true; return 0;
+	case 1001:
+		if (store_parse_since(optarg, time(NULL), &f->since) < 0)
+			return fail(out, EX_USAGE, "--since: cannot read \"%s\" "
+			    "(30m, 12h, 7d, 2w, YYYY-MM-DD [HH:MM[:SS]], @EPOCH)",
+			    optarg);
+		return 0;
+	case 1002:
+		if (!store_normalize_msgid(optarg, o->log_msgid,
+		    sizeof o->log_msgid))
+			return fail(out, EX_USAGE, "--message-id: empty or "
+			    "invalid");
+		f->msgid = o->log_msgid;
+		return 0;
+	case 1003: f->sender = optarg; return 0;
+	case 1004: f->folder = optarg; return 0;
+	case 1005:
+		f->limit = (unsigned)strtonum(optarg, 1, 1000000, &why);
+		return why ? fail(out, EX_USAGE, "--limit: %s", why) : 0;
+	}
+	return fail(out, EX_USAGE, "bad command line");
+}
 
 /* Returns -1 for a usage error, 1 when the run is over (-h, -V), 0 to go on. */
 static int parse_args(int argc, char **argv, struct options *o,
@@ -81,6 +127,11 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'e': o->errors_only = true; break;
 		case 'V': version(); return 1;
 		case 'h': usage(stdout); return 1;
+		case 1000: case 1001: case 1002: case 1003: case 1004:
+		case 1005:
+			if (parse_log_option(c, o, out) < 0)
+				return -1;
+			break;
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
@@ -230,6 +281,29 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* store (issue 5): deliver --log prints the user's delivery log.
+ * Returns -1 with out filled, or 0. */
+static int show_log(const struct options *o, const struct config *cfg,
+    const struct identity *id, struct outcome *out)
+{
+	char maildir[4096], err[512];
+	struct store *st;
+	int rows;
+
+	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0)
+		return -1;
+	if ((st = store_new(cfg, maildir, id->home, NULL)) == NULL)
+		return fail(out, EX_CONFIG, "no store configured (store = %s)",
+		    cfg->store);
+	rows = store_print_log(st, &o->log_filter, stdout, err, sizeof err);
+	store_close(st);
+	if (rows < 0)
+		return fail(out, EX_TEMPFAIL, "--log: %s", err);
+	if (fflush(stdout) != 0)
+		return fail(out, EX_IOERR, "--log: cannot write output");
+	return 0;
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
@@ -242,8 +316,11 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
 	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0 ||
-	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
+	    identity_assume(o.user, &id, out) < 0)
+		return out->code;
+	if (o.show_log)
+		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
+	if (build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
 	return deliver_message(&req, out);

@@ -846,11 +846,11 @@ int store_print_log(struct store *st, const struct store_log_filter *f,
 		return snprintf(err, errlen, "store %s cannot be used",
 		    st->path), -1;
 	rc = prepare(st, "SELECT * FROM (SELECT time, recipient, sender, msgid, "
-	    "size, folders, files, actions, result, exit_code FROM log "
+	    "size, folders, files, actions, result, exit_code, id FROM log "
 	    "WHERE time >= ?1 AND (?2 IS NULL OR msgid = ?2) "
 	    "AND (?3 IS NULL OR sender = ?3) AND (?4 IS NULL OR "
 	    "instr(',' || folders || ',', ',' || ?4 || ',') > 0) "
-	    "ORDER BY id DESC LIMIT ?5) ORDER BY time, rowid", &s);
+	    "ORDER BY id DESC LIMIT ?5) ORDER BY id", &s);
 	if (rc != SQLITE_OK)
 		return snprintf(err, errlen, "%s", sqlite3_errmsg(st->db)), -1;
 	sqlite3_bind_int64(s, 1, f->since);
