@@ -30,8 +30,11 @@ struct store;
 /* Longest normalized Message-ID kept; longer ones are not deduplicated. */
 #define STORE_MSGID_MAX 998
 
-/* A claim older than this is stale even when its process still runs. */
-#define STORE_CLAIM_STALE_SECONDS 600
+/* A claim older than this is stale even when its pid seems to run.  A
+ * live delivery is never overtaken before: two deliveries filing the same
+ * base name at once could take back each other's copies on failure.
+ * deliver's own 24-hour alarm ends a hung delivery well before. */
+#define STORE_CLAIM_STALE_SECONDS (25 * 3600)
 
 /* How store problems reach the log (priority as syslog's). */
 typedef void store_report_fn(int priority, const char *line);
