@@ -193,6 +193,7 @@ static void test_dirname_inbox(void **state)
 {
 	(void)state;
 	dirname_is("", '.', false, "");
+	dirname_is(NULL, '.', false, "");
 	dirname_is("INBOX", '.', false, "");
 	dirname_is("inbox", '.', false, "");
 	dirname_is("InBoX/", '.', false, "");
