@@ -18,7 +18,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
-           -Wstrict-prototypes -Wmissing-prototypes -Isrc $(PKG_CFLAGS)
+           -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
+           -Isrc $(PKG_CFLAGS)
 LDLIBS  += -lsieve $(PKG_LIBS)
 
 ifeq ($(SANITIZE),1)

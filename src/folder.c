@@ -2,6 +2,8 @@
  * subscriptions (see folder.h). */
 #include "folder.h"
 
+#include "log.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -489,6 +491,8 @@ static int subscribe(int rootfd, const char *dirname, bool dovecot,
 static int finish_new_folder(struct maildir *root, struct maildir *folder,
     const char *dirname, const struct config *cfg, struct outcome *out)
 {
+	struct outcome why = { 0 };
+	char shown[600];
 	int fd = openat(folder->dirfd, "maildirfolder", O_WRONLY | O_CREAT |
 	    O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 
@@ -501,8 +505,13 @@ static int finish_new_folder(struct maildir *root, struct maildir *folder,
 		return fail_errno(out, errno, "cannot sync folder %s", dirname);
 	if (!cfg->autosubscribe)
 		return 0;
-	return subscribe(root->dirfd, dirname,
-	    cfg->subscription_format == SUBSCRIBE_DOVECOT, out);
+	/* the folder is usable even if the subscription cannot be recorded:
+	 * file into it anyway and say so */
+	if (subscribe(root->dirfd, dirname,
+	    cfg->subscription_format == SUBSCRIBE_DOVECOT, &why) < 0)
+		log_line(LOG_WARNING, "folder %s: not subscribed: %s",
+		    dirname + 1, log_escape(why.reason, shown, sizeof shown));
+	return 0;
 }
 
 int folder_open(struct maildir *root, const char *dirname, bool create,

@@ -248,7 +248,10 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
 		    (long long)size);
 	if (n < 0 || (size_t)n >= sizeof final)
 		return fail(out, EX_SOFTWARE, "message file name too long");
-	if (linkat(src->tmpfd, src_name, dirfd, final, 0) < 0) {
+	/* EEXIST: the unique name is already placed, by an earlier attempt at
+	 * this very delivery (a resumed claim, or INBOX as a fallback twice) */
+	if (linkat(src->tmpfd, src_name, dirfd, final, 0) < 0 &&
+	    errno != EEXIST) {
 		if (!link_refused(errno))
 			return fail_errno(out, errno, "cannot link into %s/",
 			    to_cur ? "cur" : "new");

@@ -48,36 +48,46 @@ int plan_default(struct plan *plan, const char *default_folder);
 
 void plan_free(struct plan *plan);
 
-/* Where one filing action ended up (for the log and the store). */
-struct placement {
-	char folder[256];      /* folder name as logged ("INBOX", "Lists.x") */
-	char file[MAILDIR_NAME_MAX + 48];   /* "new/..." or "cur/..." */
-	bool refused_name;     /* the asked-for name was invalid: went to INBOX */
+/* One distinct place the message is filed into, resolved from the plan. */
+struct target {
+	char dirname[256];   /* directory in the root ("" = INBOX itself) */
+	char flags[53];      /* sorted Maildir flag letters */
+	bool create;         /* may be created (autocreate or :create) */
+	char placed[MAILDIR_NAME_MAX + 48];  /* after placing: "new/..." */
+	bool done;
 };
 
-struct placements {
-	struct placement *items;
+struct targets {
+	struct target *items;
 	size_t count;
 };
 
-/* Everything plan_execute needs about the message. */
+/* Resolve every filing action (keep, fileinto) into distinct targets: the
+ * same folder with the same flags is filed once.  A refused folder name is
+ * logged and replaced by INBOX.  default_folder is -m's name ("" = INBOX).
+ * -1 only when memory runs out. */
+int plan_targets(const struct plan *plan, const char *default_folder,
+    const struct config *cfg, struct targets *out);
+
+/* The message to place: a file in the root Maildir's tmp/. */
 struct delivery_file {
-	struct maildir *root;     /* the user's Maildir */
-	const char *tmp_name;     /* the message, in root's tmp/ */
+	struct maildir *root;
+	const char *tmp_name;
 	int tmp_fd;
-	const char *base;         /* unique base name for the final files */
+	const char *base;     /* unique base name for the final files */
 	off_t size;
-	const char *default_folder;  /* -m FOLDER or "" for INBOX */
 };
 
-/* Carry out every filing action of the plan (keep, fileinto); the same
- * folder with the same flags is filed once.  A folder name that is refused
- * or cannot be created files into INBOX instead (logged).  Placement
- * records are appended to *done.  Returns -1 with *out filled if a copy
- * could not be made durable. */
-int plan_file(const struct plan *plan, const struct delivery_file *msg,
-    const struct config *cfg, struct placements *done, struct outcome *out);
+/* Link the message into every target not yet done, each durable before the
+ * next.  A folder that cannot be opened or created is logged and the copy
+ * goes to INBOX instead.  Returns -1 with *out filled when a copy could not
+ * be made durable (the caller then fails temporarily). */
+int plan_place(struct targets *targets, const struct delivery_file *msg,
+    const struct config *cfg, struct outcome *out);
 
-void placements_free(struct placements *done);
+/* "INBOX" or the folder's directory name without its leading dot. */
+const char *target_display(const struct target *t);
+
+void targets_free(struct targets *targets);
 
 #endif

@@ -1,0 +1,270 @@
+/* main.c: deliver's command line: options, environment, exit code.
+ *
+ * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
+ *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
+ *         [-n] [-e] [-V] [-h]
+ *
+ * The contract (options, environment, exit codes) is documented in
+ * man/deliver.1; keep the two in step. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "deliver.h"
+#include "identity.h"
+#include "log.h"
+#include "message.h"
+#include "outcome.h"
+
+#define DELIVER_VERSION "0.1"
+#define MAX_OVERRIDES 64
+
+struct options {
+	const char *config_path;
+	const char *overrides[MAX_OVERRIDES];
+	size_t noverrides;
+	const char *user, *maildir, *folder, *script;
+	const char *sender, *recipient, *message_file;
+	bool dry_run, errors_only;
+};
+
+static void usage(FILE *to)
+{
+	fputs("usage: deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] "
+	    "[-M MAILDIR] [-m FOLDER]\n"
+	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
+	    "[-p MESSAGE_FILE]\n"
+	    "               [-n] [-e] [-V] [-h]\n", to);
+}
+
+static void version(void)
+{
+	printf("deliver %s\n", DELIVER_VERSION);
+}
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Returns -1 for a usage error, 1 when the run is over (-h, -V), 0 to go on. */
+static int parse_args(int argc, char **argv, struct options *o,
+    struct outcome *out)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVh",
+	    long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c': o->config_path = optarg; break;
+		case 'o':
+			if (o->noverrides == MAX_OVERRIDES)
+				return fail(out, EX_USAGE, "too many -o options");
+			o->overrides[o->noverrides++] = optarg;
+			break;
+		case 'd': o->user = optarg; break;
+		case 'M': o->maildir = optarg; break;
+		case 'm': o->folder = optarg; break;
+		case 's': o->script = optarg; break;
+		case 'f': o->sender = optarg; break;
+		case 'a': o->recipient = optarg; break;
+		case 'p': o->message_file = optarg; break;
+		case 'n': o->dry_run = true; break;
+		case 'e': o->errors_only = true; break;
+		case 'V': version(); return 1;
+		case 'h': usage(stdout); return 1;
+		default:
+			usage(stderr);
+			return fail(out, EX_USAGE, "bad command line");
+		}
+	}
+	if (optind != argc)
+		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
+		    argv[optind]);
+	return 0;
+}
+
+/* A broken config file is the admin's to fix: mail waits (EX_TEMPFAIL).
+ * A bad -o is a command-line error (EX_USAGE). */
+static int load_config(const struct options *o, struct config *cfg,
+    struct outcome *out)
+{
+	char err[600];
+
+	config_defaults(cfg);
+	if (config_load(cfg, o->config_path ? o->config_path :
+	    DELIVER_DEFAULT_CONFIG, o->config_path != NULL, err,
+	    sizeof err) < 0)
+		return fail(out, EX_TEMPFAIL, "config: %s", err);
+	for (size_t i = 0; i < o->noverrides; i++)
+		if (config_set_pair(cfg, o->overrides[i], err, sizeof err) < 0)
+			return fail(out, EX_USAGE, "-o %s", err);
+	return 0;
+}
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/* -M, $MAILDIR, the config's maildir (~/ = home), ~/Maildir. */
+static int maildir_path(const struct options *o, const struct config *cfg,
+    const struct identity *id, char *buf, size_t len, struct outcome *out)
+{
+	const char *path = o->maildir ? o->maildir : env("MAILDIR");
+	int n;
+
+	if (path == NULL)
+		path = cfg->maildir;
+	if (strncmp(path, "~/", 2) == 0)
+		n = snprintf(buf, len, "%s/%s", id->home, path + 2);
+	else if (path[0] != '/' && !o->maildir && !env("MAILDIR"))
+		n = snprintf(buf, len, "%s/%s", id->home, path);
+	else
+		n = snprintf(buf, len, "%s", path);
+	if (n < 0 || (size_t)n >= len)
+		return fail(out, EX_USAGE, "Maildir path too long");
+	return 0;
+}
+
+/* -f, $SENDER (set but empty is the null sender), else NULL: intake then
+ * takes a From_ line or a Return-Path header. */
+static const char *sender_of(const struct options *o)
+{
+	return o->sender ? o->sender : getenv("SENDER");
+}
+
+/* -a, $RECIPIENT (Postfix, Exim), $ORIGINAL_RECIPIENT (Postfix),
+ * $LOCAL_PART_PREFIX$LOCAL_PART$LOCAL_PART_SUFFIX@$DOMAIN (Exim),
+ * user@hostname. */
+static int recipient_of(const struct options *o, const struct config *cfg,
+    const struct identity *id, char *buf, size_t len)
+{
+	const char *r = o->recipient ? o->recipient : env("RECIPIENT");
+	char host[256];
+
+	if (r == NULL)
+		r = env("ORIGINAL_RECIPIENT");
+	if (r)
+		return snprintf(buf, len, "%s", r) < (int)len ? 0 : -1;
+	if (env("LOCAL_PART") && env("DOMAIN"))
+		return snprintf(buf, len, "%s%s%s@%s",
+		    env("LOCAL_PART_PREFIX") ? env("LOCAL_PART_PREFIX") : "",
+		    env("LOCAL_PART"),
+		    env("LOCAL_PART_SUFFIX") ? env("LOCAL_PART_SUFFIX") : "",
+		    env("DOMAIN")) < (int)len ? 0 : -1;
+	if (cfg->hostname[0])
+		strlcpy(host, cfg->hostname, sizeof host);
+	else if (gethostname(host, sizeof host) < 0)
+		strlcpy(host, "localhost", sizeof host);
+	host[sizeof host - 1] = '\0';
+	return snprintf(buf, len, "%s@%s", id->name, host) < (int)len ? 0 : -1;
+}
+
+static int open_input(const struct options *o, struct outcome *out)
+{
+	int fd;
+
+	if (o->message_file == NULL)
+		return STDIN_FILENO;
+	fd = open(o->message_file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(out, errno == ENOENT ? EX_NOINPUT : EX_TEMPFAIL,
+		    "cannot open %s: %s", o->message_file, strerror(errno));
+	return fd;
+}
+
+/* qmail's 24-hour timer: a delivery that hangs gives up and the MTA
+ * retries, instead of holding a tmp file forever. */
+static void on_alarm(int sig)
+{
+	static const char msg[] = "deliver: timed out after 24 hours\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(EX_TEMPFAIL);
+}
+
+static void setup_process(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	umask(077);
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(24 * 60 * 60);
+}
+
+static int build_request(const struct options *o, const struct config *cfg,
+    struct identity *id, struct request *req, char *maildir, size_t mlen,
+    char *rcpt, size_t rlen, struct outcome *out)
+{
+	memset(req, 0, sizeof *req);
+	if (maildir_path(o, cfg, id, maildir, mlen, out) < 0)
+		return -1;
+	if (recipient_of(o, cfg, id, rcpt, rlen) < 0 || !message_address_ok(rcpt))
+		return fail(out, EX_USAGE, "invalid recipient address");
+	req->sender = sender_of(o);
+	if (req->sender && !message_address_ok(req->sender))
+		return fail(out, EX_USAGE, "invalid sender address");
+	req->cfg = cfg;
+	req->user = id->name;
+	req->home = id->home;
+	req->maildir = maildir;
+	req->folder = o->folder;
+	req->recipient = rcpt;
+	req->script = o->script;
+	req->dry_run = o->dry_run;
+	req->errors_only = o->errors_only;
+	req->input_fd = open_input(o, out);
+	return req->input_fd < 0 ? -1 : 0;
+}
+
+static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
+{
+	struct options o = { 0 };
+	struct identity id;
+	struct request req;
+	char maildir[4096], rcpt[2100];
+	int rc = parse_args(argc, argv, &o, out);
+
+	if (rc != 0)
+		return rc < 0 ? out->code : EX_OK;
+	log_open(o.errors_only || isatty(STDERR_FILENO));
+	if (load_config(&o, cfg, out) < 0 ||
+	    identity_assume(o.user, &id, out) < 0 ||
+	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
+	    sizeof rcpt, out) < 0)
+		return out->code;
+	return deliver_message(&req, out);
+}
+
+int main(int argc, char **argv)
+{
+	struct outcome out = { .code = EX_OK };
+	struct config cfg = { 0 };
+	int code;
+
+	setup_process();
+	code = run(argc, argv, &cfg, &out);
+	if (code != EX_OK) {
+		char shown[1100];
+
+		fprintf(stderr, "deliver: %s\n",
+		    log_escape(out.reason, shown, sizeof shown));
+		if (out.code == EX_OK)
+			code = EX_SOFTWARE;
+	}
+	config_free(&cfg);
+	return code;
+}

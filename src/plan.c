@@ -1,0 +1,186 @@
+/* plan.c: the action list and filing it into folders (see plan.h). */
+#include "plan.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "folder.h"
+#include "log.h"
+
+static char *dup_or_null(const char *s, bool *failed)
+{
+	char *copy;
+
+	if (s == NULL)
+		return NULL;
+	if ((copy = strdup(s)) == NULL)
+		*failed = true;
+	return copy;
+}
+
+int plan_add(struct plan *plan, enum action_type type, const char *mailbox,
+    const char *flags, const char *address, const char *text)
+{
+	struct action *a;
+	bool failed = false;
+
+	if (plan->count == plan->cap) {
+		size_t cap = plan->cap ? plan->cap * 2 : 4;
+		struct action *grown = reallocarray(plan->actions, cap,
+		    sizeof *grown);
+
+		if (grown == NULL)
+			return -1;
+		plan->actions = grown;
+		plan->cap = cap;
+	}
+	a = &plan->actions[plan->count];
+	memset(a, 0, sizeof *a);
+	a->type = type;
+	a->mailbox = dup_or_null(mailbox, &failed);
+	a->flags = dup_or_null(flags, &failed);
+	a->address = dup_or_null(address, &failed);
+	a->text = dup_or_null(text, &failed);
+	plan->count++;
+	return failed ? -1 : 0;
+}
+
+int plan_default(struct plan *plan, const char *default_folder)
+{
+	(void)default_folder; /* a keep files into the default folder anyway */
+	return plan_add(plan, ACTION_KEEP, NULL, NULL, NULL, NULL);
+}
+
+void plan_free(struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++) {
+		free(plan->actions[i].mailbox);
+		free(plan->actions[i].flags);
+		free(plan->actions[i].address);
+		free(plan->actions[i].text);
+	}
+	free(plan->actions);
+	memset(plan, 0, sizeof *plan);
+}
+
+const char *target_display(const struct target *t)
+{
+	return t->dirname[0] ? t->dirname + 1 : "INBOX";
+}
+
+/* The directory for a folder name; a refused name means INBOX. */
+static void resolve_dirname(const char *name, const struct config *cfg,
+    char *dirname, size_t len)
+{
+	const char *why = NULL;
+	char shown[512];
+
+	if (folder_dirname(name, cfg->folder_separator, cfg->utf8_folders,
+	    dirname, len, &why) == 0)
+		return;
+	log_line(LOG_WARNING, "folder \"%s\" refused (%s): filing into INBOX",
+	    log_escape(name, shown, sizeof shown), why ? why : "invalid");
+	dirname[0] = '\0';
+}
+
+static struct target *find_target(struct targets *t, const char *dirname,
+    const char *flags)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (strcmp(t->items[i].dirname, dirname) == 0 &&
+		    strcmp(t->items[i].flags, flags) == 0)
+			return &t->items[i];
+	return NULL;
+}
+
+static int add_target(struct targets *t, const char *dirname,
+    const char *flags, bool create)
+{
+	struct target *grown, *found = find_target(t, dirname, flags);
+
+	if (found) {
+		found->create |= create;
+		return 0;
+	}
+	grown = reallocarray(t->items, t->count + 1, sizeof *grown);
+	if (grown == NULL)
+		return -1;
+	t->items = grown;
+	found = &t->items[t->count++];
+	memset(found, 0, sizeof *found);
+	strlcpy(found->dirname, dirname, sizeof found->dirname);
+	strlcpy(found->flags, flags, sizeof found->flags);
+	found->create = create;
+	return 0;
+}
+
+int plan_targets(const struct plan *plan, const char *default_folder,
+    const struct config *cfg, struct targets *out)
+{
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct action *a = &plan->actions[i];
+		char dirname[256], flags[53];
+
+		if (a->type != ACTION_KEEP && a->type != ACTION_FILEINTO)
+			continue;
+		resolve_dirname(a->type == ACTION_KEEP ? default_folder :
+		    a->mailbox, cfg, dirname, sizeof dirname);
+		maildir_normalize_flags(a->flags, flags);
+		if (add_target(out, dirname, flags, cfg->autocreate ||
+		    a->create) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Open the target's folder; on failure log why and use the root. */
+static struct maildir *open_target(struct target *t, struct maildir *root,
+    const struct config *cfg, struct maildir *folder)
+{
+	struct outcome why = { 0 };
+	bool missing = false;
+	char shown[600];
+
+	if (t->dirname[0] == '\0')
+		return root;
+	if (folder_open(root, t->dirname, t->create, cfg, folder, &missing,
+	    &why) == 0)
+		return folder;
+	log_line(LOG_WARNING, "folder %s %s: filing into INBOX",
+	    log_escape(target_display(t), shown, sizeof shown),
+	    missing ? "does not exist" : why.reason);
+	t->dirname[0] = '\0';
+	return root;
+}
+
+int plan_place(struct targets *targets, const struct delivery_file *msg,
+    const struct config *cfg, struct outcome *out)
+{
+	for (size_t i = 0; i < targets->count; i++) {
+		struct target *t = &targets->items[i];
+		struct maildir folder, *dst;
+		int rc;
+
+		if (t->done)
+			continue;
+		folder.dirfd = folder.tmpfd = folder.newfd = folder.curfd = -1;
+		dst = open_target(t, msg->root, cfg, &folder);
+		rc = maildir_place(msg->root, msg->tmp_name, msg->tmp_fd, dst,
+		    msg->base, msg->size, t->flags, i + 1 == targets->count,
+		    t->placed, sizeof t->placed, out);
+		if (dst != msg->root)
+			maildir_close(&folder);
+		if (rc < 0)
+			return -1;
+		t->done = true;
+	}
+	return 0;
+}
+
+void targets_free(struct targets *targets)
+{
+	free(targets->items);
+	memset(targets, 0, sizeof *targets);
+}
