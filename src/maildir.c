@@ -238,10 +238,12 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
     bool last, char *placed, size_t placedlen, struct outcome *out)
 {
 	char final[MAILDIR_NAME_MAX + 40], sorted[53];
-	bool to_cur = flags && *flags;
-	int dirfd = to_cur ? dst->curfd : dst->newfd, n;
+	bool to_cur;
+	int dirfd, n;
 
 	maildir_normalize_flags(flags, sorted);
+	to_cur = sorted[0] != '\0';
+	dirfd = to_cur ? dst->curfd : dst->newfd;
 	if (to_cur)
 		n = snprintf(final, sizeof final, "%s,S=%lld:2,%s", base,
 		    (long long)size, sorted);
