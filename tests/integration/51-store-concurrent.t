@@ -15,7 +15,7 @@ race() { # race MAILDIR: ten deliveries of $TMP/m at once
 	local pids=() i
 	rm -f "$TMP"/rc.*
 	for i in $(seq 1 10); do
-		( dlv -M "$1" -f s@x -a r@x < "$TMP/m"; echo "$RC" > "$TMP/rc.$i" ) &
+		( dlv -M "$1" -o store_timeout=30 -f s@x -a r@x < "$TMP/m"; echo "$RC" > "$TMP/rc.$i" ) &
 		pids+=($!)
 	done
 	wait "${pids[@]}"

@@ -15,7 +15,7 @@ start_stopped() {
 	DELIVER_TEST_HOOK=stop-after-claim "$DELIVER" -c "$DCONF" "${who[@]}" \
 		"$@" < "$m" 2>/dev/null &
 	PID=$!
-	for i in $(seq 1 100); do
+	for i in $(seq 1 400); do
 		[ "$(ps -o stat= -p "$PID" | cut -c1)" = T ] && return 0
 		sleep 0.05
 	done

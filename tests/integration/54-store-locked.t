@@ -15,7 +15,7 @@ as_user sqlite3 "$DB" < "$TMP/in" > "$TMP/out" 2>&1 &
 HOLDER=$!
 exec 3>"$TMP/in"
 printf 'BEGIN IMMEDIATE;\nDELETE FROM log;\n.print locked\n' >&3
-for i in $(seq 1 100); do grep -q locked "$TMP/out" && break; sleep 0.05; done
+for i in $(seq 1 400); do grep -q locked "$TMP/out" && break; sleep 0.05; done
 is "$(cat "$TMP/out")" locked "sqlite3 holds the write lock"
 
 start=$(date +%s)
@@ -23,7 +23,7 @@ dlv -e -o store_timeout=1 -M "$MD" -f s@x -a r@x < "$TMP/m"
 took=$(( $(date +%s) - start ))
 is "$RC:$(count_files "$MD/new")" "0:2" "delivered while the store is locked"
 like "$ERR" "msgid=<l@example.org> duplicate check skipped: store locked" "the skipped check is logged"
-ok "it waited about store_timeout, not longer ($took s)" test "$took" -le 3
+ok "it waited about store_timeout (1 s), not the default 5 ($took s)" test "$took" -lt 5
 exec 3>&-
 wait "$HOLDER"
 dlv -M "$MD" -f s@x -a r@x < "$TMP/m"
