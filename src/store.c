@@ -630,6 +630,32 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 	}
 }
 
+int store_claim_targets(struct store *st, const struct store_claim *c,
+    const char *targets)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (c->row == 0 || c->status != CLAIM_NEW)
+		return 0;
+	if (ready(st) < 0)
+		return -1;
+	rc = prepare(st, "UPDATE dedup SET targets = ?3 WHERE id = ?1 AND "
+	    "pid = ?2", &s);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, c->row);
+		sqlite3_bind_int64(s, 2, st->owner);
+		bind_text(s, 3, targets);
+		rc = run(s);
+	}
+	if (rc == SQLITE_OK)
+		return 0;
+	note(st, LOG_WARNING, "store %s: plan not recorded: %s", st->path,
+	    why_failed(st, rc));
+	recover(st, rc);
+	return -1;
+}
+
 void store_claim_free(struct store_claim *c)
 {
 	free(c->targets);

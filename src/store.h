@@ -87,6 +87,13 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
     const char *base, const char *tmp, const char *targets,
     struct store_claim *c);
 
+/* Record the targets of a claim made before they were known (for a
+ * pipeline that claims while Sieve evaluates, to overlap the two).  Until
+ * then a resumed claim has "" as targets and the resuming delivery files
+ * by its own plan.  0, or -1 on a store error (the delivery goes on). */
+int store_claim_targets(struct store *st, const struct store_claim *c,
+    const char *targets);
+
 void store_claim_free(struct store_claim *c);
 
 /* Stale-claim rule: a claim is stale when its process is gone (no such pid,

@@ -258,6 +258,21 @@ static void test_dead_holder_resumes(void **state)
 	assert_int_equal(sql_int("SELECT pid FROM dedup"), getpid());
 }
 
+static void test_targets_recorded_later(void **state)
+{
+	struct store *st = open_store();
+	struct store_claim c;
+
+	(void)state;
+	store_claim(st, "m1@x", "u@y", "B", "T", "", &c);
+	assert_int_equal(store_claim_targets(st, &c, "1/.Later\n"), 0);
+	store_close(st);
+	assert_int_equal(sql_int("SELECT targets = '1/.Later' || char(10) "
+	    "FROM dedup"), 1);
+	assert_int_equal(store_claim_targets(NULL, &(struct store_claim){
+	    .status = CLAIM_SKIPPED }, "x"), 0);
+}
+
 static void test_skips(void **state)
 {
 	struct store *st = open_store();
@@ -464,7 +479,8 @@ int main(void)
 		T(test_normalize), T(test_stale_rule),
 		T(test_claim_then_duplicate), T(test_expired_is_new),
 		T(test_live_claim_is_held), T(test_released_claim_resumes),
-		T(test_dead_holder_resumes), T(test_skips),
+		T(test_dead_holder_resumes), T(test_targets_recorded_later),
+		T(test_skips),
 		T(test_corrupt_moved_aside), T(test_symlink_refused),
 		T(test_newer_schema_left_alone), T(test_prune_bounded),
 		T(test_vacation), T(test_redirect), T(test_print_log),
