@@ -38,6 +38,7 @@ struct mailmap {
 	struct map_line *lines;
 	size_t nlines, cap;
 	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
 };
 
 /* Keys whose issue (Sieve: 3, quota: 4) may not be merged into this build
@@ -565,6 +566,13 @@ static int setup(struct mailmap *map, const char *path, const char *base,
 	pcre2_set_match_limit(map->mctx, MAILMAP_MATCH_LIMIT);
 	pcre2_set_depth_limit(map->mctx, MAILMAP_DEPTH_LIMIT);
 	pcre2_set_heap_limit(map->mctx, MAILMAP_HEAP_LIMIT);
+	/* JIT code runs on its own stack (32 KiB by default); give it the
+	 * room the interpreter's heap limit gives.  Without one, PCRE2 uses
+	 * its default stack. */
+	map->jit_stack = pcre2_jit_stack_create(32 * 1024,
+	    MAILMAP_HEAP_LIMIT * 1024, NULL);
+	if (map->jit_stack)
+		pcre2_jit_stack_assign(map->mctx, NULL, map->jit_stack);
 	if (set_base(map, base ? base : "", why, sizeof why) < 0) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		return -1;
@@ -617,6 +625,7 @@ void mailmap_free(struct mailmap *map)
 	}
 	free(map->lines);
 	pcre2_match_context_free(map->mctx);
+	pcre2_jit_stack_free(map->jit_stack);
 	free(map->path);
 	free(map->delimiters);
 	free(map);

@@ -38,7 +38,8 @@
  * counts as not matching). */
 #define MAILMAP_MATCH_LIMIT 1000000u  /* pcre2_set_match_limit */
 #define MAILMAP_DEPTH_LIMIT 10000u    /* pcre2_set_depth_limit */
-#define MAILMAP_HEAP_LIMIT 4096u      /* pcre2_set_heap_limit, KiB */
+#define MAILMAP_HEAP_LIMIT 4096u      /* pcre2_set_heap_limit, KiB; also
+                                         the JIT stack's most */
 
 struct mailmap;
 
