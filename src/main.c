@@ -52,7 +52,7 @@ static void version(void)
 	printf("deliver %s\n", DELIVER_VERSION);
 }
 
-enum { OPT_WHERE = 256 };
+enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
