@@ -2,7 +2,7 @@
 # Virtual mailboxes (issue 8): mailbox_map, mailbox_base, the hashed layout,
 # --where, and delivery into the mapped Maildir as the mail user.
 . "$(dirname "$0")/lib.sh"
-plan 30
+plan 32
 
 BASE="$TMP/vmail"
 MAP="$TMP/vmail.map"
@@ -44,6 +44,15 @@ is "$RC" 67 "--where: a group that starts with '.' is refused (67)"
 like "$ERR" "^deliver: unknown user \\.\\.@example\\.org \\($MAP:3: \\\$1 holds '\\.'\\)\$" "--where: the refusal names the line and the reason"
 where -o mailbox_map= --where bob@example.org
 is "$RC" 64 "--where without mailbox_map: exit 64"
+
+# a run-away pattern is cut off by the match limit, logged, and skipped
+printf '/^(a+)+$/ %s/runaway\n/^a+b$/ %s/next\n' "$BASE" "$BASE" > "$TMP/runaway.map"
+LONG=$(printf 'a%.0s' $(seq 1 200))b
+t0=$(date +%s%N)
+where -e -o mailbox_map="$TMP/runaway.map" --where "$LONG"
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$RC:$OUT:$((ms < 2000))" "0:$BASE/next:1" "run-away pattern: skipped in under 2 s (${ms} ms), next line wins"
+is "$ERR" "deliver: $TMP/runaway.map:1: PCRE2 match limit hit for <$LONG>, line skipped (1 line(s) in all)" "run-away pattern: logged with file and line"
 
 # delivery into the mapped Maildir, as the mail user
 dlv -e -f alice@example.org -a bob@example.org < "$TMP/msg"
