@@ -263,7 +263,7 @@ static void test_substitution(void **state)
 {
 	struct mailmap *map = load_ok(
 	    "/^([a-z]+)(\\+([a-z]+))?@([a-z.]+)$/ @B@/$4/${1}/x$(3)y "
-	    "sieve=/s/$$$1%%.sieve quota=$3\n");
+	    "sieve=/s/$$$1%%.sieve hostname=$3\n");
 
 	(void)state;
 	assert_int_equal(lookup(map, "bob+lists@example.org"), EX_OK);
@@ -271,7 +271,7 @@ static void test_substitution(void **state)
 	assert_int_equal(res.nkeys, 2);
 	assert_string_equal(res.keys[0].name, "sieve");
 	assert_string_equal(res.keys[0].value, "/s/$bob%.sieve");
-	assert_string_equal(res.keys[1].name, "quota");
+	assert_string_equal(res.keys[1].name, "hostname");
 	assert_string_equal(res.keys[1].value, "lists");
 	/* an unset group is empty, as in Postfix */
 	assert_int_equal(lookup(map, "bob@example.org"), EX_OK);
