@@ -25,7 +25,8 @@ WHO=(); is_root && { ensure_test_user; WHO=(-d "$TEST_USER"); }
 ARGS=(-f a@b -a r@x)
 TARGETS=".Archive"
 HAS_STORE=no
-if "$DELIVER" -c "$DCONF" -o dedup=yes -n -M "$TMP/probe" < /dev/null >/dev/null 2>&1; then HAS_STORE=yes; fi
+WHO=(); is_root && { ensure_test_user; WHO=(-d "$TEST_USER"); }
+if "$DELIVER" -c "$DCONF" "${WHO[@]}" -o dedup=yes -n -M "$TMP/probe" < /dev/null >/dev/null 2>&1; then HAS_STORE=yes; fi
 if "$DELIVER" -V 2>/dev/null | grep -qi sieve; then
 	printf 'require "fileinto";\nfileinto "Archive";\nfileinto "Lists/crash";\n' > "$TMP/two.sieve"
 	chmod 644 "$TMP/two.sieve"
