@@ -3,6 +3,8 @@
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
  *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
+ * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
+ *         [-M MAILDIR]
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -22,6 +24,7 @@
 #include "log.h"
 #include "message.h"
 #include "outcome.h"
+#include "quota.h"
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -33,6 +36,8 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
+	/* quota (issue 4): --quota[=raw] [--recalc] */
+	bool quota, quota_raw, quota_recalc;
 };
 
 static void usage(FILE *to)
@@ -41,7 +46,10 @@ static void usage(FILE *to)
 	    "[-M MAILDIR] [-m FOLDER]\n"
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
-	    "               [-n] [-e] [-V] [-h]\n", to);
+	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
+	    "[-d USER]\n"
+	    "               [-M MAILDIR]\n", to);
 }
 
 static void version(void)
@@ -52,6 +60,9 @@ static void version(void)
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	/* quota (issue 4) */
+	{ "quota", optional_argument, NULL, 'Q' },
+	{ "recalc", no_argument, NULL, 'R' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -79,6 +90,14 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
+		case 'Q': /* quota (issue 4) */
+			if (optarg && strcmp(optarg, "raw") != 0)
+				return fail(out, EX_USAGE, "--quota takes no "
+				    "value but \"raw\"");
+			o->quota = true;
+			o->quota_raw = optarg != NULL;
+			break;
+		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
 		case 'h': usage(stdout); return 1;
 		default:
@@ -89,6 +108,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 	if (optind != argc)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
+	if (o->quota_recalc && !o->quota)
+		return fail(out, EX_USAGE, "--recalc needs --quota");
 	return 0;
 }
 
@@ -230,6 +251,19 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* quota (issue 4): deliver --quota prints the Maildir's usage and limits. */
+static int run_quota(const struct options *o, const struct config *cfg,
+    const struct identity *id, struct outcome *out)
+{
+	char maildir[4096];
+
+	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0 ||
+	    quota_report(maildir, cfg, o->quota_recalc, o->quota_raw, stdout,
+	    out) < 0)
+		return out->code;
+	return EX_OK;
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
@@ -242,8 +276,11 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
 	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0 ||
-	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
+	    identity_assume(o.user, &id, out) < 0)
+		return out->code;
+	if (o.quota)
+		return run_quota(&o, cfg, &id, out);
+	if (build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
 	return deliver_message(&req, out);
