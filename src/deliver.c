@@ -98,20 +98,31 @@ static int stage_place(struct delivery *d, struct outcome *out)
 	return plan_place(&d->targets, &file, d->req->cfg, out);
 }
 
-/* quota (issue 4): decided before anything is linked into place.  Every
- * distinct filing target stores one copy; a plan without one (discard)
- * costs nothing and does not touch maildirsize. */
+/* quota (issue 4): how many copies count against the quota: one per
+ * distinct filing target, except in Trash or flagged deleted. */
+static size_t quota_copies(const struct targets *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->count; i++)
+		n += quota_counts_copy(t->items[i].dirname, t->items[i].flags);
+	return n;
+}
+
+/* quota (issue 4): decided before anything is linked into place.  A plan
+ * without a counted copy (discard, Trash only) does not touch maildirsize. */
 static int stage_quota(struct delivery *d, struct outcome *out)
 {
 	const struct config *cfg = d->req->cfg;
 	struct outcome why = { 0 };
+	size_t copies = quota_copies(&d->targets);
 	int rc;
 
-	if (d->targets.count == 0)
+	if (copies == 0)
 		return 0;
 	if (quota_open(&d->quota, &d->root, cfg, out) < 0)
 		return -1;
-	rc = quota_check(&d->quota, cfg, d->in.size, d->targets.count, out);
+	rc = quota_check(&d->quota, cfg, d->in.size, copies, out);
 	if (d->quota.recalculated)
 		log_line(LOG_INFO, "maildirsize recalculated (%s): %lld bytes "
 		    "in %lld messages", quota_recalc_name(d->quota.recalc_why),
@@ -127,7 +138,7 @@ static int stage_quota(struct delivery *d, struct outcome *out)
  * is no longer at stake, so a failure here is only logged. */
 static void stage_quota_account(struct delivery *d)
 {
-	int64_t copies = (int64_t)d->targets.count;
+	int64_t copies = (int64_t)quota_copies(&d->targets);
 	struct outcome why = { 0 };
 
 	if (quota_add(&d->quota, (int64_t)d->in.size * copies, copies,

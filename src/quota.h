@@ -106,6 +106,11 @@ bool quota_exceeds(const struct quota_limits *l, int64_t bytes,
 unsigned quota_percent(const struct quota_limits *l, int64_t bytes,
     int64_t count);
 
+/* Does a copy filed into folder dirname ("" = INBOX, ".Trash", ...) with
+ * these Maildir flags count?  Not in .Trash, and not flagged T (deleted):
+ * the recalculation does not count those either. */
+bool quota_counts_copy(const char *dirname, const char *flags);
+
 /* One delivery's view of the quota. */
 struct quota {
 	bool active;            /* a definition exists: the file is kept */

@@ -141,6 +141,12 @@ static bool deleted(const char *name)
 	return info && strchr(info + 3, 'T') != NULL;
 }
 
+bool quota_counts_copy(const char *dirname, const char *flags)
+{
+	return strcmp(dirname, ".Trash") != 0 &&
+	    (flags == NULL || strchr(flags, 'T') == NULL);
+}
+
 static int count_file(int dirfd, const char *name, struct scanned_dir *sd)
 {
 	int64_t size = size_from_name(name);

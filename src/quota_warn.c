@@ -30,8 +30,10 @@ static const char default_template[] =
     "Content-Type: text/plain; charset=us-ascii\n"
     "Content-Transfer-Encoding: 7bit\n"
     "\n"
-    "Your mailbox is ${percent}% full: it holds ${usage} of ${limit}\n"
-    "(${count} messages; message limit: ${count_limit}).\n"
+    "Your mailbox is ${percent}% full.\n"
+    "\n"
+    "  storage:  ${usage} of ${limit}\n"
+    "  messages: ${count} of ${count_limit}\n"
     "\n"
     "When it is full, new mail waits at the sender's mail server and is\n"
     "eventually returned.  Please delete messages you no longer need,\n"
@@ -96,7 +98,7 @@ static const char *placeholder(const struct quota *q, const char *name,
 		return quota_human(q->bytes, buf, len);
 	if (n == 5 && memcmp(name, "limit", 5) == 0)
 		return q->limits.bytes ? quota_human((int64_t)q->limits.bytes,
-		    buf, len) : "no limit";
+		    buf, len) : "unlimited";
 	if (n == 7 && memcmp(name, "percent", 7) == 0) {
 		snprintf(buf, len, "%u", quota_percent(&q->limits, q->bytes,
 		    q->count));
@@ -108,7 +110,7 @@ static const char *placeholder(const struct quota *q, const char *name,
 	}
 	if (n == 11 && memcmp(name, "count_limit", 11) == 0) {
 		if (q->limits.count == 0)
-			return "none";
+			return "unlimited";
 		snprintf(buf, len, "%llu", (unsigned long long)q->limits.count);
 		return buf;
 	}

@@ -681,8 +681,8 @@ static void test_warning_text(void **state)
 	assert_non_null(strstr(text, ".quotawarn@mx.example>\n"));
 	assert_non_null(strstr(text, "\nSubject: Mail quota warning\n"));
 	assert_non_null(strstr(text, "MAILER-DAEMON@mx.example"));
-	assert_non_null(strstr(text, "95% full: it holds 9.5M of 10M\n"
-	    "(42 messages; message limit: 1000)"));
+	assert_non_null(strstr(text, "\n\nYour mailbox is 95% full.\n\n"
+	    "  storage:  9.5M of 10M\n  messages: 42 of 1000\n"));
 	assert_int_equal(strncmp(text, "Date: ", 6), 0);
 	free(text);
 
@@ -697,7 +697,7 @@ static void test_warning_text(void **state)
 	    0);
 	assert_int_equal(strncmp(text, "Message-ID: <", 13), 0);
 	assert_non_null(strstr(text, ">\nSubject: full\ndate: today\n\n"
-	    "9.5M/10M=95% 42/none ${nope} ${usage"));
+	    "9.5M/10M=95% 42/unlimited ${nope} ${usage"));
 	assert_null(strstr(text, "Date:"));
 	free(text);
 
