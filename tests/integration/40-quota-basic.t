@@ -3,7 +3,7 @@
 # writes, over-quota exit codes and messages, deliver --quota.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/quota.sh"
-plan 34
+plan 36
 
 printf 'Subject: s\n\nb\n' > "$TMP/msg"   # 51 bytes as delivered below
 user_dir "$TMP/u"
@@ -14,6 +14,11 @@ d() { dlv -M "$MD" -f s@x -a r@x "$@" < "$TMP/msg"; }
 d
 is "$RC:$ERR" "0:" "no quota: delivered"
 ok "no quota: no maildirsize created" test ! -e "$MD/maildirsize"
+dq -M "$MD" --quota
+is "$RC:$OUT" "0:no quota (no maildirsize, and deliver.conf sets none)" "--quota without a quota"
+dq -M "$MD" --quota=raw
+is "$RC:$(printf '%s\n' "$OUT" | tr '\n' ' ')" "0:quota=none bytes=0 bytes_limit=0 count=0 count_limit=0 percent=0 " \
+    "--quota=raw without a quota"
 if command -v strace >/dev/null 2>&1; then
 	strace -f -o "$TMP/trace" -e trace=%file,read,write \
 	    "$DELIVER" -c "$DCONF" $(is_root && echo "-d $TEST_USER") -M "$MD" \

@@ -719,6 +719,8 @@ static void test_human(void **state)
 	assert_string_equal(quota_human(10000, buf, sizeof buf), "9.8K");
 	assert_string_equal(quota_human(10485760, buf, sizeof buf), "10M");
 	assert_string_equal(quota_human(1073741824, buf, sizeof buf), "1.0G");
+	assert_string_equal(quota_human(104857600, buf, sizeof buf), "100M");
+	assert_string_equal(quota_human(9961472, buf, sizeof buf), "9.5M");
 }
 
 int main(void)
