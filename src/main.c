@@ -22,6 +22,7 @@
 #include "deliver.h"
 #include "identity.h"
 #include "log.h"
+#include "mailmap.h"  /* virtual mailboxes (issue 8) */
 #include "message.h"
 #include "outcome.h"
 #include "quota.h"
@@ -38,6 +39,7 @@ struct options {
 	bool dry_run, errors_only;
 	/* quota (issue 4): --quota[=raw] [--recalc] */
 	bool quota, quota_raw, quota_recalc;
+	const char *where;          /* --where ADDRESS (issue 8) */
 };
 
 static void usage(FILE *to)
@@ -47,6 +49,7 @@ static void usage(FILE *to)
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
 	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n"
 	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
 	    "[-d USER]\n"
 	    "               [-M MAILDIR]\n", to);
@@ -57,12 +60,15 @@ static void version(void)
 	printf("deliver %s\n", DELIVER_VERSION);
 }
 
+enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
+
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	/* quota (issue 4) */
 	{ "quota", optional_argument, NULL, 'Q' },
 	{ "recalc", no_argument, NULL, 'R' },
+	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -100,6 +106,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
 		case 'h': usage(stdout); return 1;
+		case OPT_WHERE: o->where = optarg; break; /* issue 8 */
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
@@ -264,23 +271,62 @@ static int run_quota(const struct options *o, const struct config *cfg,
 	return EX_OK;
 }
 
+/* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
+ * names the Maildir of the recipient and may set config keys. */
+static int map_recipient(struct options *o, struct config *cfg,
+    const struct identity *id, struct mailmap_result *res,
+    struct outcome *out)
+{
+	char rcpt[2100];
+
+	if (cfg->mailbox_map[0] == '\0' || o->maildir)
+		return 0;
+	if (recipient_of(o, cfg, id, rcpt, sizeof rcpt) < 0 ||
+	    !message_address_ok(rcpt))
+		return fail(out, EX_USAGE, "invalid recipient address");
+	if (mailmap_resolve(cfg, rcpt, !o->dry_run, res, out) < 0)
+		return -1;
+	o->maildir = res->maildir;
+	return 0;
+}
+
+/* --where ADDRESS: what the map says, without delivering (issue 8). */
+static int where(const char *address, struct config *cfg,
+    struct outcome *out)
+{
+	struct mailmap_result res;
+
+	if (!message_address_ok(address))
+		return fail(out, EX_USAGE, "invalid address");
+	if (mailmap_resolve(cfg, address, false, &res, out) < 0)
+		return -1;
+	mailmap_print(&res, stdout);
+	return fflush(stdout) == 0 ? 0 :
+	    fail_errno(out, errno, "cannot write output");
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
 	struct identity id;
 	struct request req;
+	struct mailmap_result mapped; /* issue 8 */
 	char maildir[4096], rcpt[2100];
 	int rc = parse_args(argc, argv, &o, out);
 
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
-	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0)
+	if (load_config(&o, cfg, out) < 0)
 		return out->code;
-	if (o.quota)
+	if (o.where) /* issue 8 */
+		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
+	if (identity_assume(o.user, &id, out) < 0)
+		return out->code;
+	if (o.quota) /* quota (issue 4) */
 		return run_quota(&o, cfg, &id, out);
-	if (build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
+	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
+	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
 	return deliver_message(&req, out);
