@@ -393,6 +393,23 @@ static void choose_definition(struct quota *q, const struct quota_limits *conf,
 	    sizeof q->definition);
 }
 
+/* The Maildir is itself a Maildir++ folder (it holds "maildirfolder"):
+ * the quota belongs to its parent, as the specification says.  Switches
+ * q->root to the parent; false when there is none to switch to. */
+static bool in_folder(struct quota *q)
+{
+	struct outcome ignored = { 0 };
+
+	if (faccessat(q->root->dirfd, "maildirfolder", F_OK,
+	    AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	/* a parent that is no Maildir: the marker is wrong, not the mail */
+	if (maildir_open(&q->parent, q->root->dirfd, "..", 0, &ignored) < 0)
+		return false;
+	q->root = &q->parent;
+	return true;
+}
+
 int quota_open(struct quota *q, struct maildir *root,
     const struct config *cfg, struct outcome *out)
 {
@@ -404,6 +421,8 @@ int quota_open(struct quota *q, struct maildir *root,
 
 	memset(q, 0, sizeof *q);
 	q->fd = -1;
+	q->parent.dirfd = q->parent.tmpfd = q->parent.newfd =
+	    q->parent.curfd = -1;
 	q->root = root;
 	q->hostname = cfg->hostname;
 	if (strcmp(cfg->quota, "none") == 0)
@@ -411,7 +430,9 @@ int quota_open(struct quota *q, struct maildir *root,
 	if (configured && quota_parse_config(cfg->quota, &conf) < 0)
 		return fail(out, EX_TEMPFAIL, "bad quota definition \"%s\"",
 		    cfg->quota);
-	if (read_maildirsize(q, &fd, &ms, out) < 0) {
+	if (read_maildirsize(q, &fd, &ms, out) < 0 ||
+	    (fd < 0 && in_folder(q) &&
+	    read_maildirsize(q, &fd, &ms, out) < 0)) {
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -493,4 +514,7 @@ void quota_close(struct quota *q)
 		close(q->fd);
 	q->fd = -1;
 	q->active = false;
+	if (q->root == &q->parent)
+		maildir_close(&q->parent);
+	q->root = NULL;
 }

@@ -114,7 +114,8 @@ bool quota_counts_copy(const char *dirname, const char *flags);
 /* One delivery's view of the quota. */
 struct quota {
 	bool active;            /* a definition exists: the file is kept */
-	struct maildir *root;
+	struct maildir *root;   /* where maildirsize lives */
+	struct maildir parent;  /* the root, when given a folder */
 	const char *hostname;
 	int fd;                 /* maildirsize, O_APPEND; -1 = none */
 	struct quota_limits limits;
@@ -127,9 +128,11 @@ struct quota {
 	unsigned races;         /* recalculations redone after a race */
 };
 
-/* Read the quota of the root Maildir.  cfg->quota "" takes the definition
- * from an existing file (one failed open and nothing more when there is
- * none); "none" does no I/O at all; a definition is enforced and written
+/* Read the quota of the root Maildir (of its parent, when root is itself a
+ * Maildir++ folder with a "maildirfolder" file: then the warning goes to
+ * the parent's INBOX too).  cfg->quota "" takes the definition
+ * from an existing file (when there is none: one failed open, and one
+ * failed lookup of "maildirfolder", nothing more); "none" does no I/O; a definition is enforced and written
  * to the file when it differs.  Recalculates when the reading rules say
  * so.  Returns -1 (EX_TEMPFAIL, or for a bad cfg->quota) with out filled. */
 int quota_open(struct quota *q, struct maildir *root,

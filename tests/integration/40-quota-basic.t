@@ -3,7 +3,7 @@
 # writes, over-quota exit codes and messages, deliver --quota.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/quota.sh"
-plan 36
+plan 38
 
 printf 'Subject: s\n\nb\n' > "$TMP/msg"   # 51 bytes as delivered below
 user_dir "$TMP/u"
@@ -100,6 +100,12 @@ dq -M "$MD" --quota=raw --recalc
 is "$(mds_sum "$MD")" "$(fresh_sum "$MD")" "--recalc: the file equals a fresh count"
 is "$(printf '%s\n' "$OUT" | sed -n 's/^bytes=//p;s/^count=//p' | tr '\n' ' ')" "204 4 " \
     "--recalc: reported usage"
+
+# -M naming a folder (it holds maildirfolder): the quota is the parent's.
+dlv -M "$MD/.Lists" -f s@x -a r@x < "$TMP/msg"
+is "$RC:$(count_files "$MD/.Lists/new")" "0:2" "-M a folder: delivered into the folder"
+is "$(mds_sum "$MD"):$(test -e "$MD/.Lists/maildirsize" && echo own)" "255 5:" \
+    "-M a folder: counted in the parent's maildirsize, none in the folder"
 
 # Bad values are refused when read.
 d -o quota=12X
