@@ -1,5 +1,6 @@
 /* config.c: deliver.conf and -o overrides (see config.h). */
 #include "config.h"
+#include "quota.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM };
+enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
+	KEY_QUOTA /* quota (issue 4): a string that must parse as a quota */ };
 
 struct config_key {
 	const char *name;
@@ -20,6 +22,7 @@ struct config_key {
 };
 
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
+static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota (issue 4) */
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -42,6 +45,14 @@ static const struct config_key config_keys[] = {
 	/* sieve (issue 3) */
 
 	/* quota (issue 4) */
+	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
+	{ "quota_full", KEY_ENUM, FIELD(quota_full), "tempfail",
+	  quota_full_modes, 0 },
+	{ "quota_full_message", KEY_STRING, FIELD(quota_full_message),
+	  "Quota exceeded", NULL, 0 },
+	{ "quota_warn", KEY_UINT, FIELD(quota_warn), "90", NULL, 100 },
+	{ "quota_warn_message", KEY_STRING, FIELD(quota_warn_message), "",
+	  NULL, 0 },
 
 	/* store (issue 5) */
 	{ "store", KEY_STRING, FIELD(store), "deliver.db", NULL, 0 },
@@ -128,6 +139,10 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 	char *copy;
 
 	switch (k->type) {
+	case KEY_QUOTA: /* quota (issue 4) */
+		if (!quota_config_valid(v))
+			return -1;
+		/* fall through */
 	case KEY_STRING:
 		if ((copy = strdup(v)) == NULL)
 			return -1;
@@ -279,7 +294,8 @@ int config_load(struct config *cfg, const char *path, bool must_exist,
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (config_keys[i].type == KEY_STRING) {
+		if (config_keys[i].type == KEY_STRING ||
+		    config_keys[i].type == KEY_QUOTA) {
 			char **field = (char **)((char *)cfg + config_keys[i].offset);
 			free(*field);
 			*field = NULL;

@@ -12,6 +12,7 @@
 #define DELIVER_DEFAULT_CONFIG "/etc/deliver.conf"
 
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
+enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
 
 struct config {
 	/* delivery core */
@@ -31,6 +32,11 @@ struct config {
 	/* sieve (issue 3) */
 
 	/* quota (issue 4) */
+	char *quota;                /* "" = maildirsize's line 1, "none" = off */
+	enum quota_full quota_full; /* over quota: retry later or bounce */
+	char *quota_full_message;
+	unsigned quota_warn;        /* percent; 0 = no warning */
+	char *quota_warn_message;   /* template file; "" = built-in text */
 
 	/* store (issue 5) */
 	char *store;                /* deliver.db path; "" or "none" = no store */

@@ -16,6 +16,7 @@
 #include "message.h"
 #include "plan.h"
 #include "store.h"
+#include "quota.h"
 
 /* Everything one delivery holds, released in one place. */
 struct delivery {
@@ -30,6 +31,7 @@ struct delivery {
 	struct store *store;
 	struct store_claim claim;
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
+	struct quota quota;          /* quota (issue 4) */
 };
 
 static const char *message_id(const struct delivery *d)
@@ -241,6 +243,56 @@ static int stage_place(struct delivery *d, struct outcome *out)
 	return plan_place(&d->targets, &file, d->req->cfg, out);
 }
 
+/* quota (issue 4): how many copies count against the quota: one per
+ * distinct filing target, except in Trash or flagged deleted. */
+static size_t quota_copies(const struct targets *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->count; i++)
+		n += quota_counts_copy(t->items[i].dirname, t->items[i].flags);
+	return n;
+}
+
+/* quota (issue 4): decided before anything is linked into place.  A plan
+ * without a counted copy (discard, Trash only) does not touch maildirsize. */
+static int stage_quota(struct delivery *d, struct outcome *out)
+{
+	const struct config *cfg = d->req->cfg;
+	struct outcome why = { 0 };
+	size_t copies = quota_copies(&d->targets);
+	int rc;
+
+	if (copies == 0)
+		return 0;
+	if (quota_open(&d->quota, &d->root, cfg, out) < 0)
+		return -1;
+	rc = quota_check(&d->quota, cfg, d->in.size, copies, out);
+	if (d->quota.recalculated)
+		log_line(LOG_INFO, "maildirsize recalculated (%s): %lld bytes "
+		    "in %lld messages", quota_recalc_name(d->quota.recalc_why),
+		    (long long)d->quota.bytes, (long long)d->quota.count);
+	if (rc == 0)
+		return 0;
+	if (quota_warn(&d->quota, cfg, &why) < 0)  /* refusals warn too */
+		log_line(LOG_WARNING, "quota warning: %s", why.reason);
+	return -1;
+}
+
+/* quota (issue 4): one maildirsize line once the copies are durable; mail
+ * is no longer at stake, so a failure here is only logged. */
+static void stage_quota_account(struct delivery *d)
+{
+	int64_t copies = (int64_t)quota_copies(&d->targets);
+	struct outcome why = { 0 };
+
+	if (quota_add(&d->quota, (int64_t)d->in.size * copies, copies,
+	    &why) < 0)
+		log_line(LOG_WARNING, "quota: %s", why.reason);
+	else if (quota_warn(&d->quota, d->req->cfg, &why) < 0)
+		log_line(LOG_WARNING, "quota warning: %s", why.reason);
+}
+
 /* "INBOX,Lists.deliver" */
 static void folder_list(const struct targets *t, char *buf, size_t len)
 {
@@ -383,6 +435,7 @@ static void release(struct delivery *d)
 		/* ENOENT is fine: a rename fallback already moved it */
 		unlinkat(d->root.tmpfd, d->tmp_name, 0);
 	}
+	quota_close(&d->quota);
 	maildir_close(&d->root);
 	store_claim_free(&d->claim);
 	store_close(d->store);
@@ -404,12 +457,15 @@ static int run_stages(struct delivery *d, struct outcome *out)
 		return -1;
 	if (d->claim.status == CLAIM_DUPLICATE)
 		return 0;
-	return stage_place(d, out);
+	if (stage_quota(d, out) < 0 || stage_place(d, out) < 0)
+		return -1;
+	stage_quota_account(d);
+	return 0;
 }
 
 int deliver_message(const struct request *req, struct outcome *out)
 {
-	struct delivery d = { .req = req, .tmp_fd = -1 };
+	struct delivery d = { .req = req, .tmp_fd = -1, .quota.fd = -1 };
 	int code;
 
 	d.root.dirfd = d.root.tmpfd = d.root.newfd = d.root.curfd = -1;

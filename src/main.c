@@ -3,6 +3,8 @@
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
  *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
+ * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
+ *         [-M MAILDIR]
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -24,6 +26,7 @@
 #include "message.h"
 #include "outcome.h"
 #include "store.h"
+#include "quota.h"
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -39,6 +42,8 @@ struct options {
 	bool show_log;
 	struct store_log_filter log_filter;
 	char log_msgid[STORE_MSGID_MAX + 1];
+	/* quota (issue 4): --quota[=raw] [--recalc] */
+	bool quota, quota_raw, quota_recalc;
 	const char *where;          /* --where ADDRESS (issue 8) */
 };
 
@@ -53,7 +58,10 @@ static void usage(FILE *to)
 	    "[--sender ADDRESS]\n"
 	    "               [--folder FOLDER] [--limit N] [-c CONFIG] "
 	    "[-o KEY=VALUE]... [-d USER] [-M MAILDIR]\n"
-	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n", to);
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n"
+	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
+	    "[-d USER]\n"
+	    "               [-M MAILDIR]\n", to);
 }
 
 static void version(void)
@@ -73,6 +81,9 @@ static const struct option long_options[] = {
 	{ "sender", required_argument, NULL, 1003 },
 	{ "folder", required_argument, NULL, 1004 },
 	{ "limit", required_argument, NULL, 1005 },
+	/* quota (issue 4) */
+	{ "quota", optional_argument, NULL, 'Q' },
+	{ "recalc", no_argument, NULL, 'R' },
 	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
 	{ NULL, 0, NULL, 0 },
 };
@@ -131,6 +142,14 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
+		case 'Q': /* quota (issue 4) */
+			if (optarg && strcmp(optarg, "raw") != 0)
+				return fail(out, EX_USAGE, "--quota takes no "
+				    "value but \"raw\"");
+			o->quota = true;
+			o->quota_raw = optarg != NULL;
+			break;
+		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
 		case 'h': usage(stdout); return 1;
 		case 1000: case 1001: case 1002: case 1003: case 1004:
@@ -147,6 +166,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 	if (optind != argc)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
+	if (o->quota_recalc && !o->quota)
+		return fail(out, EX_USAGE, "--recalc needs --quota");
 	return 0;
 }
 
@@ -311,6 +332,19 @@ static int show_log(const struct options *o, const struct config *cfg,
 	return 0;
 }
 
+/* quota (issue 4): deliver --quota prints the Maildir's usage and limits. */
+static int run_quota(const struct options *o, const struct config *cfg,
+    const struct identity *id, struct outcome *out)
+{
+	char maildir[4096];
+
+	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0 ||
+	    quota_report(maildir, cfg, o->quota_recalc, o->quota_raw, stdout,
+	    out) < 0)
+		return out->code;
+	return EX_OK;
+}
+
 /* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
  * names the Maildir of the recipient and may set config keys. */
 static int map_recipient(struct options *o, struct config *cfg,
@@ -365,6 +399,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return out->code;
 	if (o.show_log) /* store (issue 5) */
 		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
+	if (o.quota) /* quota (issue 4) */
+		return run_quota(&o, cfg, &id, out);
 	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)

@@ -6,6 +6,10 @@ PACKAGES="gcc make pkg-config perl libsieve2-dev libcmocka-dev libpcre2-dev
 libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
 # folders (issue 2): tests/integration/21-folders-dovecot.t reads our folders with doveadm
 PACKAGES="$PACKAGES dovecot-core"
+# quota (issue 4): 43-quota-courier.t runs Courier's deliverquota and
+# maildirmake against deliver's maildirsize; 44-quota-dovecot.t needs
+# dovecot-core (above) for its quota plugin and doveadm quota
+PACKAGES="$PACKAGES maildrop"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
