@@ -408,6 +408,34 @@ static unsigned clamp_days(int days, const struct sieve_env *env)
 	return d;
 }
 
+/* libsieve fills in its own subject when the script gives none: "Re: "
+ * plus the original (leading "Re: " stripped, cut to 127 bytes), or
+ * "Automated reply".  Recognize it so deliver can use RFC 5230's "Auto: "
+ * default instead. */
+static bool libsieve_default_subject(const char *subj,
+    const struct header_index *idx)
+{
+	const char *orig = idx ? header_get(idx, "Subject", 0) : NULL;
+	char *dec;
+	const char *rest;
+	size_t n;
+	bool same;
+
+	if (orig == NULL)
+		return strcmp(subj, "Automated reply") == 0;
+	if (strncmp(subj, "Re: ", 4) != 0 || (dec = rfc2047_decode(orig,
+	    false)) == NULL)
+		return false;
+	rest = dec;
+	while (strncasecmp(rest, "Re: ", 4) == 0)
+		rest += 4;
+	n = strlen(subj + 4);
+	same = strncmp(subj + 4, rest, n) == 0 &&
+	    (rest[n] == '\0' || strlen(subj) >= 120);
+	free(dec);
+	return same;
+}
+
 static int cb_vacation(sieve2_context_t *s, void *ud)
 {
 	struct eval *ev = ud;
@@ -425,6 +453,11 @@ static int cb_vacation(sieve2_context_t *s, void *ud)
 	a->address = value_copy(s, "address");
 	a->text = value_copy(s, "message");
 	a->subject = value_copy(s, "subject");
+	if (a->subject != NULL &&
+	    libsieve_default_subject(a->subject, ev->env->headers)) {
+		free(a->subject);
+		a->subject = NULL;
+	}
 	a->from = value_copy(s, "fromaddr");
 	a->days = clamp_days(sieve2_getvalue_int(s, "days"), ev->env);
 	a->mime = sieve2_getvalue_int(s, "mime") != 0;
