@@ -3,6 +3,7 @@
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
  *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
+ * deliver -C SIEVE_SCRIPT   (check a script; sieve, issue 3)
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -22,6 +23,7 @@
 #include "log.h"
 #include "message.h"
 #include "outcome.h"
+#include "sieve_run.h"   /* sieve (issue 3): -C, -V */
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -33,6 +35,7 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
+	const char *check_script;   /* sieve (issue 3): -C */
 };
 
 static void usage(FILE *to)
@@ -41,17 +44,20 @@ static void usage(FILE *to)
 	    "[-M MAILDIR] [-m FOLDER]\n"
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
-	    "               [-n] [-e] [-V] [-h]\n", to);
+	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... -C SIEVE_SCRIPT\n", to);
 }
 
 static void version(void)
 {
 	printf("deliver %s\n", DELIVER_VERSION);
+	sieve_print_extensions();   /* sieve (issue 3) */
 }
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve (issue 3) */
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -61,7 +67,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVh",
+	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVhC:",
 	    long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
@@ -80,6 +86,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
 		case 'V': version(); return 1;
+		case 'C': o->check_script = optarg; break;  /* sieve (issue 3) */
 		case 'h': usage(stdout); return 1;
 		default:
 			usage(stderr);
@@ -230,6 +237,19 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout. */
+static int check_script(const char *path, const struct config *cfg,
+    struct outcome *out)
+{
+	int code = sieve_check_file(path, cfg);
+
+	if (code == EX_OK)
+		return EX_OK;
+	fail(out, code, "%s: %s", path, code == EX_DATAERR ?
+	    "script has errors" : "cannot read the script");
+	return code;
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
@@ -241,8 +261,11 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
-	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0 ||
+	if (load_config(&o, cfg, out) < 0)
+		return out->code;
+	if (o.check_script != NULL)   /* sieve (issue 3) */
+		return check_script(o.check_script, cfg, out);
+	if (identity_assume(o.user, &id, out) < 0 ||
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;

@@ -126,9 +126,9 @@ static void update_err_file(const char *script, const struct sieve_msgs *e)
 
 /* ---- the child ---------------------------------------------------------- */
 
-static void limit(int resource, rlim_t value)
+static void limit(int resource, rlim_t soft, rlim_t hard)
 {
-	struct rlimit rl = { value, value };
+	struct rlimit rl = { soft, hard };
 
 	setrlimit(resource, &rl);
 }
@@ -141,17 +141,21 @@ static void __attribute__((noreturn)) child(int fd, const char *text,
 	char *buf;
 	size_t len, off = 0;
 	ssize_t n;
+	rlim_t cpu;
 
 	if (dup2(fd, 3) < 0)
 		_exit(EX_OSERR);
 	closefrom(4);
-	limit(RLIMIT_CORE, 0);
-	limit(RLIMIT_FSIZE, 0);
-	limit(RLIMIT_CPU, cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1);
+	limit(RLIMIT_CORE, 0, 0);
+	limit(RLIMIT_FSIZE, 0, 0);
+	/* the soft limit sends SIGXCPU (a clear reason), the hard one kills */
+	cpu = cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1;
+	limit(RLIMIT_CPU, cpu, cpu + 1);
 #if !defined(__SANITIZE_ADDRESS__)
 	/* ASan reserves terabytes of address space up front */
 	if (cfg->sieve_memory_limit)
-		limit(RLIMIT_AS, (rlim_t)cfg->sieve_memory_limit);
+		limit(RLIMIT_AS, (rlim_t)cfg->sieve_memory_limit,
+		    (rlim_t)cfg->sieve_memory_limit);
 #endif
 	if ((env ? sieve_eval(text, env, &res) : sieve_check(text, &res)) < 0)
 		_exit(EX_OSERR);
@@ -405,11 +409,8 @@ int sieve_check_file(const char *path, const struct config *cfg)
 	char *text = NULL, why[300];
 	int found = read_script(path, &text), code = EX_OK;
 
-	if (found <= 0) {
-		fprintf(stderr, "deliver: %s: %s\n", path,
-		    found == 0 ? "no such file" : strerror(errno));
+	if (found <= 0)
 		return EX_NOINPUT;
-	}
 	if (sieve_eval_isolated(text, NULL, cfg, &res, why, sizeof why) < 0) {
 		printf("%s: %s\n", path, why);
 		free(text);

@@ -55,7 +55,8 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
     size_t whylen);
 
 /* deliver -C: check script file path; errors with line numbers on stdout.
- * Returns EX_OK or EX_DATAERR (65), or EX_NOINPUT when it cannot be read. */
+ * Returns EX_OK or EX_DATAERR (65), or EX_NOINPUT (printing nothing) when
+ * it cannot be read. */
 int sieve_check_file(const char *path, const struct config *cfg);
 
 /* deliver -V: print the extensions supported (one line). */
