@@ -540,7 +540,9 @@ static int cb_trace(sieve2_context_t *s, void *ud)
 	struct eval *ev = ud;
 	const char *module = getstr(s, "module"), *msg = getstr(s, "message");
 
-	if (ev->env != NULL && ev->env->trace)
+	/* the parser's trace is noise (and prints heap addresses) */
+	if (ev->env != NULL && ev->env->trace &&
+	    (module == NULL || strcmp(module, "sv_parser") != 0))
 		sieve_msgs_add(&ev->res->trace, "%s: %s",
 		    module ? module : "sieve", msg ? msg : "");
 	return SIEVE2_OK;
@@ -635,8 +637,11 @@ char *sieve_extensions(void)
 	if (sieve2_alloc(&ctx) != SIEVE2_OK)
 		return NULL;
 	if (sieve2_callbacks(ctx, callbacks) == SIEVE2_OK &&
-	    (list = sieve2_listextensions(ctx)) != NULL)
-		copy = strdup(list);
+	    (list = sieve2_listextensions(ctx)) != NULL &&
+	    (copy = strdup(list)) != NULL)
+		copy[strcspn(copy, "\n")] = '\0';
+	for (size_t n = copy ? strlen(copy) : 0; n > 0 && copy[n - 1] == ' ';)
+		copy[--n] = '\0';
 	sieve2_free(&ctx);
 	return copy;
 }
