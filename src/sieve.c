@@ -541,8 +541,7 @@ static int cb_trace(sieve2_context_t *s, void *ud)
 	const char *module = getstr(s, "module"), *msg = getstr(s, "message");
 
 	/* the parser's trace is noise (and prints heap addresses) */
-	if (ev->env != NULL && ev->env->trace &&
-	    (module == NULL || strcmp(module, "sv_parser") != 0))
+	if (module == NULL || strcmp(module, "sv_parser") != 0)
 		sieve_msgs_add(&ev->res->trace, "%s: %s",
 		    module ? module : "sieve", msg ? msg : "");
 	return SIEVE2_OK;
@@ -560,14 +559,19 @@ static sieve2_callback_t callbacks[] = {
 	{ SIEVE2_ERRCALL_RUNTIME, cb_err_runtime },
 	{ SIEVE2_ERRCALL_HEADER, cb_err_header },
 	{ SIEVE2_ERRCALL_ADDRESS, cb_err_address },
-	{ SIEVE2_DEBUG_TRACE, cb_trace },
 	{ SIEVE2_SCRIPT_GETSCRIPT, cb_getscript },
 	{ SIEVE2_MESSAGE_GETHEADER, cb_getheader },
 	{ SIEVE2_MESSAGE_GETENVELOPE, cb_getenvelope },
 	{ SIEVE2_MESSAGE_GETSIZE, cb_getsize },
 	{ SIEVE2_MESSAGE_GETSUBADDRESS, cb_getsubaddress },
+	/* Registered only when a trace is asked for (-n): libsieve 2.2.6's
+	 * address parser formats an already freed string into its trace
+	 * (found by tests/fuzz/fuzz_sieve.c under ASan), and does so only
+	 * when this callback exists. */
+	{ SIEVE2_DEBUG_TRACE, cb_trace },
 	{ 0, NULL },
 };
+#define NCALLBACKS (sizeof callbacks / sizeof callbacks[0])
 
 /* ---- running ----------------------------------------------------------- */
 
@@ -599,7 +603,12 @@ static int run(const char *script, const struct sieve_env *env,
 	struct eval ev = { .script = script, .env = env ? env : &no_env,
 	    .res = res };
 	sieve2_context_t *ctx = NULL;
+	sieve2_callback_t cbs[NCALLBACKS];
 	int rc;
+
+	memcpy(cbs, callbacks, sizeof cbs);
+	if (!ev.env->trace)
+		cbs[NCALLBACKS - 2] = cbs[NCALLBACKS - 1];  /* no trace */
 
 	memset(res, 0, sizeof *res);
 	res->keep = true;
@@ -610,7 +619,7 @@ static int run(const char *script, const struct sieve_env *env,
 		return finish(&ev, SIEVE2_OK);
 	}
 	if ((rc = sieve2_alloc(&ctx)) == SIEVE2_OK &&
-	    (rc = sieve2_callbacks(ctx, callbacks)) == SIEVE2_OK)
+	    (rc = sieve2_callbacks(ctx, cbs)) == SIEVE2_OK)
 		rc = execute ? sieve2_execute(ctx, &ev) :
 		    sieve2_validate(ctx, &ev);
 	if (ctx != NULL)
