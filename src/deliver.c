@@ -113,10 +113,12 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	struct action_ctx ac = action_context(d);
 	bool keep = false;
 
-	if (sieve_make_plan(&job, &sp) < 0)
-		return fail(out, EX_TEMPFAIL, "out of memory");
-	d->plan = sp.plan;
+	int rc = sieve_make_plan(&job, &sp);
+
+	d->plan = sp.plan;     /* released with the delivery */
 	d->trace = sp.trace;
+	if (rc < 0)
+		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
 		return 0;
 	if (d->req->dry_run)

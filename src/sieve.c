@@ -200,12 +200,17 @@ static int cb_getheader(sieve2_context_t *s, void *ud)
 	if (body == NULL)
 		return SIEVE2_ERROR_NOMEM;
 	phrase = name != NULL && rfc2047_is_address_header(name);
-	for (size_t i = 0; i < n; i++) {
-		const char *v = header_get(idx, name, i);
-		char *d = v ? keep_alloc(ev, rfc2047_decode(v, phrase)) : NULL;
+	/* one pass over the index: header_get(nth) per occurrence would be
+	 * quadratic on a message with thousands of Received lines */
+	for (size_t i = 0; i < (idx ? idx->count : 0) && k < n; i++) {
+		char *d;
 
-		if (d != NULL)
-			body[k++] = d;
+		if (strcasecmp(idx->items[i].name, name) != 0)
+			continue;
+		d = keep_alloc(ev, rfc2047_decode(idx->items[i].value, phrase));
+		if (d == NULL)
+			return SIEVE2_ERROR_NOMEM;
+		body[k++] = d;
 	}
 	sieve2_setvalue_stringlist(s, "body", body);
 	return SIEVE2_OK;
