@@ -2,7 +2,7 @@
 # Sieve actions: keep, fileinto, discard, stop, flags, implicit keep,
 # several copies as hard links of one file (issue 3).
 . "$(dirname "$0")/sieve-lib.sh"
-plan 16
+plan 17
 
 mail "$TMP/m" "Subject: hello" "Message-ID: <a1@example.org>" "To: bob@example.org"
 
@@ -70,6 +70,12 @@ addflag "\\Flagged";
 keep;'
 sdlv "$TMP/m"
 is "$RC:$(landed)" "0:INBOX/cur:2,F" "addflag then keep: the flag is kept"
+
+reset_md
+script 'require ["imap4flags"];
+addflag "\\Flagged";'
+sdlv "$TMP/m"
+is "$RC:$(landed)" "0:INBOX/new" "addflag alone: the implicit keep has no flags (libsieve, documented)"
 
 reset_md
 script 'require "fileinto";

@@ -57,7 +57,7 @@ start=$(date +%s)
 udlv -o sieve_cpu_limit=1
 is "$RC:$(landed)" "0:INBOX/new" "runaway evaluation: INBOX"
 like "$ERR" "evaluation killed by signal 24 \(CPU limit\); keeping the message" "CPU limit logged"
-ok "stopped within a few seconds" test $(( $(date +%s) - start )) -le 5
+ok "stopped within seconds, not minutes" test $(( $(date +%s) - start )) -le 15
 
 # Bounded work on a hostile message: 10,000 headers and a 1 MiB header.
 reset_md
@@ -67,10 +67,11 @@ reset_md
 uscript 'require ["fileinto", "relational", "comparator-i;ascii-numeric"];
 if header :count "ge" :comparator "i;ascii-numeric" "received" "100" { fileinto "Many"; }
 if header :contains ["received", "x-big", "subject"] "nomatch" { discard; }'
-start=$(date +%s)
-dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" < "$TMP/hostile"
-is "$RC:$(landed)" "0:Many/new" "10,000 Received headers and a 1 MiB header: filtered"
-ok "within a few seconds" test $(( $(date +%s) - start )) -le 5
+# (with 2 CPU seconds: quadratic work would hit the limit and keep in INBOX)
+dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" -o sieve_cpu_limit=2 < "$TMP/hostile"
+is "$RC:$(landed)" "0:Many/new" "10,000 Received headers and a 1 MiB header: filtered within the CPU limit"
+unlike_err() { printf '%s' "$ERR" | grep -q "keeping the message"; _result $((! $?)) "$1"; }
+unlike_err "no fallback needed for the hostile message"
 
 reset_md
 mail "$TMP/m" "Subject: hi"

@@ -2,7 +2,7 @@
 # Which script runs (-s, `sieve`, ~/.dovecot.sieve, ~/.sieve), the global
 # sieve_before/sieve_after sequence, -n, -C and -V (issue 3).
 . "$(dirname "$0")/sieve-lib.sh"
-plan 24
+plan 22
 
 H="$TMP/h"
 user_dir "$H"
