@@ -2,7 +2,7 @@
 # Sieve tests: address, header, exists, size, envelope, subaddress,
 # relational, regex, comparators, RFC 2047 decoding (issue 3).
 . "$(dirname "$0")/sieve-lib.sh"
-plan 22
+plan 23
 
 # check TEST [ARGS...]: "yes" if TEST matches the message
 # $TMP/m (filed into folder Yes), else "no".
@@ -44,6 +44,12 @@ is "$(check 'envelope :detail :is "to" "lists"')" yes "subaddress :detail on the
 is "$(check 'envelope :user :is "to" "bob"')" yes "subaddress :user"
 is "$(check 'envelope :detail :is "to" "lists"' -o recipient_delimiter=-)" no "recipient_delimiter changes the split"
 RCPT=bob@example.org
+# the envelope from the MTA's environment (Postfix, Exim) instead of -f/-a
+reset_md
+script 'require ["fileinto", "envelope", "subaddress"];
+if allof (envelope :is "from" "env@example.net", envelope :detail "to" "ext") { fileinto "Yes"; }'
+SENDER=env@example.net RECIPIENT=bob+ext@example.org dlv -e -M "$MD" -s "$TMP/s.sieve" < "$TMP/m"
+is "$RC:$(landed)" "0:Yes/new" "envelope from \$SENDER and \$RECIPIENT"
 is "$(check 'address :detail :is "cc" "work"')" yes "subaddress :detail on a header address"
 is "$(check 'header :value "gt" :comparator "i;ascii-numeric" "x-spam-score" "9"')" yes "relational :value gt numeric"
 is "$(check 'header :count "eq" :comparator "i;ascii-numeric" "to" "1"')" yes "relational :count (one To header)"
