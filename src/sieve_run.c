@@ -146,8 +146,9 @@ static void __attribute__((noreturn)) child(int fd, const char *text,
 	if (dup2(fd, 3) < 0)
 		_exit(EX_OSERR);
 	closefrom(4);
+	/* no RLIMIT_FSIZE: it would also hit a stderr redirected into a
+	 * file, killing the child on its first diagnostic (SIGXFSZ) */
 	limit(RLIMIT_CORE, 0, 0);
-	limit(RLIMIT_FSIZE, 0, 0);
 	/* the soft limit sends SIGXCPU (a clear reason), the hard one kills */
 	cpu = cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1;
 	limit(RLIMIT_CPU, cpu, cpu + 1);
