@@ -57,6 +57,18 @@ static int open_subdirs(struct maildir *md, bool create, struct outcome *out)
 	return 0;
 }
 
+static int sync_parent(int dirfd)
+{
+	int parent = openat(dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (parent < 0)
+		return -1;
+	rc = maildir_fsync_dir(parent);
+	close(parent);
+	return rc;
+}
+
 int maildir_open(struct maildir *md, int atfd, const char *path, int flags,
     struct outcome *out)
 {
@@ -70,6 +82,12 @@ int maildir_open(struct maildir *md, int atfd, const char *path, int flags,
 	if (md->dirfd < 0)
 		return fail_errno(out, errno, "cannot open Maildir %s", path);
 	md->created = made;
+	/* a new Maildir's own entry must be durable too: sync its parent */
+	if (made && sync_parent(md->dirfd) < 0) {
+		fail_errno(out, errno, "cannot sync the parent of %s", path);
+		maildir_close(md);
+		return -1;
+	}
 	if (open_subdirs(md, create, out) < 0) {
 		maildir_close(md);
 		return -1;
