@@ -91,9 +91,10 @@ static struct action_ctx action_context(const struct delivery *d)
 }
 
 /* sieve (issue 3): the scripts make the plan; returns 1, or 0 when there
- * is no script (the default keep follows).  A reject ends the delivery here (exit 77)
- * or is answered by mail; redirects go out before the filing, and one that
- * cannot go out becomes a keep, so the message is never lost. */
+ * is no script (the default keep follows).  A reject ends the delivery
+ * here (exit 77) or is answered by mail; redirects go out before the
+ * filing, and one that cannot go out becomes a keep, so the message is
+ * never lost. */
 static int stage_sieve(struct delivery *d, struct outcome *out)
 {
 	const struct config *cfg = d->req->cfg;
@@ -112,7 +113,6 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	struct sieve_plan sp;
 	struct action_ctx ac = action_context(d);
 	bool keep = false;
-
 	int rc = sieve_make_plan(&job, &sp);
 
 	d->plan = sp.plan;     /* released with the delivery */

@@ -285,7 +285,7 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
 	return 0;
 }
 
-/* ---- the sequence --------------------------------------------------------- */
+/* ---- the sequence ------------------------------------------------------ */
 
 static void log_msgs(int prio, const char *script, const char *what,
     const struct sieve_msgs *m)
