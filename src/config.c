@@ -23,6 +23,7 @@ struct config_key {
 
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
 static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota (issue 4) */
+static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -43,6 +44,20 @@ static const struct config_key config_keys[] = {
 	{ "hostname", KEY_STRING, FIELD(hostname), "", NULL, 0 },
 
 	/* sieve (issue 3) */
+	{ "sieve", KEY_STRING, FIELD(sieve), "", NULL, 0 },
+	{ "sieve_before", KEY_STRING, FIELD(sieve_before), "", NULL, 0 },
+	{ "sieve_after", KEY_STRING, FIELD(sieve_after), "", NULL, 0 },
+	{ "sieve_cpu_limit", KEY_UINT, FIELD(sieve_cpu_limit), "10", NULL, 3600 },
+	{ "sieve_memory_limit", KEY_SIZE, FIELD(sieve_memory_limit), "256M",
+	  NULL, 0 },
+	{ "sieve_timeout", KEY_UINT, FIELD(sieve_timeout), "30", NULL, 3600 },
+	{ "sieve_max_redirects", KEY_UINT, FIELD(sieve_max_redirects), "4",
+	  NULL, 64 },
+	{ "reject_mode", KEY_ENUM, FIELD(reject_mode), "exit", reject_modes, 0 },
+	{ "vacation_min_days", KEY_UINT, FIELD(vacation_min_days), "1", NULL,
+	  3650 },
+	{ "vacation_max_days", KEY_UINT, FIELD(vacation_max_days), "0", NULL,
+	  3650 },
 
 	/* quota (issue 4) */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

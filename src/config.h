@@ -13,6 +13,7 @@
 
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
 enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
+enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve (issue 3) */
 
 struct config {
 	/* delivery core */
@@ -30,6 +31,16 @@ struct config {
 	char *hostname;             /* for unique names and defaults; "" = gethostname */
 
 	/* sieve (issue 3) */
+	char *sieve;                /* the user's script; "" = ~/.dovecot.sieve
+	                               if it exists, else ~/.sieve */
+	char *sieve_before;         /* global script run before the user's */
+	char *sieve_after;          /* global script run after the user's */
+	unsigned sieve_cpu_limit;   /* CPU seconds for one evaluation */
+	unsigned long long sieve_memory_limit; /* address space of the child */
+	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
+	unsigned sieve_max_redirects;
+	enum reject_mode reject_mode;
+	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
 
 	/* quota (issue 4) */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */

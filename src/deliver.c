@@ -17,6 +17,8 @@
 #include "plan.h"
 #include "store.h"
 #include "quota.h"
+#include "actions.h"     /* sieve (issue 3) */
+#include "sieve_run.h"
 
 /* Everything one delivery holds, released in one place. */
 struct delivery {
@@ -32,6 +34,7 @@ struct delivery {
 	struct store_claim claim;
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
 	struct quota quota;          /* quota (issue 4) */
+	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
 };
 
 static const char *message_id(const struct delivery *d)
@@ -84,10 +87,68 @@ static int stage_loop_check(struct delivery *d, struct outcome *out)
 	    log_escape(d->req->recipient, shown, sizeof shown));
 }
 
+/* sieve (issue 3): what outgoing actions need to know. */
+static struct action_ctx action_context(const struct delivery *d)
+{
+	const char *sender = d->in.envelope_sender;
+
+	return (struct action_ctx){
+		.cfg = d->req->cfg, .store = d->store,
+		.headers = &d->in.headers, .sender = sender ? sender : "",
+		.recipient = d->req->recipient, .msg_fd = d->tmp_fd,
+	};
+}
+
+/* sieve (issue 3): the scripts make the plan; returns 1, or 0 when there
+ * is no script (the default keep follows).  A reject ends the delivery
+ * here (exit 77) or is answered by mail; redirects go out before the
+ * filing, and one that cannot go out becomes a keep, so the message is
+ * never lost. */
+static int stage_sieve(struct delivery *d, struct outcome *out)
+{
+	const struct config *cfg = d->req->cfg;
+	const char *sender = d->in.envelope_sender;
+	struct sieve_job job = {
+		.cfg = cfg, .home = d->req->home, .script = d->req->script,
+		.dry_run = d->req->dry_run,
+		.env = { .headers = &d->in.headers,
+		    .sender = sender ? sender : "",
+		    .recipient = d->req->recipient, .size = d->in.size,
+		    .delimiter = cfg->recipient_delimiter,
+		    .vacation_min_days = cfg->vacation_min_days,
+		    .vacation_max_days = cfg->vacation_max_days,
+		    .trace = d->req->dry_run },
+	};
+	struct sieve_plan sp;
+	struct action_ctx ac = action_context(d);
+	bool keep = false;
+	int rc = sieve_make_plan(&job, &sp);
+
+	d->plan = sp.plan;     /* released with the delivery */
+	d->trace = sp.trace;
+	if (rc < 0)
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	if (!sp.scripted)
+		return 0;
+	if (d->req->dry_run)
+		return 1;
+	if (actions_reject(&ac, &d->plan, out) < 0)
+		return -1;
+	actions_redirect(&ac, &d->plan, &keep);
+	if (keep && plan_add(&d->plan, ACTION_KEEP, NULL, NULL, NULL,
+	    NULL) < 0)
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	return 1;
+}
+
 /* What to do with the message.  Without a script: keep. */
 static int stage_plan(struct delivery *d, struct outcome *out)
 {
-	if (plan_default(&d->plan, d->req->folder) < 0)
+	int scripted = stage_sieve(d, out);   /* sieve (issue 3) */
+
+	if (scripted < 0)
+		return -1;
+	if (scripted == 0 && plan_default(&d->plan, d->req->folder) < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (plan_targets(&d->plan, d->req->folder ? d->req->folder : "",
 	    d->req->cfg, &d->targets) < 0)
@@ -384,6 +445,35 @@ static void stage_record(struct delivery *d, int code)
 		unlinkat(d->root.tmpfd, d->claim.tmp, 0);
 }
 
+/* sieve (issue 3): the actions that are not filing, then the trace. */
+static void print_dry_run_sieve(const struct delivery *d)
+{
+	char a[600], b[600];
+
+	for (size_t i = 0; i < d->plan.count; i++) {
+		const struct action *x = &d->plan.actions[i];
+		const char *addr = x->address ? x->address : "";
+		const char *text = x->text ? x->text : "";
+
+		log_escape(addr, a, sizeof a);
+		log_escape(text, b, sizeof b);
+		if (x->type == ACTION_REDIRECT)
+			printf("redirect %s\n", a);
+		else if (x->type == ACTION_REJECT)
+			printf("reject %s\n", b);
+		else if (x->type == ACTION_DISCARD)
+			printf("discard\n");
+		else if (x->type == ACTION_VACATION)
+			printf("vacation to=%s days=%u handle=%s\n", a, x->days,
+			    log_escape(x->handle ? x->handle : "", b, sizeof b));
+		else if (x->type == ACTION_NOTIFY)
+			printf("notify method=%s message=%s\n", a, b);
+	}
+	for (size_t i = 0; i < d->trace.count; i++)
+		printf("trace: %s\n", log_escape(d->trace.items[i], a,
+		    sizeof a));
+}
+
 static void print_dry_run(const struct delivery *d)
 {
 	char shown[600];
@@ -395,6 +485,7 @@ static void print_dry_run(const struct delivery *d)
 		    shown, sizeof shown), t->flags[0] ? " flags=" : "",
 		    t->flags);
 	}
+	print_dry_run_sieve(d);   /* sieve (issue 3) */
 }
 
 /* The one log line that says what happened to this message. */
@@ -441,6 +532,7 @@ static void release(struct delivery *d)
 	store_close(d->store);
 	targets_free(&d->targets);
 	plan_free(&d->plan);
+	sieve_msgs_free(&d->trace);   /* sieve (issue 3) */
 	intake_free(&d->in);
 }
 
@@ -460,6 +552,10 @@ static int run_stages(struct delivery *d, struct outcome *out)
 	if (stage_quota(d, out) < 0 || stage_place(d, out) < 0)
 		return -1;
 	stage_quota_account(d);
+	/* sieve (issue 3): vacation and notify, once the mail is safe */
+	struct action_ctx ac = action_context(d);
+
+	actions_after_filing(&ac, &d->plan);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  *         [-n] [-e] [-V] [-h]
  * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
  *         [-M MAILDIR]
+ * deliver -C SIEVE_SCRIPT   (check a script; sieve, issue 3)
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -27,6 +28,7 @@
 #include "outcome.h"
 #include "store.h"
 #include "quota.h"
+#include "sieve_run.h"   /* sieve (issue 3): -C, -V */
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -44,6 +46,7 @@ struct options {
 	char log_msgid[STORE_MSGID_MAX + 1];
 	/* quota (issue 4): --quota[=raw] [--recalc] */
 	bool quota, quota_raw, quota_recalc;
+	const char *check_script;   /* sieve (issue 3): -C */
 	const char *where;          /* --where ADDRESS (issue 8) */
 };
 
@@ -61,12 +64,14 @@ static void usage(FILE *to)
 	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n"
 	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
 	    "[-d USER]\n"
-	    "               [-M MAILDIR]\n", to);
+	    "               [-M MAILDIR]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... -C SIEVE_SCRIPT\n", to);
 }
 
 static void version(void)
 {
 	printf("deliver %s\n", DELIVER_VERSION);
+	sieve_print_extensions();   /* sieve (issue 3) */
 }
 
 enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
@@ -84,6 +89,7 @@ static const struct option long_options[] = {
 	/* quota (issue 4) */
 	{ "quota", optional_argument, NULL, 'Q' },
 	{ "recalc", no_argument, NULL, 'R' },
+	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve (issue 3) */
 	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
 	{ NULL, 0, NULL, 0 },
 };
@@ -124,7 +130,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVh",
+	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVhC:",
 	    long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
@@ -151,6 +157,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 			break;
 		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
+		case 'C': o->check_script = optarg; break;  /* sieve (issue 3) */
 		case 'h': usage(stdout); return 1;
 		case 1000: case 1001: case 1002: case 1003: case 1004:
 		case 1005:
@@ -345,6 +352,19 @@ static int run_quota(const struct options *o, const struct config *cfg,
 	return EX_OK;
 }
 
+/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout. */
+static int check_script(const char *path, const struct config *cfg,
+    struct outcome *out)
+{
+	int code = sieve_check_file(path, cfg);
+
+	if (code == EX_OK)
+		return EX_OK;
+	fail(out, code, "%s: %s", path, code == EX_DATAERR ?
+	    "script has errors" : "cannot read the script");
+	return code;
+}
+
 /* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
  * names the Maildir of the recipient and may set config keys. */
 static int map_recipient(struct options *o, struct config *cfg,
@@ -393,6 +413,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 	log_open(o.errors_only || isatty(STDERR_FILENO));
 	if (load_config(&o, cfg, out) < 0)
 		return out->code;
+	if (o.check_script != NULL)   /* sieve (issue 3) */
+		return check_script(o.check_script, cfg, out);
 	if (o.where) /* issue 8 */
 		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
 	if (identity_assume(o.user, &id, out) < 0)
