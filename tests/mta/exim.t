@@ -19,7 +19,7 @@ command -v swaks >/dev/null || skip_all "swaks is not installed"
 mta_lock || skip_all "another check-mta run holds /run/lock/deliver-check-mta.lock"
 PORT=$(free_port) || skip_all "no free loopback port"
 
-plan 21
+plan 22
 
 EX=$TMP/exim
 mkdir -p "$EX/spool" "$EX/log"

@@ -34,10 +34,11 @@ wait_until() {
 	local limit=$(($1 * 5)) i
 	shift
 	for ((i = 0; i < limit; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
+		"$@" >/dev/null 2>&1 && break
 		sleep 0.2
 	done
-	return 1
+	[ -n "${MTA_TRACE:-}" ] && echo "waited $i/5 s for: $*" >>"$MTA_TRACE"
+	[ "$i" -lt "$limit" ]
 }
 
 mta_lock() {

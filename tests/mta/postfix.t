@@ -9,9 +9,10 @@
 . "$SRCDIR/tests/integration/lib.sh"
 . "$SRCDIR/tests/mta/lib.sh"
 
+MTA_STATE=${MTA_STATE:-$SRCDIR/build/mta}
 is_root || skip_all "needs root (runs a Postfix instance and creates users)"
 command -v postfix >/dev/null && [ -x /usr/lib/postfix/sbin/master ] ||
-	skip_all "Postfix is not installed: $(cat "${MTA_STATE:-/nonexistent}/postfix.skip" 2>/dev/null || echo 'run make check-mta as root')"
+	skip_all "Postfix is not installed: $(cat "$MTA_STATE/postfix.skip" 2>/dev/null || echo 'run make check-mta as root')"
 command -v swaks >/dev/null || skip_all "swaks is not installed"
 mta_lock || skip_all "another check-mta run holds /run/lock/deliver-check-mta.lock"
 PORT=$(free_port) || skip_all "no free loopback port"
