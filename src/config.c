@@ -44,6 +44,10 @@ static const struct config_key config_keys[] = {
 	/* quota (issue 4) */
 
 	/* store (issue 5) */
+
+	/* virtual mailboxes (issue 8) */
+	{ "mailbox_map", KEY_STRING, FIELD(mailbox_map), "", NULL, 0 },
+	{ "mailbox_base", KEY_STRING, FIELD(mailbox_base), "", NULL, 0 },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
@@ -54,6 +58,12 @@ static const struct config_key *find_key(const char *name)
 		if (strcmp(config_keys[i].name, name) == 0)
 			return &config_keys[i];
 	return NULL;
+}
+
+/* virtual mailboxes (issue 8) */
+bool config_key_exists(const char *key)
+{
+	return find_key(key) != NULL;
 }
 
 static int parse_bool(const char *v, bool *out)

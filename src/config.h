@@ -33,6 +33,10 @@ struct config {
 	/* quota (issue 4) */
 
 	/* store (issue 5) */
+
+	/* virtual mailboxes (issue 8) */
+	char *mailbox_map;          /* PCRE2 map file; "" = none */
+	char *mailbox_base;         /* every mapped Maildir stays below it */
 };
 
 /* Fill cfg with the defaults of every key. */
@@ -58,5 +62,8 @@ int config_set_pair(struct config *cfg, const char *pair, char *err,
 int config_parse_size(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
+
+/* virtual mailboxes (issue 8): whether key names a key of this build. */
+bool config_key_exists(const char *key);
 
 #endif

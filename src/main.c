@@ -20,6 +20,7 @@
 #include "deliver.h"
 #include "identity.h"
 #include "log.h"
+#include "mailmap.h"  /* virtual mailboxes (issue 8) */
 #include "message.h"
 #include "outcome.h"
 
@@ -33,6 +34,7 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
+	const char *where;          /* --where ADDRESS (issue 8) */
 };
 
 static void usage(FILE *to)
@@ -41,7 +43,8 @@ static void usage(FILE *to)
 	    "[-M MAILDIR] [-m FOLDER]\n"
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
-	    "               [-n] [-e] [-V] [-h]\n", to);
+	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n", to);
 }
 
 static void version(void)
@@ -49,9 +52,12 @@ static void version(void)
 	printf("deliver %s\n", DELIVER_VERSION);
 }
 
+enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
+
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,6 +87,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'e': o->errors_only = true; break;
 		case 'V': version(); return 1;
 		case 'h': usage(stdout); return 1;
+		case OPT_WHERE: o->where = optarg; break; /* issue 8 */
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
@@ -230,19 +237,58 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
+ * names the Maildir of the recipient and may set config keys. */
+static int map_recipient(struct options *o, struct config *cfg,
+    const struct identity *id, struct mailmap_result *res,
+    struct outcome *out)
+{
+	char rcpt[2100];
+
+	if (cfg->mailbox_map[0] == '\0' || o->maildir)
+		return 0;
+	if (recipient_of(o, cfg, id, rcpt, sizeof rcpt) < 0 ||
+	    !message_address_ok(rcpt))
+		return fail(out, EX_USAGE, "invalid recipient address");
+	if (mailmap_resolve(cfg, rcpt, !o->dry_run, res, out) < 0)
+		return -1;
+	o->maildir = res->maildir;
+	return 0;
+}
+
+/* --where ADDRESS: what the map says, without delivering (issue 8). */
+static int where(const char *address, struct config *cfg,
+    struct outcome *out)
+{
+	struct mailmap_result res;
+
+	if (!message_address_ok(address))
+		return fail(out, EX_USAGE, "invalid address");
+	if (mailmap_resolve(cfg, address, false, &res, out) < 0)
+		return -1;
+	mailmap_print(&res, stdout);
+	return fflush(stdout) == 0 ? 0 :
+	    fail_errno(out, errno, "cannot write output");
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
 	struct identity id;
 	struct request req;
+	struct mailmap_result mapped; /* issue 8 */
 	char maildir[4096], rcpt[2100];
 	int rc = parse_args(argc, argv, &o, out);
 
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
-	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0 ||
+	if (load_config(&o, cfg, out) < 0)
+		return out->code;
+	if (o.where) /* issue 8 */
+		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
+	if (identity_assume(o.user, &id, out) < 0 ||
+	    map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
