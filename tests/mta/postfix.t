@@ -17,7 +17,7 @@ command -v swaks >/dev/null || skip_all "swaks is not installed"
 mta_lock || skip_all "another check-mta run holds /run/lock/deliver-check-mta.lock"
 PORT=$(free_port) || skip_all "no free loopback port"
 
-plan 23
+plan 24
 
 PF=$TMP/pf
 mkdir -p "$PF/etc" "$PF/spool" "$PF/data"
@@ -158,6 +158,12 @@ is "$(check_delivered "$F" "$TMP/m3" "Return-Path: <sender@example.net>" \
     "Delivered-To: VUser@virt.test" 2>&1)" "" \
     "pipe service: envelope headers once, Received:, then the message byte for byte"
 is "$(stat -c %U "$VM" 2>/dev/null)" "dmta-vmail" "pipe service: the Maildir belongs to vmail"
+mta_msg "$TMP/m3b" m3b@example.net "virtual, null sender"
+send "$PORT" "<>" "vuser@virt.test" "$TMP/m3b"
+wait_until 20 has_new "$VM" 2
+F=$(grep -l '^Message-ID: <m3b@' "$VM"/new/* 2>/dev/null)
+is "$(check_delivered "$F" "$TMP/m3b" "Return-Path: <>" "Delivered-To: vuser@virt.test" 2>&1)" "" \
+    "pipe service: a bounce (null sender) gets Return-Path: <> once"
 
 # --- ~/.forward ---------------------------------------------------------
 E=dmta-erin
