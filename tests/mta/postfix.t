@@ -17,7 +17,7 @@ command -v swaks >/dev/null || skip_all "swaks is not installed"
 mta_lock || skip_all "another check-mta run holds /run/lock/deliver-check-mta.lock"
 PORT=$(free_port) || skip_all "no free loopback port"
 
-plan 24
+plan 26
 
 PF=$TMP/pf
 mkdir -p "$PF/etc" "$PF/spool" "$PF/data"
@@ -42,6 +42,25 @@ master_hint() { sed -n "s/^#   \($1 = .*\)/\1/p" "$SRCDIR/contrib/postfix-master
 
 printf "%s\n" "dmta-alias1 $A" "dmta-alias2 dmta-gina" "dmta-alias3 dmta-gina" >"$PF/aliases"
 printf '%s\n' "vuser@virt.test x" >"$PF/vmailbox"
+
+# contrib/postfix-virtual.md: deliver finds the Maildir in mailbox_map; its
+# keys-free line (postmaster@), its deliver.conf and its pipe service
+# (renamed delivermap, for example.org only, next to contrib's "deliver")
+VMD=$SRCDIR/contrib/postfix-virtual.md
+VMAP=$TMP/deliver.map
+VMAIL2=$TMP/vmail2
+mkdir -p "$VMAIL2" && chown dmta-vmail: "$VMAIL2"
+grep '^/^postmaster@' "$VMD" | sed "s|/srv/mail|$VMAIL2|" >"$VMAP"
+grep -E '^mailbox_(map|base) = ' "$VMD" | sed -e "s|/etc/deliver.map|$VMAP|" \
+    -e "s|/srv/mail|$VMAIL2|" >"$TMP/vmap.conf"
+chmod 644 "$VMAP" "$TMP/vmap.conf"
+vmd_service() {
+	sed -n '/^deliver   unix .* pipe$/,/argv=/p' "$VMD" |
+	    sed -e 's/^deliver /delivermap /' -e 's/user=vmail/user=dmta-vmail/' \
+		-e "s|/usr/local/bin/deliver|$DELIVER -c $TMP/vmap.conf|"
+}
+echo "example.org delivermap:" >"$PF/transport"
+if cat /etc/postfix/dynamicmaps.cf /etc/postfix/dynamicmaps.cf.d/* 2>/dev/null | grep -q "^pcre[[:space:]]"; then VMAPS="pcre:$VMAP"; else VMAPS=; fi
 cat >"$PF/mailbox_commands" <<EOF
 dmta-dave $RUN -e -d $A
 dmta-frank $RUN -e -o quota=5K
@@ -76,8 +95,10 @@ relay_transport = error:outside mail is off in this test
 delay_warning_time = 0
 biff = no
 smtputf8_enable = no
-virtual_mailbox_domains = virt.test
-virtual_mailbox_maps = texthash:$PF/vmailbox
+virtual_mailbox_domains = virt.test, example.org
+virtual_mailbox_maps = texthash:$PF/vmailbox $VMAPS
+transport_maps = texthash:$PF/transport
+delivermap_destination_recipient_limit = 1
 $(master_hint virtual_transport)
 $(master_hint deliver_destination_recipient_limit)
 # contrib/postfix-main.cf:
@@ -107,6 +128,8 @@ scache    unix  -       -       n       -       1       scache
 postlog   unix-dgram n  -       n       -       1       postlogd
 # contrib/postfix-master.cf:
 $(contrib postfix-master.cf | sed -e "s|/srv/mail|$VMAIL|g" -e "s/user=vmail/user=dmta-vmail/" -e "s/-d vmail/-d dmta-vmail/")
+# contrib/postfix-virtual.md:
+$(vmd_service)
 EOF
 
 PFX=(-c "$PF/etc")
@@ -164,6 +187,27 @@ wait_until 20 has_new "$VM" 2
 F=$(grep -l '^Message-ID: <m3b@' "$VM"/new/* 2>/dev/null)
 is "$(check_delivered "$F" "$TMP/m3b" "Return-Path: <>" "Delivered-To: vuser@virt.test" 2>&1)" "" \
     "pipe service: a bounce (null sender) gets Return-Path: <> once"
+
+# --- virtual mailboxes through deliver's map (postfix-virtual.md) --------
+PM=$VMAIL2/admin/postmaster
+if [ -z "$VMAPS" ]; then
+	skip "postfix-virtual.md: Postfix has no pcre tables (postfix-pcre)"
+	skip "postfix-virtual.md: Postfix has no pcre tables (postfix-pcre)"
+else
+	mta_msg "$TMP/m3c" m3c@example.net "mapped"
+	send "$PORT" sender@example.net "Postmaster@example.org" "$TMP/m3c"
+	mta_msg "$TMP/m3d" m3d@example.net "mapped, null sender"
+	send "$PORT" "<>" "postmaster@example.org" "$TMP/m3d"
+	wait_until 20 has_new "$PM" 2
+	F=$(grep -l '^Message-ID: <m3c@' "$PM"/new/* 2>/dev/null)
+	is "$(check_delivered "$F" "$TMP/m3c" "Return-Path: <sender@example.net>" \
+	    "Delivered-To: postmaster@example.org" 2>&1)" "" \
+	    "postfix-virtual.md: Postfix accepts by the pcre map, deliver files where the map says"
+	F=$(grep -l '^Message-ID: <m3d@' "$PM"/new/* 2>/dev/null)
+	is "$(check_delivered "$F" "$TMP/m3d" "Return-Path: <>" \
+	    "Delivered-To: postmaster@example.org" 2>&1)" "" \
+	    "postfix-virtual.md: a bounce (null sender) gets Return-Path: <>"
+fi
 
 # --- ~/.forward ---------------------------------------------------------
 E=dmta-erin

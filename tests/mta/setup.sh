@@ -14,6 +14,7 @@
 #            system user Debian-exim that the binary looks up at start-up
 #            is created if missing.  exim.t runs STATE/exim4/usr/sbin/exim4
 #            with -C and its own configuration.
+#            Also postfix-pcre (Postfix reads deliver's mailbox_map).
 #   swaks    the SMTP client the tests send with.
 #
 # What cannot be had is written to STATE/postfix.skip or STATE/exim.skip;
@@ -61,6 +62,8 @@ if ! installed postfix; then
 	apt_install postfix ||
 		echo "postfix cannot be installed (another MTA installed?): $(tail -n 1 "$STATE/apt.log")" >"$STATE/postfix.skip"
 fi
+# pcre: tables, for contrib/postfix-virtual.md (Postfix reads deliver's map)
+installed postfix && ! installed postfix-pcre && apt_install postfix-pcre
 
 # --- Exim -----------------------------------------------------------------
 EXIM=$STATE/exim4/usr/sbin/exim4
