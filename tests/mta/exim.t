@@ -50,6 +50,10 @@ log_file_path = $EX/log/%slog
 pid_file_path = $EX/exim.pid
 # the binary is not at its compiled-in path: Exim re-executes itself
 exim_path = $EXIM
+# test-only: with the usual exim_user (Debian-exim) the process that takes
+# a message in runs as that user, and its re-exec for the delivery loses
+# root because -C names a file outside TRUSTED_CONFIG_LIST: it could then
+# not run the pipe as the recipient.  Root keeps it.
 exim_user = root
 exim_group = root
 daemon_smtp_ports = $PORT
