@@ -10,6 +10,10 @@ PACKAGES="$PACKAGES dovecot-core"
 # maildirmake against deliver's maildirsize; 44-quota-dovecot.t needs
 # dovecot-core (above) for its quota plugin and doveadm quota
 PACKAGES="$PACKAGES maildrop"
+# MTA tests (issue 7): swaks, postfix and an unpacked exim4-daemon-light
+# are set up by tests/mta/setup.sh, which `make check-mta` (part of make
+# check) runs: postfix needs a debconf answer and must never replace an
+# installed MTA (apt-get --no-remove), and exim4 conflicts with postfix.
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
