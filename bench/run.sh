@@ -19,7 +19,7 @@ BASELINE=$BUILD/baseline
 QUICK=${BENCH_QUICK:-0}
 ONLY=${BENCH_ONLY:-all}
 if [ "$QUICK" = 1 ]; then N=${BENCH_N:-5}; R=${BENCH_ROUNDS:-3}; BIG=10000; ROWS=20000
-else N=${BENCH_N:-20}; R=${BENCH_ROUNDS:-7}; BIG=100000; ROWS=1000000; fi
+else N=${BENCH_N:-20}; R=${BENCH_ROUNDS:-9}; BIG=100000; ROWS=1000000; fi
 
 D=$(mktemp -d "${TMPDIR:-/tmp}/deliver-bench.XXXXXX") || exit 0
 [ "${BENCH_KEEP:-0}" = 1 ] || trap 'rm -rf "$D"' EXIT
@@ -113,12 +113,13 @@ addcfg() { # PLAN NAME CONDITION ARGS...
 }
 
 # ---- 1-3. per delivery: baseline, deliver, peers
-mkmd base plain sieve quota all
+mkmd base plain sieve quota db all
 P=$D/core.plan; : > "$P"; : > "$P.na"
 addcfg "$P" baseline 1 "$D/m4k" "$BASELINE" "$D/base"
 addcfg "$P" deliver_plain 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/plain"
 addcfg "$P" deliver_+_Sieve_20_rules $HAS_SIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/sieve" -s "$D/rules20.sieve"
 addcfg "$P" deliver_+_quota $HAS_QUOTA "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/quota" -o quota=1G
+addcfg "$P" deliver_+_deliver.db $HAS_STORE "$D/m4k" "$DELIVER" -c /dev/null -M "$D/db"
 addcfg "$P" deliver_+_Sieve_+_quota_+_deliver.db $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k" "$DELIVER" -c /dev/null -M "$D/all" -s "$D/rules20.sieve" -o quota=1G
 
 if [ "$ONLY" != core ]; then
@@ -213,7 +214,7 @@ rm -f "$D/m50m"
 # count what each configuration filed, to catch an agent that "succeeds"
 # without delivering (a wrong peer configuration would flatter it)
 filed() { find "$D/$1" -type f -path '*/new/*' 2>/dev/null | wc -l; }
-say "Messages filed per Maildir (each should be $((R * N + 3))): baseline $(filed base), deliver plain $(filed plain), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
+say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), deliver plain $(filed plain), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
 say ""
 
 # ---- 5. scaling
