@@ -299,6 +299,8 @@ profile() { # NAME PROGRAM ARGS...
 }
 profile baseline "$BASELINE" "$D/wbase"
 profile "deliver plain" "$DELIVER" "${PLAIN[@]}" -M "$D/wplain"
+[ $HAS_SIEVE = 1 ] && mkmd wsieve && own "$D" &&
+	profile "deliver + Sieve 20 rules" "$DELIVER" "${PLAIN[@]}" -M "$D/wsieve" -s "$D/rules20.sieve"
 [ $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) = 1 ] &&
 	profile "deliver + Sieve + quota + deliver.db" "$DELIVER" -c /dev/null -M "$D/wall" -s "$D/rules20.sieve" -o quota=1G
 say ""
