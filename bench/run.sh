@@ -98,23 +98,26 @@ table() {
 	bcpu=$(field "$(head -1 "$out" | cut -f1)" 7 "$out")
 	say "| configuration | ms per delivery (median) | ratio | CPU ms | CPU ratio |"
 	say "| --- | ---: | ---: | ---: | ---: |"
-	while IFS=$'\t' read -r name med _ _ _ st cpu; do
+	# in the order the configurations were added, the missing ones included
+	while read -r name; do
 		label=${name//_/ }
+		if grep -qx "$name" "$1.na"; then say "| $label | $NA | | | |"; continue; fi
+		IFS=$'\t' read -r _ med _ _ _ st cpu < <(awk -F'\t' -v n="$name" '$1 == n' "$out")
 		if [ "$st" != ok ]; then say "| $label | failed: $st | | | |"; continue; fi
 		say "$(awk -v l="$label" -v m="$med" -v b="$base" -v c="$cpu" -v bc="$bcpu" \
 		    'BEGIN {printf "| %s | %.2f | %.2fx | %.2f | %.2fx |", l, m/1000, m/b, c/1000, c/bc}')"
-	done < "$out"
-	while read -r l; do say "| ${l//_/ } | $NA | | | |"; done < "$1.na"
+	done < "$1.order"
 	say ""
 }
 addcfg() { # PLAN NAME CONDITION ARGS...
 	local plan=$1 name=$2 cond=$3; shift 3
+	echo "$name" >> "$plan.order"
 	if [ "$cond" = 1 ]; then echo "$name $*" >> "$plan"; else echo "$name" >> "$plan.na"; fi
 }
 
 # ---- 1-3. per delivery: baseline, deliver, peers
 mkmd base plain sieve quota db all
-P=$D/core.plan; : > "$P"; : > "$P.na"
+P=$D/core.plan; : > "$P"; : > "$P.na"; : > "$P.order"
 addcfg "$P" baseline 1 "$D/m4k" "$BASELINE" "$D/base"
 addcfg "$P" deliver_plain 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/plain"
 addcfg "$P" deliver_+_Sieve_20_rules $HAS_SIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/sieve" -s "$D/rules20.sieve"
@@ -223,13 +226,13 @@ say ""
 mkmd empty full db0 dbfull s10 s1000
 if [ $HAS_QUOTA = 1 ]; then
 	perl -e 'my ($d,$n)=@ARGV; for my $i (1..$n) { open(my $f, ">", "$d/cur/1795000000.M${i}P1.bench,S=4096:2,S") or die; close $f }' "$D/full" "$BIG"
-	S=$D/scale-md.plan; : > "$S"; : > "$S.na"
+	S=$D/scale-md.plan; : > "$S"; : > "$S.na"; : > "$S.order"
 	addcfg "$S" quota,_empty_Maildir 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/empty" -o quota=1G
 	addcfg "$S" quota,_$BIG\_messages 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/full" -o quota=1G
 	run_plan "$S" -n 1 -r 1; run_plan "$S" -n "$N" -r "$R"; table "$S"
 else say "Maildir with $BIG messages, quota on: $NA"; say ""; fi
 if [ $HAS_STORE = 1 ] && command -v sqlite3 > /dev/null; then
-	S=$D/scale-db.plan; : > "$S"; : > "$S.na"
+	S=$D/scale-db.plan; : > "$S"; : > "$S.na"; : > "$S.order"
 	addcfg "$S" deliver.db_empty 1 "$D/m4k" "$DELIVER" -c /dev/null -M "$D/db0"
 	addcfg "$S" deliver.db_$ROWS\_rows 1 "$D/m4k" "$DELIVER" -c /dev/null -M "$D/dbfull"
 	run_plan "$S" -n 1 -r 1
@@ -247,7 +250,7 @@ if [ $HAS_STORE = 1 ] && command -v sqlite3 > /dev/null; then
 	else say "deliver.db with $ROWS rows: failed to generate rows in the store's schema (see bench output)"; say ""; fi
 else say "deliver.db with $ROWS rows: $NA"; say ""; fi
 if [ $HAS_SIEVE = 1 ]; then
-	S=$D/scale-sieve.plan; : > "$S"; : > "$S.na"
+	S=$D/scale-sieve.plan; : > "$S"; : > "$S.na"; : > "$S.order"
 	addcfg "$S" Sieve_10_rules 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/s10" -s "$D/rules10.sieve"
 	addcfg "$S" Sieve_1000_rules 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/s1000" -s "$D/rules1000.sieve"
 	run_plan "$S" -n 1 -r 1; run_plan "$S" -n "$N" -r "$R"; table "$S"
