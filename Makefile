@@ -131,3 +131,25 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz demo
+
+# bench (issue 9): a benchmark, not a test; never fails the build.
+#   make bench               about 10 minutes, writes bench/RESULTS.md
+#   make bench BENCH_QUICK=1 a 1-2 minute smoke run
+#   make bench-deps          install the peers measured (Debian)
+BENCH_PEERS := dovecot-core dovecot-sieve maildrop procmail safecat valgrind strace sqlite3
+BENCH_CFLAGS := -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
+                -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+.PHONY: bench bench-deps bench-tools
+bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+bench: all bench-tools
+	-@BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh $(BUILD)/bench $(BUILD)/deliver \
+	    $(if $(filter 1,$(BENCH_QUICK)),,bench/RESULTS.md)
+
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BENCH_PEERS)
