@@ -1,5 +1,6 @@
 /* maildir.c: unique names, tmp/new/cur, durable placing (see maildir.h). */
 #include "maildir.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -195,13 +196,8 @@ static int copy_fd(int from, int to)
 			continue;
 		if (n < 0)
 			return -1;
-		for (ssize_t done = 0; done < n;) {
-			ssize_t w = write(to, buf + done, (size_t)(n - done));
-
-			if (w < 0 && errno != EINTR)
-				return -1;
-			done += w > 0 ? w : 0;
-		}
+		if (io_write_all(to, buf, (size_t)n) < 0)
+			return -1;
 		pos += n;
 	}
 	return 0;

@@ -1,5 +1,6 @@
 /* mailer.c: running sendmail (see mailer.h). */
 #include "mailer.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,20 +40,6 @@ static void __attribute__((noreturn)) run_sendmail(int in, char *argv[])
 	_exit(127);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int feed(int to, const struct mail_body *body)
 {
@@ -60,12 +47,12 @@ static int feed(int to, const struct mail_body *body)
 	off_t off = 0;
 	ssize_t n;
 
-	if (body->head && write_all(to, body->head, strlen(body->head)) < 0)
+	if (body->head && io_write_all(to, body->head, strlen(body->head)) < 0)
 		return -1;
 	if (body->body_fd < 0)
 		return 0;
 	while ((n = pread(body->body_fd, buf, sizeof buf, off)) > 0) {
-		if (write_all(to, buf, (size_t)n) < 0)
+		if (io_write_all(to, buf, (size_t)n) < 0)
 			return -1;
 		off += n;
 	}

@@ -19,6 +19,7 @@
  * recalculation.  The file is never removed: its first line may be the only
  * place the quota is defined. */
 #include "quota.h"
+#include "io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -338,20 +339,6 @@ static bool scan_raced(int rootfd, const struct scan *s)
 
 /* ---- writing ------------------------------------------------------------ */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* tmp/<unique> with the definition and one summary line, fsynced, renamed
  * over maildirsize.  Returns the descriptor, now in append mode. */
@@ -367,7 +354,7 @@ static int write_maildirsize(struct quota *q, const struct scan *s,
 	fd = maildir_create_tmp(root, q->hostname, name, sizeof name, out);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0 ||
+	if (io_write_all(fd, text, (size_t)n) < 0 || fsync(fd) < 0 ||
 	    renameat(root->tmpfd, name, root->dirfd, MAILDIRSIZE_NAME) < 0 ||
 	    (flags = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, flags | O_APPEND) < 0) {

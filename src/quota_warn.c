@@ -9,6 +9,7 @@
  * the same name (its mtime, repeating after 24 hours), so the two do not
  * warn twice for the same crossing. */
 #include "quota.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,20 +247,6 @@ done:
 
 /* ---- filing it ------------------------------------------------------------ */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Write the warning to tmp/ and place it in the root's new/. */
 static int file_warning(struct quota *q, const char *text, size_t len,
@@ -272,7 +259,7 @@ static int file_warning(struct quota *q, const char *text, size_t len,
 	fd = maildir_create_tmp(root, q->hostname, name, sizeof name, out);
 	if (fd < 0)
 		return -1;
-	if (write_all(fd, text, len) < 0 || fsync(fd) < 0)
+	if (io_write_all(fd, text, len) < 0 || fsync(fd) < 0)
 		rc = fail_errno(out, errno, "cannot write the quota warning");
 	else
 		rc = maildir_place(root, name, fd, root, name, (off_t)len, "",
