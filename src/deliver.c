@@ -117,7 +117,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .delimiter = cfg->recipient_delimiter,
 		    .vacation_min_days = cfg->vacation_min_days,
 		    .vacation_max_days = cfg->vacation_max_days,
-		    .trace = d->req->dry_run },
+		    /* issue 7: not per message of a redelivery */
+		    .trace = d->req->dry_run && !d->req->redelivery },
 	};
 	struct sieve_plan sp;
 	struct action_ctx ac = action_context(d);
@@ -243,6 +244,57 @@ static int targets_decode(const char *text, struct targets *out)
 	return 0;
 }
 
+/* deliver --redeliver (issue 7): the run's own dedup replaces the
+ * store's claim; deliver.db recorded the delivery that made the source,
+ * so asking it would call every redelivered message a duplicate. */
+static void redelivery_claim(struct delivery *d)
+{
+	struct redelivery *r = d->req->redelivery;
+
+	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+	strlcpy(r->msgid, d->msgid, sizeof r->msgid);
+	if (d->msgid[0] && r->seen && r->seen(r->ctx, d->msgid)) {
+		d->claim.status = CLAIM_DUPLICATE;
+		d->claim.delivered = time(NULL);
+		r->duplicate = true;
+	}
+}
+
+/* deliver --redeliver (issue 7): a target that is the folder the source
+ * lies in is already done: the source is that copy (no double). */
+static void redelivery_in_place(struct delivery *d)
+{
+	struct redelivery *r = d->req->redelivery;
+	struct targets *t = &d->targets;
+	size_t kept = 0;
+
+	if (r == NULL || r->source_dir == NULL)
+		return;
+	for (size_t i = 0; i < t->count; i++) {
+		if (strcmp(t->items[i].dirname, r->source_dir) == 0)
+			r->in_place = true;
+		else
+			t->items[kept++] = t->items[i];
+	}
+	t->count = kept;
+}
+
+static void redelivery_report(const struct delivery *d, int code)
+{
+	struct redelivery *r = d->req->redelivery;
+
+	if (r == NULL || code != EX_OK || d->claim.status == CLAIM_DUPLICATE)
+		return;
+	/* -n: the copies it would file */
+	for (size_t i = 0; i < d->targets.count; i++)
+		if (d->targets.items[i].done || d->req->dry_run) {
+			r->copies++;
+			if (r->filed)
+				r->filed(r->ctx,
+				    target_display(&d->targets.items[i]));
+		}
+}
+
 static void store_report(int priority, const char *line)
 {
 	log_line(priority, "%s", line);
@@ -258,6 +310,11 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 	struct store_claim *c = &d->claim;
 	char shown[600];
 
+	if (d->req->redelivery) {  /* issue 7 */
+		free(targets);
+		redelivery_claim(d);
+		return 0;
+	}
 	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
 	store_claim(d->store, d->msgid, d->req->recipient, d->tmp_name,
 	    d->tmp_name, targets ? targets : "", c);
@@ -529,7 +586,8 @@ static void release(struct delivery *d)
 	quota_close(&d->quota);
 	maildir_close(&d->root);
 	store_claim_free(&d->claim);
-	store_close(d->store);
+	if (d->req->redelivery == NULL)  /* issue 7: the run's store */
+		store_close(d->store);
 	targets_free(&d->targets);
 	plan_free(&d->plan);
 	sieve_msgs_free(&d->trace);   /* sieve (issue 3) */
@@ -541,8 +599,12 @@ static int run_stages(struct delivery *d, struct outcome *out)
 	if (stage_intake(d, out) < 0 || stage_loop_check(d, out) < 0 ||
 	    stage_plan(d, out) < 0)
 		return -1;
+	redelivery_in_place(d);   /* issue 7 */
 	if (d->req->dry_run) {
-		print_dry_run(d);
+		if (d->req->redelivery)
+			redelivery_claim(d);
+		if (d->claim.status != CLAIM_DUPLICATE)
+			print_dry_run(d);
 		return 0;
 	}
 	if (stage_claim(d, out) < 0)
@@ -566,7 +628,9 @@ int deliver_message(const struct request *req, struct outcome *out)
 
 	d.root.dirfd = d.root.tmpfd = d.root.newfd = d.root.curfd = -1;
 	d.claim.status = CLAIM_SKIPPED;
-	if (!req->dry_run)
+	if (req->redelivery)   /* issue 7: opened once for the run */
+		d.store = req->dry_run ? NULL : req->redelivery->store;
+	else if (!req->dry_run)
 		d.store = store_new(req->cfg, req->maildir, req->home,
 		    store_report);
 	code = run_stages(&d, out) < 0 ? out->code : EX_OK;
@@ -574,6 +638,7 @@ int deliver_message(const struct request *req, struct outcome *out)
 		stage_record(&d, code);
 		log_result(&d, code, out);
 	}
+	redelivery_report(&d, code);  /* issue 7 */
 	release(&d);
 	return code;
 }

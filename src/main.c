@@ -6,6 +6,7 @@
  * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
  *         [-M MAILDIR]
  * deliver -C SIEVE_SCRIPT   (check a script; sieve, issue 3)
+ * deliver --redeliver [--move] [-n] [options] PATH...   (issue 7)
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -28,6 +29,7 @@
 #include "outcome.h"
 #include "store.h"
 #include "quota.h"
+#include "redeliver.h"   /* issue 7: --redeliver */
 #include "sieve_run.h"   /* sieve (issue 3): -C, -V */
 
 #define DELIVER_VERSION "0.1"
@@ -48,6 +50,8 @@ struct options {
 	bool quota, quota_raw, quota_recalc;
 	const char *check_script;   /* sieve (issue 3): -C */
 	const char *where;          /* --where ADDRESS (issue 8) */
+	bool redeliver;             /* issue 7: --redeliver [--move] PATH... */
+	struct redeliver_options redo;
 };
 
 static void usage(FILE *to)
@@ -65,7 +69,12 @@ static void usage(FILE *to)
 	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
 	    "[-d USER]\n"
 	    "               [-M MAILDIR]\n"
-	    "       deliver [-c CONFIG] [-o KEY=VALUE]... -C SIEVE_SCRIPT\n", to);
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... -C SIEVE_SCRIPT\n"
+	    "       deliver --redeliver [--move] [-n] [-c CONFIG] [-o KEY=VALUE]... "
+	    "[-d USER]\n"
+	    "               [-M MAILDIR] [-m FOLDER] [-s SIEVE_SCRIPT] "
+	    "[-f SENDER] [-a RECIPIENT]\n"
+	    "               PATH...\n", to);
 }
 
 static void version(void)
@@ -75,6 +84,7 @@ static void version(void)
 }
 
 enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
+enum { OPT_REDELIVER = 2000, OPT_MOVE };  /* issue 7 */
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
@@ -91,6 +101,8 @@ static const struct option long_options[] = {
 	{ "recalc", no_argument, NULL, 'R' },
 	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve (issue 3) */
 	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
+	{ "redeliver", no_argument, NULL, OPT_REDELIVER },  /* issue 7 */
+	{ "move", no_argument, NULL, OPT_MOVE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -122,6 +134,19 @@ static int parse_log_option(int c, struct options *o, struct outcome *out)
 		return why ? fail(out, EX_USAGE, "--limit: %s", why) : 0;
 	}
 	return fail(out, EX_USAGE, "bad command line");
+}
+
+/* issue 7: deliver --redeliver [--move] PATH... */
+static int redeliver_args(int argc, char **argv, struct options *o,
+    struct outcome *out)
+{
+	if (optind == argc)
+		return fail(out, EX_USAGE, "--redeliver needs a PATH");
+	if (o->message_file)
+		return fail(out, EX_USAGE, "--redeliver takes PATHs, not -p");
+	o->redo.paths = argv + optind;
+	o->redo.npaths = (size_t)(argc - optind);
+	return 0;
 }
 
 /* Returns -1 for a usage error, 1 when the run is over (-h, -V), 0 to go on. */
@@ -165,11 +190,17 @@ static int parse_args(int argc, char **argv, struct options *o,
 				return -1;
 			break;
 		case OPT_WHERE: o->where = optarg; break; /* issue 8 */
+		case OPT_REDELIVER: o->redeliver = true; break;  /* issue 7 */
+		case OPT_MOVE: o->redo.move = true; break;
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
 		}
 	}
+	if (o->redeliver)   /* issue 7 */
+		return redeliver_args(argc, argv, o, out);
+	if (o->redo.move)
+		return fail(out, EX_USAGE, "--move needs --redeliver");
 	if (optind != argc)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
@@ -410,7 +441,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
-	log_open(o.errors_only || isatty(STDERR_FILENO));
+	/* issue 7: a redelivery reports in its summary, not line by line */
+	log_open(o.errors_only || (isatty(STDERR_FILENO) && !o.redeliver));
 	if (load_config(&o, cfg, out) < 0)
 		return out->code;
 	if (o.check_script != NULL)   /* sieve (issue 3) */
@@ -427,6 +459,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
+	if (o.redeliver)   /* issue 7 */
+		return redeliver_run(&req, &o.redo, out);
 	return deliver_message(&req, out);
 }
 

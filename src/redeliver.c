@@ -1,0 +1,810 @@
+/* redeliver.c: deliver --redeliver (see redeliver.h). */
+#include "redeliver.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "mbox.h"
+#include "progress.h"
+#include "store.h"
+
+#define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
+
+enum item_kind { ITEM_FILE, ITEM_MBOX, ITEM_BAD };
+
+/* One source, found before the run starts (the snapshot). */
+struct item {
+	char *path;
+	enum item_kind kind;
+	const char *source_dir;   /* in run->pool, NULL = not in the Maildir */
+	int code;                 /* ITEM_BAD: why it cannot be read */
+	char why[300];
+};
+
+struct items {
+	struct item *v;
+	size_t n;
+};
+
+struct counter {
+	char *name;
+	unsigned long n;
+};
+
+struct counters {
+	struct counter *v;
+	size_t n;
+};
+
+struct lines {
+	char **v;
+	size_t n;
+	unsigned long more;
+};
+
+/* A set of normalized Message-IDs: open addressing, grown at half full. */
+struct idset {
+	char **slot;
+	size_t cap, n;
+};
+
+enum result { R_DELIVERED, R_IN_PLACE, R_DUPLICATE, R_FAILED };
+
+struct run {
+	const struct redeliver_options *opt;
+	struct config cfg;
+	struct request req;
+	struct redelivery r;
+	struct items items;
+	struct lines pool;        /* strings the items point into */
+	struct idset seen;
+	struct counters filed, in_place;
+	struct lines dups, fails, warns;
+	struct lines synced;      /* directories to fsync after removals */
+	unsigned long messages, delivered, discarded, duplicates, failed;
+	unsigned long removed, not_removed;
+	int first_permanent;
+	int scratch;              /* the current mbox message, -1 = none yet */
+	struct progress progress;
+};
+
+/* ---- small containers ---------------------------------------------- */
+
+static int lines_add(struct lines *l, char *text)
+{
+	char **grown;
+
+	if (text == NULL || (grown = reallocarray(l->v, l->n + 1,
+	    sizeof *grown)) == NULL) {
+		free(text);
+		return -1;
+	}
+	l->v = grown;
+	l->v[l->n++] = text;
+	return 0;
+}
+
+static void lines_free(struct lines *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* A summary line, kept for the first LINES_SHOWN, counted after. */
+static void note(struct lines *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct lines *l, const char *fmt, ...)
+{
+	va_list ap;
+	char *text;
+
+	if (l->n >= LINES_SHOWN) {
+		l->more++;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (lines_add(l, text) < 0)
+		l->more++;
+}
+
+static void counter_add(struct counters *c, const char *name)
+{
+	struct counter *grown;
+
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i].name, name) == 0) {
+			c->v[i].n++;
+			return;
+		}
+	if ((grown = reallocarray(c->v, c->n + 1, sizeof *grown)) == NULL)
+		return;
+	c->v = grown;
+	if ((c->v[c->n].name = strdup(name)) == NULL)
+		return;
+	c->v[c->n++].n = 1;
+}
+
+static int counter_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct counter *)a)->name,
+	    ((const struct counter *)b)->name);
+}
+
+static void counters_free(struct counters *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].name);
+	free(c->v);
+}
+
+static size_t idset_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static char **idset_find(const struct idset *set, const char *id)
+{
+	size_t i = idset_hash(id) & (set->cap - 1);
+
+	while (set->slot[i] && strcmp(set->slot[i], id) != 0)
+		i = (i + 1) & (set->cap - 1);
+	return &set->slot[i];
+}
+
+static bool idset_has(const struct idset *set, const char *id)
+{
+	return set->cap > 0 && *idset_find(set, id) != NULL;
+}
+
+static int idset_grow(struct idset *set)
+{
+	struct idset bigger = { .cap = set->cap ? set->cap * 2 : 1024 };
+
+	if ((bigger.slot = calloc(bigger.cap, sizeof *bigger.slot)) == NULL)
+		return -1;
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->slot[i])
+			*idset_find(&bigger, set->slot[i]) = set->slot[i];
+	bigger.n = set->n;
+	free(set->slot);
+	*set = bigger;
+	return 0;
+}
+
+/* Out of memory only weakens dedup: the message is then not found. */
+static void idset_add(struct idset *set, const char *id)
+{
+	char **slot;
+
+	if ((set->n + 1) * 2 > set->cap && idset_grow(set) < 0)
+		return;
+	slot = idset_find(set, id);
+	if (*slot == NULL && (*slot = strdup(id)) != NULL)
+		set->n++;
+}
+
+static void idset_free(struct idset *set)
+{
+	for (size_t i = 0; i < set->cap; i++)
+		free(set->slot[i]);
+	free(set->slot);
+}
+
+/* ---- the snapshot of sources --------------------------------------- */
+
+static struct item *item_add(struct run *run, char *path, enum item_kind kind,
+    const char *source_dir)
+{
+	struct item *grown;
+
+	if (path == NULL || (grown = reallocarray(run->items.v,
+	    run->items.n + 1, sizeof *grown)) == NULL) {
+		free(path);
+		return NULL;
+	}
+	run->items.v = grown;
+	grown += run->items.n++;
+	memset(grown, 0, sizeof *grown);
+	grown->path = path;
+	grown->kind = kind;
+	grown->source_dir = source_dir;
+	return grown;
+}
+
+static void item_bad(struct run *run, const char *path, int code,
+    const char *why)
+{
+	struct item *it = item_add(run, strdup(path), ITEM_BAD, NULL);
+
+	if (it) {
+		it->code = code;
+		strlcpy(it->why, why, sizeof it->why);
+	}
+}
+
+/* The folder's directory name in the Maildir being delivered to: "" for
+ * the root itself, ".Name" for a folder right below it, NULL for anything
+ * else.  Kept in run->pool. */
+static const char *folder_dirname(struct run *run, const char *folder)
+{
+	char *rf = realpath(folder, NULL);
+	char *rr = realpath(run->req.maildir, NULL);
+	char *res = NULL, *slash;
+
+	if (rf && rr) {
+		slash = strrchr(rf, '/');
+		if (strcmp(rf, rr) == 0)
+			res = strdup("");
+		else if (slash && (size_t)(slash - rf) == strlen(rr) &&
+		    strncmp(rf, rr, strlen(rr)) == 0 && slash[1] == '.' &&
+		    strcmp(slash, "/.") != 0 && strcmp(slash, "/..") != 0)
+			res = strdup(slash + 1);
+	}
+	free(rf);
+	free(rr);
+	return res && lines_add(&run->pool, res) == 0 ? res : NULL;
+}
+
+/* A message file in FOLDER/cur or FOLDER/new lies in FOLDER. */
+static const char *file_dirname(struct run *run, const char *path)
+{
+	char *dir = strdup(path), *slash, *sub;
+	const char *res = NULL;
+
+	if (dir == NULL || (slash = strrchr(dir, '/')) == NULL) {
+		free(dir);
+		return NULL;  /* ./FILE: the working directory is no cur/ */
+	}
+	*slash = '\0';
+	sub = strrchr(dir, '/');
+	sub = sub ? sub + 1 : dir;
+	if (strcmp(sub, "cur") == 0 || strcmp(sub, "new") == 0) {
+		if (sub == dir)
+			res = folder_dirname(run, ".");
+		else {
+			sub[-1] = '\0';
+			res = folder_dirname(run, dir[0] ? dir : "/");
+		}
+	}
+	free(dir);
+	return res;
+}
+
+struct entry {
+	char *name;
+	const char *sub;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name,
+	    ((const struct entry *)b)->name);
+}
+
+/* The names in dir (no dot files), appended to *v. -1 when dir cannot be
+ * read (errno set). */
+static int list_dir(const char *path, const char *sub, struct entry **v,
+    size_t *n)
+{
+	char *dirpath;
+	DIR *dir;
+	struct dirent *de;
+	int rc = 0;
+
+	if (asprintf(&dirpath, "%s/%s", path, sub) < 0)
+		return -1;
+	dir = opendir(dirpath);
+	free(dirpath);
+	if (dir == NULL)
+		return -1;
+	while ((de = readdir(dir)) != NULL) {
+		struct entry *grown;
+
+		if (de->d_name[0] == '.' || (de->d_type != DT_REG &&
+		    de->d_type != DT_UNKNOWN))
+			continue;
+		if ((grown = reallocarray(*v, *n + 1, sizeof *grown)) == NULL) {
+			rc = -1;
+			break;
+		}
+		*v = grown;
+		if ((grown[*n].name = strdup(de->d_name)) == NULL) {
+			rc = -1;
+			break;
+		}
+		grown[(*n)++].sub = sub;
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* A Maildir folder: the files in cur/ and new/ now, in name order (names
+ * start with the delivery time). */
+static int add_folder(struct run *run, const char *path)
+{
+	static const char *const subs[] = { "cur", "new" };
+	struct entry *v = NULL;
+	size_t n = 0, found = 0;
+	const char *dirname = folder_dirname(run, path);
+	int rc = 0;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (list_dir(path, subs[i], &v, &n) == 0)
+			found++;
+		else if (errno != ENOENT && errno != ENOTDIR) {
+			char why[300];
+
+			snprintf(why, sizeof why, "cannot read %s/: %s",
+			    subs[i], strerror(errno));
+			item_bad(run, path, exit_code_for_errno(errno), why);
+		}
+	}
+	if (found == 0 && n == 0)
+		item_bad(run, path, EX_NOINPUT, "not a Maildir (no cur/ or "
+		    "new/)");
+	qsort(v, n, sizeof *v, entry_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char *full;
+
+		if (asprintf(&full, "%s/%s/%s", path, v[i].sub, v[i].name) < 0)
+			full = NULL;
+		if (item_add(run, full, ITEM_FILE, dirname) == NULL)
+			rc = -1;
+		free(v[i].name);
+	}
+	free(v);
+	return rc;
+}
+
+/* A regular file: an mbox when it starts with "From ", else a message.
+ * An empty file holds no message. */
+static void add_file(struct run *run, const char *path)
+{
+	char head[5];
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		char why[300];
+
+		snprintf(why, sizeof why, "cannot open: %s", strerror(errno));
+		item_bad(run, path, errno == ENOENT ? EX_NOINPUT :
+		    exit_code_for_errno(errno), why);
+		return;
+	}
+	got = read(fd, head, sizeof head);
+	close(fd);
+	if (got == 0)
+		return;
+	if (mbox_looks_like(head, got > 0 ? (size_t)got : 0))
+		item_add(run, strdup(path), ITEM_MBOX, NULL);
+	else
+		item_add(run, strdup(path), ITEM_FILE, file_dirname(run, path));
+}
+
+static int snapshot(struct run *run)
+{
+	for (size_t i = 0; i < run->opt->npaths; i++) {
+		const char *path = run->opt->paths[i];
+		struct stat st;
+
+		if (stat(path, &st) < 0) {
+			char why[300];
+
+			snprintf(why, sizeof why, "cannot open: %s",
+			    strerror(errno));
+			item_bad(run, path, errno == ENOENT ? EX_NOINPUT :
+			    exit_code_for_errno(errno), why);
+		} else if (S_ISDIR(st.st_mode)) {
+			if (add_folder(run, path) < 0)
+				return -1;
+		} else if (S_ISREG(st.st_mode))
+			add_file(run, path);
+		else
+			item_bad(run, path, EX_NOINPUT, "neither a file nor "
+			    "a Maildir");
+	}
+	return 0;
+}
+
+/* The number of messages, for the progress bar: mboxes are counted by
+ * reading them once (only worth it when the bar is shown). */
+static unsigned long count_messages(const struct run *run)
+{
+	unsigned long total = 0;
+
+	for (size_t i = 0; i < run->items.n; i++) {
+		const struct item *it = &run->items.v[i];
+		struct mbox *mb;
+		int fd;
+
+		if (it->kind != ITEM_MBOX) {
+			total++;
+			continue;
+		}
+		if ((fd = open(it->path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		if ((mb = mbox_open(fd)) != NULL) {
+			while (mbox_next(mb, -1) == 1)
+				;
+			total += mbox_count(mb);
+			mbox_free(mb);
+		}
+		close(fd);
+	}
+	return total;
+}
+
+/* ---- one message --------------------------------------------------- */
+
+static bool seen_cb(void *ctx, const char *msgid)
+{
+	return idset_has(&((struct run *)ctx)->seen, msgid);
+}
+
+static void filed_cb(void *ctx, const char *folder)
+{
+	counter_add(&((struct run *)ctx)->filed, folder);
+}
+
+static const char *display_dir(const char *dirname)
+{
+	return dirname[0] ? dirname + 1 : "INBOX";
+}
+
+static void record_failure(struct run *run, const char *label, int code,
+    const char *reason)
+{
+	char shown[1100];
+
+	run->failed++;
+	if (code != EX_TEMPFAIL && run->first_permanent == 0)
+		run->first_permanent = code;
+	log_escape(reason, shown, sizeof shown);
+	note(&run->fails, "failed %s: %s (exit %d)", label, shown, code);
+	if (run->req.dry_run)
+		printf("failed: %s (exit %d)\n", shown, code);
+}
+
+/* Run the message on fd through the pipeline. */
+static enum result one_message(struct run *run, int fd, const char *label,
+    const char *source_dir)
+{
+	struct redelivery *r = &run->r;
+	struct outcome out = { .code = EX_OK };
+	char shown[1100];
+	int code;
+
+	r->source_dir = source_dir;
+	r->msgid[0] = '\0';
+	r->duplicate = r->in_place = false;
+	r->copies = 0;
+	run->req.input_fd = fd;
+	if (run->req.dry_run) {
+		printf("message %s\n", log_escape(label, shown, sizeof shown));
+		fflush(stdout);
+	}
+	code = deliver_message(&run->req, &out);
+	run->messages++;
+	progress_step(&run->progress);
+	if (code != EX_OK) {
+		record_failure(run, label, code, out.reason);
+		return R_FAILED;
+	}
+	log_escape(r->msgid, shown, sizeof shown);
+	if (r->duplicate) {
+		run->duplicates++;
+		note(&run->dups, "duplicate %s: Message-ID <%s> delivered "
+		    "earlier in this run", label, shown);
+		if (run->req.dry_run)
+			printf("duplicate <%s>\n", shown);
+		return R_DUPLICATE;
+	}
+	if (r->msgid[0])
+		idset_add(&run->seen, r->msgid);
+	if (r->in_place) {
+		counter_add(&run->in_place, display_dir(source_dir));
+		if (run->req.dry_run)
+			printf("left in place %s\n", display_dir(source_dir));
+	}
+	if (r->copies == 0 && !r->in_place)
+		run->discarded++;
+	else
+		run->delivered++;
+	return r->in_place ? R_IN_PLACE : R_DELIVERED;
+}
+
+/* ---- --move -------------------------------------------------------- */
+
+static void mark_dir_dirty(struct run *run, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) :
+	    strdup(".");
+
+	if (dir && dir[0] == '\0') {
+		free(dir);
+		dir = strdup("/");
+	}
+	for (size_t i = 0; dir && i < run->synced.n; i++)
+		if (strcmp(run->synced.v[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	lines_add(&run->synced, dir);
+}
+
+/* Every copy is durable (deliver_message fsyncs each directory it links
+ * into before it returns): now the source may go. */
+static void remove_source(struct run *run, const char *path)
+{
+	char shown[1100];
+
+	if (unlink(path) == 0) {
+		run->removed++;
+		mark_dir_dirty(run, path);
+		return;
+	}
+	run->not_removed++;
+	note(&run->warns, "not removed %s: %s", log_escape(path, shown,
+	    sizeof shown), strerror(errno));
+}
+
+/* The removals are not what keeps mail safe (a lost unlink means a
+ * double, never a loss), so one fsync per directory at the end. */
+static void sync_dirs(const struct run *run)
+{
+	for (size_t i = 0; i < run->synced.n; i++) {
+		int fd = open(run->synced.v[i], O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+}
+
+/* ---- the sources --------------------------------------------------- */
+
+static void run_file(struct run *run, const struct item *it)
+{
+	char shown[1100];
+	struct stat st;
+	enum result res;
+	int fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	log_escape(it->path, shown, sizeof shown);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		int err = fd < 0 ? errno : EINVAL;
+
+		if (run->req.dry_run)
+			printf("message %s\n", shown);
+		record_failure(run, shown, err == ENOENT ? EX_NOINPUT :
+		    exit_code_for_errno(err), fd < 0 ? strerror(err) :
+		    "not a regular file");
+		progress_step(&run->progress);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	res = one_message(run, fd, shown, it->source_dir);
+	close(fd);
+	if (run->opt->move && !run->req.dry_run && res == R_DELIVERED)
+		remove_source(run, it->path);
+}
+
+/* Where the messages of an mbox go one by one: an unnamed file. */
+static int scratch_file(struct run *run)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (run->scratch >= 0)
+		return run->scratch;
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0 && snprintf(path, sizeof path, "%s/deliver.XXXXXX", dir) <
+	    (int)sizeof path && (fd = mkostemp(path, O_CLOEXEC)) >= 0)
+		unlink(path);
+	return run->scratch = fd;
+}
+
+static int next_mbox_message(struct run *run, struct mbox *mb)
+{
+	int fd = scratch_file(run), rc;
+
+	if (fd < 0 || ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	rc = mbox_next(mb, fd);
+	if (rc == 1 && lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	return rc;
+}
+
+/* An mbox goes (--move) only when every message in it was delivered and
+ * it did not change while it was read. */
+static void run_mbox(struct run *run, const struct item *it)
+{
+	char shown[1000], label[1100];
+	struct stat before, after;
+	struct mbox *mb = NULL;
+	bool all = true;
+	int fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = -1;
+
+	log_escape(it->path, shown, sizeof shown);
+	if (fd >= 0 && fstat(fd, &before) == 0 && (mb = mbox_open(fd)))
+		while ((rc = next_mbox_message(run, mb)) == 1) {
+			snprintf(label, sizeof label, "%s[%lu]", shown,
+			    mbox_count(mb));
+			if (one_message(run, run->scratch, label, NULL) !=
+			    R_DELIVERED)
+				all = false;
+		}
+	if (rc < 0) {
+		snprintf(label, sizeof label, "%s[%lu]", shown,
+		    mb ? mbox_count(mb) + 1 : 1);
+		record_failure(run, label, exit_code_for_errno(errno),
+		    strerror(errno));
+		all = false;
+	}
+	if (all && run->opt->move && !run->req.dry_run) {
+		if (stat(it->path, &after) == 0 &&
+		    (after.st_size != before.st_size ||
+		    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+		    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)) {
+			run->not_removed++;
+			note(&run->warns, "not removed %s: it changed while "
+			    "it was read", shown);
+		} else
+			remove_source(run, it->path);
+	}
+	mbox_free(mb);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void run_items(struct run *run)
+{
+	for (size_t i = 0; i < run->items.n; i++) {
+		const struct item *it = &run->items.v[i];
+		char shown[1100];
+
+		switch (it->kind) {
+		case ITEM_FILE: run_file(run, it); break;
+		case ITEM_MBOX: run_mbox(run, it); break;
+		case ITEM_BAD:
+			log_escape(it->path, shown, sizeof shown);
+			record_failure(run, shown, it->code, it->why);
+			break;
+		}
+	}
+}
+
+/* ---- summary ------------------------------------------------------- */
+
+static void print_lines(const struct lines *l, const char *what)
+{
+	for (size_t i = 0; i < l->n; i++)
+		fprintf(stderr, "  %s\n", l->v[i]);
+	if (l->more)
+		fprintf(stderr, "  ... and %lu more %s\n", l->more, what);
+}
+
+static void summary(struct run *run)
+{
+	qsort(run->filed.v, run->filed.n, sizeof *run->filed.v, counter_cmp);
+	qsort(run->in_place.v, run->in_place.n, sizeof *run->in_place.v,
+	    counter_cmp);
+	fprintf(stderr, "redelivery%s: messages %lu, delivered %lu, "
+	    "discarded %lu, duplicates %lu, failed %lu\n",
+	    run->req.dry_run ? " (-n: nothing changed)" : "", run->messages,
+	    run->delivered, run->discarded, run->duplicates, run->failed);
+	for (size_t i = 0; i < run->filed.n; i++)
+		fprintf(stderr, "  filed into %s: %lu\n", run->filed.v[i].name,
+		    run->filed.v[i].n);
+	for (size_t i = 0; i < run->in_place.n; i++)
+		fprintf(stderr, "  left in place in %s: %lu\n",
+		    run->in_place.v[i].name, run->in_place.v[i].n);
+	if (run->opt->move && !run->req.dry_run)
+		fprintf(stderr, "  sources removed: %lu\n", run->removed);
+	print_lines(&run->dups, "duplicates");
+	print_lines(&run->fails, "failures");
+	print_lines(&run->warns, "sources not removed");
+	fflush(stderr);
+}
+
+/* 0 when every message was delivered or a duplicate; 75 when every
+ * failure was temporary; else the first permanent failure's code.  A
+ * source that could not be removed after delivery: EX_IOERR. */
+static int exit_code(const struct run *run, struct outcome *out)
+{
+	if (run->failed)
+		return fail(out, run->first_permanent ? run->first_permanent :
+		    EX_TEMPFAIL, "redelivery: %lu of %lu messages failed",
+		    run->failed, run->messages);
+	if (run->not_removed)
+		return fail(out, EX_IOERR, "redelivery: %lu sources delivered "
+		    "but not removed", run->not_removed);
+	return EX_OK;
+}
+
+/* ---- the run ------------------------------------------------------- */
+
+static void store_report(int priority, const char *line)
+{
+	log_line(priority, "%s", line);
+}
+
+static void run_free(struct run *run)
+{
+	for (size_t i = 0; i < run->items.n; i++)
+		free(run->items.v[i].path);
+	free(run->items.v);
+	lines_free(&run->pool);
+	lines_free(&run->dups);
+	lines_free(&run->fails);
+	lines_free(&run->warns);
+	lines_free(&run->synced);
+	counters_free(&run->filed);
+	counters_free(&run->in_place);
+	idset_free(&run->seen);
+	store_close(run->r.store);
+	if (run->scratch >= 0)
+		close(run->scratch);
+}
+
+int redeliver_run(const struct request *req,
+    const struct redeliver_options *o, struct outcome *out)
+{
+	struct run run = { .opt = o, .req = *req, .scratch = -1 };
+	int code;
+
+	/* filed as it is: it was delivered before and says so already */
+	run.cfg = *req->cfg;
+	run.cfg.add_delivered_to = false;
+	run.cfg.loop_check = false;
+	run.req.cfg = &run.cfg;
+	run.req.redelivery = &run.r;
+	run.r.seen = seen_cb;
+	run.r.filed = filed_cb;
+	run.r.ctx = &run;
+	if (!req->dry_run)
+		run.r.store = store_new(&run.cfg, req->maildir, req->home,
+		    store_report);
+	if (snapshot(&run) < 0) {
+		run_free(&run);
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	}
+	if (isatty(STDERR_FILENO))
+		progress_start(&run.progress, count_messages(&run), true);
+	run_items(&run);
+	progress_end(&run.progress);
+	fflush(stdout);
+	sync_dirs(&run);
+	summary(&run);
+	code = exit_code(&run, out);
+	run_free(&run);
+	return code;
+}
