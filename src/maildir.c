@@ -16,11 +16,64 @@
 
 static const char *const subdirs[] = { "tmp", "new", "cur" };
 
-int maildir_fsync_dir(int dirfd)
+static int fsync_dir_now(int dirfd)
 {
 	if (fsync(dirfd) < 0 && errno != EINVAL && errno != EROFS)
 		return -1;
 	return 0;
+}
+
+/* issue 7: directories whose fsync is deferred (each once, by identity) */
+#define PENDING_MAX 64
+static struct pending_dir {
+	dev_t dev;
+	ino_t ino;
+	int fd;
+} pending[PENDING_MAX];
+static size_t npending;
+static bool deferring;
+
+void maildir_defer_dir_sync(bool on)
+{
+	deferring = on;
+}
+
+static int defer_dir(int dirfd)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(dirfd, &st) < 0)
+		return fsync_dir_now(dirfd);
+	for (size_t i = 0; i < npending; i++)
+		if (pending[i].dev == st.st_dev && pending[i].ino == st.st_ino)
+			return 0;
+	if (npending == PENDING_MAX ||
+	    (fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return fsync_dir_now(dirfd);
+	pending[npending++] = (struct pending_dir){ st.st_dev, st.st_ino, fd };
+	return 0;
+}
+
+int maildir_sync_pending(void)
+{
+	int rc = 0, err = 0;
+
+	for (size_t i = 0; i < npending; i++) {
+		if (fsync_dir_now(pending[i].fd) < 0 && rc == 0) {
+			rc = -1;
+			err = errno;
+		}
+		close(pending[i].fd);
+	}
+	npending = 0;
+	errno = err;
+	return rc;
+}
+
+int maildir_fsync_dir(int dirfd)
+{
+	return deferring ? defer_dir(dirfd) : fsync_dir_now(dirfd);
 }
 
 static int open_dir(int atfd, const char *path, bool nofollow)

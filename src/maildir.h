@@ -72,4 +72,14 @@ int maildir_clean_tmp(struct maildir *md, unsigned limit);
 /* fsync a directory descriptor; EINVAL (filesystems that cannot) is ok. */
 int maildir_fsync_dir(int dirfd);
 
+/* deliver --redeliver (issue 7): while deferring, maildir_fsync_dir only
+ * remembers the directory (a file is still fsynced before it is linked,
+ * so nothing becomes half-visible); maildir_sync_pending() then fsyncs
+ * each remembered directory once.  The caller must call it before
+ * anything relies on the copies being durable (removing a source,
+ * exiting).  This turns one directory fsync per message into one per
+ * directory per batch.  0, or -1 with errno set. */
+void maildir_defer_dir_sync(bool on);
+int maildir_sync_pending(void);
+
 #endif

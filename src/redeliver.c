@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "maildir.h"
 #include "mbox.h"
 #include "progress.h"
 #include "store.h"
 
 #define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
+#define BATCH 256        /* messages between directory syncs */
 
 enum item_kind { ITEM_FILE, ITEM_MBOX, ITEM_BAD };
 
@@ -70,6 +72,8 @@ struct run {
 	struct counters filed, in_place;
 	struct lines dups, fails, warns;
 	struct lines synced;      /* directories to fsync after removals */
+	struct lines doomed;      /* sources to remove after the next sync */
+	unsigned long unsynced;   /* messages since the last sync */
 	unsigned long messages, delivered, discarded, duplicates, failed;
 	unsigned long removed, not_removed;
 	int first_permanent;
@@ -454,6 +458,91 @@ static unsigned long count_messages(const struct run *run)
 	return total;
 }
 
+/* ---- --move -------------------------------------------------------- */
+
+static void mark_dir_dirty(struct run *run, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path)) :
+	    strdup(".");
+
+	if (dir && dir[0] == '\0') {
+		free(dir);
+		dir = strdup("/");
+	}
+	for (size_t i = 0; dir && i < run->synced.n; i++)
+		if (strcmp(run->synced.v[i], dir) == 0) {
+			free(dir);
+			return;
+		}
+	lines_add(&run->synced, dir);
+}
+
+static void not_removed(struct run *run, const char *path, const char *why)
+{
+	char shown[1100];
+
+	run->not_removed++;
+	note(&run->warns, "not removed %s: %s", log_escape(path, shown,
+	    sizeof shown), why);
+}
+
+/* Make every copy filed so far durable (the directory fsyncs deferred by
+ * maildir_defer_dir_sync; each file was fsynced before its link), then
+ * remove the sources whose copies these were.  A failed sync removes
+ * nothing. */
+static void sync_batch(struct run *run)
+{
+	int rc = maildir_sync_pending();
+	int err = errno;
+
+	for (size_t i = 0; i < run->doomed.n; i++) {
+		const char *path = run->doomed.v[i];
+
+		if (rc < 0)
+			not_removed(run, path, strerror(err));
+		else if (unlink(path) < 0)
+			not_removed(run, path, strerror(errno));
+		else {
+			run->removed++;
+			mark_dir_dirty(run, path);
+		}
+	}
+	lines_free(&run->doomed);
+	run->unsynced = 0;
+}
+
+/* Called once per message: a sync every BATCH messages. */
+static void batch_step(struct run *run)
+{
+	if (++run->unsynced >= BATCH)
+		sync_batch(run);
+}
+
+/* --move: the source goes once its copies are durable (next sync). */
+static void remove_source(struct run *run, const char *path)
+{
+	char *copy = strdup(path);
+
+	if (copy == NULL || lines_add(&run->doomed, copy) < 0)
+		not_removed(run, path, "out of memory");
+}
+
+/* The removals are not what keeps mail safe (a lost unlink means a
+ * double, never a loss), so one fsync per directory at the end. */
+static void sync_dirs(const struct run *run)
+{
+	for (size_t i = 0; i < run->synced.n; i++) {
+		int fd = open(run->synced.v[i], O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+
+		if (fd >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+	}
+}
+
 /* ---- one message --------------------------------------------------- */
 
 static bool seen_cb(void *ctx, const char *msgid)
@@ -506,6 +595,8 @@ static enum result one_message(struct run *run, int fd, const char *label,
 	code = deliver_message(&run->req, &out);
 	run->messages++;
 	progress_step(&run->progress);
+	if (!run->req.dry_run)
+		batch_step(run);
 	if (code != EX_OK) {
 		record_failure(run, label, code, out.reason);
 		return R_FAILED;
@@ -531,57 +622,6 @@ static enum result one_message(struct run *run, int fd, const char *label,
 	else
 		run->delivered++;
 	return r->in_place ? R_IN_PLACE : R_DELIVERED;
-}
-
-/* ---- --move -------------------------------------------------------- */
-
-static void mark_dir_dirty(struct run *run, const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir = slash ? strndup(path, (size_t)(slash - path)) :
-	    strdup(".");
-
-	if (dir && dir[0] == '\0') {
-		free(dir);
-		dir = strdup("/");
-	}
-	for (size_t i = 0; dir && i < run->synced.n; i++)
-		if (strcmp(run->synced.v[i], dir) == 0) {
-			free(dir);
-			return;
-		}
-	lines_add(&run->synced, dir);
-}
-
-/* Every copy is durable (deliver_message fsyncs each directory it links
- * into before it returns): now the source may go. */
-static void remove_source(struct run *run, const char *path)
-{
-	char shown[1100];
-
-	if (unlink(path) == 0) {
-		run->removed++;
-		mark_dir_dirty(run, path);
-		return;
-	}
-	run->not_removed++;
-	note(&run->warns, "not removed %s: %s", log_escape(path, shown,
-	    sizeof shown), strerror(errno));
-}
-
-/* The removals are not what keeps mail safe (a lost unlink means a
- * double, never a loss), so one fsync per directory at the end. */
-static void sync_dirs(const struct run *run)
-{
-	for (size_t i = 0; i < run->synced.n; i++) {
-		int fd = open(run->synced.v[i], O_RDONLY | O_DIRECTORY |
-		    O_CLOEXEC);
-
-		if (fd >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-	}
 }
 
 /* ---- the sources --------------------------------------------------- */
@@ -767,6 +807,7 @@ static void run_free(struct run *run)
 	lines_free(&run->fails);
 	lines_free(&run->warns);
 	lines_free(&run->synced);
+	lines_free(&run->doomed);
 	counters_free(&run->filed);
 	counters_free(&run->in_place);
 	idset_free(&run->seen);
@@ -799,7 +840,10 @@ int redeliver_run(const struct request *req,
 	}
 	if (isatty(STDERR_FILENO))
 		progress_start(&run.progress, count_messages(&run), true);
+	maildir_defer_dir_sync(true);
 	run_items(&run);
+	sync_batch(&run);
+	maildir_defer_dir_sync(false);
 	progress_end(&run.progress);
 	fflush(stdout);
 	sync_dirs(&run);
