@@ -781,13 +781,13 @@ static void summary(struct run *run)
 static int exit_code(const struct run *run, struct outcome *out)
 {
 	if (run->failed)
-		return fail(out, run->first_permanent ? run->first_permanent :
+		fail(out, run->first_permanent ? run->first_permanent :
 		    EX_TEMPFAIL, "redelivery: %lu of %lu messages failed",
 		    run->failed, run->messages);
-	if (run->not_removed)
-		return fail(out, EX_IOERR, "redelivery: %lu sources delivered "
-		    "but not removed", run->not_removed);
-	return EX_OK;
+	else if (run->not_removed)
+		fail(out, EX_IOERR, "redelivery: %lu sources delivered but not "
+		    "removed", run->not_removed);
+	return out->code;
 }
 
 /* ---- the run ------------------------------------------------------- */
