@@ -639,6 +639,7 @@ static void run_file(struct run *run, const struct item *it)
 
 		if (run->req.dry_run)
 			printf("message %s\n", shown);
+		run->messages++;
 		record_failure(run, shown, err == ENOENT ? EX_NOINPUT :
 		    exit_code_for_errno(err), fd < 0 ? strerror(err) :
 		    "not a regular file");
@@ -705,6 +706,7 @@ static void run_mbox(struct run *run, const struct item *it)
 	if (rc < 0) {
 		snprintf(label, sizeof label, "%s[%lu]", shown,
 		    mb ? mbox_count(mb) + 1 : 1);
+		run->messages++;
 		record_failure(run, label, exit_code_for_errno(errno),
 		    strerror(errno));
 		all = false;
@@ -736,6 +738,7 @@ static void run_items(struct run *run)
 		case ITEM_MBOX: run_mbox(run, it); break;
 		case ITEM_BAD:
 			log_escape(it->path, shown, sizeof shown);
+			run->messages++;   /* a source that holds no message */
 			record_failure(run, shown, it->code, it->why);
 			break;
 		}
