@@ -99,6 +99,41 @@ static struct action_ctx action_context(const struct delivery *d)
 	};
 }
 
+/* deliver --redeliver (issue 7): no mail goes out about old messages (a
+ * vacation reply, notification, redirect or rejection notice to senders
+ * of long ago).  A redirect or reject that took the message away becomes
+ * a keep, so that --move never loses it.  -1 when memory runs out. */
+static int redelivery_quiet(struct plan *p)
+{
+	struct plan dropped = { 0 };
+	size_t kept = 0;
+	bool taken = false, filed = false;
+
+	if ((dropped.actions = calloc(p->count + 1,
+	    sizeof *dropped.actions)) == NULL)
+		return -1;
+	for (size_t i = 0; i < p->count; i++) {
+		enum action_type t = p->actions[i].type;
+
+		if (t == ACTION_REDIRECT || t == ACTION_REJECT ||
+		    t == ACTION_VACATION || t == ACTION_NOTIFY) {
+			taken |= t == ACTION_REDIRECT || t == ACTION_REJECT;
+			dropped.actions[dropped.count++] = p->actions[i];
+			continue;
+		}
+		filed |= t == ACTION_KEEP || t == ACTION_FILEINTO;
+		p->actions[kept++] = p->actions[i];
+	}
+	p->count = kept;
+	if (dropped.count)
+		log_line(LOG_INFO, "redelivery: %zu outgoing Sieve action(s) "
+		    "not performed%s", dropped.count, taken && !filed ?
+		    "; keeping the message" : "");
+	plan_free(&dropped);
+	return taken && !filed ? plan_add(p, ACTION_KEEP, NULL, NULL, NULL,
+	    NULL) : 0;
+}
+
 /* sieve (issue 3): the scripts make the plan; returns 1, or 0 when there
  * is no script (the default keep follows).  A reject ends the delivery
  * here (exit 77) or is answered by mail; redirects go out before the
@@ -131,6 +166,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
 		return 0;
+	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* issue 7 */
+		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (d->req->dry_run)
 		return 1;
 	if (actions_reject(&ac, &d->plan, out) < 0)

@@ -18,7 +18,10 @@
  * place; an mbox only when every message in it was delivered.
  *
  * The message is filed as it is: no Delivered-To is added and there is no
- * loop check (it was delivered before and carries its trace headers).
+ * loop check (it was delivered before and carries its trace headers).  No
+ * mail goes out about old messages: Sieve's redirect, vacation, notify and
+ * reject are dropped (deliver.c), a redirect or reject that took the
+ * message away becoming a keep.
  *
  * Summary on stderr, exit code: see man/deliver.1. */
 #ifndef DELIVER_REDELIVER_H

@@ -2,7 +2,7 @@
 # deliver --redeliver: the command line, PATH kinds, failures and exit
 # codes, the summary, the progress bar (only on a terminal).
 . "$(dirname "$0")/lib.sh"
-plan 16
+plan 18
 MD="$TMP/u/Maildir"
 user_dir "$TMP/u"
 
@@ -45,6 +45,18 @@ dlv --redeliver --move -s "$TMP/d.sieve" -M "$MD" -a u@x "$TMP/u/spam.eml"
 is "$RC:$ERR" "0:redelivery: messages 1, delivered 0, discarded 1, duplicates 0, failed 0
   sources removed: 1" "a discarded message is counted as discarded"
 ok "and its source is removed" test ! -e "$TMP/u/spam.eml"
+
+# no mail goes out about old messages: redirect and vacation are not
+# performed, and a redirect that took the message away keeps it
+printf '#!/bin/sh\ntouch %s/sent\ncat > /dev/null\n' "$TMP" > "$TMP/sendmail"; chmod 755 "$TMP/sendmail"
+chmod 777 "$TMP"
+printf 'require ["vacation"];\nvacation "away";\nredirect "other@example.org";\n' > "$TMP/out.sieve"; chmod 644 "$TMP/out.sieve"
+printf 'From: old@example.org\nSubject: old\nMessage-ID: <old@x>\n\nold\n' > "$TMP/u/old.eml"
+n=$(count_files "$MD/new")
+dlv --redeliver --move -o sendmail="$TMP/sendmail" -s "$TMP/out.sieve" -M "$MD" -f old@example.org -a u@x "$TMP/u/old.eml"
+is "$RC:$(count_files "$MD/new")" "0:$((n + 1))" "redirect without keep: kept in INBOX instead"
+ok "no vacation reply and no redirect were sent" test ! -e "$TMP/sent"
+chmod 755 "$TMP"
 
 # no terminal: no progress bar, no carriage return
 mkdir -p "$TMP/u/old/new" "$TMP/u/old/cur"
