@@ -365,7 +365,8 @@ static int add_folder(struct run *run, const char *path)
 	if (found == 0 && n == 0)
 		item_bad(run, path, EX_NOINPUT, "not a Maildir (no cur/ or "
 		    "new/)");
-	qsort(v, n, sizeof *v, entry_cmp);
+	if (n > 0)
+		qsort(v, n, sizeof *v, entry_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *full;
 
@@ -757,9 +758,12 @@ static void print_lines(const struct lines *l, const char *what)
 
 static void summary(struct run *run)
 {
-	qsort(run->filed.v, run->filed.n, sizeof *run->filed.v, counter_cmp);
-	qsort(run->in_place.v, run->in_place.n, sizeof *run->in_place.v,
-	    counter_cmp);
+	if (run->filed.n > 0)
+		qsort(run->filed.v, run->filed.n, sizeof *run->filed.v,
+		    counter_cmp);
+	if (run->in_place.n > 0)
+		qsort(run->in_place.v, run->in_place.n,
+		    sizeof *run->in_place.v, counter_cmp);
 	fprintf(stderr, "redelivery%s: messages %lu, delivered %lu, "
 	    "discarded %lu, duplicates %lu, failed %lu\n",
 	    run->req.dry_run ? " (-n: nothing changed)" : "", run->messages,
