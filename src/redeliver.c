@@ -28,6 +28,7 @@ struct item {
 	char *path;
 	enum item_kind kind;
 	const char *source_dir;   /* in run->pool, NULL = not in the Maildir */
+	bool listed;              /* found in a folder, not named by the user */
 	int code;                 /* ITEM_BAD: why it cannot be read */
 	char why[300];
 };
@@ -372,8 +373,12 @@ static int add_folder(struct run *run, const char *path)
 
 		if (asprintf(&full, "%s/%s/%s", path, v[i].sub, v[i].name) < 0)
 			full = NULL;
-		if (item_add(run, full, ITEM_FILE, dirname) == NULL)
+		struct item *it = item_add(run, full, ITEM_FILE, dirname);
+
+		if (it == NULL)
 			rc = -1;
+		else
+			it->listed = true;
 		free(v[i].name);
 	}
 	free(v);
@@ -641,9 +646,15 @@ static void run_file(struct run *run, const struct item *it)
 		if (run->req.dry_run)
 			printf("message %s\n", shown);
 		run->messages++;
-		record_failure(run, shown, err == ENOENT ? EX_NOINPUT :
-		    exit_code_for_errno(err), fd < 0 ? strerror(err) :
-		    "not a regular file");
+		/* a listed file that vanished was most likely moved by a mail
+		 * reader (new/ to cur/): a later run finds it again */
+		if (err == ENOENT && it->listed)
+			record_failure(run, shown, EX_TEMPFAIL, "gone since the "
+			    "run started (moved by a mail reader?)");
+		else
+			record_failure(run, shown, err == ENOENT ? EX_NOINPUT :
+			    exit_code_for_errno(err), fd < 0 ? strerror(err) :
+			    "not a regular file");
 		progress_step(&run->progress);
 		if (fd >= 0)
 			close(fd);

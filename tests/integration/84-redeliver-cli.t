@@ -2,7 +2,7 @@
 # deliver --redeliver: the command line, PATH kinds, failures and exit
 # codes, the summary, the progress bar (only on a terminal).
 . "$(dirname "$0")/lib.sh"
-plan 18
+plan 19
 MD="$TMP/u/Maildir"
 user_dir "$TMP/u"
 
@@ -57,6 +57,21 @@ dlv --redeliver --move -o sendmail="$TMP/sendmail" -s "$TMP/out.sieve" -M "$MD" 
 is "$RC:$(count_files "$MD/new")" "0:$((n + 1))" "redirect without keep: kept in INBOX instead"
 ok "no vacation reply and no redirect were sent" test ! -e "$TMP/sent"
 chmod 755 "$TMP"
+
+# a listed file that is gone when its turn comes (a mail reader moved it
+# from new/ to cur/): a temporary failure, a later run finds it
+mkdir -p "$TMP/u/v/new" "$TMP/u/v/cur"
+printf 'Subject: v\n\nv\n' > "$TMP/u/v/new/1.v"
+is_root && chown -R "$TEST_USER" "$TMP/u/v"
+if command -v strace >/dev/null && strace -qq -o /dev/null true 2>/dev/null && [ -z "${ASAN_OPTIONS:-}" ]; then
+	who=(); is_root && who=(-d "$TEST_USER")
+	strace -f -qq -o /dev/null -P "$TMP/u/v/new/1.v" -e trace=openat -e inject=openat:error=ENOENT \
+		"$DELIVER" -c "$DCONF" "${who[@]}" --redeliver -M "$MD" -a u@x "$TMP/u/v" 2> "$TMP/err"
+	is "$?:$(grep '^  failed' "$TMP/err")" "75:  failed $TMP/u/v/new/1.v: gone since the run started (moved by a mail reader?) (exit 75)" \
+		"a listed file that vanished: exit 75, said so"
+else
+	skip "strace cannot inject here (not installed, no ptrace, or AddressSanitizer)"
+fi
 
 # no terminal: no progress bar, no carriage return
 mkdir -p "$TMP/u/old/new" "$TMP/u/old/cur"
