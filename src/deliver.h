@@ -22,9 +22,9 @@ struct redelivery {
 	struct store *store;      /* opened once for the run, or NULL (none);
 	                             deliver_message never closes it */
 	const char *source_dir;   /* the folder the message already lies in, as
-	                             a target directory ("" = INBOX, ".Name"),
-	                             NULL = not in this Maildir: a target there
-	                             is left in place, not filed again */
+	                             a target directory ("" = INBOX, ".Name");
+	                             a target equal to it is left in place, not
+	                             filed again.  NULL = not in this Maildir */
 	/* Dedup within the run instead of deliver.db's claims: true when a
 	 * message with this normalized Message-ID was delivered earlier. */
 	bool (*seen)(void *ctx, const char *msgid);
