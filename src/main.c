@@ -1,7 +1,7 @@
 /* main.c: deliver's command line: options, environment, exit code.
  *
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
- *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
+ *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT]... [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
  * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
  *         [-M MAILDIR]
@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"     /* several recipients (issue 8) */
 #include "config.h"
 #include "deliver.h"
 #include "identity.h"
@@ -32,6 +33,7 @@
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
+#define MAX_RECIPIENTS 1000   /* -a; Postfix's default limit is 50 */
 
 struct options {
 	const char *config_path;
@@ -48,13 +50,15 @@ struct options {
 	bool quota, quota_raw, quota_recalc;
 	const char *check_script;   /* sieve (issue 3): -C */
 	const char *where;          /* --where ADDRESS (issue 8) */
+	const char *recipients[MAX_RECIPIENTS];  /* every -a (issue 8) */
+	size_t nrecipients;
 };
 
 static void usage(FILE *to)
 {
 	fputs("usage: deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] "
 	    "[-M MAILDIR] [-m FOLDER]\n"
-	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
+	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT]... "
 	    "[-p MESSAGE_FILE]\n"
 	    "               [-n] [-e] [-V] [-h]\n"
 	    "       deliver --log [--since WHEN] [--message-id ID] "
@@ -144,7 +148,14 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'm': o->folder = optarg; break;
 		case 's': o->script = optarg; break;
 		case 'f': o->sender = optarg; break;
-		case 'a': o->recipient = optarg; break;
+		case 'a':
+			if (o->nrecipients == MAX_RECIPIENTS)
+				return fail(out, EX_USAGE, "more than %d -a options",
+				    MAX_RECIPIENTS);
+			o->recipients[o->nrecipients++] = optarg;
+			if (o->recipient == NULL)
+				o->recipient = optarg;
+			break;
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
@@ -399,6 +410,78 @@ static int where(const char *address, struct config *cfg,
 	    fail_errno(out, errno, "cannot write output");
 }
 
+/* ---- one write, many recipients (issue 8) ---- */
+
+/* What one recipient of a batch needs until the end. */
+struct batch_slot {
+	struct config cfg;   /* its own: the map may set keys */
+	struct request req;
+	char maildir[4096], rcpt[2100];
+};
+
+/* The request for recipient i, as a single -a would build it; a failure
+ * (unknown user, ...) is the recipient's alone.  The input is opened once:
+ * the first request that opens it lends it to the others. */
+static void batch_prepare(struct options *o, size_t i,
+    const char *maildir_opt, struct identity *id, struct batch_slot *s,
+    struct recipient_result *r, int *input_fd)
+{
+	struct mailmap_result *mapped = malloc(sizeof *mapped);
+	const char *message_file = o->message_file;
+	int rc;
+
+	r->recipient = o->recipient = o->recipients[i];
+	o->maildir = maildir_opt;
+	if (*input_fd >= 0)
+		o->message_file = NULL;   /* open_input: nothing to open */
+	rc = mapped == NULL ? fail(&r->out, EX_TEMPFAIL, "out of memory") :
+	    load_config(o, &s->cfg, &r->out) < 0 ||
+	    map_recipient(o, &s->cfg, id, mapped, &r->out) < 0 ||
+	    build_request(o, &s->cfg, id, &s->req, s->maildir,
+	    sizeof s->maildir, s->rcpt, sizeof s->rcpt, &r->out) < 0 ? -1 : 0;
+	o->message_file = message_file;
+	free(mapped);
+	if (rc < 0) {
+		r->code = r->out.code;
+		r->done = true;
+		return;
+	}
+	if (*input_fd < 0)
+		*input_fd = s->req.input_fd;
+	s->req.input_fd = *input_fd;
+	r->req = &s->req;
+}
+
+/* deliver -a A -a B ...: one result per recipient, one exit code. */
+static int run_batch(struct options *o, struct identity *id,
+    struct outcome *out)
+{
+	size_t n = o->nrecipients;
+	struct batch_slot *slots = calloc(n, sizeof *slots);
+	struct recipient_result *res = calloc(n, sizeof *res);
+	const char *maildir_opt = o->maildir;
+	int input_fd = -1, code;
+
+	if (slots == NULL || res == NULL) {
+		free(slots);
+		free(res);
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		batch_prepare(o, i, maildir_opt, id, &slots[i], &res[i],
+		    &input_fd);
+	deliver_batch(res, n);
+	fflush(stdout);   /* a dry run's plans before the verdict */
+	code = batch_report(res, n, stderr, out);
+	if (input_fd > STDIN_FILENO)
+		close(input_fd);
+	for (size_t i = 0; i < n; i++)
+		config_free(&slots[i].cfg);
+	free(slots);
+	free(res);
+	return code;
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
@@ -423,6 +506,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
 	if (o.quota) /* quota (issue 4) */
 		return run_quota(&o, cfg, &id, out);
+	if (o.nrecipients > 1) /* issue 8 */
+		return run_batch(&o, &id, out);
 	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
