@@ -128,6 +128,19 @@ static int parse_log_option(int c, struct options *o, struct outcome *out)
 	return fail(out, EX_USAGE, "bad command line");
 }
 
+/* -a, repeated (issue 8); the first one is the recipient of one. */
+static int add_recipient(struct options *o, const char *address,
+    struct outcome *out)
+{
+	if (o->nrecipients == MAX_RECIPIENTS)
+		return fail(out, EX_USAGE, "more than %d recipients",
+		    MAX_RECIPIENTS);
+	o->recipients[o->nrecipients++] = address;
+	if (o->recipient == NULL)
+		o->recipient = address;
+	return 0;
+}
+
 /* Returns -1 for a usage error, 1 when the run is over (-h, -V), 0 to go on. */
 static int parse_args(int argc, char **argv, struct options *o,
     struct outcome *out)
@@ -149,12 +162,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 's': o->script = optarg; break;
 		case 'f': o->sender = optarg; break;
 		case 'a':
-			if (o->nrecipients == MAX_RECIPIENTS)
-				return fail(out, EX_USAGE, "more than %d -a options",
-				    MAX_RECIPIENTS);
-			o->recipients[o->nrecipients++] = optarg;
-			if (o->recipient == NULL)
-				o->recipient = optarg;
+			if (add_recipient(o, optarg, out) < 0)
+				return -1;
 			break;
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
@@ -181,9 +190,13 @@ static int parse_args(int argc, char **argv, struct options *o,
 			return fail(out, EX_USAGE, "bad command line");
 		}
 	}
-	if (optind != argc)
+	if (optind != argc && o->nrecipients == 0)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
+	/* issue 8: pipe(8) expands "-a ${recipient}" to -a A B C */
+	for (; optind < argc; optind++)
+		if (add_recipient(o, argv[optind], out) < 0)
+			return -1;
 	if (o->quota_recalc && !o->quota)
 		return fail(out, EX_USAGE, "--recalc needs --quota");
 	return 0;
@@ -440,6 +453,7 @@ static void batch_prepare(struct options *o, size_t i,
 	    build_request(o, &s->cfg, id, &s->req, s->maildir,
 	    sizeof s->maildir, s->rcpt, sizeof s->rcpt, &r->out) < 0 ? -1 : 0;
 	o->message_file = message_file;
+	o->maildir = maildir_opt;   /* not the map's, about to be freed */
 	free(mapped);
 	if (rc < 0) {
 		r->code = r->out.code;

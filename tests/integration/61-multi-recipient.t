@@ -4,7 +4,7 @@
 # its own Sieve script, quota, store and log line; the exit code and the
 # stderr lines cover all of them (man/deliver.1, MULTIPLE RECIPIENTS).
 . "$(dirname "$0")/lib.sh"
-plan 38
+plan 39
 
 BASE="$TMP/vmail"
 MAP="$TMP/vmail.map"
@@ -160,4 +160,8 @@ before=$(count_files "$ADIR"):$(count_files "$BDIR")
 msg m11 > "$TMP/in"; dlv -f s@example.net "-a$A" "-a$B" < "$TMP/in"
 is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:6:$((${before#*:})) -> 7:$((${before#*:} + 1))" \
     "-aADDRESS (pipe(8)'s -a\${recipient}) works"
+before=$(count_files "$ADIR"):$(count_files "$BDIR")
+msg m12 > "$TMP/in"; dlv -f s@example.net -a "$A" "$B" < "$TMP/in"
+is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:7:${before#*:} -> 8:$((${before#*:} + 1))" \
+    "-a A B (pipe(8)'s -a \${recipient}): the operands are recipients too"
 finish
