@@ -390,10 +390,11 @@ static int check_script(const char *path, const struct config *cfg,
 }
 
 /* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
- * names the Maildir of the recipient and may set config keys. */
+ * names the Maildir of the recipient and may set config keys.  cache: see
+ * mailmap_resolve_cached(); NULL = compile the map for this call alone. */
 static int map_recipient(struct options *o, struct config *cfg,
-    const struct identity *id, struct mailmap_result *res,
-    struct outcome *out)
+    const struct identity *id, struct mailmap **cache,
+    struct mailmap_result *res, struct outcome *out)
 {
 	char rcpt[2100];
 
@@ -402,7 +403,8 @@ static int map_recipient(struct options *o, struct config *cfg,
 	if (recipient_of(o, cfg, id, rcpt, sizeof rcpt) < 0 ||
 	    !message_address_ok(rcpt))
 		return fail(out, EX_USAGE, "invalid recipient address");
-	if (mailmap_resolve(cfg, rcpt, !o->dry_run, res, out) < 0)
+	if ((cache ? mailmap_resolve_cached(cache, cfg, rcpt, !o->dry_run, res,
+	    out) : mailmap_resolve(cfg, rcpt, !o->dry_run, res, out)) < 0)
 		return -1;
 	o->maildir = res->maildir;
 	return 0;
@@ -436,8 +438,8 @@ struct batch_slot {
  * (unknown user, ...) is the recipient's alone.  The input is opened once:
  * the first request that opens it lends it to the others. */
 static void batch_prepare(struct options *o, size_t i,
-    const char *maildir_opt, struct identity *id, struct batch_slot *s,
-    struct recipient_result *r, int *input_fd)
+    const char *maildir_opt, struct identity *id, struct mailmap **map,
+    struct batch_slot *s, struct recipient_result *r, int *input_fd)
 {
 	struct mailmap_result *mapped = malloc(sizeof *mapped);
 	const char *message_file = o->message_file;
@@ -449,7 +451,7 @@ static void batch_prepare(struct options *o, size_t i,
 		o->message_file = NULL;   /* open_input: nothing to open */
 	rc = mapped == NULL ? fail(&r->out, EX_TEMPFAIL, "out of memory") :
 	    load_config(o, &s->cfg, &r->out) < 0 ||
-	    map_recipient(o, &s->cfg, id, mapped, &r->out) < 0 ||
+	    map_recipient(o, &s->cfg, id, map, mapped, &r->out) < 0 ||
 	    build_request(o, &s->cfg, id, &s->req, s->maildir,
 	    sizeof s->maildir, s->rcpt, sizeof s->rcpt, &r->out) < 0 ? -1 : 0;
 	o->message_file = message_file;
@@ -474,6 +476,7 @@ static int run_batch(struct options *o, struct identity *id,
 	struct batch_slot *slots = calloc(n, sizeof *slots);
 	struct recipient_result *res = calloc(n, sizeof *res);
 	const char *maildir_opt = o->maildir;
+	struct mailmap *map = NULL;   /* compiled once for all */
 	int input_fd = -1, code;
 
 	if (slots == NULL || res == NULL) {
@@ -482,8 +485,9 @@ static int run_batch(struct options *o, struct identity *id,
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++)
-		batch_prepare(o, i, maildir_opt, id, &slots[i], &res[i],
+		batch_prepare(o, i, maildir_opt, id, &map, &slots[i], &res[i],
 		    &input_fd);
+	mailmap_free(map);
 	deliver_batch(res, n);
 	fflush(stdout);   /* a dry run's plans before the verdict */
 	code = batch_report(res, n, stderr, out);
@@ -522,7 +526,7 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return run_quota(&o, cfg, &id, out);
 	if (o.nrecipients > 1) /* issue 8 */
 		return run_batch(&o, &id, out);
-	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
+	if (map_recipient(&o, cfg, &id, NULL, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
