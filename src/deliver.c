@@ -688,9 +688,10 @@ static bool retry_safe(const struct delivery *d, char *why, size_t len)
 		return true;
 	case CLAIM_NEW:
 	case CLAIM_RESUME:
-		if (d->recorded)
+		if (d->recorded && d->req->cfg->dedup_days > 0)
 			return true;
-		strlcpy(why, "the store did not record it", len);
+		strlcpy(why, d->recorded ? "dedup_days = 0" :
+		    "the store did not record it", len);
 		return false;
 	default:
 		strlcpy(why, d->claim.why[0] ? d->claim.why :

@@ -482,8 +482,17 @@ static int run_batch(struct options *o, struct identity *id,
 	if (slots == NULL || res == NULL) {
 		free(slots);
 		free(res);
-		return fail(out, EX_TEMPFAIL, "out of memory");
+		fail(out, EX_TEMPFAIL, "out of memory");
+		return out->code;
 	}
+	/* a malformed address is a bad command line: nobody gets the mail */
+	for (size_t i = 0; i < n; i++)
+		if (!message_address_ok(o->recipients[i])) {
+			free(slots);
+			free(res);
+			fail(out, EX_USAGE, "invalid recipient address");
+			return out->code;
+		}
 	for (size_t i = 0; i < n; i++)
 		batch_prepare(o, i, maildir_opt, id, &map, &slots[i], &res[i],
 		    &input_fd);

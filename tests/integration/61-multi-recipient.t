@@ -4,7 +4,7 @@
 # its own Sieve script, quota, store and log line; the exit code and the
 # stderr lines cover all of them (man/deliver.1, MULTIPLE RECIPIENTS).
 . "$(dirname "$0")/lib.sh"
-plan 39
+plan 41
 
 BASE="$TMP/vmail"
 MAP="$TMP/vmail.map"
@@ -79,6 +79,9 @@ deliver: 1 of 3 recipients not delivered" "store off: the delivered ones are nam
 printf 'Subject: no id\n\nbody\n' > "$TMP/in"; dlv -f s@example.net "${ABC[@]}" < "$TMP/in"
 is "$RC:$(printf '%s\n' "$ERR" | sed -n 2p)" "75:deliver: <$A>: delivered, but a retry may deliver it again (no Message-ID)" \
     "no Message-ID: 75 with the warning"
+msg m3b > "$TMP/in"; dlv -o dedup_days=0 -f s@example.net "${ABC[@]}" < "$TMP/in"
+is "$RC:$(printf '%s\n' "$ERR" | sed -n 3p)" "75:deliver: <$B>: delivered, but a retry may deliver it again (dedup_days = 0)" \
+    "dedup_days = 0: 75 with the warning"
 write_map 10K
 
 # a recipient unknown to the map fails alone; the batch bounces (67)
@@ -87,7 +90,12 @@ msg m4 > "$TMP/in"; dlv -f s@example.net -a "$A" -a nobody@example.com -a "$B" <
 is "$RC" 67 "unknown recipient among known ones: exit 67"
 is "$ERR" "deliver: <nobody@example.com>: unknown user nobody@example.com (exit 67)
 deliver: 1 of 3 recipients not delivered" "unknown recipient: its line and the summary"
-is "$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "4:4 -> 5:5" "unknown recipient: the known ones delivered"
+is "$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "5:5 -> 6:6" "unknown recipient: the known ones delivered"
+# a malformed address is a bad command line: nobody gets the mail
+before=$(count_files "$ADIR")
+msg m4b > "$TMP/in"; dlv -f s@example.net -a "$A" -a $'x\n@example.org' < "$TMP/in"
+is "$RC:$ERR:$before -> $(count_files "$ADIR")" "64:deliver: invalid recipient address:$before -> $before" \
+    "an address with a control character: 64 for the run, nothing delivered"
 # ... and a temporary failure wins over a permanent one: the MTA retries
 write_map 100
 msg m5 > "$TMP/in"; dlv -f s@example.net -a nobody@example.com -a "$C" < "$TMP/in"
@@ -150,7 +158,7 @@ if is_root; then
 	like "$(printf '%s\n' "$ERR" | head -1)" "^deliver: <erin@example.org>: cannot .*: Permission denied \\(exit 75\\)\$" \
 	    "first recipient's Maildir unwritable: her line"
 	is "$(printf '%s\n' "$ERR" | sed 1d)" "deliver: 1 of 2 recipients not delivered" "... and the summary"
-	is "$(count_files "$BDIR")" 6 "first recipient's Maildir unwritable: bob delivered all the same"
+	is "$(count_files "$BDIR")" 7 "first recipient's Maildir unwritable: bob delivered all the same"
 else
 	for i in 1 2 3 4; do skip "needs root to make a Maildir the mail user cannot write"; done
 fi
@@ -158,10 +166,10 @@ fi
 # Postfix's argv form: -a${recipient} expands to one -aADDRESS per recipient
 before=$(count_files "$ADIR"):$(count_files "$BDIR")
 msg m11 > "$TMP/in"; dlv -f s@example.net "-a$A" "-a$B" < "$TMP/in"
-is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:6:$((${before#*:})) -> 7:$((${before#*:} + 1))" \
+is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:7:$((${before#*:})) -> 8:$((${before#*:} + 1))" \
     "-aADDRESS (pipe(8)'s -a\${recipient}) works"
 before=$(count_files "$ADIR"):$(count_files "$BDIR")
 msg m12 > "$TMP/in"; dlv -f s@example.net -a "$A" "$B" < "$TMP/in"
-is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:7:${before#*:} -> 8:$((${before#*:} + 1))" \
+is "$RC:$before -> $(count_files "$ADIR"):$(count_files "$BDIR")" "0:8:${before#*:} -> 9:$((${before#*:} + 1))" \
     "-a A B (pipe(8)'s -a \${recipient}): the operands are recipients too"
 finish
