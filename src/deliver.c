@@ -35,7 +35,16 @@ struct delivery {
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
 	struct quota quota;          /* quota (issue 4) */
 	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
+	/* one write, many recipients (issue 8): the delivery that holds the
+	 * message (NULL = this one), the base name of this recipient's files
+	 * ("" = tmp_name), several = a batch: no Delivered-To, file shared */
+	struct delivery *owner;
+	char base[MAILDIR_NAME_MAX];
+	bool several;
+	bool recorded;               /* the store took the log row */
 };
+
+static int stage_adopt(struct delivery *d, struct outcome *out);
 
 static const char *message_id(const struct delivery *d)
 {
@@ -50,10 +59,12 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 	const struct request *req = d->req;
 	int out_fd;
 
+	if (d->owner)   /* issue 8: the message is already in */
+		return stage_adopt(d, out);
 	d->in.sender = req->sender;
 	d->in.recipient = req->recipient;
 	d->in.add_return_path = req->cfg->add_return_path;
-	d->in.add_delivered_to = req->cfg->add_delivered_to;
+	d->in.add_delivered_to = req->cfg->add_delivered_to && !d->several;
 	if (req->dry_run) {
 		if ((out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
 			return fail_errno(out, errno, "cannot open /dev/null");
@@ -353,8 +364,9 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 		return 0;
 	}
 	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
-	store_claim(d->store, d->msgid, d->req->recipient, d->tmp_name,
-	    d->tmp_name, targets ? targets : "", c);
+	store_claim(d->store, d->msgid, d->req->recipient,
+	    d->base[0] ? d->base : d->tmp_name, d->owner ? "" : d->tmp_name,
+	    targets ? targets : "", c);
 	free(targets);
 	log_escape(d->msgid, shown, sizeof shown);
 	switch (c->status) {
@@ -388,7 +400,9 @@ static int stage_place(struct delivery *d, struct outcome *out)
 {
 	struct delivery_file file = {
 		.root = &d->root, .tmp_name = d->tmp_name,
-		.tmp_fd = d->tmp_fd, .base = d->tmp_name, .size = d->in.size,
+		.tmp_fd = d->tmp_fd, .base = d->base[0] ? d->base : d->tmp_name,
+		.size = d->in.size, .shared = d->several,
+		.src = d->owner ? &d->owner->root : NULL,   /* issue 8 */
 	};
 
 	/* store (issue 5): a resumed delivery reuses the dead one's base name,
@@ -531,7 +545,7 @@ static void stage_record(struct delivery *d, int code)
 		file_list(&d->targets, files, sizeof files);
 	}
 	action_list(&d->plan, actions, sizeof actions);
-	store_record(d->store, &d->claim, &rec);
+	d->recorded = store_record(d->store, &d->claim, &rec) == 0;
 	/* the dead delivery's message file, now filed by this one */
 	if (filed && d->claim.status == CLAIM_RESUME && d->claim.tmp[0] &&
 	    strchr(d->claim.tmp, '/') == NULL && d->claim.tmp[0] != '.' &&
@@ -615,7 +629,7 @@ static void log_result(const struct delivery *d, int code,
 
 static void release(struct delivery *d)
 {
-	if (d->tmp_fd >= 0) {
+	if (d->tmp_fd >= 0 && d->owner == NULL) {
 		close(d->tmp_fd);
 		/* ENOENT is fine: a rename fallback already moved it */
 		unlinkat(d->root.tmpfd, d->tmp_name, 0);
@@ -628,7 +642,8 @@ static void release(struct delivery *d)
 	targets_free(&d->targets);
 	plan_free(&d->plan);
 	sieve_msgs_free(&d->trace);   /* sieve (issue 3) */
-	intake_free(&d->in);
+	if (d->owner == NULL)   /* issue 8: a borrowed intake is the owner's */
+		intake_free(&d->in);
 }
 
 static int run_stages(struct delivery *d, struct outcome *out)
@@ -658,24 +673,159 @@ static int run_stages(struct delivery *d, struct outcome *out)
 	return 0;
 }
 
-int deliver_message(const struct request *req, struct outcome *out)
+static void delivery_init(struct delivery *d, const struct request *req)
 {
-	struct delivery d = { .req = req, .tmp_fd = -1, .quota.fd = -1 };
+	memset(d, 0, sizeof *d);
+	d->req = req;
+	d->tmp_fd = d->quota.fd = -1;
+	d->root.dirfd = d->root.tmpfd = d->root.newfd = d->root.curfd = -1;
+	d->claim.status = CLAIM_SKIPPED;
+}
+
+/* The whole delivery to d's recipient; d is released. */
+static int deliver_one(struct delivery *d, struct outcome *out)
+{
+	const struct request *req = d->req;
 	int code;
 
-	d.root.dirfd = d.root.tmpfd = d.root.newfd = d.root.curfd = -1;
-	d.claim.status = CLAIM_SKIPPED;
 	if (req->redelivery)   /* issue 7: opened once for the run */
-		d.store = req->dry_run ? NULL : req->redelivery->store;
+		d->store = req->dry_run ? NULL : req->redelivery->store;
 	else if (!req->dry_run)
-		d.store = store_new(req->cfg, req->maildir, req->home,
+		d->store = store_new(req->cfg, req->maildir, req->home,
 		    store_report);
-	code = run_stages(&d, out) < 0 ? out->code : EX_OK;
+	code = run_stages(d, out) < 0 ? out->code : EX_OK;
 	if (!req->dry_run) {
-		stage_record(&d, code);
-		log_result(&d, code, out);
+		stage_record(d, code);
+		log_result(d, code, out);
 	}
-	redelivery_report(&d, code);  /* issue 7 */
-	release(&d);
+	redelivery_report(d, code);  /* issue 7 */
+	release(d);
 	return code;
+}
+
+int deliver_message(const struct request *req, struct outcome *out)
+{
+	struct delivery d;
+
+	delivery_init(&d, req);
+	return deliver_one(&d, out);
+}
+
+/* ---- one write, many recipients (issue 8) ------------------------------ */
+
+/* A batch recipient takes the message its owner read in: its own Maildir
+ * opened (created if missing), the message borrowed, and a base name of its
+ * own, so two recipients sharing one Maildir get two files (and the
+ * owner's EEXIST rule for resumed copies does not merge them). */
+static int stage_adopt(struct delivery *d, struct outcome *out)
+{
+	const struct delivery *o = d->owner;
+
+	d->in = o->in;
+	d->tmp_fd = o->tmp_fd;
+	strlcpy(d->tmp_name, o->tmp_name, sizeof d->tmp_name);
+	if (d->req->dry_run)
+		return 0;
+	if (maildir_open(&d->root, AT_FDCWD, d->req->maildir, MAILDIR_CREATE,
+	    out) < 0)
+		return -1;
+	maildir_clean_tmp(&d->root, 100);
+	if (o->req == d->req)
+		return 0;   /* the owner's own recipient: base = tmp name */
+	if (maildir_unique_name(d->base, sizeof d->base,
+	    d->req->cfg->hostname) < 0)
+		return fail(out, EX_SOFTWARE, "unique name too long");
+	return 0;
+}
+
+static void batch_fail(struct recipient_result *r, const struct outcome *why)
+{
+	r->out = *why;
+	r->code = why->code;
+	r->done = true;
+}
+
+/* Read the message once, into the tmp/ of the first recipient whose
+ * Maildir takes it.  A recipient whose Maildir cannot hold the tmp file
+ * fails alone, and the next one is tried: the input is still unread.  Once
+ * reading has started, a failure is everyone's.  0, or -1 (all done). */
+static int batch_intake(struct delivery *msg, struct recipient_result *res,
+    size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct recipient_result *r = &res[i];
+		bool unread;
+
+		if (r->done || r->req == NULL)
+			continue;
+		delivery_init(msg, r->req);
+		msg->several = true;
+		if (stage_intake(msg, &r->out) == 0)
+			return 0;
+		batch_fail(r, &r->out);
+		log_result(msg, r->code, &r->out);
+		unread = !r->req->dry_run && msg->tmp_fd < 0;
+		if (unread) {
+			release(msg);
+			continue;
+		}
+		for (size_t j = i + 1; j < n; j++) {
+			if (res[j].done || res[j].req == NULL)
+				continue;
+			batch_fail(&res[j], &r->out);
+			msg->req = res[j].req;
+			log_result(msg, res[j].code, &res[j].out);
+		}
+		release(msg);
+		return -1;
+	}
+	return -1;   /* nobody left to deliver to */
+}
+
+/* Whether a retry of the batch would file nothing again for d. */
+static bool retry_safe(const struct delivery *d, char *why, size_t len)
+{
+	switch (d->claim.status) {
+	case CLAIM_DUPLICATE:
+		return true;
+	case CLAIM_NEW:
+	case CLAIM_RESUME:
+		if (d->recorded && d->req->cfg->dedup_days > 0)
+			return true;
+		strlcpy(why, d->recorded ? "dedup_days = 0" :
+		    "the store did not record it", len);
+		return false;
+	default:
+		strlcpy(why, d->claim.why[0] ? d->claim.why :
+		    "no duplicate check", len);
+		return false;
+	}
+}
+
+void deliver_batch(struct recipient_result *res, size_t n)
+{
+	struct delivery msg;
+	char shown[600];
+
+	if (batch_intake(&msg, res, n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct recipient_result *r = &res[i];
+		struct delivery d;
+
+		if (r->done || r->req == NULL)
+			continue;
+		delivery_init(&d, r->req);
+		d.owner = &msg;
+		d.several = true;
+		if (r->req->dry_run)
+			printf("to=<%s>\n", log_escape(r->req->recipient, shown,
+			    sizeof shown));
+		r->code = deliver_one(&d, &r->out);
+		r->done = true;
+		if (r->code == EX_OK && !r->req->dry_run)
+			r->retry_safe = retry_safe(&d, r->unsafe_why,
+			    sizeof r->unsafe_why);
+	}
+	release(&msg);
 }

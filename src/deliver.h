@@ -57,4 +57,27 @@ struct request {
  * with the reason in *out). */
 int deliver_message(const struct request *req, struct outcome *out);
 
+/* One write, many recipients (issue 8): deliver -a A -a B ... */
+struct recipient_result {
+	const char *recipient;       /* as given, for the report */
+	const struct request *req;   /* NULL: failed before (code, out set) */
+	bool done;                   /* code and out are final */
+	int code;                    /* EX_OK or a sysexits value */
+	struct outcome out;          /* why, when code != EX_OK */
+	/* EX_OK only: the recipient's store holds the delivery under its
+	 * Message-ID, so a retry of the whole batch files nothing again for
+	 * it; else why not ("no Message-ID", "dedup off", ...) */
+	bool retry_safe;
+	char unsafe_why[256];
+};
+
+/* Deliver one message to every result that has a request and is not done.
+ * The requests share input_fd, sender and dry_run.  The message is read
+ * once into the tmp/ of the first recipient whose Maildir opens, without a
+ * Delivered-To header, and linked from there into every recipient's
+ * folders (copied where a link is refused); each recipient has its own
+ * plan, Sieve script, quota, store, log line and result.  Every result is
+ * done on return. */
+void deliver_batch(struct recipient_result *res, size_t n);
+
 #endif

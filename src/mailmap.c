@@ -819,22 +819,34 @@ static int make_parents(const char *base, const char *maildir,
 int mailmap_resolve(struct config *cfg, const char *address,
     bool make_parent_dirs, struct mailmap_result *res, struct outcome *out)
 {
-	struct mailmap *map;
+	struct mailmap *map = NULL;
+	int rc = mailmap_resolve_cached(&map, cfg, address, make_parent_dirs,
+	    res, out);
+
+	mailmap_free(map);
+	return rc;
+}
+
+int mailmap_resolve_cached(struct mailmap **cache, struct config *cfg,
+    const char *address, bool make_parent_dirs, struct mailmap_result *res,
+    struct outcome *out)
+{
+	struct mailmap *map = *cache;
 	char err[600], shown[600];
 	int rc;
 
 	if (cfg->mailbox_map == NULL || cfg->mailbox_map[0] == '\0')
 		return fail(out, EX_USAGE, "no mailbox_map is configured");
-	if (mailmap_load(&map, cfg->mailbox_map, cfg->mailbox_base,
-	    cfg->recipient_delimiter, err, sizeof err) < 0)
+	if (map == NULL && mailmap_load(&map, cfg->mailbox_map,
+	    cfg->mailbox_base, cfg->recipient_delimiter, err, sizeof err) < 0)
 		return fail(out, EX_TEMPFAIL, "%s", err);
+	*cache = map;
 	rc = mailmap_lookup(map, address, res, out);
 	if (res->limited)
 		log_line(LOG_WARNING, "%s:%u: PCRE2 match limit hit for <%s>, "
 		    "line skipped (%u line(s) in all)", map->path,
 		    res->limited_line, log_escape(address, shown, sizeof shown),
 		    res->limited);
-	mailmap_free(map);
 	if (rc < 0 || apply_keys(res, cfg, out) < 0)
 		return -1;
 	if (make_parent_dirs && make_parents(cfg->mailbox_base, res->maildir,

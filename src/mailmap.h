@@ -86,6 +86,14 @@ uint32_t mailmap_hash(const char *s, size_t len);
 int mailmap_resolve(struct config *cfg, const char *address,
     bool make_parents, struct mailmap_result *res, struct outcome *out);
 
+/* The same for many recipients of one run: the map compiled by the first
+ * call is kept in *cache (NULL at first) and used by the next ones, which
+ * must come with the same mailbox_map, mailbox_base and
+ * recipient_delimiter; mailmap_free(*cache) at the end. */
+int mailmap_resolve_cached(struct mailmap **cache, struct config *cfg,
+    const char *address, bool make_parents, struct mailmap_result *res,
+    struct outcome *out);
+
 /* --where output: the Maildir, then one "key=value" line per key. */
 void mailmap_print(const struct mailmap_result *res, FILE *to);
 

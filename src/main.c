@@ -1,7 +1,7 @@
 /* main.c: deliver's command line: options, environment, exit code.
  *
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
- *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
+ *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT]... [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
  * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
  *         [-M MAILDIR]
@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"     /* several recipients (issue 8) */
 #include "config.h"
 #include "deliver.h"
 #include "identity.h"
@@ -34,6 +35,7 @@
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
+#define MAX_RECIPIENTS 1000   /* -a; Postfix's default limit is 50 */
 
 struct options {
 	const char *config_path;
@@ -52,13 +54,15 @@ struct options {
 	const char *where;          /* --where ADDRESS (issue 8) */
 	bool redeliver;             /* issue 7: --redeliver [--move] PATH... */
 	struct redeliver_options redo;
+	const char *recipients[MAX_RECIPIENTS];  /* every -a (issue 8) */
+	size_t nrecipients;
 };
 
 static void usage(FILE *to)
 {
 	fputs("usage: deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] "
 	    "[-M MAILDIR] [-m FOLDER]\n"
-	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
+	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT]... "
 	    "[-p MESSAGE_FILE]\n"
 	    "               [-n] [-e] [-V] [-h]\n"
 	    "       deliver --log [--since WHEN] [--message-id ID] "
@@ -144,8 +148,23 @@ static int redeliver_args(int argc, char **argv, struct options *o,
 		return fail(out, EX_USAGE, "--redeliver needs a PATH");
 	if (o->message_file)
 		return fail(out, EX_USAGE, "--redeliver takes PATHs, not -p");
+	if (o->nrecipients > 1)
+		return fail(out, EX_USAGE, "--redeliver takes one -a");
 	o->redo.paths = argv + optind;
 	o->redo.npaths = (size_t)(argc - optind);
+	return 0;
+}
+
+/* -a, repeated (issue 8); the first one is the recipient of one. */
+static int add_recipient(struct options *o, const char *address,
+    struct outcome *out)
+{
+	if (o->nrecipients == MAX_RECIPIENTS)
+		return fail(out, EX_USAGE, "more than %d recipients",
+		    MAX_RECIPIENTS);
+	o->recipients[o->nrecipients++] = address;
+	if (o->recipient == NULL)
+		o->recipient = address;
 	return 0;
 }
 
@@ -169,7 +188,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'm': o->folder = optarg; break;
 		case 's': o->script = optarg; break;
 		case 'f': o->sender = optarg; break;
-		case 'a': o->recipient = optarg; break;
+		case 'a':
+			if (add_recipient(o, optarg, out) < 0)
+				return -1;
+			break;
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
@@ -201,9 +223,13 @@ static int parse_args(int argc, char **argv, struct options *o,
 		return redeliver_args(argc, argv, o, out);
 	if (o->redo.move)
 		return fail(out, EX_USAGE, "--move needs --redeliver");
-	if (optind != argc)
+	if (optind != argc && o->nrecipients == 0)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
+	/* issue 8: pipe(8) expands "-a ${recipient}" to -a A B C */
+	for (; optind < argc; optind++)
+		if (add_recipient(o, argv[optind], out) < 0)
+			return -1;
 	if (o->quota_recalc && !o->quota)
 		return fail(out, EX_USAGE, "--recalc needs --quota");
 	return 0;
@@ -397,10 +423,11 @@ static int check_script(const char *path, const struct config *cfg,
 }
 
 /* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
- * names the Maildir of the recipient and may set config keys. */
+ * names the Maildir of the recipient and may set config keys.  cache: see
+ * mailmap_resolve_cached(); NULL = compile the map for this call alone. */
 static int map_recipient(struct options *o, struct config *cfg,
-    const struct identity *id, struct mailmap_result *res,
-    struct outcome *out)
+    const struct identity *id, struct mailmap **cache,
+    struct mailmap_result *res, struct outcome *out)
 {
 	char rcpt[2100];
 
@@ -409,7 +436,8 @@ static int map_recipient(struct options *o, struct config *cfg,
 	if (recipient_of(o, cfg, id, rcpt, sizeof rcpt) < 0 ||
 	    !message_address_ok(rcpt))
 		return fail(out, EX_USAGE, "invalid recipient address");
-	if (mailmap_resolve(cfg, rcpt, !o->dry_run, res, out) < 0)
+	if ((cache ? mailmap_resolve_cached(cache, cfg, rcpt, !o->dry_run, res,
+	    out) : mailmap_resolve(cfg, rcpt, !o->dry_run, res, out)) < 0)
 		return -1;
 	o->maildir = res->maildir;
 	return 0;
@@ -428,6 +456,90 @@ static int where(const char *address, struct config *cfg,
 	mailmap_print(&res, stdout);
 	return fflush(stdout) == 0 ? 0 :
 	    fail_errno(out, errno, "cannot write output");
+}
+
+/* ---- one write, many recipients (issue 8) ---- */
+
+/* What one recipient of a batch needs until the end. */
+struct batch_slot {
+	struct config cfg;   /* its own: the map may set keys */
+	struct request req;
+	char maildir[4096], rcpt[2100];
+};
+
+/* The request for recipient i, as a single -a would build it; a failure
+ * (unknown user, ...) is the recipient's alone.  The input is opened once:
+ * the first request that opens it lends it to the others. */
+static void batch_prepare(struct options *o, size_t i,
+    const char *maildir_opt, struct identity *id, struct mailmap **map,
+    struct batch_slot *s, struct recipient_result *r, int *input_fd)
+{
+	struct mailmap_result *mapped = malloc(sizeof *mapped);
+	const char *message_file = o->message_file;
+	int rc;
+
+	r->recipient = o->recipient = o->recipients[i];
+	o->maildir = maildir_opt;
+	if (*input_fd >= 0)
+		o->message_file = NULL;   /* open_input: nothing to open */
+	rc = mapped == NULL ? fail(&r->out, EX_TEMPFAIL, "out of memory") :
+	    load_config(o, &s->cfg, &r->out) < 0 ||
+	    map_recipient(o, &s->cfg, id, map, mapped, &r->out) < 0 ||
+	    build_request(o, &s->cfg, id, &s->req, s->maildir,
+	    sizeof s->maildir, s->rcpt, sizeof s->rcpt, &r->out) < 0 ? -1 : 0;
+	o->message_file = message_file;
+	o->maildir = maildir_opt;   /* not the map's, about to be freed */
+	free(mapped);
+	if (rc < 0) {
+		r->code = r->out.code;
+		r->done = true;
+		return;
+	}
+	if (*input_fd < 0)
+		*input_fd = s->req.input_fd;
+	s->req.input_fd = *input_fd;
+	r->req = &s->req;
+}
+
+/* deliver -a A -a B ...: one result per recipient, one exit code. */
+static int run_batch(struct options *o, struct identity *id,
+    struct outcome *out)
+{
+	size_t n = o->nrecipients;
+	struct batch_slot *slots = calloc(n, sizeof *slots);
+	struct recipient_result *res = calloc(n, sizeof *res);
+	const char *maildir_opt = o->maildir;
+	struct mailmap *map = NULL;   /* compiled once for all */
+	int input_fd = -1, code;
+
+	if (slots == NULL || res == NULL) {
+		free(slots);
+		free(res);
+		fail(out, EX_TEMPFAIL, "out of memory");
+		return out->code;
+	}
+	/* a malformed address is a bad command line: nobody gets the mail */
+	for (size_t i = 0; i < n; i++)
+		if (!message_address_ok(o->recipients[i])) {
+			free(slots);
+			free(res);
+			fail(out, EX_USAGE, "invalid recipient address");
+			return out->code;
+		}
+	for (size_t i = 0; i < n; i++)
+		batch_prepare(o, i, maildir_opt, id, &map, &slots[i], &res[i],
+		    &input_fd);
+	mailmap_free(map);
+	deliver_batch(res, n);
+	fflush(stdout);   /* a dry run's plans before the verdict */
+	code = batch_report(res, n, stderr, out);
+	if (input_fd > STDIN_FILENO)
+		close(input_fd);
+	for (size_t i = 0; i < n; i++)
+		config_free(&slots[i].cfg);
+	free(slots);
+	free(res);
+	return code;
 }
 
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
@@ -455,7 +567,9 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
 	if (o.quota) /* quota (issue 4) */
 		return run_quota(&o, cfg, &id, out);
-	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
+	if (o.nrecipients > 1) /* issue 8 */
+		return run_batch(&o, &id, out);
+	if (map_recipient(&o, cfg, &id, NULL, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;

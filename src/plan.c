@@ -193,6 +193,8 @@ static void unplace(struct targets *targets, struct maildir *root)
 int plan_place(struct targets *targets, const struct delivery_file *msg,
     const struct config *cfg, struct outcome *out)
 {
+	struct maildir *src = msg->src ? msg->src : msg->root;
+
 	for (size_t i = 0; i < targets->count; i++) {
 		struct target *t = &targets->items[i];
 		struct maildir folder, *dst;
@@ -202,8 +204,9 @@ int plan_place(struct targets *targets, const struct delivery_file *msg,
 			continue;
 		folder.dirfd = folder.tmpfd = folder.newfd = folder.curfd = -1;
 		dst = open_target(t, msg->root, cfg, &folder);
-		rc = maildir_place(msg->root, msg->tmp_name, msg->tmp_fd, dst,
-		    msg->base, msg->size, t->flags, i + 1 == targets->count,
+		rc = maildir_place(src, msg->tmp_name, msg->tmp_fd, dst,
+		    msg->base, msg->size, t->flags,
+		    i + 1 == targets->count && !msg->shared,
 		    t->placed, sizeof t->placed, out);
 		if (dst != msg->root)
 			maildir_close(&folder);

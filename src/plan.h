@@ -83,6 +83,11 @@ struct delivery_file {
 	int tmp_fd;
 	const char *base;     /* unique base name for the final files */
 	off_t size;
+	/* one write, many recipients (issue 8): the Maildir whose tmp/ holds
+	 * the file when it is not root's (NULL = root), and whether other
+	 * recipients still need the file (then it is never renamed away) */
+	struct maildir *src;
+	bool shared;
 };
 
 /* Link the message into every target not yet done, each durable before the

@@ -21,7 +21,9 @@ for msg in "${cases[@]}"; do
 	expect=$(cat "$base.expect")
 	mapfile -d '' -t args < "$base.args"
 	root="$TMP/run/$name"; user_dir "$root"
-	timeout 20 "$DELIVER" -c "$DCONF" "${WHO[@]}" -M "$root/M" -f s@x -a r@x \
+	# a case's own -a replaces r@x (two -a would be two recipients)
+	rcpt=(-a r@x); [ "${args[0]:-}" = -a ] && rcpt=()
+	timeout 20 "$DELIVER" -c "$DCONF" "${WHO[@]}" -M "$root/M" -f s@x "${rcpt[@]}" \
 		"${args[@]}" < "$msg" > /dev/null 2> "$TMP/err"
 	rc=$?
 	copies=$(find "$root/M" \( -path '*/new/*' -o -path '*/cur/*' \) -type f 2>/dev/null)
