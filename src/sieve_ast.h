@@ -91,7 +91,7 @@ struct sieve_arena;
 /* A diagnostic: where, and what (one line, without the position). */
 struct sieve_diag {
 	struct sieve_pos pos;
-	char msg[256];
+	char msg[512];
 };
 
 
@@ -99,6 +99,8 @@ struct sieve_script {
 	struct sieve_command *commands;
 	size_t ncommands;
 	size_t nodes;                /* nodes allocated (limit SIEVE_NODES_MAX) */
+	bool mixed_case;             /* some name, tag or quantifier was not
+	                              * written the way libsieve reads it */
 	struct sieve_arena *arena;
 };
 

@@ -172,6 +172,8 @@ static int lex_ident(struct sieve_lexer *lx, struct sieve_pos start,
 		if (lx->buflen >= SIEVE_IDENT_MAX)
 			return sieve_diag_set(err, start,
 			    "identifier too long (limit %d)", SIEVE_IDENT_MAX);
+		if (peek(lx, 0) >= 'A' && peek(lx, 0) <= 'Z')
+			lx->saw_upper = true;
 		if (buf_put(lx, (char)tolower(peek(lx, 0)), start, err) == -1)
 			return -1;
 		advance(lx);
@@ -198,6 +200,9 @@ static int lex_number(struct sieve_lexer *lx, struct sieve_token *tok,
 	case 'm': case 'M': mult = UINT64_C(1) << 20; break;
 	case 'g': case 'G': mult = UINT64_C(1) << 30; break;
 	}
+	/* libsieve reads only upper-case quantifiers */
+	if (mult != 1 && peek(lx, 0) >= 'a')
+		lx->saw_upper = true;
 	if (mult != 1) {
 		advance(lx);
 		if (n > UINT64_MAX / mult)

@@ -8,6 +8,7 @@
 #ifndef DELIVER_SIEVE_LEX_H
 #define DELIVER_SIEVE_LEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,8 @@ struct sieve_lexer {
 	unsigned line, col;
 	char *buf;           /* scratch for token values */
 	size_t buflen, bufcap;
+	bool saw_upper;      /* an identifier, tag, text: or K/M/G was not
+	                      * lower-case (libsieve cannot read that) */
 };
 
 /* Start lexing src[0..len).  Returns -1 (with err filled) when the script

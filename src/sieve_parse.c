@@ -386,6 +386,7 @@ int sieve_parse(const char *src, size_t len, struct sieve_script **out,
 		else
 			(void)expected(&p, "a command");
 	}
+	p.script->mixed_case = p.lx.saw_upper;
 	sieve_lex_free(&p.lx);
 	if (rc == -1) {
 		sieve_script_free(p.script);
