@@ -136,8 +136,6 @@ static int emit_escaped(struct emitter *e, const struct sieve_string *s,
 	if (len > 0 && v[len - 1] == '\\')
 		return refuse(e, s->pos, "libsieve 2.2.6 cannot read a string "
 		    "ending in a backslash");
-	if (!s->multiline && strpbrk(v, "\\\"") != NULL)
-		e->res->rewrites |= SIEVE_RW_STRING;
 	if (put(e, "\"", 1) == -1 || puts_(e, prefix) == -1)
 		return -1;
 	for (size_t i = 0; i < len; i++) {

@@ -49,7 +49,7 @@ enum sieve_rewrite {
 	SIEVE_RW_COPY      = 1u << 3,  /* :copy carried by deliver */
 	SIEVE_RW_CREATE    = 1u << 4,  /* :create carried by deliver */
 	SIEVE_RW_REQUIRE   = 1u << 5,  /* a script of only require */
-	SIEVE_RW_STRING    = 1u << 6,  /* a string re-quoted */
+	SIEVE_RW_STRING    = 1u << 6,  /* a test string re-quoted */
 	SIEVE_RW_NUMBER    = 1u << 7,  /* a number clamped */
 	SIEVE_RW_HASFLAG   = 1u << 8   /* hasflag :is -> hasflag */
 };
