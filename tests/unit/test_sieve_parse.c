@@ -363,7 +363,7 @@ static void test_syntax_errors(void **state)
 	    "command, found text: string");
 	parse_err("if true { keep; } }", "line 1, column 19: '}' without a "
 	    "matching '{'");
-	parse_err("if true ( keep; )", "line 1, column 11: expected ',' or "
+	parse_err("if true ( keep; )", "line 1, column 15: expected ',' or "
 	    "')' after a test, found ';'");
 }
 
