@@ -502,7 +502,8 @@ static void check_nested(struct checker *c, const struct spec *sp,
 		diag(c, ntests ? tests->pos : pos, "`%s` needs a test list "
 		    "in parentheses", sp->name);
 	}
-	check_tests(c, tests, depth + 1);
+	if (sp->nested != N_NONE)   /* else the test is a typo, said once */
+		check_tests(c, tests, depth + 1);
 }
 
 static void unknown(struct checker *c, struct sieve_pos pos,

@@ -391,6 +391,7 @@ int sieve_lex_next(struct sieve_lexer *lx, struct sieve_token *tok,
 
 	if (lx->off == 0 && check_nul(lx, err) == -1)
 		return -1;
+	lx->prev_end = here(lx);
 	if (skip_space(lx, err) == -1)
 		return -1;
 	memset(tok, 0, sizeof *tok);

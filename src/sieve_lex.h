@@ -45,6 +45,7 @@ struct sieve_lexer {
 	unsigned line, col;
 	char *buf;           /* scratch for token values */
 	size_t buflen, bufcap;
+	struct sieve_pos prev_end;   /* just after the previous token */
 	bool saw_upper;      /* an identifier, tag, text: or K/M/G was not
 	                      * lower-case (libsieve cannot read that) */
 };

@@ -342,9 +342,11 @@ static struct sieve_command *parse_command(struct parser *p, unsigned depth)
 		if (parse_block(p, depth, c) == -1)
 			return NULL;
 	} else {
+		/* where the ';' belongs: right after the last argument */
 		(void)snprintf(what, sizeof what, "';' or a block after '%s'",
 		    c->name);
 		(void)expected(p, what);
+		p->err->pos = p->lx.prev_end;
 		return NULL;
 	}
 	return c;

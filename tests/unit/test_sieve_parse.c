@@ -313,7 +313,7 @@ static void test_syntax_errors(void **state)
 	parse_err("keep", "line 1, column 5: expected ';' or a block after "
 	    "'keep', found end of script");
 	parse_err("keep;\nfileinto \"x\"\n]",
-	    "line 3, column 1: expected ';' or a block after 'fileinto', "
+	    "line 2, column 13: expected ';' or a block after 'fileinto', "
 	    "found ']'");
 	parse_err("keep;\n  \"x\";", "line 2, column 3: expected a command, "
 	    "found string");
@@ -335,7 +335,7 @@ static void test_syntax_errors(void **state)
 	    "the test list, found ')'");
 	parse_err("if anyof (true; false) {}", "line 1, column 15: expected "
 	    "',' or ')' after a test, found ';'");
-	parse_err("if true 1 \"x\" ] {}", "line 1, column 15: expected ';' "
+	parse_err("if true 1 \"x\" ] {}", "line 1, column 14: expected ';' "
 	    "or a block after 'if', found ']'");
 	parse_err("if anyof (true,) {}", "line 1, column 16: expected a test "
 	    "after ',', found ')'");
