@@ -40,8 +40,14 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 INTEG     := $(sort $(wildcard tests/integration/*.t))
 MANPAGES  := $(wildcard man/*.1 man/*.5)
 
+FUZZ_SECONDS ?= 10
+FUZZ_BUILD   := build-fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+                -fno-sanitize-recover=all -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
+
 .PHONY: all check check-unit check-integration check-man deps demo install \
-        uninstall clean
+        uninstall clean fuzz
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/deliver
@@ -76,6 +82,25 @@ check-man:
 	@for m in $(MANPAGES); do mandoc -Tlint -W warning $$m || exit 1; done; \
 	 echo "man pages: $(words $(MANPAGES)) checked, 0 warnings"
 
+# fuzz: build every tests/fuzz/fuzz_NAME.c as a libFuzzer binary and run it
+# for FUZZ_SECONDS, starting from the checked-in corpus tests/fuzz/corpus/NAME
+# (new inputs go to build-fuzz/, crashes too: keep those as regression
+# inputs in the corpus once fixed).
+fuzz:
+	@mkdir -p $(FUZZ_BUILD)
+	@set -e; for t in $(FUZZ_NAMES); do \
+		clang $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
+		    $(filter-out src/main.c,$(SRCS)) -lsieve $(PKG_LIBS); \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		if ! LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+		    $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+		    -artifact_prefix=$(FUZZ_BUILD)/$$t- -print_final_stats=1 \
+		    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t > $(FUZZ_BUILD)/$$t.log 2>&1; \
+		then tail -40 $(FUZZ_BUILD)/$$t.log; exit 1; fi; \
+		grep -E '^(Done|stat::number_of_executed_units)' $(FUZZ_BUILD)/$$t.log; \
+	done
+
 demo: deps all
 	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver
 
@@ -91,4 +116,4 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
 
 clean:
-	rm -rf build build-asan demo
+	rm -rf build build-asan build-fuzz demo

@@ -52,6 +52,7 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 	if (maildir_open(&d->root, AT_FDCWD, req->maildir, MAILDIR_CREATE,
 	    out) < 0)
 		return -1;
+	maildir_clean_tmp(&d->root, 100);
 	d->tmp_fd = maildir_create_tmp(&d->root, req->cfg->hostname,
 	    d->tmp_name, sizeof d->tmp_name, out);
 	if (d->tmp_fd < 0)

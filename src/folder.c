@@ -336,7 +336,8 @@ int folder_dirname(const char *name, char separator, bool utf8, char *out,
 	*why = NULL;
 	if (outlen > 0)
 		out[0] = '\0';
-	if (name[0] != '\0' && ((*why = check_chars(name)) != NULL ||
+	if (name != NULL && name[0] != '\0' &&
+	    ((*why = check_chars(name)) != NULL ||
 	    (*why = build_dirname(name, separator, utf8, result,
 	    sizeof result)) != NULL))
 		return -1;

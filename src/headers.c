@@ -96,10 +96,10 @@ void header_index_free(struct header_index *idx)
 	memset(idx, 0, sizeof *idx);
 }
 
-void header_bare_address(const char *value, char *out, size_t outlen)
+size_t header_bare_address(const char *value, char *out, size_t outlen)
 {
 	const char *start = value, *end;
-	size_t len;
+	size_t len, full;
 
 	while (isspace((unsigned char)*start))
 		start++;
@@ -110,11 +110,12 @@ void header_bare_address(const char *value, char *out, size_t outlen)
 		start++;
 		end--;
 	}
-	len = (size_t)(end - start);
+	full = len = (size_t)(end - start);
 	if (outlen == 0)
-		return;
+		return full;
 	if (len >= outlen)
 		len = outlen - 1;
 	memcpy(out, start, len);
 	out[len] = '\0';
+	return full;
 }

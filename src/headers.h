@@ -49,7 +49,9 @@ int header_insert_added(struct header_index *idx, size_t pos,
 void header_index_free(struct header_index *idx);
 
 /* The address inside an angle-bracketed or bare header value, whitespace
- * and one pair of <> removed, copied into out (always NUL-terminated). */
-void header_bare_address(const char *value, char *out, size_t outlen);
+ * and one pair of <> removed, copied into out (always NUL-terminated).
+ * Returns the address's full length: >= outlen means it was cut, and a
+ * caller must not treat the cut copy as the address. */
+size_t header_bare_address(const char *value, char *out, size_t outlen);
 
 #endif

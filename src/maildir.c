@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <dirent.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *const subdirs[] = { "tmp", "new", "cur" };
@@ -236,10 +238,12 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
     bool last, char *placed, size_t placedlen, struct outcome *out)
 {
 	char final[MAILDIR_NAME_MAX + 40], sorted[53];
-	bool to_cur = flags && *flags;
-	int dirfd = to_cur ? dst->curfd : dst->newfd, n;
+	bool to_cur;
+	int dirfd, n;
 
 	maildir_normalize_flags(flags, sorted);
+	to_cur = sorted[0] != '\0';
+	dirfd = to_cur ? dst->curfd : dst->newfd;
 	if (to_cur)
 		n = snprintf(final, sizeof final, "%s,S=%lld:2,%s", base,
 		    (long long)size, sorted);
@@ -259,9 +263,39 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
 		    base, last, out) < 0)
 			return -1;
 	}
-	if (maildir_fsync_dir(dirfd) < 0)
-		return fail_errno(out, errno, "cannot sync %s/",
+	if (maildir_fsync_dir(dirfd) < 0) {
+		int err = errno;
+
+		/* not known to be durable: take it back, the MTA retries */
+		unlinkat(dirfd, final, 0);
+		return fail_errno(out, err, "cannot sync %s/",
 		    to_cur ? "cur" : "new");
+	}
 	snprintf(placed, placedlen, "%s/%s", to_cur ? "cur" : "new", final);
 	return 0;
+}
+
+int maildir_clean_tmp(struct maildir *md, unsigned limit)
+{
+	int fd = openat(md->tmpfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	time_t cutoff = time(NULL) - MAILDIR_STALE_SECONDS;
+	struct dirent *e;
+	struct stat st;
+	DIR *dir;
+	int removed = 0;
+
+	if (fd < 0 || (dir = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	while ((unsigned)removed < limit && (e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.' || fstatat(md->tmpfd, e->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+		    st.st_mtime > cutoff)
+			continue;
+		removed += unlinkat(md->tmpfd, e->d_name, 0) == 0;
+	}
+	closedir(dir);
+	return removed;
 }

@@ -62,6 +62,13 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
  * lower case: Dovecot keywords).  out must hold 53 bytes. */
 void maildir_normalize_flags(const char *flags, char *out);
 
+/* Remove files in tmp/ that have not been modified for 36 hours (the
+ * Maildir spec's rule: deliveries give up after 24), at most `limit` per
+ * call so that a delivery never pays for a huge backlog at once.  Returns
+ * the number removed. */
+#define MAILDIR_STALE_SECONDS (36 * 60 * 60)
+int maildir_clean_tmp(struct maildir *md, unsigned limit);
+
 /* fsync a directory descriptor; EINVAL (filesystems that cannot) is ok. */
 int maildir_fsync_dir(int dirfd);
 

@@ -146,7 +146,8 @@ char *message_from_line_sender(const char *line, size_t len)
 	start = i;
 	while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\n')
 		i++;
-	if (i == start)
+	/* a NUL would cut the copy short of what message_address_ok sees */
+	if (i == start || memchr(line + start, '\0', i - start) != NULL)
 		return NULL;
 	sender = strndup(line + start, i - start);
 	if (sender == NULL || !message_address_ok(sender)) {
@@ -178,9 +179,9 @@ static bool leading_has(const struct header_index *idx, const char *name,
 	for (size_t i = 0; i < idx->count; i++) {
 		const struct header *h = &idx->items[i];
 
-		if (!h->leading || strcasecmp(h->name, name) != 0)
+		if (!h->leading || strcasecmp(h->name, name) != 0 ||
+		    header_bare_address(h->value, bare, sizeof bare) >= sizeof bare)
 			continue;
-		header_bare_address(h->value, bare, sizeof bare);
 		if (strcasecmp(bare, address) == 0)
 			return true;
 	}
@@ -199,7 +200,9 @@ static char *decide_sender(struct state *st)
 	for (size_t i = 0; i < idx->count; i++)
 		if (idx->items[i].leading &&
 		    strcasecmp(idx->items[i].name, "Return-Path") == 0) {
-			header_bare_address(idx->items[i].value, bare, sizeof bare);
+			if (header_bare_address(idx->items[i].value, bare,
+			    sizeof bare) >= sizeof bare)
+				return NULL;
 			return message_address_ok(bare) ? strdup(bare) : NULL;
 		}
 	return NULL;
@@ -426,9 +429,9 @@ size_t message_loop_count(const struct intake *in, const char *recipient)
 	for (size_t i = 0; i < idx->count; i++) {
 		const struct header *h = &idx->items[i];
 
-		if (h->added || strcasecmp(h->name, "Delivered-To") != 0)
+		if (h->added || strcasecmp(h->name, "Delivered-To") != 0 ||
+		    header_bare_address(h->value, bare, sizeof bare) >= sizeof bare)
 			continue;
-		header_bare_address(h->value, bare, sizeof bare);
 		if (strcasecmp(bare, recipient) != 0)
 			continue;
 		if (h->leading && !mta_own_skipped)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "folder.h"
 #include "log.h"
@@ -155,6 +156,37 @@ static struct maildir *open_target(struct target *t, struct maildir *root,
 	return root;
 }
 
+/* A delivery that fails part-way takes back the copies it already made,
+ * so that exit 75 leaves nothing visible and the MTA's retry files each
+ * copy once.  Best effort: a copy that cannot be removed stays. */
+static void unplace_one(const struct target *t, struct maildir *md)
+{
+	int dirfd = strncmp(t->placed, "cur/", 4) == 0 ? md->curfd : md->newfd;
+
+	unlinkat(dirfd, t->placed + 4, 0);
+	maildir_fsync_dir(dirfd);
+}
+
+static void unplace(struct targets *targets, struct maildir *root)
+{
+	for (size_t i = 0; i < targets->count; i++) {
+		struct target *t = &targets->items[i];
+		struct outcome ignored = { 0 };
+		struct maildir folder;
+
+		if (!t->done)
+			continue;
+		t->done = false;
+		if (t->dirname[0] == '\0') {
+			unplace_one(t, root);
+		} else if (maildir_open(&folder, root->dirfd, t->dirname,
+		    MAILDIR_NOFOLLOW, &ignored) == 0) {
+			unplace_one(t, &folder);
+			maildir_close(&folder);
+		}
+	}
+}
+
 int plan_place(struct targets *targets, const struct delivery_file *msg,
     const struct config *cfg, struct outcome *out)
 {
@@ -172,8 +204,10 @@ int plan_place(struct targets *targets, const struct delivery_file *msg,
 		    t->placed, sizeof t->placed, out);
 		if (dst != msg->root)
 			maildir_close(&folder);
-		if (rc < 0)
+		if (rc < 0) {
+			unplace(targets, msg->root);
 			return -1;
+		}
 		t->done = true;
 	}
 	return 0;

@@ -4,6 +4,8 @@
 set -eu
 PACKAGES="gcc make pkg-config perl libsieve2-dev libcmocka-dev libpcre2-dev
 libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
+# folders (issue 2): tests/integration/21-folders-dovecot.t reads our folders with doveadm
+PACKAGES="$PACKAGES dovecot-core"
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
