@@ -281,6 +281,8 @@ static bool list_has(const char *list, const char *name)
 {
 	size_t n = strlen(name);
 
+	if (n == 0)
+		return false;
 	for (const char *p = list; (p = strstr(p, name)) != NULL; p++)
 		if ((p == list || p[-1] == ' ') &&
 		    (p[n] == ' ' || p[n] == '\0'))
@@ -306,6 +308,8 @@ static void check_require_name(struct checker *c,
 
 	if (bit != 0) {
 		c->res->required |= bit;
+	} else if (s->len == 0) {
+		diag(c, s->pos, "empty extension name in `require`");
 	} else if (is_known_unsupported(s->value) ||
 	    strncmp(s->value, "vnd.", 4) == 0 ||
 	    strncmp(s->value, "comparator-", 11) == 0) {
