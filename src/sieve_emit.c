@@ -26,6 +26,8 @@ struct emitter {
 	size_t len, cap;
 	unsigned line;               /* current output line, 1-based */
 	bool failed;
+	bool need_regex;             /* some :matches becomes :regex */
+	bool regex_required;         /* "regex" is in the emitted require */
 };
 
 static int refuse(struct emitter *e, struct sieve_pos pos, const char *fmt,
@@ -225,15 +227,123 @@ static int emit_relop(struct emitter *e, const struct sieve_arg *a)
 	return puts_(e, "\"");
 }
 
+/* ---- :matches with escaped wildcards ----
+ *
+ * libsieve 2.2.6 never matches an escaped '*' or '?' literally (LIBSIEVE.md
+ * 5).  Such a :matches becomes the equivalent anchored :regex (libsieve
+ * always has regex): '*' -> ".*", '?' -> ".", an escaped character and
+ * every regex metacharacter -> itself, escaped. */
+
+static bool has_escaped_wildcard(const struct sieve_string *s)
+{
+	for (size_t i = 0; i + 1 < s->len; i++) {
+		if (s->value[i] != '\\')
+			continue;
+		if (s->value[i + 1] == '*' || s->value[i + 1] == '?')
+			return true;
+		i++;
+	}
+	return false;
+}
+
+/* The key list of a :matches test that needs the :regex form, or NULL. */
+static const struct sieve_arg *matches_to_rewrite(const struct sieve_test *t)
+{
+	bool matches = false;
+	const struct sieve_arg *keys = NULL;
+
+	if (strcmp(t->name, "header") != 0 && strcmp(t->name, "address") != 0 &&
+	    strcmp(t->name, "envelope") != 0)
+		return NULL;
+	for (const struct sieve_arg *a = t->args; a; a = a->next) {
+		if (a->kind == SIEVE_ARG_TAG)
+			matches |= strcmp(a->tag, "matches") == 0;
+		else if (a->kind != SIEVE_ARG_NUMBER)
+			keys = a;            /* the last list: the keys */
+	}
+	if (!matches || keys == NULL)
+		return NULL;
+	for (const struct sieve_string *s = keys->strings; s; s = s->next)
+		if (has_escaped_wildcard(s))
+			return keys;
+	return NULL;
+}
+
+static bool tests_need_regex(const struct sieve_test *t)
+{
+	for (; t; t = t->next)
+		if (matches_to_rewrite(t) || tests_need_regex(t->tests))
+			return true;
+	return false;
+}
+
+static bool commands_need_regex(const struct sieve_command *c)
+{
+	for (; c; c = c->next)
+		if (tests_need_regex(c->tests) || commands_need_regex(c->block))
+			return true;
+	return false;
+}
+
+static int emit_pattern_as_regex(struct emitter *e,
+    const struct sieve_string *s)
+{
+	const char *v = s->value;
+
+	if (sync_line(e, s->pos) == -1 || puts_(e, "\"^") == -1)
+		return -1;
+	for (size_t i = 0; i < s->len; i++) {
+		if (v[i] == '"')
+			return refuse(e, s->pos, "libsieve 2.2.6 cannot compare "
+			    "a string holding a double quote (\")");
+		if (v[i] == '*' || v[i] == '?') {
+			if (puts_(e, v[i] == '*' ? ".*" : ".") == -1)
+				return -1;
+			continue;
+		}
+		if (v[i] == '\\' && i + 1 < s->len)
+			i++;
+		if (strchr(".[]()*+?{}|^$\\", v[i]) != NULL &&
+		    put(e, "\\", 1) == -1)
+			return -1;
+		if (put(e, v + i, 1) == -1)
+			return -1;
+	}
+	return puts_(e, "$\"");
+}
+
+static int emit_regex_keys(struct emitter *e, const struct sieve_arg *a)
+{
+	e->res->rewrites |= SIEVE_RW_MATCHES;
+	if (a->kind == SIEVE_ARG_LIST && puts_(e, " [") == -1)
+		return -1;
+	for (const struct sieve_string *s = a->strings; s; s = s->next) {
+		if (s != a->strings && puts_(e, ",") == -1)
+			return -1;
+		if (emit_pattern_as_regex(e, s) == -1)
+			return -1;
+	}
+	return a->kind == SIEVE_ARG_LIST ? puts_(e, " ]") : 0;
+}
+
 /* Arguments of a test.  first_headers: the first positional string list
  * holds header names (address, header, exists). */
 static int emit_test_args(struct emitter *e, const struct sieve_test *t,
     bool first_headers, enum strctx keys)
 {
 	bool positional = false;
+	const struct sieve_arg *regex_keys = matches_to_rewrite(t);
 
 	for (const struct sieve_arg *a = t->args; a; a = a->next) {
-		if (a->kind == SIEVE_ARG_TAG) {
+		if (a->kind == SIEVE_ARG_TAG && regex_keys &&
+		    strcmp(a->tag, "matches") == 0) {
+			if (sync_line(e, a->pos) == -1 ||
+			    puts_(e, ":regex") == -1)
+				return -1;
+		} else if (a == regex_keys) {
+			if (emit_regex_keys(e, a) == -1)
+				return -1;
+		} else if (a->kind == SIEVE_ARG_TAG) {
 			if (emit_tag(e, a) == -1)
 				return -1;
 			if ((strcmp(a->tag, "count") == 0 ||
@@ -359,6 +469,16 @@ static int emit_require(struct emitter *e, const struct sieve_command *c)
 		    s->value) == -1 || puts_(e, "\"") == -1)
 			return -1;
 	}
+	if (e->need_regex && !e->regex_required && !(done & SIEVE_EXT_REGEX)) {
+		if ((first && (sync_line(e, c->pos) == -1 ||
+		    puts_(e, "require [") == -1)) ||
+		    (!first && puts_(e, ",") == -1))
+			return -1;
+		first = false;
+		if (puts_(e, " \"regex\"") == -1)
+			return -1;
+	}
+	e->regex_required = true;
 	return first ? 0 : puts_(e, " ];");
 }
 
@@ -492,6 +612,14 @@ int sieve_emit_libsieve(const struct sieve_script *script,
 	memset(res, 0, sizeof *res);
 	if (script->mixed_case)
 		res->rewrites |= SIEVE_RW_CASE;
+	e.need_regex = commands_need_regex(script->commands);
+	if (e.need_regex && strcmp(script->commands->name, "require") != 0) {
+		e.regex_required = true;
+		if (puts_(&e, " require \"regex\";") == -1) {
+			free(e.buf);
+			return -1;
+		}
+	}
 	if (only_require(script)) {
 		if (script->ncommands > 0)
 			res->rewrites |= SIEVE_RW_REQUIRE;
@@ -527,6 +655,8 @@ void sieve_rewrites_describe(unsigned rewrites, char *buf, size_t len)
 		{ SIEVE_RW_STRING, "strings re-quoted" },
 		{ SIEVE_RW_NUMBER, "numbers clamped to 2147483647" },
 		{ SIEVE_RW_HASFLAG, "hasflag :is -> hasflag" },
+		{ SIEVE_RW_MATCHES, ":matches with escaped wildcards -> "
+		  ":regex" },
 	};
 
 	if (len == 0)

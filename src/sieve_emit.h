@@ -26,6 +26,10 @@
  *    SIEVE_MARK) that the adapter strips with sieve_mark_strip() to
  *    apply the semantics itself: :copy keeps the implicit keep, :create
  *    creates the folder;
+ *  - a :matches whose keys escape a wildcard ("100\\*": libsieve never
+ *    matches an escaped '*' or '?' literally) becomes the equivalent
+ *    anchored :regex ("^100\*$"; '*' -> ".*", '?' -> "."), with
+ *    "regex" added to require;
  *  - commands start on the line where they were written, so libsieve's
  *    line numbers still point into the user's script.
  *
@@ -51,7 +55,8 @@ enum sieve_rewrite {
 	SIEVE_RW_REQUIRE   = 1u << 5,  /* a script of only require */
 	SIEVE_RW_STRING    = 1u << 6,  /* a test string re-quoted */
 	SIEVE_RW_NUMBER    = 1u << 7,  /* a number clamped */
-	SIEVE_RW_HASFLAG   = 1u << 8   /* hasflag :is -> hasflag */
+	SIEVE_RW_HASFLAG   = 1u << 8,  /* hasflag :is -> hasflag */
+	SIEVE_RW_MATCHES   = 1u << 9   /* :matches "\*" -> :regex */
 };
 
 struct sieve_emit_result {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sieve_check.h"
 #include "sieve_emit.h"
@@ -101,32 +102,160 @@ static int cb_nothing(sieve2_context_t *c, void *ud)
 	return SIEVE2_OK;
 }
 
+/* ---- running emitted scripts in libsieve: the message and a log of the
+ * actions, as the adapter would see them (unescaped, marks stripped) ---- */
+
+static const char *msg_subject;
+static int msg_size;
+static char actions[2048];
+
+static void log_action(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static void log_action(const char *fmt, ...)
+{
+	size_t n = strlen(actions);
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(actions + n, sizeof actions - n, fmt, ap);
+	va_end(ap);
+}
+
+/* RFC 5228 2.4.2, as the adapter does it on what libsieve hands over. */
+static void unescape(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *in && o + 1 < len; in++) {
+		if (*in == '\\' && in[1] != '\0')
+			in++;
+		out[o++] = *in;
+	}
+	out[o] = '\0';
+}
+
+static void log_value(sieve2_context_t *c, const char *what,
+    const char *name)
+{
+	char buf[512];
+	unsigned marks;
+	const char *v;
+
+	unescape(sieve2_getvalue_string(c, (char *)name), buf, sizeof buf);
+	v = sieve_mark_strip(buf, &marks);
+	log_action("%s %s%s%s;", what, v,
+	    marks & SIEVE_MARK_COPY ? " +copy" : "",
+	    marks & SIEVE_MARK_CREATE ? " +create" : "");
+}
+
+static void log_flags(sieve2_context_t *c)
+{
+	char **flags = sieve2_getvalue_stringlist(c, "flags");
+	char buf[128];
+
+	for (; flags && *flags; flags++) {
+		unescape(*flags, buf, sizeof buf);
+		log_action("flag=%s ", buf);
+	}
+}
+
+static int cb_fileinto(sieve2_context_t *c, void *ud)
+{
+	(void)ud;
+	log_flags(c);
+	log_value(c, "fileinto", "mailbox");
+	return SIEVE2_OK;
+}
+
+static int cb_keep(sieve2_context_t *c, void *ud)
+{
+	(void)ud;
+	log_flags(c);
+	log_action("keep;");
+	return SIEVE2_OK;
+}
+
+static int cb_redirect(sieve2_context_t *c, void *ud)
+{
+	(void)ud;
+	log_value(c, "redirect", "address");
+	return SIEVE2_OK;
+}
+
+static int cb_reject(sieve2_context_t *c, void *ud)
+{
+	(void)ud;
+	log_value(c, "reject", "message");
+	return SIEVE2_OK;
+}
+
+static int cb_discard(sieve2_context_t *c, void *ud)
+{
+	(void)c;
+	(void)ud;
+	log_action("discard;");
+	return SIEVE2_OK;
+}
+
+static int cb_getsize(sieve2_context_t *c, void *ud)
+{
+	(void)ud;
+	sieve2_setvalue_int(c, "size", msg_size);
+	return SIEVE2_OK;
+}
+
+static int cb_getheader(sieve2_context_t *c, void *ud)
+{
+	static char *none[] = { NULL };
+	static char *one[2];
+	const char *h = sieve2_getvalue_string(c, "header");
+
+	(void)ud;
+	one[1] = NULL;
+	if (strcasecmp(h, "subject") == 0)
+		one[0] = (char *)msg_subject;
+	else if (strcasecmp(h, "x-spam-flag") == 0)
+		one[0] = "YES";
+	else if (strcasecmp(h, "from") == 0)
+		one[0] = "Alice <alice@example.org>";
+	else
+		one[0] = NULL;
+	sieve2_setvalue_stringlist(c, "body", one[0] ? one : none);
+	return SIEVE2_OK;
+}
+
 static sieve2_context_t *judge;
 
-static void judge_open(void)
+static void context_open(sieve2_context_t **ctx)
 {
 	static sieve2_callback_t cbs[] = {
 		{ SIEVE2_SCRIPT_GETSCRIPT, cb_getscript },
 		{ SIEVE2_ERRCALL_PARSE, cb_parse_error },
 		{ SIEVE2_ERRCALL_RUNTIME, cb_parse_error },
-		{ SIEVE2_ACTION_KEEP, cb_nothing },
-		{ SIEVE2_ACTION_FILEINTO, cb_nothing },
-		{ SIEVE2_ACTION_REDIRECT, cb_nothing },
-		{ SIEVE2_ACTION_REJECT, cb_nothing },
-		{ SIEVE2_ACTION_DISCARD, cb_nothing },
+		{ SIEVE2_ACTION_KEEP, cb_keep },
+		{ SIEVE2_ACTION_FILEINTO, cb_fileinto },
+		{ SIEVE2_ACTION_REDIRECT, cb_redirect },
+		{ SIEVE2_ACTION_REJECT, cb_reject },
+		{ SIEVE2_ACTION_DISCARD, cb_discard },
 		{ SIEVE2_ACTION_VACATION, cb_nothing },
 		{ SIEVE2_ACTION_NOTIFY, cb_nothing },
-		{ SIEVE2_MESSAGE_GETSIZE, cb_nothing },
-		{ SIEVE2_MESSAGE_GETHEADER, cb_nothing },
+		{ SIEVE2_MESSAGE_GETSIZE, cb_getsize },
+		{ SIEVE2_MESSAGE_GETHEADER, cb_getheader },
 		{ SIEVE2_MESSAGE_GETENVELOPE, cb_nothing },
 		{ SIEVE2_MESSAGE_GETSUBADDRESS, cb_nothing },
 		{ 0, NULL },
 	};
 
-	if (judge != NULL)
+	if (*ctx != NULL)
 		return;
-	assert_int_equal(sieve2_alloc(&judge), SIEVE2_OK);
-	assert_int_equal(sieve2_callbacks(judge, cbs), SIEVE2_OK);
+	assert_int_equal(sieve2_alloc(ctx), SIEVE2_OK);
+	assert_int_equal(sieve2_callbacks(*ctx, cbs), SIEVE2_OK);
+}
+
+static void judge_open(void)
+{
+	context_open(&judge);
 }
 
 /* libsieve must parse script without a word of complaint. */
@@ -141,6 +270,75 @@ static void libsieve_accepts(const char *name, const char *script)
 		    script);
 		fail();
 	}
+}
+
+/* Emit src, run it in libsieve on a message with this subject and size,
+ * and compare the actions with what RFC 5228 (and Pigeonhole) do. */
+static void runs_like_rfc(const char *src, const char *subject, int size,
+    const char *want)
+{
+	char *script = emit_ok(src, NULL);
+	sieve2_context_t *ctx = NULL;
+
+	/* a context per run: libsieve keeps action state in it */
+	context_open(&ctx);
+	judge_script = script;
+	judge_error[0] = '\0';
+	actions[0] = '\0';
+	msg_subject = subject;
+	msg_size = size;
+	assert_int_equal(sieve2_execute(ctx, NULL), SIEVE2_OK);
+	sieve2_free(&ctx);
+	if (judge_error[0] != '\0' || strcmp(actions, want) != 0)
+		print_error("script:\n%s\nlibsieve: %s\n", script, judge_error);
+	assert_string_equal(judge_error, "");
+	assert_string_equal(actions, want);
+	free(script);
+}
+
+static void test_libsieve_runs_rewritten(void **state)
+{
+	(void)state;
+	runs_like_rfc("Require \"fileinto\"; IF Header :Contains \"Subject\" "
+	    "\"[announce]\" { FileInto \"Announce\"; }", "[announce] 2.0",
+	    10, "fileinto Announce;");
+	runs_like_rfc("require \"fileinto\"; if header :is \"X-Spam-Flag:\" "
+	    "\"yes\" { fileinto \"Junk\"; }", "x", 10, "fileinto Junk;");
+	/* a backslash in a test string: "C:\\Temp" is C:\Temp */
+	runs_like_rfc("require \"fileinto\"; if header :contains \"subject\" "
+	    "\"C:\\\\Temp\" { fileinto \"Win\"; }", "see C:\\Temp now", 10,
+	    "fileinto Win;");
+	runs_like_rfc("require \"fileinto\"; if header :contains \"subject\" "
+	    "\"C:\\\\Temp\" { fileinto \"Win\"; }", "see C:Temp now", 10, "");
+	/* an escaped wildcard is literal */
+	static const char lit[] = "require \"fileinto\"; if header :matches "
+	    "\"subject\" \"100\\\\*\" { fileinto \"Lit\"; } else { "
+	    "fileinto \"Other\"; }";
+	runs_like_rfc(lit, "100*", 10, "fileinto Lit;");
+	runs_like_rfc(lit, "1000", 10, "fileinto Other;");
+	runs_like_rfc(lit, "100*x", 10, "fileinto Other;");
+	static const char q[] = "if header :matches \"subject\" \"a\\\\?.?\" "
+	    "{ discard; }";
+	runs_like_rfc(q, "a?.b", 10, "discard;");
+	runs_like_rfc(q, "ab.b", 10, "");
+	runs_like_rfc(q, "a?xb", 10, "");
+	/* strings of actions, :copy and :create */
+	runs_like_rfc("require [\"fileinto\", \"copy\", \"mailbox\"]; "
+	    "fileinto :copy :create \"a\\\\b\\\"c\";", "x", 10,
+	    "fileinto a\\b\"c +copy +create;");
+	runs_like_rfc("require [\"copy\"]; redirect :copy \"x@example.org\";",
+	    "x", 10, "redirect x@example.org +copy;");
+	/* imapflags, hasflag :is */
+	runs_like_rfc("require \"imapflags\"; addflag \"\\\\Seen\"; "
+	    "if hasflag :is \"\\\\Seen\" { keep; }", "x", 10,
+	    "flag=\\Seen keep;");
+	/* numbers */
+	runs_like_rfc("if size :over 1k { discard; }", "x", 2000, "discard;");
+	runs_like_rfc("if size :over 1k { discard; }", "x", 1000, "");
+	runs_like_rfc("if size :under 4G { discard; }", "x", 1000, "discard;");
+	/* text: has no escapes; dot-stuffing */
+	runs_like_rfc("require \"reject\"; reject text:\nC:\\x says\n..no\n.\n;",
+	    "x", 10, "reject C:\\x says\n.no\n;");
 }
 
 /* ---- the corpus ---- */
@@ -599,6 +797,7 @@ int main(void)
 		cmocka_unit_test(test_check_messages),
 		cmocka_unit_test(test_check_errors_are_bounded),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_libsieve_runs_rewritten),
 		cmocka_unit_test(test_corpus),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
