@@ -2,6 +2,7 @@
 #
 #   make            build ./build/deliver
 #   make check      install missing Debian packages, build, run every test
+#   make check-mta  deliver under real Postfix and Exim (part of make check)
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
 #   make demo       deliver the messages in examples/ into ./demo/Maildir
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -39,6 +40,12 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 INTEG     := $(sort $(wildcard tests/integration/*.t))
 MANPAGES  := $(wildcard man/*.1 man/*.5)
+# MTA tests (issue 7): state of tests/mta/setup.sh (unpacked Exim, skips)
+MTA_TESTS := $(sort $(wildcard tests/mta/*.t))
+MTA_STATE := $(CURDIR)/$(BUILD)/mta
+# ...run by make check, except with SANITIZE=1: Postfix and Exim start
+# deliver with a clean environment, without the ASAN/LSAN options above
+CHECK_MTA := $(if $(filter 1,$(SANITIZE)),,check-mta)
 
 FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
@@ -46,8 +53,8 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fu
 FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
                 -fno-sanitize-recover=all -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
 
-.PHONY: all check check-unit check-integration check-man deps demo install \
-        uninstall clean fuzz
+.PHONY: all check check-unit check-integration check-man check-mta deps demo \
+        install uninstall clean fuzz
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/deliver
@@ -70,13 +77,20 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory check-unit check-integration check-man
+	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA)
 
 check-unit: $(UNIT_BINS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BINS)
 
 check-integration: $(BUILD)/deliver
 	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) prove $(INTEG)
+
+# Real Postfix and Exim on loopback ports; installs what it needs itself
+# (tests/mta/setup.sh), skips with the reason what it cannot have.
+check-mta: $(BUILD)/deliver
+	@sh tests/mta/setup.sh $(MTA_STATE)
+	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
+	    prove $(MTA_TESTS)
 
 check-man:
 	@for m in $(MANPAGES); do mandoc -Tlint -W warning $$m || exit 1; done; \
@@ -117,3 +131,25 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz demo
+
+# bench (issue 9): a benchmark, not a test; never fails the build.
+#   make bench               about 10 minutes, writes bench/RESULTS.md
+#   make bench BENCH_QUICK=1 a 1-2 minute smoke run
+#   make bench-deps          install the peers measured (Debian)
+BENCH_PEERS := dovecot-core dovecot-sieve maildrop procmail safecat valgrind strace sqlite3
+BENCH_CFLAGS := -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
+                -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+
+.PHONY: bench bench-deps bench-tools
+bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(BUILD)/bench
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+bench: all bench-tools
+	-@BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh $(BUILD)/bench $(BUILD)/deliver \
+	    $(if $(filter 1,$(BENCH_QUICK)),,bench/RESULTS.md)
+
+bench-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BENCH_PEERS)

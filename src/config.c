@@ -1,5 +1,6 @@
 /* config.c: deliver.conf and -o overrides (see config.h). */
 #include "config.h"
+#include "quota.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -8,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM };
+enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
+	KEY_QUOTA /* quota (issue 4): a string that must parse as a quota */ };
 
 struct config_key {
 	const char *name;
@@ -20,6 +22,8 @@ struct config_key {
 };
 
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
+static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota (issue 4) */
+static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -40,10 +44,42 @@ static const struct config_key config_keys[] = {
 	{ "hostname", KEY_STRING, FIELD(hostname), "", NULL, 0 },
 
 	/* sieve (issue 3) */
+	{ "sieve", KEY_STRING, FIELD(sieve), "", NULL, 0 },
+	{ "sieve_before", KEY_STRING, FIELD(sieve_before), "", NULL, 0 },
+	{ "sieve_after", KEY_STRING, FIELD(sieve_after), "", NULL, 0 },
+	{ "sieve_cpu_limit", KEY_UINT, FIELD(sieve_cpu_limit), "10", NULL, 3600 },
+	{ "sieve_memory_limit", KEY_SIZE, FIELD(sieve_memory_limit), "256M",
+	  NULL, 0 },
+	{ "sieve_timeout", KEY_UINT, FIELD(sieve_timeout), "30", NULL, 3600 },
+	{ "sieve_max_redirects", KEY_UINT, FIELD(sieve_max_redirects), "4",
+	  NULL, 64 },
+	{ "reject_mode", KEY_ENUM, FIELD(reject_mode), "exit", reject_modes, 0 },
+	{ "vacation_min_days", KEY_UINT, FIELD(vacation_min_days), "1", NULL,
+	  3650 },
+	{ "vacation_max_days", KEY_UINT, FIELD(vacation_max_days), "0", NULL,
+	  3650 },
 
 	/* quota (issue 4) */
+	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
+	{ "quota_full", KEY_ENUM, FIELD(quota_full), "tempfail",
+	  quota_full_modes, 0 },
+	{ "quota_full_message", KEY_STRING, FIELD(quota_full_message),
+	  "Quota exceeded", NULL, 0 },
+	{ "quota_warn", KEY_UINT, FIELD(quota_warn), "90", NULL, 100 },
+	{ "quota_warn_message", KEY_STRING, FIELD(quota_warn_message), "",
+	  NULL, 0 },
 
 	/* store (issue 5) */
+	{ "store", KEY_STRING, FIELD(store), "deliver.db", NULL, 0 },
+	{ "store_timeout", KEY_UINT, FIELD(store_timeout), "5", NULL, 3600 },
+	{ "dedup", KEY_BOOL, FIELD(dedup), "yes", NULL, 0 },
+	{ "dedup_days", KEY_UINT, FIELD(dedup_days), "3", NULL, 3650 },
+	{ "delivery_log", KEY_BOOL, FIELD(delivery_log), "yes", NULL, 0 },
+	{ "log_days", KEY_UINT, FIELD(log_days), "30", NULL, 36500 },
+
+	/* virtual mailboxes (issue 8) */
+	{ "mailbox_map", KEY_STRING, FIELD(mailbox_map), "", NULL, 0 },
+	{ "mailbox_base", KEY_STRING, FIELD(mailbox_base), "", NULL, 0 },
 };
 
 #define NKEYS (sizeof config_keys / sizeof config_keys[0])
@@ -54,6 +90,12 @@ static const struct config_key *find_key(const char *name)
 		if (strcmp(config_keys[i].name, name) == 0)
 			return &config_keys[i];
 	return NULL;
+}
+
+/* virtual mailboxes (issue 8) */
+bool config_key_exists(const char *key)
+{
+	return find_key(key) != NULL;
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -112,6 +154,10 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 	char *copy;
 
 	switch (k->type) {
+	case KEY_QUOTA: /* quota (issue 4) */
+		if (!quota_config_valid(v))
+			return -1;
+		/* fall through */
 	case KEY_STRING:
 		if ((copy = strdup(v)) == NULL)
 			return -1;
@@ -263,7 +309,8 @@ int config_load(struct config *cfg, const char *path, bool must_exist,
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
-		if (config_keys[i].type == KEY_STRING) {
+		if (config_keys[i].type == KEY_STRING ||
+		    config_keys[i].type == KEY_QUOTA) {
 			char **field = (char **)((char *)cfg + config_keys[i].offset);
 			free(*field);
 			*field = NULL;

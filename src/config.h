@@ -12,6 +12,8 @@
 #define DELIVER_DEFAULT_CONFIG "/etc/deliver.conf"
 
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
+enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
+enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve (issue 3) */
 
 struct config {
 	/* delivery core */
@@ -29,10 +31,35 @@ struct config {
 	char *hostname;             /* for unique names and defaults; "" = gethostname */
 
 	/* sieve (issue 3) */
+	char *sieve;                /* the user's script; "" = ~/.dovecot.sieve
+	                               if it exists, else ~/.sieve */
+	char *sieve_before;         /* global script run before the user's */
+	char *sieve_after;          /* global script run after the user's */
+	unsigned sieve_cpu_limit;   /* CPU seconds for one evaluation */
+	unsigned long long sieve_memory_limit; /* address space of the child */
+	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
+	unsigned sieve_max_redirects;
+	enum reject_mode reject_mode;
+	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
 
 	/* quota (issue 4) */
+	char *quota;                /* "" = maildirsize's line 1, "none" = off */
+	enum quota_full quota_full; /* over quota: retry later or bounce */
+	char *quota_full_message;
+	unsigned quota_warn;        /* percent; 0 = no warning */
+	char *quota_warn_message;   /* template file; "" = built-in text */
 
 	/* store (issue 5) */
+	char *store;                /* deliver.db path; "" or "none" = no store */
+	unsigned store_timeout;     /* seconds to wait for a lock or a claim */
+	bool dedup;                 /* duplicate suppression */
+	unsigned dedup_days;        /* a delivery counts as seen this long */
+	bool delivery_log;          /* one log row per delivery */
+	unsigned log_days;          /* log rows older than this are pruned */
+
+	/* virtual mailboxes (issue 8) */
+	char *mailbox_map;          /* PCRE2 map file; "" = none */
+	char *mailbox_base;         /* every mapped Maildir stays below it */
 };
 
 /* Fill cfg with the defaults of every key. */
@@ -58,5 +85,8 @@ int config_set_pair(struct config *cfg, const char *pair, char *err,
 int config_parse_size(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
+
+/* virtual mailboxes (issue 8): whether key names a key of this build. */
+bool config_key_exists(const char *key);
 
 #endif

@@ -1,8 +1,10 @@
 /* deliver.c: the delivery pipeline (see deliver.h). */
 #include "deliver.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,10 @@
 #include "maildir.h"
 #include "message.h"
 #include "plan.h"
+#include "store.h"
+#include "quota.h"
+#include "actions.h"     /* sieve (issue 3) */
+#include "sieve_run.h"
 
 /* Everything one delivery holds, released in one place. */
 struct delivery {
@@ -23,6 +29,12 @@ struct delivery {
 	struct intake in;
 	struct plan plan;
 	struct targets targets;
+	/* store (issue 5) */
+	struct store *store;
+	struct store_claim claim;
+	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
+	struct quota quota;          /* quota (issue 4) */
+	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
 };
 
 static const char *message_id(const struct delivery *d)
@@ -75,14 +87,206 @@ static int stage_loop_check(struct delivery *d, struct outcome *out)
 	    log_escape(d->req->recipient, shown, sizeof shown));
 }
 
+/* sieve (issue 3): what outgoing actions need to know. */
+static struct action_ctx action_context(const struct delivery *d)
+{
+	const char *sender = d->in.envelope_sender;
+
+	return (struct action_ctx){
+		.cfg = d->req->cfg, .store = d->store,
+		.headers = &d->in.headers, .sender = sender ? sender : "",
+		.recipient = d->req->recipient, .msg_fd = d->tmp_fd,
+	};
+}
+
+/* sieve (issue 3): the scripts make the plan; returns 1, or 0 when there
+ * is no script (the default keep follows).  A reject ends the delivery
+ * here (exit 77) or is answered by mail; redirects go out before the
+ * filing, and one that cannot go out becomes a keep, so the message is
+ * never lost. */
+static int stage_sieve(struct delivery *d, struct outcome *out)
+{
+	const struct config *cfg = d->req->cfg;
+	const char *sender = d->in.envelope_sender;
+	struct sieve_job job = {
+		.cfg = cfg, .home = d->req->home, .script = d->req->script,
+		.dry_run = d->req->dry_run,
+		.env = { .headers = &d->in.headers,
+		    .sender = sender ? sender : "",
+		    .recipient = d->req->recipient, .size = d->in.size,
+		    .delimiter = cfg->recipient_delimiter,
+		    .vacation_min_days = cfg->vacation_min_days,
+		    .vacation_max_days = cfg->vacation_max_days,
+		    .trace = d->req->dry_run },
+	};
+	struct sieve_plan sp;
+	struct action_ctx ac = action_context(d);
+	bool keep = false;
+	int rc = sieve_make_plan(&job, &sp);
+
+	d->plan = sp.plan;     /* released with the delivery */
+	d->trace = sp.trace;
+	if (rc < 0)
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	if (!sp.scripted)
+		return 0;
+	if (d->req->dry_run)
+		return 1;
+	if (actions_reject(&ac, &d->plan, out) < 0)
+		return -1;
+	actions_redirect(&ac, &d->plan, &keep);
+	if (keep && plan_add(&d->plan, ACTION_KEEP, NULL, NULL, NULL,
+	    NULL) < 0)
+		return fail(out, EX_TEMPFAIL, "out of memory");
+	return 1;
+}
+
 /* What to do with the message.  Without a script: keep. */
 static int stage_plan(struct delivery *d, struct outcome *out)
 {
-	if (plan_default(&d->plan, d->req->folder) < 0)
+	int scripted = stage_sieve(d, out);   /* sieve (issue 3) */
+
+	if (scripted < 0)
+		return -1;
+	if (scripted == 0 && plan_default(&d->plan, d->req->folder) < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (plan_targets(&d->plan, d->req->folder ? d->req->folder : "",
 	    d->req->cfg, &d->targets) < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
+	return 0;
+}
+
+/* store (issue 5): the targets as the claim records them, one line each:
+ * '0' or '1' (may create), the flag letters, '/', the directory name
+ * ("" = INBOX).  Neither flags nor directory names hold '/' or '\n'. */
+static char *targets_encode(const struct targets *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	if (fp == NULL)
+		return NULL;
+	for (size_t i = 0; i < t->count; i++)
+		fprintf(fp, "%d%s/%s\n", t->items[i].create, t->items[i].flags,
+		    t->items[i].dirname);
+	if (fclose(fp) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* A directory name read back from the store is the user's data: only a
+ * folder directly below the root (".name", never "." or "..") or INBOX. */
+static bool recorded_dirname_ok(const char *name, size_t len)
+{
+	if (len == 0)
+		return true;
+	if (name[0] != '.' || len >= sizeof ((struct target *)0)->dirname ||
+	    (len == 1) || (len == 2 && name[1] == '.'))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (name[i] == '/' || (unsigned char)name[i] < ' ')
+			return false;
+	return true;
+}
+
+static int target_decode(const char *line, size_t len, struct target *t)
+{
+	const char *slash = memchr(line, '/', len);
+	size_t nflags;
+
+	memset(t, 0, sizeof *t);
+	if (len < 2 || (line[0] != '0' && line[0] != '1') || slash == NULL)
+		return -1;
+	nflags = (size_t)(slash - line) - 1;
+	if (nflags >= sizeof t->flags)
+		return -1;
+	for (size_t i = 0; i < nflags; i++)
+		if (!isalpha((unsigned char)line[1 + i]))
+			return -1;
+	memcpy(t->flags, line + 1, nflags);
+	len -= (size_t)(slash + 1 - line);
+	if (!recorded_dirname_ok(slash + 1, len))
+		return -1;
+	memcpy(t->dirname, slash + 1, len);
+	t->create = line[0] == '1';
+	return 0;
+}
+
+/* Replace the targets by the recorded ones; -1 (targets untouched) when
+ * the record does not parse. */
+static int targets_decode(const char *text, struct targets *out)
+{
+	struct targets t = { 0 };
+	const char *nl;
+
+	for (; *text; text = nl + 1) {
+		struct target *grown;
+
+		if ((nl = strchr(text, '\n')) == NULL ||
+		    (grown = reallocarray(t.items, t.count + 1,
+		    sizeof *grown)) == NULL)
+			break;
+		t.items = grown;
+		if (target_decode(text, (size_t)(nl - text),
+		    &t.items[t.count++]) < 0)
+			break;
+	}
+	if (*text || t.count == 0) {
+		targets_free(&t);
+		return -1;
+	}
+	targets_free(out);
+	*out = t;
+	return 0;
+}
+
+static void store_report(int priority, const char *line)
+{
+	log_line(priority, "%s", line);
+}
+
+/* store (issue 5): claim the message before filing it.  A duplicate
+ * files nothing; a dead delivery's claim is finished with its base name
+ * and targets. */
+static int stage_claim(struct delivery *d, struct outcome *out)
+{
+	char *targets = targets_encode(&d->targets);
+	const char *hook = getenv("DELIVER_TEST_HOOK");
+	struct store_claim *c = &d->claim;
+	char shown[600];
+
+	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+	store_claim(d->store, d->msgid, d->req->recipient, d->tmp_name,
+	    d->tmp_name, targets ? targets : "", c);
+	free(targets);
+	log_escape(d->msgid, shown, sizeof shown);
+	switch (c->status) {
+	case CLAIM_HELD:
+		return fail(out, EX_TEMPFAIL, "message <%s> is being delivered "
+		    "by process %ld", shown, c->holder);
+	case CLAIM_RESUME:
+		if (c->targets[0] && targets_decode(c->targets,
+		    &d->targets) < 0)
+			log_line(LOG_WARNING, "recorded targets of <%s> "
+			    "unreadable: filing as planned now", shown);
+		log_line(LOG_NOTICE, "msgid=<%s> resuming an unfinished "
+		    "delivery (base %s)", shown, c->base);
+		break;
+	case CLAIM_SKIPPED:
+		/* only a store that failed deserves a line */
+		if (d->store && d->req->cfg->dedup && d->msgid[0])
+			log_line(LOG_WARNING, "msgid=<%s> duplicate check "
+			    "skipped: %s", shown, c->why);
+		break;
+	default:
+		break;
+	}
+	/* tests stop here to kill a delivery that holds its claim */
+	if (hook && strcmp(hook, "stop-after-claim") == 0)
+		raise(SIGSTOP);
 	return 0;
 }
 
@@ -93,7 +297,61 @@ static int stage_place(struct delivery *d, struct outcome *out)
 		.tmp_fd = d->tmp_fd, .base = d->tmp_name, .size = d->in.size,
 	};
 
+	/* store (issue 5): a resumed delivery reuses the dead one's base name,
+	 * so a copy it already placed is found (EEXIST), not doubled */
+	if (d->claim.status == CLAIM_RESUME)
+		file.base = d->claim.base;
 	return plan_place(&d->targets, &file, d->req->cfg, out);
+}
+
+/* quota (issue 4): how many copies count against the quota: one per
+ * distinct filing target, except in Trash or flagged deleted. */
+static size_t quota_copies(const struct targets *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->count; i++)
+		n += quota_counts_copy(t->items[i].dirname, t->items[i].flags);
+	return n;
+}
+
+/* quota (issue 4): decided before anything is linked into place.  A plan
+ * without a counted copy (discard, Trash only) does not touch maildirsize. */
+static int stage_quota(struct delivery *d, struct outcome *out)
+{
+	const struct config *cfg = d->req->cfg;
+	struct outcome why = { 0 };
+	size_t copies = quota_copies(&d->targets);
+	int rc;
+
+	if (copies == 0)
+		return 0;
+	if (quota_open(&d->quota, &d->root, cfg, out) < 0)
+		return -1;
+	rc = quota_check(&d->quota, cfg, d->in.size, copies, out);
+	if (d->quota.recalculated)
+		log_line(LOG_INFO, "maildirsize recalculated (%s): %lld bytes "
+		    "in %lld messages", quota_recalc_name(d->quota.recalc_why),
+		    (long long)d->quota.bytes, (long long)d->quota.count);
+	if (rc == 0)
+		return 0;
+	if (quota_warn(&d->quota, cfg, &why) < 0)  /* refusals warn too */
+		log_line(LOG_WARNING, "quota warning: %s", why.reason);
+	return -1;
+}
+
+/* quota (issue 4): one maildirsize line once the copies are durable; mail
+ * is no longer at stake, so a failure here is only logged. */
+static void stage_quota_account(struct delivery *d)
+{
+	int64_t copies = (int64_t)quota_copies(&d->targets);
+	struct outcome why = { 0 };
+
+	if (quota_add(&d->quota, (int64_t)d->in.size * copies, copies,
+	    &why) < 0)
+		log_line(LOG_WARNING, "quota: %s", why.reason);
+	else if (quota_warn(&d->quota, d->req->cfg, &why) < 0)
+		log_line(LOG_WARNING, "quota warning: %s", why.reason);
 }
 
 /* "INBOX,Lists.deliver" */
@@ -107,6 +365,115 @@ static void folder_list(const struct targets *t, char *buf, size_t len)
 	}
 }
 
+/* store (issue 5): "new/X,.Lists.x/new/X" */
+static void file_list(const struct targets *t, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < t->count; i++) {
+		if (!t->items[i].done)
+			continue;
+		if (buf[0])
+			strlcat(buf, ",", len);
+		if (t->items[i].dirname[0]) {
+			strlcat(buf, t->items[i].dirname, len);
+			strlcat(buf, "/", len);
+		}
+		strlcat(buf, t->items[i].placed, len);
+	}
+}
+
+/* store (issue 5): "keep,fileinto Lists.x,redirect a@b" */
+static void action_list(const struct plan *p, char *buf, size_t len)
+{
+	static const char *const names[] = { "keep", "fileinto", "discard",
+	    "redirect", "reject", "vacation", "notify" };
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->count; i++) {
+		const struct action *a = &p->actions[i];
+		const char *arg = a->type == ACTION_FILEINTO ? a->mailbox :
+		    a->type == ACTION_REDIRECT ? a->address : NULL;
+
+		if (i > 0)
+			strlcat(buf, ",", len);
+		if ((size_t)a->type < sizeof names / sizeof names[0])
+			strlcat(buf, names[a->type], len);
+		if (arg) {
+			strlcat(buf, " ", len);
+			strlcat(buf, arg, len);
+		}
+	}
+}
+
+static const char *result_name(const struct delivery *d, int code)
+{
+	if (code == EX_OK)
+		return d->claim.status == CLAIM_DUPLICATE ? "duplicate" :
+		    d->claim.status == CLAIM_RESUME ? "resumed" : "delivered";
+	return code == EX_TEMPFAIL ? "deferred" : "bounced";
+}
+
+/* store (issue 5): confirm or release the claim and add the log row.  A
+ * store that cannot record it is logged; the delivery stands. */
+static void stage_record(struct delivery *d, int code)
+{
+	char folders[1024] = "", files[4096] = "", actions[2048];
+	const char *sender = d->in.envelope_sender;
+	bool filed = code == EX_OK && d->claim.status != CLAIM_DUPLICATE;
+	struct store_delivery rec = {
+		.msgid = d->msgid, .sender = sender ? sender : "",
+		.recipient = d->req->recipient, .size = d->in.size,
+		.folders = folders, .files = files, .actions = actions,
+		.result = result_name(d, code), .exit_code = code,
+		.duplicate = d->claim.status == CLAIM_DUPLICATE,
+	};
+
+	if (d->root.dirfd < 0)
+		return; /* no Maildir, so no store either */
+	if (d->msgid[0] == '\0')
+		store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+	if (filed) {
+		folder_list(&d->targets, folders, sizeof folders);
+		file_list(&d->targets, files, sizeof files);
+	}
+	action_list(&d->plan, actions, sizeof actions);
+	store_record(d->store, &d->claim, &rec);
+	/* the dead delivery's message file, now filed by this one */
+	if (filed && d->claim.status == CLAIM_RESUME && d->claim.tmp[0] &&
+	    strchr(d->claim.tmp, '/') == NULL && d->claim.tmp[0] != '.' &&
+	    strcmp(d->claim.tmp, d->tmp_name) != 0)
+		unlinkat(d->root.tmpfd, d->claim.tmp, 0);
+}
+
+/* sieve (issue 3): the actions that are not filing, then the trace. */
+static void print_dry_run_sieve(const struct delivery *d)
+{
+	char a[600], b[600];
+
+	for (size_t i = 0; i < d->plan.count; i++) {
+		const struct action *x = &d->plan.actions[i];
+		const char *addr = x->address ? x->address : "";
+		const char *text = x->text ? x->text : "";
+
+		log_escape(addr, a, sizeof a);
+		log_escape(text, b, sizeof b);
+		if (x->type == ACTION_REDIRECT)
+			printf("redirect %s\n", a);
+		else if (x->type == ACTION_REJECT)
+			printf("reject %s\n", b);
+		else if (x->type == ACTION_DISCARD)
+			printf("discard\n");
+		else if (x->type == ACTION_VACATION)
+			printf("vacation to=%s days=%u handle=%s\n", a, x->days,
+			    log_escape(x->handle ? x->handle : "", b, sizeof b));
+		else if (x->type == ACTION_NOTIFY)
+			printf("notify method=%s message=%s\n", a, b);
+	}
+	for (size_t i = 0; i < d->trace.count; i++)
+		printf("trace: %s\n", log_escape(d->trace.items[i], a,
+		    sizeof a));
+}
+
 static void print_dry_run(const struct delivery *d)
 {
 	char shown[600];
@@ -118,6 +485,7 @@ static void print_dry_run(const struct delivery *d)
 		    shown, sizeof shown), t->flags[0] ? " flags=" : "",
 		    t->flags);
 	}
+	print_dry_run_sieve(d);   /* sieve (issue 3) */
 }
 
 /* The one log line that says what happened to this message. */
@@ -130,6 +498,13 @@ static void log_result(const struct delivery *d, int code,
 	log_escape(d->req->recipient, to, sizeof to);
 	log_escape(sender ? sender : "", from, sizeof from);
 	log_escape(message_id(d), id, sizeof id);
+	if (code == EX_OK && d->claim.status == CLAIM_DUPLICATE) {
+		log_line(LOG_INFO, "to=<%s> from=<%s> msgid=%s size=%lld "
+		    "status=duplicate (delivered %lld s ago, nothing filed)",
+		    to, from, id, (long long)d->in.size,
+		    (long long)(time(NULL) - d->claim.delivered));
+		return;
+	}
 	if (code == EX_OK) {
 		folder_list(&d->targets, folders, sizeof folders);
 		log_line(LOG_INFO, "to=<%s> from=<%s> msgid=%s size=%lld "
@@ -151,9 +526,13 @@ static void release(struct delivery *d)
 		/* ENOENT is fine: a rename fallback already moved it */
 		unlinkat(d->root.tmpfd, d->tmp_name, 0);
 	}
+	quota_close(&d->quota);
 	maildir_close(&d->root);
+	store_claim_free(&d->claim);
+	store_close(d->store);
 	targets_free(&d->targets);
 	plan_free(&d->plan);
+	sieve_msgs_free(&d->trace);   /* sieve (issue 3) */
 	intake_free(&d->in);
 }
 
@@ -166,18 +545,35 @@ static int run_stages(struct delivery *d, struct outcome *out)
 		print_dry_run(d);
 		return 0;
 	}
-	return stage_place(d, out);
+	if (stage_claim(d, out) < 0)
+		return -1;
+	if (d->claim.status == CLAIM_DUPLICATE)
+		return 0;
+	if (stage_quota(d, out) < 0 || stage_place(d, out) < 0)
+		return -1;
+	stage_quota_account(d);
+	/* sieve (issue 3): vacation and notify, once the mail is safe */
+	struct action_ctx ac = action_context(d);
+
+	actions_after_filing(&ac, &d->plan);
+	return 0;
 }
 
 int deliver_message(const struct request *req, struct outcome *out)
 {
-	struct delivery d = { .req = req, .tmp_fd = -1 };
+	struct delivery d = { .req = req, .tmp_fd = -1, .quota.fd = -1 };
 	int code;
 
 	d.root.dirfd = d.root.tmpfd = d.root.newfd = d.root.curfd = -1;
-	code = run_stages(&d, out) < 0 ? out->code : EX_OK;
+	d.claim.status = CLAIM_SKIPPED;
 	if (!req->dry_run)
+		d.store = store_new(req->cfg, req->maildir, req->home,
+		    store_report);
+	code = run_stages(&d, out) < 0 ? out->code : EX_OK;
+	if (!req->dry_run) {
+		stage_record(&d, code);
 		log_result(&d, code, out);
+	}
 	release(&d);
 	return code;
 }

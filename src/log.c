@@ -3,6 +3,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <vis.h>
 
 static bool also_stderr;
@@ -52,7 +54,20 @@ const char *log_escape(const char *text, char *out, size_t outlen)
 		return out;
 	if (text == NULL)
 		text = "";
-	/* strnvis truncates safely and always terminates; a cut is fine here */
-	strnvis(out, outlen, text, VIS_OCTAL | VIS_TAB | VIS_NL | VIS_CSTYLE);
+	/* strnvisx never has to truncate: it gets room for the worst case
+	 * (four characters a byte) and the result is cut afterwards.  Its own
+	 * truncation path overruns a stack buffer in libbsd 0.11 (ASan, a
+	 * 10 KiB Message-ID in tests/hostile). */
+	size_t n = strnlen(text, outlen);
+	char *wide = malloc(4 * n + 1);
+
+	if (wide == NULL) {
+		strlcpy(out, "(out of memory)", outlen);
+		return out;
+	}
+	strnvisx(wide, 4 * n + 1, text, n, VIS_OCTAL | VIS_TAB | VIS_NL |
+	    VIS_CSTYLE);
+	strlcpy(out, wide, outlen);
+	free(wide);
 	return out;
 }

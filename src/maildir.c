@@ -1,5 +1,6 @@
 /* maildir.c: unique names, tmp/new/cur, durable placing (see maildir.h). */
 #include "maildir.h"
+#include "io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +58,18 @@ static int open_subdirs(struct maildir *md, bool create, struct outcome *out)
 	return 0;
 }
 
+static int sync_parent(int dirfd)
+{
+	int parent = openat(dirfd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (parent < 0)
+		return -1;
+	rc = maildir_fsync_dir(parent);
+	close(parent);
+	return rc;
+}
+
 int maildir_open(struct maildir *md, int atfd, const char *path, int flags,
     struct outcome *out)
 {
@@ -70,6 +83,12 @@ int maildir_open(struct maildir *md, int atfd, const char *path, int flags,
 	if (md->dirfd < 0)
 		return fail_errno(out, errno, "cannot open Maildir %s", path);
 	md->created = made;
+	/* a new Maildir's own entry must be durable too: sync its parent */
+	if (made && sync_parent(md->dirfd) < 0) {
+		fail_errno(out, errno, "cannot sync the parent of %s", path);
+		maildir_close(md);
+		return -1;
+	}
 	if (open_subdirs(md, create, out) < 0) {
 		maildir_close(md);
 		return -1;
@@ -177,13 +196,8 @@ static int copy_fd(int from, int to)
 			continue;
 		if (n < 0)
 			return -1;
-		for (ssize_t done = 0; done < n;) {
-			ssize_t w = write(to, buf + done, (size_t)(n - done));
-
-			if (w < 0 && errno != EINTR)
-				return -1;
-			done += w > 0 ? w : 0;
-		}
+		if (io_write_all(to, buf, (size_t)n) < 0)
+			return -1;
 		pos += n;
 	}
 	return 0;

@@ -3,6 +3,9 @@
  * deliver [-c CONFIG] [-o KEY=VALUE]... [-d USER] [-M MAILDIR] [-m FOLDER]
  *         [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] [-p MESSAGE_FILE]
  *         [-n] [-e] [-V] [-h]
+ * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
+ *         [-M MAILDIR]
+ * deliver -C SIEVE_SCRIPT   (check a script; sieve, issue 3)
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -20,8 +23,12 @@
 #include "deliver.h"
 #include "identity.h"
 #include "log.h"
+#include "mailmap.h"  /* virtual mailboxes (issue 8) */
 #include "message.h"
 #include "outcome.h"
+#include "store.h"
+#include "quota.h"
+#include "sieve_run.h"   /* sieve (issue 3): -C, -V */
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -33,6 +40,14 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
+	/* store (issue 5): deliver --log */
+	bool show_log;
+	struct store_log_filter log_filter;
+	char log_msgid[STORE_MSGID_MAX + 1];
+	/* quota (issue 4): --quota[=raw] [--recalc] */
+	bool quota, quota_raw, quota_recalc;
+	const char *check_script;   /* sieve (issue 3): -C */
+	const char *where;          /* --where ADDRESS (issue 8) */
 };
 
 static void usage(FILE *to)
@@ -41,19 +56,73 @@ static void usage(FILE *to)
 	    "[-M MAILDIR] [-m FOLDER]\n"
 	    "               [-s SIEVE_SCRIPT] [-f SENDER] [-a RECIPIENT] "
 	    "[-p MESSAGE_FILE]\n"
-	    "               [-n] [-e] [-V] [-h]\n", to);
+	    "               [-n] [-e] [-V] [-h]\n"
+	    "       deliver --log [--since WHEN] [--message-id ID] "
+	    "[--sender ADDRESS]\n"
+	    "               [--folder FOLDER] [--limit N] [-c CONFIG] "
+	    "[-o KEY=VALUE]... [-d USER] [-M MAILDIR]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n"
+	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
+	    "[-d USER]\n"
+	    "               [-M MAILDIR]\n"
+	    "       deliver [-c CONFIG] [-o KEY=VALUE]... -C SIEVE_SCRIPT\n", to);
 }
 
 static void version(void)
 {
 	printf("deliver %s\n", DELIVER_VERSION);
+	sieve_print_extensions();   /* sieve (issue 3) */
 }
+
+enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
+	/* store (issue 5) */
+	{ "log", no_argument, NULL, 1000 },
+	{ "since", required_argument, NULL, 1001 },
+	{ "message-id", required_argument, NULL, 1002 },
+	{ "sender", required_argument, NULL, 1003 },
+	{ "folder", required_argument, NULL, 1004 },
+	{ "limit", required_argument, NULL, 1005 },
+	/* quota (issue 4) */
+	{ "quota", optional_argument, NULL, 'Q' },
+	{ "recalc", no_argument, NULL, 'R' },
+	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve (issue 3) */
+	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
 	{ NULL, 0, NULL, 0 },
 };
+
+/* store (issue 5): the --log options; -1 for a bad value. */
+static int parse_log_option(int c, struct options *o, struct outcome *out)
+{
+	struct store_log_filter *f = &o->log_filter;
+	const char *why = NULL;
+
+	switch (c) {
+	case 1000: o->show_log = true; return 0;
+	case 1001:
+		if (store_parse_since(optarg, time(NULL), &f->since) < 0)
+			return fail(out, EX_USAGE, "--since: cannot read \"%s\" "
+			    "(30m, 12h, 7d, 2w, YYYY-MM-DD [HH:MM[:SS]], @EPOCH)",
+			    optarg);
+		return 0;
+	case 1002:
+		if (!store_normalize_msgid(optarg, o->log_msgid,
+		    sizeof o->log_msgid))
+			return fail(out, EX_USAGE, "--message-id: empty or "
+			    "invalid");
+		f->msgid = o->log_msgid;
+		return 0;
+	case 1003: f->sender = optarg; return 0;
+	case 1004: f->folder = optarg; return 0;
+	case 1005:
+		f->limit = (unsigned)strtonum(optarg, 1, 1000000, &why);
+		return why ? fail(out, EX_USAGE, "--limit: %s", why) : 0;
+	}
+	return fail(out, EX_USAGE, "bad command line");
+}
 
 /* Returns -1 for a usage error, 1 when the run is over (-h, -V), 0 to go on. */
 static int parse_args(int argc, char **argv, struct options *o,
@@ -61,7 +130,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVh",
+	while ((c = getopt_long(argc, argv, "c:o:d:M:m:s:f:a:p:neVhC:",
 	    long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': o->config_path = optarg; break;
@@ -79,8 +148,23 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
+		case 'Q': /* quota (issue 4) */
+			if (optarg && strcmp(optarg, "raw") != 0)
+				return fail(out, EX_USAGE, "--quota takes no "
+				    "value but \"raw\"");
+			o->quota = true;
+			o->quota_raw = optarg != NULL;
+			break;
+		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
+		case 'C': o->check_script = optarg; break;  /* sieve (issue 3) */
 		case 'h': usage(stdout); return 1;
+		case 1000: case 1001: case 1002: case 1003: case 1004:
+		case 1005:
+			if (parse_log_option(c, o, out) < 0)
+				return -1;
+			break;
+		case OPT_WHERE: o->where = optarg; break; /* issue 8 */
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
@@ -89,6 +173,8 @@ static int parse_args(int argc, char **argv, struct options *o,
 	if (optind != argc)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
+	if (o->quota_recalc && !o->quota)
+		return fail(out, EX_USAGE, "--recalc needs --quota");
 	return 0;
 }
 
@@ -230,19 +316,114 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* store (issue 5): deliver --log prints the user's delivery log.
+ * Returns -1 with out filled, or 0. */
+static int show_log(const struct options *o, const struct config *cfg,
+    const struct identity *id, struct outcome *out)
+{
+	char maildir[4096], err[512];
+	struct store *st;
+	int rows;
+
+	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0)
+		return -1;
+	if ((st = store_new(cfg, maildir, id->home, NULL)) == NULL)
+		return fail(out, EX_CONFIG, "no store configured (store = %s)",
+		    cfg->store);
+	rows = store_print_log(st, &o->log_filter, stdout, err, sizeof err);
+	store_close(st);
+	if (rows < 0)
+		return fail(out, EX_TEMPFAIL, "--log: %s", err);
+	if (fflush(stdout) != 0)
+		return fail(out, EX_IOERR, "--log: cannot write output");
+	return 0;
+}
+
+/* quota (issue 4): deliver --quota prints the Maildir's usage and limits. */
+static int run_quota(const struct options *o, const struct config *cfg,
+    const struct identity *id, struct outcome *out)
+{
+	char maildir[4096];
+
+	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0 ||
+	    quota_report(maildir, cfg, o->quota_recalc, o->quota_raw, stdout,
+	    out) < 0)
+		return out->code;
+	return EX_OK;
+}
+
+/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout. */
+static int check_script(const char *path, const struct config *cfg,
+    struct outcome *out)
+{
+	int code = sieve_check_file(path, cfg);
+
+	if (code == EX_OK)
+		return EX_OK;
+	fail(out, code, "%s: %s", path, code == EX_DATAERR ?
+	    "script has errors" : "cannot read the script");
+	return code;
+}
+
+/* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
+ * names the Maildir of the recipient and may set config keys. */
+static int map_recipient(struct options *o, struct config *cfg,
+    const struct identity *id, struct mailmap_result *res,
+    struct outcome *out)
+{
+	char rcpt[2100];
+
+	if (cfg->mailbox_map[0] == '\0' || o->maildir)
+		return 0;
+	if (recipient_of(o, cfg, id, rcpt, sizeof rcpt) < 0 ||
+	    !message_address_ok(rcpt))
+		return fail(out, EX_USAGE, "invalid recipient address");
+	if (mailmap_resolve(cfg, rcpt, !o->dry_run, res, out) < 0)
+		return -1;
+	o->maildir = res->maildir;
+	return 0;
+}
+
+/* --where ADDRESS: what the map says, without delivering (issue 8). */
+static int where(const char *address, struct config *cfg,
+    struct outcome *out)
+{
+	struct mailmap_result res;
+
+	if (!message_address_ok(address))
+		return fail(out, EX_USAGE, "invalid address");
+	if (mailmap_resolve(cfg, address, false, &res, out) < 0)
+		return -1;
+	mailmap_print(&res, stdout);
+	return fflush(stdout) == 0 ? 0 :
+	    fail_errno(out, errno, "cannot write output");
+}
+
 static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 {
 	struct options o = { 0 };
 	struct identity id;
 	struct request req;
+	struct mailmap_result mapped; /* issue 8 */
 	char maildir[4096], rcpt[2100];
 	int rc = parse_args(argc, argv, &o, out);
 
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
 	log_open(o.errors_only || isatty(STDERR_FILENO));
-	if (load_config(&o, cfg, out) < 0 ||
-	    identity_assume(o.user, &id, out) < 0 ||
+	if (load_config(&o, cfg, out) < 0)
+		return out->code;
+	if (o.check_script != NULL)   /* sieve (issue 3) */
+		return check_script(o.check_script, cfg, out);
+	if (o.where) /* issue 8 */
+		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
+	if (identity_assume(o.user, &id, out) < 0)
+		return out->code;
+	if (o.show_log) /* store (issue 5) */
+		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
+	if (o.quota) /* quota (issue 4) */
+		return run_quota(&o, cfg, &id, out);
+	if (map_recipient(&o, cfg, &id, &mapped, out) < 0 || /* issue 8 */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;

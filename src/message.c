@@ -1,5 +1,6 @@
 /* message.c: intake, the single streaming pass (see message.h). */
 #include "message.h"
+#include "io.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -87,24 +88,10 @@ static int reader_next(struct reader *r, char **seg, size_t *len,
 	}
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int writer_flush(struct writer *w)
 {
-	if (write_all(w->fd, w->buf, w->used) < 0)
+	if (io_write_all(w->fd, w->buf, w->used) < 0)
 		return -1;
 	w->used = 0;
 	return 0;
@@ -116,7 +103,7 @@ static int writer_put(struct writer *w, const char *p, size_t len)
 	if (w->used + len > sizeof w->buf && writer_flush(w) < 0)
 		return -1;
 	if (len > sizeof w->buf)
-		return write_all(w->fd, p, len);
+		return io_write_all(w->fd, p, len);
 	memcpy(w->buf + w->used, p, len);
 	w->used += len;
 	return 0;

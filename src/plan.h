@@ -32,6 +32,13 @@ struct action {
 	char *address;     /* REDIRECT target; VACATION reply-to */
 	char *text;        /* REJECT reason; VACATION/NOTIFY message */
 	bool create;       /* FILEINTO :create */
+
+	/* VACATION (issue 3): address = reply-to, text = the reason */
+	char *subject;     /* :subject; NULL = "Auto: " + original subject */
+	char *from;        /* :from, or the user's address libsieve matched */
+	char *handle;      /* :handle, or one made from the other arguments */
+	unsigned days;     /* :days, clamped */
+	bool mime;         /* :mime: text is a whole MIME entity */
 };
 
 struct plan {

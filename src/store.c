@@ -1,31 +1,1029 @@
-/* store.c: deliver.db (see store.h).  Until the store lands, a stub: no
- * tracking, so vacation replies are always due and redirects never seen. */
+/* store.c: deliver.db, the per-user SQLite store (see store.h and
+ * man/deliver.db.5 for the schema). */
 #include "store.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#define DAY 86400LL
+
+/* Migration i takes the schema from user_version i to i + 1.  Released
+ * steps are never edited: a new version appends a step. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE dedup ("
+	" id INTEGER PRIMARY KEY,"
+	" msgid TEXT NOT NULL,"
+	" rcpt TEXT NOT NULL,"
+	" state INTEGER NOT NULL,"     /* 0 claimed, 1 delivered */
+	" stamp INTEGER NOT NULL,"     /* claim or delivery time */
+	" pid INTEGER NOT NULL,"       /* claim holder, 0 = released */
+	" pid_start INTEGER NOT NULL," /* its start time, -1 = unknown */
+	" base TEXT NOT NULL,"
+	" tmp TEXT NOT NULL,"
+	" targets TEXT NOT NULL,"
+	" UNIQUE (msgid, rcpt));"
+	"CREATE INDEX dedup_stamp ON dedup (stamp);"
+	"CREATE TABLE log ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" msgid TEXT NOT NULL,"
+	" sender TEXT NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" folders TEXT NOT NULL,"
+	" files TEXT NOT NULL,"
+	" actions TEXT NOT NULL,"
+	" result TEXT NOT NULL,"
+	" exit_code INTEGER NOT NULL,"
+	" duplicate INTEGER NOT NULL);"
+	"CREATE INDEX log_time ON log (time);"
+	"CREATE INDEX log_msgid ON log (msgid);"
+	"CREATE TABLE vacation ("
+	" sender TEXT NOT NULL,"
+	" handle TEXT NOT NULL,"
+	" sent INTEGER NOT NULL,"
+	" expires INTEGER NOT NULL,"
+	" PRIMARY KEY (sender, handle)) WITHOUT ROWID;"
+	"CREATE INDEX vacation_expires ON vacation (expires);"
+	"CREATE TABLE redirect ("
+	" msgid TEXT NOT NULL,"
+	" target TEXT NOT NULL,"
+	" sent INTEGER NOT NULL,"
+	" PRIMARY KEY (msgid, target)) WITHOUT ROWID;"
+	"CREATE INDEX redirect_sent ON redirect (sent);",
+};
+
+#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
+
+struct store {
+	const struct config *cfg;
+	store_report_fn *report;
+	char path[PATH_MAX];
+	sqlite3 *db;
+	pid_t owner;           /* the process the connection belongs to */
+	long long owner_start;
+	dev_t dev;             /* the file opened, to move aside only it */
+	ino_t ino;
+	bool known;
+	bool down;             /* unusable for the rest of this process */
+	bool quarantined;      /* a corrupt file was moved aside already */
+	unsigned vacation_days; /* from the last store_vacation_due() */
+	char *vacation_pair;
+};
+
+static void note(struct store *st, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void note(struct store *st, int priority, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (st->report == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	st->report(priority, line);
+}
+
+static bool is_corrupt(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+static bool is_busy(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static int resolve_path(char *out, size_t len, const char *name,
+    const char *maildir, const char *home)
+{
+	int n;
+
+	if (name[0] == '/')
+		n = snprintf(out, len, "%s", name);
+	else if (strncmp(name, "~/", 2) == 0 && home)
+		n = snprintf(out, len, "%s/%s", home, name + 2);
+	else
+		n = snprintf(out, len, "%s/%s", maildir, name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+struct store *store_new(const struct config *cfg, const char *maildir,
+    const char *home, store_report_fn *report)
+{
+	struct store *st;
+
+	if (cfg->store == NULL || cfg->store[0] == '\0' ||
+	    strcmp(cfg->store, "none") == 0)
+		return NULL;
+	if ((st = calloc(1, sizeof *st)) == NULL)
+		return NULL;
+	st->cfg = cfg;
+	st->report = report;
+	st->owner = getpid();
+	st->owner_start = -2;  /* not read yet */
+	if (resolve_path(st->path, sizeof st->path, cfg->store, maildir,
+	    home) < 0) {
+		note(st, LOG_ERR, "store path too long: not used");
+		st->down = true;
+	}
+	return st;
+}
+
+/* SQLite's NOFOLLOW refuses a symlink anywhere in the path, but the Maildir
+ * root may be one (the user's choice): resolve the directory, keep the
+ * refusal for the file itself. */
+static int real_path(const struct store *st, char *out, size_t len)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	const char *slash = strrchr(st->path, '/');
+	int n;
+
+	if (slash == NULL || slash == st->path)
+		return strlcpy(out, st->path, len) < len ? 0 : -1;
+	if ((size_t)(slash - st->path) >= sizeof dir)
+		return -1;
+	memcpy(dir, st->path, slash - st->path);
+	dir[slash - st->path] = '\0';
+	if (realpath(dir, real) == NULL)
+		return -1;
+	n = snprintf(out, len, "%s%s", real, slash);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int user_version(sqlite3 *db, int *version)
+{
+	sqlite3_stmt *s;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int(s, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static int exec(struct store *st, const char *sql)
+{
+	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+}
+
+static void rollback(struct store *st)
+{
+	if (st->db && !sqlite3_get_autocommit(st->db))
+		exec(st, "ROLLBACK");
+}
+
+/* Bring the schema to SCHEMA_VERSION; a current store costs one read. */
+static int migrate(struct store *st)
+{
+	int version = 0, rc;
+	char sql[64];
+
+	if ((rc = user_version(st->db, &version)) != SQLITE_OK)
+		return rc;
+	if (version == SCHEMA_VERSION)
+		return exec(st, "PRAGMA synchronous=NORMAL");
+	if (version > SCHEMA_VERSION) {
+		note(st, LOG_ERR, "store %s has schema version %d, newer than "
+		    "this deliver knows (%d): not used", st->path, version,
+		    SCHEMA_VERSION);
+		return SQLITE_MISMATCH;
+	}
+	if (version == 0 && (rc = exec(st, "PRAGMA journal_mode=WAL")) != 0)
+		return rc;
+	if ((rc = exec(st, "PRAGMA synchronous=NORMAL")) != SQLITE_OK ||
+	    (rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return rc;
+	/* another delivery may have migrated while we waited for the lock */
+	rc = user_version(st->db, &version);
+	for (; rc == SQLITE_OK && version < SCHEMA_VERSION; version++)
+		rc = exec(st, migrations[version]);
+	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
+	if (rc == SQLITE_OK)
+		rc = exec(st, sql);
+	if (rc == SQLITE_OK)
+		rc = exec(st, "COMMIT");
+	if (rc != SQLITE_OK)
+		rollback(st);
+	return rc;
+}
+
+static void close_db(struct store *st)
+{
+	if (st->db)
+		sqlite3_close_v2(st->db);
+	st->db = NULL;
+}
+
+/* Open the file (never through a symlink at its name), mode 0600. */
+static int open_db(struct store *st)
+{
+	char real[PATH_MAX];
+	struct stat sb;
+	mode_t mask;
+	int rc;
+
+	if (real_path(st, real, sizeof real) < 0) {
+		note(st, LOG_ERR, "store %s: %s: not used", st->path,
+		    strerror(errno));
+		return SQLITE_CANTOPEN;
+	}
+	if (lstat(real, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		note(st, LOG_ERR, "store %s is %s: not used", st->path,
+		    S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a file");
+		return SQLITE_CANTOPEN;
+	}
+	mask = umask(077);
+	rc = sqlite3_open_v2(real, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(st->db, (int)st->cfg->store_timeout * 1000);
+		rc = migrate(st);
+	}
+	umask(mask);
+	if (rc == SQLITE_OK && lstat(real, &sb) == 0) {
+		st->dev = sb.st_dev;
+		st->ino = sb.st_ino;
+		st->known = true;
+	}
+	if (rc != SQLITE_OK && !is_corrupt(rc) && rc != SQLITE_MISMATCH)
+		note(st, LOG_ERR, "store %s: %s: not used", st->path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+	if (rc != SQLITE_OK)
+		close_db(st);
+	return rc;
+}
+
+/* Move a corrupt store aside (with its WAL) so that a new one can start.
+ * Only the file this process opened: another delivery may have replaced
+ * it already.  0 when a new store may be opened. */
+static int quarantine(struct store *st, int why)
+{
+	char real[PATH_MAX], aside[PATH_MAX + 40], from[PATH_MAX + 8],
+	    to[PATH_MAX + 48];
+	struct stat sb;
+
+	close_db(st);
+	if (st->quarantined || real_path(st, real, sizeof real) < 0)
+		return -1;
+	st->quarantined = true;
+	if (lstat(real, &sb) < 0 || !S_ISREG(sb.st_mode) || (st->known &&
+	    (sb.st_dev != st->dev || sb.st_ino != st->ino)))
+		return 0;
+	snprintf(aside, sizeof aside, "%s.corrupt-%lld", real,
+	    (long long)time(NULL));
+	if (rename(real, aside) < 0) {
+		note(st, LOG_ERR, "store %s is corrupt (%s) and cannot be "
+		    "moved aside: %s", st->path, sqlite3_errstr(why),
+		    strerror(errno));
+		return -1;
+	}
+	snprintf(from, sizeof from, "%s-wal", real);
+	snprintf(to, sizeof to, "%s-wal", aside);
+	rename(from, to);
+	snprintf(from, sizeof from, "%s-shm", real);
+	unlink(from);
+	st->known = false;
+	note(st, LOG_ERR, "store %s is corrupt (%s): moved aside to %s, "
+	    "starting a new one", st->path, sqlite3_errstr(why), aside);
+	return 0;
+}
+
+/* Open on first use.  0 when st->db is usable. */
+static int ready(struct store *st)
+{
+	int rc;
+
+	if (st == NULL || st->down || getpid() != st->owner)
+		return -1;
+	if (st->db)
+		return 0;
+	rc = open_db(st);
+	if (is_corrupt(rc) && quarantine(st, rc) == 0)
+		rc = open_db(st);
+	if (rc != SQLITE_OK)
+		st->down = true;
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+/* After an operation failed with rc: a corrupt store is replaced (the
+ * caller may retry once: returns true), a locked one is given up for the
+ * rest of this delivery so that no later step waits for it again. */
+static bool recover(struct store *st, int rc)
+{
+	rollback(st);
+	if (is_corrupt(rc))
+		return quarantine(st, rc) == 0;
+	if (is_busy(rc))
+		st->down = true;
+	return false;
+}
+
+static const char *why_failed(struct store *st, int rc)
+{
+	if (is_busy(rc))
+		return "store locked";
+	return st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	/* a child's copy of the connection must not touch the files */
+	if (getpid() == st->owner)
+		close_db(st);
+	free(st->vacation_pair);
+	free(st);
+}
+
+/* ---- statements ------------------------------------------------------- */
+
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+{
+	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *text)
+{
+	sqlite3_bind_text(s, i, text ? text : "", -1, SQLITE_STATIC);
+}
+
+/* Step a statement that returns no rows, then finalize it. */
+static int run(sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* ---- Message-ID ------------------------------------------------------- */
+
+bool store_normalize_msgid(const char *value, char *out, size_t outlen)
+{
+	const char *start, *end;
+	size_t len;
+
+	if (outlen > 0)
+		out[0] = '\0';
+	if (value == NULL || outlen == 0)
+		return false;
+	start = value;
+	while (isspace((unsigned char)*start))
+		start++;
+	end = start + strlen(start);
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	if (end - start >= 2 && *start == '<' && end[-1] == '>')
+		start++, end--;
+	while (start < end && isspace((unsigned char)*start))
+		start++;
+	while (end > start && isspace((unsigned char)end[-1]))
+		end--;
+	len = (size_t)(end - start);
+	if (len == 0 || len > STORE_MSGID_MAX || len >= outlen)
+		return false;
+	for (const char *p = start; p < end; p++)
+		if (iscntrl((unsigned char)*p))
+			return false;
+	memcpy(out, start, len);
+	out[len] = '\0';
+	return true;
+}
+
+/* ---- claims ----------------------------------------------------------- */
+
+long long store_process_start(long pid)
+{
+	char path[64], buf[1024], *p;
+	long long start = -1;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	/* the command name may hold anything: fields count after its ')' */
+	if ((p = strrchr(buf, ')')) == NULL)
+		return -1;
+	for (int field = 2; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p && sscanf(p + 1, "%lld", &start) != 1)
+		start = -1;
+	return start;
+}
+
+bool store_claim_stale(long pid, long long pid_start, time_t claimed,
+    time_t now)
+{
+	long long running;
+
+	if (pid <= 0 || now - claimed > STORE_CLAIM_STALE_SECONDS)
+		return true;
+	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+		return true;
+	running = store_process_start(pid);
+	/* the pid was reused by a process started at another time */
+	return pid_start >= 0 && running >= 0 && running != pid_start;
+}
+
+static long long own_start(struct store *st)
+{
+	if (st->owner_start == -2)
+		st->owner_start = store_process_start(st->owner);
+	return st->owner_start;
+}
+
+struct claim_args {
+	const char *msgid, *rcpt, *base, *tmp, *targets;
+	time_t now;
+};
+
+static int claim_insert(struct store *st, const struct claim_args *a,
+    struct store_claim *c)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, "INSERT OR REPLACE INTO dedup (msgid, rcpt, "
+	    "state, stamp, pid, pid_start, base, tmp, targets) "
+	    "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)", &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_text(s, 1, a->msgid);
+	bind_text(s, 2, a->rcpt);
+	sqlite3_bind_int64(s, 3, a->now);
+	sqlite3_bind_int64(s, 4, st->owner);
+	sqlite3_bind_int64(s, 5, own_start(st));
+	bind_text(s, 6, a->base);
+	bind_text(s, 7, a->tmp);
+	bind_text(s, 8, a->targets);
+	if ((rc = run(s)) == SQLITE_OK) {
+		c->status = CLAIM_NEW;
+		c->row = sqlite3_last_insert_rowid(st->db);
+	}
+	return rc;
+}
+
+/* Take over a stale claim; its base name, tmp file and targets stay (the
+ * targets are filled in from ours if it died before planning). */
+static int claim_resume(struct store *st, const struct claim_args *a,
+    sqlite3_stmt *row, struct store_claim *c)
+{
+	const char *targets = (const char *)sqlite3_column_text(row, 7);
+	sqlite3_stmt *s;
+	int rc;
+
+	c->row = sqlite3_column_int64(row, 0);
+	strlcpy(c->base, (const char *)sqlite3_column_text(row, 5),
+	    sizeof c->base);
+	strlcpy(c->tmp, (const char *)sqlite3_column_text(row, 6),
+	    sizeof c->tmp);
+	if (targets == NULL || targets[0] == '\0')
+		targets = a->targets;
+	if ((c->targets = strdup(targets ? targets : "")) == NULL)
+		return SQLITE_NOMEM;
+	rc = prepare(st, "UPDATE dedup SET stamp = ?2, pid = ?3, "
+	    "pid_start = ?4, targets = ?5 WHERE id = ?1", &s);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, c->row);
+	sqlite3_bind_int64(s, 2, a->now);
+	sqlite3_bind_int64(s, 3, st->owner);
+	sqlite3_bind_int64(s, 4, own_start(st));
+	bind_text(s, 5, c->targets);
+	if ((rc = run(s)) == SQLITE_OK)
+		c->status = CLAIM_RESUME;
+	return rc;
+}
+
+/* Decide on an existing row.  *live: a running process holds it. */
+static int claim_existing(struct store *st, const struct claim_args *a,
+    sqlite3_stmt *row, struct store_claim *c, bool *live)
+{
+	int state = sqlite3_column_int(row, 1);
+	time_t stamp = (time_t)sqlite3_column_int64(row, 2);
+	long pid = (long)sqlite3_column_int64(row, 3);
+	long long start = sqlite3_column_int64(row, 4);
+
+	if (state == 1) {
+		if (a->now - stamp < (long long)st->cfg->dedup_days * DAY) {
+			c->status = CLAIM_DUPLICATE;
+			c->delivered = stamp;
+			return SQLITE_OK;
+		}
+		return claim_insert(st, a, c); /* expired: a new delivery */
+	}
+	if (!store_claim_stale(pid, start, stamp, a->now)) {
+		*live = true;
+		c->holder = pid;
+		return SQLITE_OK;
+	}
+	return claim_resume(st, a, row, c);
+}
+
+static int claim_once(struct store *st, const struct claim_args *a,
+    struct store_claim *c, bool *live)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*live = false;
+	if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return rc;
+	rc = prepare(st, "SELECT id, state, stamp, pid, pid_start, base, tmp, "
+	    "targets FROM dedup WHERE msgid = ?1 AND rcpt = ?2", &s);
+	if (rc != SQLITE_OK)
+		return rc;
+	bind_text(s, 1, a->msgid);
+	bind_text(s, 2, a->rcpt);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = claim_existing(st, a, s, c, live);
+	else if (rc == SQLITE_DONE)
+		rc = claim_insert(st, a, c);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_OK)
+		rc = exec(st, *live ? "ROLLBACK" : "COMMIT");
+	return rc;
+}
+
+static void nap(void)
+{
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static void skip(struct store_claim *c, const char *why)
+{
+	free(c->targets);
+	c->targets = NULL;
+	c->row = 0;
+	c->status = CLAIM_SKIPPED;
+	strlcpy(c->why, why, sizeof c->why);
+}
+
+void store_claim(struct store *st, const char *msgid, const char *recipient,
+    const char *base, const char *tmp, const char *targets,
+    struct store_claim *c)
+{
+	struct claim_args a = { msgid, recipient, base, tmp, targets, 0 };
+	time_t deadline = time(NULL);
+	bool live;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if (st == NULL || !st->cfg->dedup)
+		return skip(c, "dedup off");
+	if (msgid == NULL || msgid[0] == '\0')
+		return skip(c, "no Message-ID");
+	deadline += st->cfg->store_timeout;
+	for (;;) {
+		if (ready(st) < 0)
+			return skip(c, "store unavailable");
+		a.now = time(NULL);
+		rc = claim_once(st, &a, c, &live);
+		if (rc == SQLITE_OK && !live)
+			return;
+		if (rc == SQLITE_OK) {
+			if (time(NULL) >= deadline) {
+				c->status = CLAIM_HELD;
+				return;
+			}
+			nap();
+			continue;
+		}
+		free(c->targets);
+		c->targets = NULL;
+		if (!recover(st, rc))
+			return skip(c, why_failed(st, rc));
+	}
+}
+
+int store_claim_targets(struct store *st, const struct store_claim *c,
+    const char *targets)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (c->row == 0 || c->status != CLAIM_NEW)
+		return 0;
+	if (ready(st) < 0)
+		return -1;
+	rc = prepare(st, "UPDATE dedup SET targets = ?3 WHERE id = ?1 AND "
+	    "pid = ?2", &s);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, c->row);
+		sqlite3_bind_int64(s, 2, st->owner);
+		bind_text(s, 3, targets);
+		rc = run(s);
+	}
+	if (rc == SQLITE_OK)
+		return 0;
+	note(st, LOG_WARNING, "store %s: plan not recorded: %s", st->path,
+	    why_failed(st, rc));
+	recover(st, rc);
+	return -1;
+}
+
+void store_claim_free(struct store_claim *c)
+{
+	free(c->targets);
+	c->targets = NULL;
+}
+
+/* ---- recording a delivery --------------------------------------------- */
+
+static int settle_claim(struct store *st, const struct store_claim *c,
+    bool delivered, time_t now)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, delivered ?
+	    "UPDATE dedup SET state = 1, stamp = ?3, pid = 0, tmp = '' "
+	    "WHERE id = ?1 AND pid = ?2" :
+	    "UPDATE dedup SET pid = 0 WHERE id = ?1 AND pid = ?2", &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, c->row);
+	sqlite3_bind_int64(s, 2, st->owner);
+	if (delivered)
+		sqlite3_bind_int64(s, 3, now);
+	return run(s);
+}
+
+static int insert_log(struct store *st, const struct store_delivery *d,
+    time_t now)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, "INSERT INTO log (time, msgid, sender, recipient, "
+	    "size, folders, files, actions, result, exit_code, duplicate) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, now);
+	bind_text(s, 2, d->msgid);
+	bind_text(s, 3, d->sender);
+	bind_text(s, 4, d->recipient);
+	sqlite3_bind_int64(s, 5, d->size);
+	bind_text(s, 6, d->folders);
+	bind_text(s, 7, d->files);
+	bind_text(s, 8, d->actions);
+	bind_text(s, 9, d->result);
+	sqlite3_bind_int(s, 10, d->exit_code);
+	sqlite3_bind_int(s, 11, d->duplicate);
+	return run(s);
+}
+
+/* Delete at most STORE_PRUNE_BATCH rows older than cutoff; sql has the
+ * batch's SELECT on an index, so no delivery pays for a table scan. */
+static int prune(struct store *st, const char *sql, long long cutoff)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, sql, &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, cutoff);
+	sqlite3_bind_int(s, 2, STORE_PRUNE_BATCH);
+	return run(s);
+}
+
+static int prune_delivery_tables(struct store *st, time_t now)
+{
+	unsigned keep = st->cfg->dedup_days > STORE_CLAIM_KEEP_DAYS ?
+	    st->cfg->dedup_days : STORE_CLAIM_KEEP_DAYS;
+	int rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
+	    "dedup WHERE stamp < ?1 ORDER BY stamp LIMIT ?2)", now - keep * DAY);
+
+	if (rc == SQLITE_OK && st->cfg->log_days > 0)
+		rc = prune(st, "DELETE FROM log WHERE id IN (SELECT id FROM log "
+		    "WHERE time < ?1 ORDER BY time LIMIT ?2)",
+		    now - st->cfg->log_days * DAY);
+	return rc;
+}
+
+static int record_once(struct store *st, const struct store_claim *c,
+    const struct store_delivery *d)
+{
+	time_t now = time(NULL);
+	int rc = exec(st, "BEGIN IMMEDIATE");
+
+	if (rc == SQLITE_OK && c && c->row > 0)
+		rc = settle_claim(st, c, d->exit_code == 0, now);
+	if (rc == SQLITE_OK && st->cfg->delivery_log)
+		rc = insert_log(st, d, now);
+	if (rc == SQLITE_OK)
+		rc = prune_delivery_tables(st, now);
+	if (rc == SQLITE_OK)
+		rc = exec(st, "COMMIT");
+	return rc;
+}
+
+int store_record(struct store *st, const struct store_claim *c,
+    const struct store_delivery *d)
+{
+	int rc;
+
+	if (st == NULL || (!st->cfg->delivery_log && (c == NULL ||
+	    c->row == 0)))
+		return 0;
+	for (;;) {
+		if (ready(st) < 0)
+			return -1;
+		if ((rc = record_once(st, c, d)) == SQLITE_OK)
+			return 0;
+		if (!recover(st, rc))
+			break;
+	}
+	note(st, LOG_WARNING, "store %s: delivery not recorded: %s",
+	    st->path, why_failed(st, rc));
+	return -1;
+}
+
+/* ---- deliver --log ---------------------------------------------------- */
+
+int store_parse_since(const char *text, time_t now, time_t *out)
+{
+	struct tm tm;
+	const char *end;
+	char *num_end;
+	long long n;
+
+	if (text[0] == '@' || isdigit((unsigned char)text[0])) {
+		errno = 0;
+		n = strtoll(text + (text[0] == '@'), &num_end, 10);
+		if (errno == 0 && num_end != text && n >= 0) {
+			static const char units[] = "smhdw";
+			static const long long secs[] = { 1, 60, 3600, DAY,
+			    7 * DAY };
+			const char *u = num_end[0] ? strchr(units, num_end[0]) :
+			    NULL;
+
+			if (text[0] == '@' && *num_end == '\0')
+				return *out = (time_t)n, 0;
+			if (text[0] != '@' && u && num_end[1] == '\0' &&
+			    n < 100 * 365 * DAY)
+				return *out = now - n * secs[u - units], 0;
+		}
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(text, "%Y-%m-%d", &tm);
+	if (end && *end == ' ')
+		end = strptime(end + 1, "%H:%M", &tm);
+	if (end && *end == ':')
+		end = strptime(end + 1, "%S", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	return *out == (time_t)-1 ? -1 : 0;
+}
+
+/* Untrusted text as one token of a line: controls, 8-bit bytes and the
+ * backslash as \ooo, so no row can forge or break a line. */
+static void put_escaped(FILE *fp, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)(text ? text :
+	    ""); *p; p++) {
+		if (*p > ' ' && *p < 0x7f && *p != '\\')
+			fputc(*p, fp);
+		else if (*p == ' ')
+			fputc(' ', fp);
+		else
+			fprintf(fp, "\\%03o", *p);
+	}
+}
+
+static void print_field(FILE *fp, const char *label, sqlite3_stmt *s,
+    int col, const char *close)
+{
+	fputs(label, fp);
+	put_escaped(fp, (const char *)sqlite3_column_text(s, col));
+	fputs(close, fp);
+}
+
+/* DATE TIME RESULT exit=N to=<> from=<> msgid=<> size=N folders= files=
+ * actions= */
+static void print_row(sqlite3_stmt *s, FILE *fp)
+{
+	time_t when = (time_t)sqlite3_column_int64(s, 0);
+	struct tm tm;
+	char date[32];
+
+	if (localtime_r(&when, &tm) == NULL ||
+	    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		strlcpy(date, "?", sizeof date);
+	fprintf(fp, "%s", date);
+	print_field(fp, " ", s, 8, "");
+	fprintf(fp, " exit=%d", sqlite3_column_int(s, 9));
+	print_field(fp, " to=<", s, 1, ">");
+	print_field(fp, " from=<", s, 2, ">");
+	print_field(fp, " msgid=<", s, 3, ">");
+	fprintf(fp, " size=%lld", (long long)sqlite3_column_int64(s, 4));
+	print_field(fp, " folders=", s, 5, "");
+	print_field(fp, " files=", s, 6, "");
+	print_field(fp, " actions=", s, 7, "\n");
+}
+
+int store_print_log(struct store *st, const struct store_log_filter *f,
+    FILE *fp, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+	sqlite3_stmt *s;
+	int rc, rows = 0;
+
+	if (st == NULL)
+		return snprintf(err, errlen, "no store configured"), -1;
+	if (real_path(st, real, sizeof real) < 0 || access(real, F_OK) < 0)
+		return 0; /* nothing delivered yet */
+	if (ready(st) < 0)
+		return snprintf(err, errlen, "store %s cannot be used",
+		    st->path), -1;
+	rc = prepare(st, "SELECT * FROM (SELECT time, recipient, sender, msgid, "
+	    "size, folders, files, actions, result, exit_code, id FROM log "
+	    "WHERE time >= ?1 AND (?2 IS NULL OR msgid = ?2) "
+	    "AND (?3 IS NULL OR sender = ?3) AND (?4 IS NULL OR "
+	    "instr(',' || folders || ',', ',' || ?4 || ',') > 0) "
+	    "ORDER BY id DESC LIMIT ?5) ORDER BY id", &s);
+	if (rc != SQLITE_OK)
+		return snprintf(err, errlen, "%s", sqlite3_errmsg(st->db)), -1;
+	sqlite3_bind_int64(s, 1, f->since);
+	if (f->msgid)
+		bind_text(s, 2, f->msgid);
+	if (f->sender)
+		bind_text(s, 3, f->sender);
+	if (f->folder)
+		bind_text(s, 4, f->folder);
+	sqlite3_bind_int(s, 5, f->limit ? (int)f->limit : 50);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		print_row(s, fp);
+		rows++;
+	}
+	if (rc != SQLITE_DONE)
+		snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? rows : -1;
+}
+
+/* ---- tracking for Sieve ----------------------------------------------- */
+
+/* Run a one-row query with two text parameters and a time; true when it
+ * returns a row, *failed on a store error. */
+static bool exists(struct store *st, const char *sql, const char *a,
+    const char *b, long long t, bool *failed)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*failed = true;
+	if (ready(st) < 0 || prepare(st, sql, &s) != SQLITE_OK)
+		return false;
+	bind_text(s, 1, a);
+	bind_text(s, 2, b);
+	sqlite3_bind_int64(s, 3, t);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	*failed = rc != SQLITE_ROW && rc != SQLITE_DONE;
+	if (*failed)
+		recover(st, rc);
+	return rc == SQLITE_ROW;
+}
+
+/* INSERT OR REPLACE one tracking row and prune its table, in one
+ * transaction. */
+static int track(struct store *st, const char *upsert, const char *a,
+    const char *b, long long t1, long long t2, const char *prune_sql,
+    long long cutoff)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (ready(st) < 0)
+		return -1;
+	rc = exec(st, "BEGIN IMMEDIATE");
+	if (rc == SQLITE_OK && (rc = prepare(st, upsert, &s)) == SQLITE_OK) {
+		bind_text(s, 1, a);
+		bind_text(s, 2, b);
+		sqlite3_bind_int64(s, 3, t1);
+		if (sqlite3_bind_parameter_count(s) >= 4)
+			sqlite3_bind_int64(s, 4, t2);
+		rc = run(s);
+	}
+	if (rc == SQLITE_OK)
+		rc = prune(st, prune_sql, cutoff);
+	if (rc == SQLITE_OK)
+		rc = exec(st, "COMMIT");
+	if (rc == SQLITE_OK)
+		return 0;
+	note(st, LOG_WARNING, "store %s: tracking not recorded: %s",
+	    st->path, why_failed(st, rc));
+	recover(st, rc);
+	return -1;
+}
+
+static char *pair_key(const char *a, const char *b)
+{
+	char *key;
+
+	if (asprintf(&key, "%s%c%s", a ? a : "", '\n', b ? b : "") < 0)
+		return NULL;
+	return key;
+}
 
 bool store_vacation_due(struct store *st, const char *sender,
     const char *handle, unsigned days)
 {
-	(void)st, (void)sender, (void)handle, (void)days;
-	return true;
+	bool failed, seen;
+
+	if (st == NULL || sender == NULL)
+		return true;
+	free(st->vacation_pair);
+	st->vacation_pair = pair_key(sender, handle);
+	st->vacation_days = days;
+	if (days == 0)
+		return true;
+	seen = exists(st, "SELECT 1 FROM vacation WHERE sender = lower(?1) "
+	    "AND handle = ?2 AND sent > ?3", sender, handle,
+	    (long long)time(NULL) - days * DAY, &failed);
+	return failed || !seen;
 }
 
 int store_vacation_sent(struct store *st, const char *sender,
     const char *handle)
 {
-	(void)st, (void)sender, (void)handle;
-	return 0;
+	time_t now = time(NULL);
+	unsigned days = 7;  /* RFC 5230's default :days */
+	char *key;
+
+	if (st == NULL || sender == NULL)
+		return 0;
+	if ((key = pair_key(sender, handle)) && st->vacation_pair &&
+	    strcmp(key, st->vacation_pair) == 0 && st->vacation_days > 0)
+		days = st->vacation_days;
+	free(key);
+	return track(st, "INSERT OR REPLACE INTO vacation (sender, handle, "
+	    "sent, expires) VALUES (lower(?1), ?2, ?3, ?4)", sender, handle,
+	    now, now + days * DAY, "DELETE FROM vacation WHERE (sender, handle) "
+	    "IN (SELECT sender, handle FROM vacation WHERE expires < ?1 "
+	    "ORDER BY expires LIMIT ?2)", now);
 }
 
 bool store_redirect_done(struct store *st, const char *message_id,
     const char *target)
 {
-	(void)st, (void)message_id, (void)target;
-	return false;
+	char id[STORE_MSGID_MAX + 1];
+	bool failed;
+
+	if (st == NULL || !store_normalize_msgid(message_id, id, sizeof id))
+		return false;
+	return exists(st, "SELECT 1 FROM redirect WHERE msgid = ?1 AND "
+	    "target = ?2 AND sent > ?3", id, target, (long long)time(NULL) -
+	    STORE_REDIRECT_DAYS * DAY, &failed);
 }
 
 int store_redirect_sent(struct store *st, const char *message_id,
     const char *target)
 {
-	(void)st, (void)message_id, (void)target;
-	return 0;
+	char id[STORE_MSGID_MAX + 1];
+	time_t now = time(NULL);
+
+	if (st == NULL || !store_normalize_msgid(message_id, id, sizeof id))
+		return 0;
+	return track(st, "INSERT OR REPLACE INTO redirect (msgid, target, sent) "
+	    "VALUES (?1, ?2, ?3)", id, target, now, 0,
+	    "DELETE FROM redirect WHERE (msgid, target) IN (SELECT msgid, "
+	    "target FROM redirect WHERE sent < ?1 ORDER BY sent LIMIT ?2)",
+	    now - STORE_REDIRECT_DAYS * DAY);
 }

@@ -1,15 +1,151 @@
 /* store.h: deliver.db, the per-user SQLite store (issue 5).
  *
- * This file starts as the seam other modules code against; the store issue
- * fills in store.c.  A NULL store (no store configured, or it could not be
- * opened) is always valid: every function then does nothing and says so. */
+ * One file per user (mode 0600, WAL journal) holding duplicate suppression,
+ * the delivery log and the tracking Sieve's vacation and redirect need.  The
+ * schema is in man/deliver.db.5.
+ *
+ * The store never costs mail: every function degrades to "nothing known,
+ * nothing recorded" when the store is disabled, locked beyond its timeout,
+ * full or broken.  A corrupt file is moved aside and a new one started.
+ * A NULL store (no store configured) is always valid: every function then
+ * does nothing and says so.
+ *
+ * Nothing is opened until a function needs it, so a delivery with dedup and
+ * the log switched off and no Sieve tracking does no store I/O at all.
+ * A connection must not cross fork(): in a child process every function
+ * acts as if there were no store. */
 #ifndef DELIVER_STORE_H
 #define DELIVER_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
+#include "config.h"
+
 struct store;
+
+/* Longest normalized Message-ID kept; longer ones are not deduplicated. */
+#define STORE_MSGID_MAX 998
+
+/* A claim older than this is stale even when its pid seems to run.  A
+ * live delivery is never overtaken before: two deliveries filing the same
+ * base name at once could take back each other's copies on failure.
+ * deliver's own 24-hour alarm ends a hung delivery well before. */
+#define STORE_CLAIM_STALE_SECONDS (25 * 3600)
+
+/* How store problems reach the log (priority as syslog's). */
+typedef void store_report_fn(int priority, const char *line);
+
+/* The store of cfg->store: an absolute path, "~/path" below home, or a path
+ * relative to the Maildir root.  NULL when disabled ("" or "none") or out of
+ * memory.  Opens nothing yet. */
+struct store *store_new(const struct config *cfg, const char *maildir,
+    const char *home, store_report_fn *report);
+
+/* Close the database (a WAL checkpoint happens here) and free. */
+void store_close(struct store *st);
+
+/* The normalized Message-ID: surrounding whitespace and one pair of angle
+ * brackets removed ("  <a@b> " -> "a@b").  Returns false (out = "") when
+ * there is none, it is empty, too long or holds control characters: such a
+ * message is never treated as a duplicate. */
+bool store_normalize_msgid(const char *value, char *out, size_t outlen);
+
+/* Duplicate suppression. */
+enum claim_status {
+	CLAIM_NEW,        /* claimed for this delivery: file it, then record */
+	CLAIM_RESUME,     /* a dead delivery's claim taken over: file with the
+	                     recorded base name and targets, linking only what
+	                     is missing */
+	CLAIM_DUPLICATE,  /* delivered within dedup_days: file nothing */
+	CLAIM_HELD,       /* another live process is delivering it and did not
+	                     finish within store_timeout: try again later */
+	CLAIM_SKIPPED,    /* no check (no Message-ID, dedup off, store
+	                     unavailable): file it as new */
+};
+
+struct store_claim {
+	enum claim_status status;
+	long long row;          /* the claim's row, 0 = none held */
+	char base[256];         /* RESUME: the recorded base name */
+	char tmp[256];          /* RESUME: the dead delivery's tmp/ file */
+	char *targets;          /* RESUME: recorded targets (malloced, may be
+	                           "" when the dead delivery had not planned) */
+	time_t delivered;       /* DUPLICATE: when the first copy was filed */
+	long holder;            /* HELD: the pid delivering it */
+	char why[256];          /* SKIPPED: why, for the log */
+};
+
+/* Claim (msgid, recipient) for this delivery, recording the plan: the base
+ * name of the final files, the tmp/ file and the targets (an opaque text,
+ * see store_targets_* in deliver.c).  Waits up to store_timeout for a live
+ * claim by another process to finish.  Always fills c. */
+void store_claim(struct store *st, const char *msgid, const char *recipient,
+    const char *base, const char *tmp, const char *targets,
+    struct store_claim *c);
+
+/* Record the targets of a claim made before they were known (for a
+ * pipeline that claims while Sieve evaluates, to overlap the two).  Until
+ * then a resumed claim has "" as targets and the resuming delivery files
+ * by its own plan.  0, or -1 on a store error (the delivery goes on). */
+int store_claim_targets(struct store *st, const struct store_claim *c,
+    const char *targets);
+
+void store_claim_free(struct store_claim *c);
+
+/* Stale-claim rule: a claim is stale when its process is gone (no such pid,
+ * or the pid now belongs to a process started at another time than
+ * pid_start), when it was released (pid 0), or when it is older than
+ * STORE_CLAIM_STALE_SECONDS.  pid_start < 0 = unknown. */
+bool store_claim_stale(long pid, long long pid_start, time_t claimed,
+    time_t now);
+
+/* When the process pid started (clock ticks since boot, from /proc), or -1
+ * when it does not exist or cannot be known. */
+long long store_process_start(long pid);
+
+/* One delivery, as the log keeps it. */
+struct store_delivery {
+	const char *msgid;      /* normalized, "" = none */
+	const char *sender;
+	const char *recipient;
+	long long size;
+	const char *folders;    /* "INBOX,Lists.x" */
+	const char *files;      /* "new/...,.Lists.x/new/..." */
+	const char *actions;    /* "keep", "fileinto Lists.x", ... */
+	const char *result;     /* "delivered", "duplicate", "deferred", ... */
+	int exit_code;
+	bool duplicate;
+};
+
+/* After the delivery: in one transaction confirm the claim (exit code 0:
+ * every copy is durable) or release it for a retry to resume, add the log
+ * row and prune a bounded number of expired rows.  Returns 0, or -1 when
+ * the store could not record it (reported; never fatal to the delivery). */
+int store_record(struct store *st, const struct store_claim *c,
+    const struct store_delivery *d);
+
+/* deliver --log */
+struct store_log_filter {
+	time_t since;           /* 0 = any time */
+	const char *msgid;      /* normalized; NULL = any */
+	const char *sender;     /* NULL = any */
+	const char *folder;     /* NULL = any */
+	unsigned limit;         /* newest rows shown; 0 = 50 */
+};
+
+/* Parse --since: "30m", "12h", "7d", "2w" (ago), "@EPOCH", "YYYY-MM-DD" or
+ * "YYYY-MM-DD HH:MM[:SS]" (local time).  -1 on junk. */
+int store_parse_since(const char *text, time_t now, time_t *out);
+
+/* Print the matching log rows, oldest first, one line each, untrusted text
+ * escaped.  Returns the number of rows, or -1 with a reason in err (no store
+ * file is not an error: 0 rows). */
+int store_print_log(struct store *st, const struct store_log_filter *f,
+    FILE *fp, char *err, size_t errlen);
 
 /* Tracking for Sieve (issue 3).
  *
@@ -20,7 +156,8 @@ bool store_vacation_due(struct store *st, const char *sender,
     const char *handle, unsigned days);
 
 /* Remember that a vacation reply was sent now. 0, or -1 on a store error
- * (never fatal to the delivery). */
+ * (never fatal to the delivery).  The record expires after the `days` of
+ * the last store_vacation_due() call for the same pair (else 7 days). */
 int store_vacation_sent(struct store *st, const char *sender,
     const char *handle);
 
@@ -29,8 +166,18 @@ int store_vacation_sent(struct store *st, const char *sender,
 bool store_redirect_done(struct store *st, const char *message_id,
     const char *target);
 
-/* Remember a redirect that has been handed to sendmail. */
+/* Remember a redirect that has been handed to sendmail (kept
+ * STORE_REDIRECT_DAYS). */
 int store_redirect_sent(struct store *st, const char *message_id,
     const char *target);
+
+#define STORE_REDIRECT_DAYS 7
+
+/* Rows of each table pruned at most per delivery. */
+#define STORE_PRUNE_BATCH 20
+
+/* Dedup rows are kept at least this long, whatever dedup_days says, so
+ * that a released claim outlives the MTA's queue lifetime (Postfix: 5d). */
+#define STORE_CLAIM_KEEP_DAYS 7
 
 #endif

@@ -24,8 +24,9 @@ else
 	skip "ownership check needs root"
 fi
 
-# A second delivery lands next to the first with another name.
-dlv -M "$MD" -f alice@example.org -a bob@example.org < "$TMP/msg"
+# A second delivery lands next to the first with another name (dedup off:
+# the same Message-ID would otherwise be suppressed, see 50-store-dedup.t).
+dlv -M "$MD" -o dedup=no -f alice@example.org -a bob@example.org < "$TMP/msg"
 is "$RC:$(count_files "$MD/new")" "0:2" "second delivery adds a second file"
 is "$ERR" "" "no stderr output without -e when stderr is not a terminal"
 

@@ -1,0 +1,92 @@
+/* sieve.h: the libsieve adapter: callbacks in, action plan out.
+ *
+ * One evaluation = one script text run against one message's header index
+ * and envelope.  It has no side effects: every action libsieve calls back
+ * with is recorded into a plan, executed later by deliver.  libsieve
+ * (2.2.6) quirks handled here, see LIBSIEVE.md: strings arrive escaped,
+ * parse errors are visible only through the error callback, flags arrive as
+ * the string list "flags", headers need RFC 2047 decoding, getheader must
+ * hand out a fresh array every time (vacation writes into it), and the
+ * implicit keep is ours to do.
+ *
+ * libsieve keeps global state and can exit() or abort() on hostile input:
+ * call sieve_eval at most once per process (sieve_run.h does it in a
+ * child). */
+#ifndef DELIVER_SIEVE_H
+#define DELIVER_SIEVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "headers.h"
+#include "plan.h"
+
+#define SIEVE_SCRIPT_MAX   (1024 * 1024) /* bytes of script (Pigeonhole's) */
+#define SIEVE_ACTIONS_MAX  64            /* actions one evaluation may add */
+#define SIEVE_MSGS_MAX     200           /* error/note/trace lines kept */
+#define SIEVE_MSG_MAX      1000          /* bytes per such line */
+#define SIEVE_VACATION_DAYS_DEFAULT 7
+
+/* A bounded list of text lines (errors, notes, trace). */
+struct sieve_msgs {
+	char **items;
+	size_t count;
+};
+
+/* What the script may look at. */
+struct sieve_env {
+	const struct header_index *headers;
+	const char *sender;       /* envelope sender, "" for <> */
+	const char *recipient;    /* envelope recipient */
+	off_t size;
+	const char *delimiter;    /* recipient_delimiter: any of these chars */
+	unsigned vacation_min_days, vacation_max_days; /* 0 max = unlimited */
+	bool trace;               /* collect libsieve's debug trace */
+};
+
+struct sieve_result {
+	struct plan plan;          /* the explicit actions, in script order */
+	bool keep;                 /* implicit keep still in effect */
+	bool failed;               /* parse or runtime error: plan emptied */
+	struct sieve_msgs errors;  /* "line N: text" where libsieve says */
+	struct sieve_msgs notes;   /* things worth a log line */
+	struct sieve_msgs trace;   /* libsieve's trace (env->trace) */
+};
+
+/* Run script (NUL-terminated text) against the message.  Script errors are
+ * not a failure of this function: they set res->failed and fill
+ * res->errors.  Returns -1 only when memory runs out. */
+int sieve_eval(const char *script, const struct sieve_env *env,
+    struct sieve_result *res);
+
+/* Only parse and check script; errors as above. */
+int sieve_check(const char *script, struct sieve_result *res);
+
+/* The extensions libsieve supports with our callbacks, space separated
+ * (malloced; NULL on failure). */
+char *sieve_extensions(void);
+
+void sieve_result_free(struct sieve_result *res);
+
+/* Append a line (copied, cut to SIEVE_MSG_MAX; dropped beyond
+ * SIEVE_MSGS_MAX lines). -1 when memory runs out. */
+int sieve_msgs_add(struct sieve_msgs *m, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sieve_msgs_free(struct sieve_msgs *m);
+
+/* RFC 5228 section 2.4.2 unescaping: "\\" -> "\", "\"" -> """, any other
+ * "\x" -> "x".  Malloced; NULL when memory runs out. */
+char *sieve_unescape(const char *s);
+
+/* The Maildir info letter of an IMAP system flag ("\Seen" -> 'S', case-
+ * insensitive), or 0 for anything else (keywords). */
+char sieve_flag_letter(const char *flag);
+
+/* Map libsieve's flag list (still escaped) to sorted Maildir letters in out
+ * (53 bytes); keywords and unknown flags are noted in notes and dropped.
+ * Each list entry may itself hold several flags separated by spaces. */
+void sieve_flags_to_maildir(char **flags, char *out, size_t outlen,
+    struct sieve_msgs *notes);
+
+#endif

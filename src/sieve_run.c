@@ -1,0 +1,437 @@
+/* sieve_run.c: script selection, isolation and sequencing (see
+ * sieve_run.h). */
+#include "sieve_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sieve_wire.h"
+
+/* ---- script files ------------------------------------------------------ */
+
+/* "~/x" -> home/x; anything else copied. */
+static char *expand_home(const char *path, const char *home)
+{
+	char *out = NULL;
+
+	if (strncmp(path, "~/", 2) != 0 || home == NULL)
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", home, path + 2) < 0)
+		return NULL;
+	return out;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+char *sieve_user_script(const char *opt, const struct config *cfg,
+    const char *home)
+{
+	char *path;
+
+	if (opt != NULL && *opt)
+		return strdup(opt);
+	if (cfg->sieve != NULL && *cfg->sieve)
+		return expand_home(cfg->sieve, home);
+	if (home == NULL)
+		return NULL;
+	if ((path = expand_home("~/.dovecot.sieve", home)) != NULL &&
+	    exists(path))
+		return path;
+	free(path);
+	return expand_home("~/.sieve", home);
+}
+
+/* Read a script (following a symlink: ~/.dovecot.sieve usually is one).
+ * Returns 1 with the text, 0 when it does not exist, -1 on another error
+ * (errno set; EFBIG when longer than SIEVE_SCRIPT_MAX). */
+static int read_script(const char *path, char **text)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	size_t len = 0;
+	ssize_t n;
+	char *buf;
+	struct stat st;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return -1;
+	}
+	if ((buf = malloc(SIEVE_SCRIPT_MAX + 2)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, buf + len, SIEVE_SCRIPT_MAX + 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (n < 0 || len > SIEVE_SCRIPT_MAX || memchr(buf, '\0', len)) {
+		free(buf);
+		errno = n < 0 ? errno : EFBIG;
+		return -1;
+	}
+	buf[len] = '\0';
+	*text = buf;
+	return 1;
+}
+
+/* <script>.err: the errors for the user, or gone when there are none. */
+static void update_err_file(const char *script, const struct sieve_msgs *e)
+{
+	char path[4096];
+	FILE *fp;
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof path, "%s.err", script) >=
+	    sizeof path)
+		return;
+	if (e == NULL) {
+		if (unlink(path) < 0 && errno != ENOENT)
+			log_line(LOG_WARNING, "sieve: cannot remove %s: %s",
+			    path, strerror(errno));
+		return;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		log_line(LOG_WARNING, "sieve: cannot write %s: %s", path,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	for (size_t i = 0; i < e->count; i++)
+		fprintf(fp, "%s: %s\n", script, e->items[i]);
+	if (fclose(fp) != 0)
+		log_line(LOG_WARNING, "sieve: cannot write %s", path);
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+static void limit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+
+	setrlimit(resource, &rl);
+}
+
+/* In the child: limits, then evaluate, then the result down the pipe. */
+static void __attribute__((noreturn)) child(int fd, const char *text,
+    const struct sieve_env *env, const struct config *cfg)
+{
+	struct sieve_result res;
+	char *buf;
+	size_t len, off = 0;
+	ssize_t n;
+	rlim_t cpu;
+
+	if (dup2(fd, 3) < 0)
+		_exit(EX_OSERR);
+	closefrom(4);
+	/* no RLIMIT_FSIZE: it would also hit a stderr redirected into a
+	 * file, killing the child on its first diagnostic (SIGXFSZ) */
+	limit(RLIMIT_CORE, 0, 0);
+	/* the soft limit sends SIGXCPU (a clear reason), the hard one kills */
+	cpu = cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1;
+	limit(RLIMIT_CPU, cpu, cpu + 1);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* ASan reserves terabytes of address space up front */
+	if (cfg->sieve_memory_limit)
+		limit(RLIMIT_AS, (rlim_t)cfg->sieve_memory_limit,
+		    (rlim_t)cfg->sieve_memory_limit);
+#endif
+	if ((env ? sieve_eval(text, env, &res) : sieve_check(text, &res)) < 0)
+		_exit(EX_OSERR);
+	if (sieve_wire_encode(&res, &buf, &len) < 0)
+		_exit(EX_OSERR);
+	while (off < len && (n = write(3, buf + off, len - off)) > 0)
+		off += (size_t)n;
+	_exit(off == len ? 0 : EX_IOERR);
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 +
+	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/* Read everything the child writes, up to SIEVE_WIRE_MAX + 1 bytes or the
+ * deadline.  Returns the length, or -1 on timeout / error. */
+static ssize_t read_result(int fd, char *buf, unsigned timeout)
+{
+	struct timespec deadline;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	size_t len = 0;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout ? timeout : 1;
+	for (;;) {
+		long left = ms_left(&deadline);
+
+		if (left <= 0)
+			return -1;
+		if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd.revents == 0)
+			continue;
+		n = read(fd, buf + len, SIEVE_WIRE_MAX + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : (ssize_t)len;
+		len += (size_t)n;
+		if (len > SIEVE_WIRE_MAX)
+			return (ssize_t)len;
+	}
+}
+
+static void describe_status(int status, char *why, size_t whylen)
+{
+	if (WIFSIGNALED(status))
+		snprintf(why, whylen, "evaluation killed by signal %d%s",
+		    WTERMSIG(status), WTERMSIG(status) == SIGXCPU ?
+		    " (CPU limit)" : "");
+	else
+		snprintf(why, whylen, "evaluation exited with status %d",
+		    WEXITSTATUS(status));
+}
+
+/* Collect the child; kill it first when it overran.  -1 unless it
+ * exited 0. */
+static int reap(pid_t pid, bool kill_it, char *why, size_t whylen)
+{
+	int status;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			snprintf(why, whylen, "waitpid: %s", strerror(errno));
+			return -1;
+		}
+	if (kill_it) {
+		snprintf(why, whylen, "evaluation timed out or sent too much");
+		return -1;
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	describe_status(status, why, whylen);
+	return -1;
+}
+
+int sieve_eval_isolated(const char *text, const struct sieve_env *env,
+    const struct config *cfg, struct sieve_result *res, char *why,
+    size_t whylen)
+{
+	int fds[2];
+	pid_t pid;
+	char *buf;
+	ssize_t len;
+	const char *bad;
+
+	memset(res, 0, sizeof *res);
+	if ((buf = malloc(SIEVE_WIRE_MAX + 1)) == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start evaluation: %s",
+		    strerror(errno));
+		free(buf);
+		return -1;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		child(fds[1], text, env, cfg);
+	}
+	close(fds[1]);
+	len = read_result(fds[0], buf, cfg->sieve_timeout);
+	close(fds[0]);
+	if (reap(pid, len < 0 || len > SIEVE_WIRE_MAX, why, whylen) < 0) {
+		free(buf);
+		return -1;
+	}
+	if (sieve_wire_decode(buf, (size_t)len, res, &bad) < 0) {
+		snprintf(why, whylen, "evaluation sent garbage (%s)", bad);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+/* ---- the sequence ------------------------------------------------------ */
+
+static void log_msgs(int prio, const char *script, const char *what,
+    const struct sieve_msgs *m)
+{
+	char a[1024], b[2048];
+
+	for (size_t i = 0; i < m->count; i++)
+		log_line(prio, "sieve: %s: %s%s", log_escape(script, a, sizeof a),
+		    what, log_escape(m->items[i], b, sizeof b));
+}
+
+/* Move the actions of one script into the combined plan. */
+static int take_actions(struct plan *to, struct plan *from)
+{
+	for (size_t i = 0; i < from->count; i++) {
+		struct action *a = &from->actions[i];
+
+		if (plan_add(to, a->type, NULL, NULL, NULL, NULL) < 0)
+			return -1;
+		to->actions[to->count - 1] = *a;
+		memset(a, 0, sizeof *a);
+	}
+	return 0;
+}
+
+static bool has_explicit_keep(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->actions[i].type == ACTION_KEEP)
+			return true;
+	return false;
+}
+
+/* Run one script; returns whether the keep is still in effect afterwards
+ * (true for every failure), or -1 when memory runs out. */
+static int run_script(const struct sieve_job *job, const char *path,
+    bool user_script, struct sieve_plan *out, bool *implicit)
+{
+	struct sieve_result res;
+	char *text = NULL, why[300], shown[1024];
+	int found, keep;
+
+	log_escape(path, shown, sizeof shown);
+	*implicit = true;
+	if ((found = read_script(path, &text)) <= 0) {
+		if (found < 0)
+			log_line(LOG_ERR, "sieve: %s: cannot read: %s; keeping "
+			    "the message", shown, strerror(errno));
+		return 1;
+	}
+	out->scripted = true;
+	if (job->env.trace)
+		sieve_msgs_add(&out->trace, "script %s", path);
+	if (sieve_eval_isolated(text, &job->env, job->cfg, &res, why,
+	    sizeof why) < 0) {
+		free(text);
+		log_line(LOG_ERR, "sieve: %s: %s; keeping the message", shown,
+		    why);
+		sieve_msgs_add(&out->trace, "%s: %s", path, why);
+		return 1;
+	}
+	free(text);
+	for (size_t i = 0; i < res.trace.count; i++)
+		sieve_msgs_add(&out->trace, "%s", res.trace.items[i]);
+	log_msgs(LOG_NOTICE, path, "", &res.notes);
+	if (res.failed) {
+		log_msgs(LOG_ERR, path, "error: ", &res.errors);
+		log_line(LOG_ERR, "sieve: %s: script failed; keeping the "
+		    "message", shown);
+		for (size_t i = 0; i < res.errors.count; i++)
+			sieve_msgs_add(&out->trace, "error: %s",
+			    res.errors.items[i]);
+		if (!job->dry_run && user_script)
+			update_err_file(path, &res.errors);
+		sieve_result_free(&res);
+		return 1;
+	}
+	if (!job->dry_run && user_script)
+		update_err_file(path, NULL);
+	*implicit = res.keep;
+	keep = res.keep || has_explicit_keep(&res.plan);
+	if (take_actions(&out->plan, &res.plan) < 0)
+		keep = -1;
+	sieve_result_free(&res);
+	return keep;
+}
+
+int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
+{
+	const struct config *cfg = job->cfg;
+	char *user = sieve_user_script(job->script, cfg, job->home);
+	char *before = *cfg->sieve_before ?
+	    expand_home(cfg->sieve_before, job->home) : NULL;
+	char *after = *cfg->sieve_after ?
+	    expand_home(cfg->sieve_after, job->home) : NULL;
+	const char *seq[3] = { before, user, after };
+	bool implicit = true;
+	int keep = 1;
+
+	memset(out, 0, sizeof *out);
+	for (size_t i = 0; i < 3 && keep > 0; i++)
+		if (seq[i] != NULL)
+			keep = run_script(job, seq[i], i == 1, out, &implicit);
+	if (keep >= 0 && out->scripted && implicit &&
+	    plan_add(&out->plan, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
+		keep = -1;
+	free(before);
+	free(user);
+	free(after);
+	return keep < 0 ? -1 : 0;
+}
+
+void sieve_plan_free(struct sieve_plan *sp)
+{
+	plan_free(&sp->plan);
+	sieve_msgs_free(&sp->trace);
+}
+
+int sieve_check_file(const char *path, const struct config *cfg)
+{
+	struct sieve_result res;
+	char *text = NULL, why[300];
+	int found = read_script(path, &text), code = EX_OK;
+
+	if (found <= 0)
+		return EX_NOINPUT;
+	if (sieve_eval_isolated(text, NULL, cfg, &res, why, sizeof why) < 0) {
+		printf("%s: %s\n", path, why);
+		free(text);
+		return EX_DATAERR;
+	}
+	free(text);
+	for (size_t i = 0; i < res.errors.count; i++)
+		printf("%s: %s\n", path, res.errors.items[i]);
+	if (res.failed)
+		code = EX_DATAERR;
+	else
+		printf("%s: OK\n", path);
+	sieve_result_free(&res);
+	return code;
+}
+
+void sieve_print_extensions(void)
+{
+	char *list = sieve_extensions();
+
+	printf("sieve extensions: %s\n", list ? list : "(unknown)");
+	free(list);
+}

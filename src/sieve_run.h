@@ -1,0 +1,65 @@
+/* sieve_run.h: which scripts run, each in a child process, and the plan
+ * they add up to.
+ *
+ * Scripts (Dovecot's order): sieve_before, the user's script, sieve_after.
+ * The next script runs only while the keep is still in effect (no action
+ * cancelled the implicit keep, or the script kept explicitly).  A script
+ * that cannot be read, does not parse, fails at run time or whose
+ * evaluation dies counts as an implicit keep; the error goes to the log
+ * and, with its line number, into "<script>.err" (removed again once the
+ * script runs cleanly).
+ *
+ * libsieve runs in a forked child with CPU, memory and core limits; the
+ * child hands its result back over a pipe (sieve_wire.h).  A child that
+ * crashes, exits, times out or sends garbage costs nothing but the filter:
+ * the message is kept in INBOX. */
+#ifndef DELIVER_SIEVE_RUN_H
+#define DELIVER_SIEVE_RUN_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "plan.h"
+#include "sieve.h"
+
+struct sieve_job {
+	const struct config *cfg;
+	const char *home;          /* for ~/ and the default script */
+	const char *script;        /* -s, or NULL */
+	struct sieve_env env;
+	bool dry_run;              /* write no .err file */
+};
+
+struct sieve_plan {
+	struct plan plan;          /* empty when no script exists */
+	bool scripted;             /* at least one script was found */
+	struct sieve_msgs trace;   /* for -n: what ran and libsieve's trace */
+};
+
+/* Build the plan for one message.  -1 only when memory runs out. */
+int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out);
+
+void sieve_plan_free(struct sieve_plan *sp);
+
+/* The user's script path (malloced): -s, the `sieve` key (~/ expanded),
+ * ~/.dovecot.sieve if it exists, else ~/.sieve.  NULL when none is named
+ * or found, or memory runs out. */
+char *sieve_user_script(const char *opt, const struct config *cfg,
+    const char *home);
+
+/* Evaluate (or with env NULL only check) script text in a child process.
+ * 0 with *res filled (which may say the script failed), or -1 when the
+ * child died or misbehaved (reason in why). */
+int sieve_eval_isolated(const char *text, const struct sieve_env *env,
+    const struct config *cfg, struct sieve_result *res, char *why,
+    size_t whylen);
+
+/* deliver -C: check script file path; errors with line numbers on stdout.
+ * Returns EX_OK or EX_DATAERR (65), or EX_NOINPUT (printing nothing) when
+ * it cannot be read. */
+int sieve_check_file(const char *path, const struct config *cfg);
+
+/* deliver -V: print the extensions supported (one line). */
+void sieve_print_extensions(void);
+
+#endif

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Every script in sieve-examples/: a message that matches lands where the
+# script says, one that does not lands in INBOX (issue 3).
+. "$(dirname "$0")/sieve-lib.sh"
+plan 23
+
+EX="$SRCDIR/sieve-examples"
+# through EXAMPLE MESSAGE-HEADERS...: deliver through the example; prints
+# "RC:landed:sent"
+through() {
+	local ex=$1; shift
+	reset_md
+	cp "$EX/$ex" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"
+	mail "$TMP/x" "$@"
+	sdlv "$TMP/x"
+	echo "$RC:$(landed):$(sent)"
+}
+
+is "$(through spam.sieve "Subject: win" "X-Spam-Flag: YES")" "0:Junk/new:0" "spam: X-Spam-Flag"
+is "$(through spam.sieve "Subject: win" "X-Spam-Status: Yes, score=9.1")" "0:Junk/new:0" "spam: X-Spam-Status"
+is "$(through spam.sieve "Subject: hi" "X-Spam-Status: No, score=0.1")" "0:INBOX/new:0" "spam: ham stays in INBOX"
+is "$(through lists.sieve "List-Id: Debian Devel <debian-devel.lists.debian.org>")" "0:Lists.debian-devel/new:0" "lists: by List-Id"
+is "$(through lists.sieve "List-Id: <x.example.org>")" "0:Lists.other/new:0" "lists: any other list"
+is "$(through lists.sieve "Subject: personal")" "0:INBOX/new:0" "lists: no list header"
+RCPT=bob+shop@example.org
+is "$(through plus-detail.sieve "Subject: order")" "0:Shopping/new:0" "plus-detail: +shop"
+RCPT=bob+github@example.org
+is "$(through plus-detail.sieve "Subject: PR")" "0:Dev.GitHub/new:0" "plus-detail: +github"
+RCPT=bob@example.org
+is "$(through plus-detail.sieve "Subject: plain")" "0:INBOX/new:0" "plus-detail: no detail"
+is "$(through vacation.sieve "To: bob@example.org" "Subject: lunch?")" "0:INBOX/new:1" "vacation: kept and answered"
+is "$(grep '^Subject:' "$CAP/msg.0")" "Subject: Out of office" "vacation: its :subject"
+is "$(through vacation.sieve "To: bob@example.org" "List-Id: <l.example.org>")" "0:INBOX/new:0" "vacation: list mail not answered"
+big="$TMP/big"
+{ printf 'Subject: big\n\n'; head -c 6000000 /dev/zero | tr '\0' 'x'; printf '\n'; } > "$big"
+cp "$EX/large.sieve" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"; reset_md
+sdlv "$big"
+is "$RC:$(landed)" "0:INBOX/cur:2,F" "large: over 5M flagged"
+is "$(through large.sieve "Subject: small")" "0:INBOX/new:0" "large: small message untouched"
+is "$(through copy-redirect.sieve "From: Billing <billing@example.com>")" "0:INBOX/new:1" "copy-redirect: kept and redirected"
+is "$(tail -1 "$CAP/argv.0")" "bookkeeper@example.net" "copy-redirect: to the bookkeeper"
+is "$(through regex-subject.sieve "Subject: [JIRA] (PROJ-123) Crash on start")" "0:Work.Tickets/new:0" "regex-subject: ticket"
+is "$(through regex-subject.sieve "Subject: Re: [JIRA] (PROJ-123) Crash")" "0:INBOX/new:0" "regex-subject: anchored, a reply does not match"
+is "$(through multi-condition.sieve "From: ap@example.com" "Subject: Your invoice 42")" "0:Finance/cur:2,S:0" "multi-condition: all true"
+is "$(through multi-condition.sieve "From: ap@example.com" "Subject: Your invoice 42" "X-Spam-Flag: YES")" "0:INBOX/new:0" "multi-condition: spam excluded"
+is "$(through newsletters.sieve "List-Unsubscribe: <mailto:u@shop.example>")" "0:Newsletters/cur:2,S:0" "newsletters: filed as read"
+is "$(through reject-sender.sieve "From: pest@example.net")" "77::0" "reject-sender: exit 77"
+is "$(through reject-sender.sieve "From: friend@example.net")" "0:INBOX/new:0" "reject-sender: others delivered"
+finish

@@ -1,0 +1,24 @@
+#!/bin/bash
+# The benchmark must not rot (issue 9): its quickest mode, 3 deliveries per
+# configuration, has to print a ratio line for the baseline and for deliver
+# plain.  Figures are not checked: this is a benchmark, not a test of speed.
+set -u
+: "${DELIVER:?}" "${SRCDIR:?}"
+echo "1..4"
+T=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+chmod 755 "$T"  # the benchmark runs its agents as nobody when root
+fails=0
+check() { if [ "$1" = 0 ]; then echo "ok $2 - $3"; else echo "not ok $2 - $3"; fails=$((fails + 1)); fi; }
+F="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
+cc $F -o "$T/driver" "$SRCDIR/bench/driver.c" && cc $F -o "$T/baseline" "$SRCDIR/bench/baseline.c"
+check $? 1 "driver and baseline build"
+BENCH_ONLY=core BENCH_QUICK=1 BENCH_N=3 BENCH_ROUNDS=1 TMPDIR=$T \
+    timeout 60 bash "$SRCDIR/bench/run.sh" "$T" "$DELIVER" "$T/RESULTS.md" > "$T/out" 2> "$T/err"
+check $? 2 "bench/run.sh exits 0"
+grep -Eq '^\| baseline \| [0-9]+\.[0-9]+ \| 1\.00x \| [0-9]+\.[0-9]+ \| 1\.00x \|$' "$T/out"
+check $? 3 "a ratio line for the baseline"
+grep -Eq '^\| deliver plain \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$' "$T/out"
+check $? 4 "a ratio line for deliver plain"
+[ $fails = 0 ] || { echo "# output:"; sed 's/^/# /' "$T/out" "$T/err"; }
+exit $((fails > 0))
