@@ -227,12 +227,21 @@ static int emit_relop(struct emitter *e, const struct sieve_arg *a)
 	return puts_(e, "\"");
 }
 
-/* ---- :matches with escaped wildcards ----
+/* ---- keys libsieve cannot match as written ----
  *
  * libsieve 2.2.6 never matches an escaped '*' or '?' literally (LIBSIEVE.md
- * 5).  Such a :matches becomes the equivalent anchored :regex (libsieve
- * always has regex): '*' -> ".*", '?' -> ".", an escaped character and
- * every regex metacharacter -> itself, escaped. */
+ * 5), and its lexer cannot read a string ending in a backslash.  Such a
+ * test becomes the equivalent anchored :regex (libsieve always has regex;
+ * its :regex honours the comparator as the other match types do):
+ *
+ *   :matches  '*' -> ".*", '?' -> ".", an escaped character -> itself;
+ *   :is       the key itself;
+ *   :contains the key between ".*" and ".*";
+ *
+ * every regex metacharacter escaped, the whole between "^" and "$" so that
+ * no backslash comes right before the closing quote. */
+
+enum rx { RX_NONE, RX_IS, RX_CONTAINS, RX_MATCHES };
 
 static bool has_escaped_wildcard(const struct sieve_string *s)
 {
@@ -246,33 +255,64 @@ static bool has_escaped_wildcard(const struct sieve_string *s)
 	return false;
 }
 
-/* The key list of a :matches test that needs the :regex form, or NULL. */
-static const struct sieve_arg *matches_to_rewrite(const struct sieve_test *t)
+static bool ends_in_backslash(const struct sieve_string *s)
 {
-	bool matches = false;
-	const struct sieve_arg *keys = NULL;
+	return s->len > 0 && s->value[s->len - 1] == '\\';
+}
 
+/* The match type of a comparing test as an rx form (RX_NONE for :regex,
+ * :count and :value), and its key list in *keys. */
+static enum rx match_form(const struct sieve_test *t,
+    const struct sieve_arg **keys)
+{
+	enum rx form = RX_IS;       /* RFC 5228 section 2.7.1: the default */
+
+	*keys = NULL;
 	if (strcmp(t->name, "header") != 0 && strcmp(t->name, "address") != 0 &&
 	    strcmp(t->name, "envelope") != 0)
-		return NULL;
+		return RX_NONE;
 	for (const struct sieve_arg *a = t->args; a; a = a->next) {
-		if (a->kind == SIEVE_ARG_TAG)
-			matches |= strcmp(a->tag, "matches") == 0;
-		else if (a->kind != SIEVE_ARG_NUMBER)
-			keys = a;            /* the last list: the keys */
+		if (a->kind != SIEVE_ARG_TAG) {
+			if (a->kind != SIEVE_ARG_NUMBER)
+				*keys = a;   /* the last list: the keys */
+			continue;
+		}
+		if (strcmp(a->tag, "contains") == 0)
+			form = RX_CONTAINS;
+		else if (strcmp(a->tag, "matches") == 0)
+			form = RX_MATCHES;
+		else if (strcmp(a->tag, "regex") == 0 ||
+		    strcmp(a->tag, "count") == 0 ||
+		    strcmp(a->tag, "value") == 0)
+			form = RX_NONE;
+		else if (strcmp(a->tag, "comparator") == 0 && a->next)
+			a = a->next;     /* its name is not a key */
 	}
-	if (!matches || keys == NULL)
-		return NULL;
-	for (const struct sieve_string *s = keys->strings; s; s = s->next)
-		if (has_escaped_wildcard(s))
-			return keys;
-	return NULL;
+	return *keys ? form : RX_NONE;
+}
+
+/* The form a test's keys must be rewritten to (RX_NONE: as written). */
+static enum rx regex_rewrite(const struct sieve_test *t,
+    const struct sieve_arg **keys)
+{
+	enum rx form = match_form(t, keys);
+
+	if (form == RX_NONE)
+		return RX_NONE;
+	for (const struct sieve_string *s = (*keys)->strings; s; s = s->next)
+		if (ends_in_backslash(s) ||
+		    (form == RX_MATCHES && has_escaped_wildcard(s)))
+			return form;
+	return RX_NONE;
 }
 
 static bool tests_need_regex(const struct sieve_test *t)
 {
+	const struct sieve_arg *keys;
+
 	for (; t; t = t->next)
-		if (matches_to_rewrite(t) || tests_need_regex(t->tests))
+		if (regex_rewrite(t, &keys) != RX_NONE ||
+		    tests_need_regex(t->tests))
 			return true;
 	return false;
 }
@@ -286,22 +326,23 @@ static bool commands_need_regex(const struct sieve_command *c)
 }
 
 static int emit_pattern_as_regex(struct emitter *e,
-    const struct sieve_string *s)
+    const struct sieve_string *s, enum rx form)
 {
 	const char *v = s->value;
 
-	if (sync_line(e, s->pos) == -1 || puts_(e, "\"^") == -1)
+	if (sync_line(e, s->pos) == -1 ||
+	    puts_(e, form == RX_CONTAINS ? "\"^.*" : "\"^") == -1)
 		return -1;
 	for (size_t i = 0; i < s->len; i++) {
 		if (v[i] == '"')
 			return refuse(e, s->pos, "libsieve 2.2.6 cannot compare "
 			    "a string holding a double quote (\")");
-		if (v[i] == '*' || v[i] == '?') {
+		if (form == RX_MATCHES && (v[i] == '*' || v[i] == '?')) {
 			if (puts_(e, v[i] == '*' ? ".*" : ".") == -1)
 				return -1;
 			continue;
 		}
-		if (v[i] == '\\' && i + 1 < s->len)
+		if (form == RX_MATCHES && v[i] == '\\' && i + 1 < s->len)
 			i++;
 		if (strchr(".[]()*+?{}|^$\\", v[i]) != NULL &&
 		    put(e, "\\", 1) == -1)
@@ -309,21 +350,32 @@ static int emit_pattern_as_regex(struct emitter *e,
 		if (put(e, v + i, 1) == -1)
 			return -1;
 	}
-	return puts_(e, "$\"");
+	return puts_(e, form == RX_CONTAINS ? ".*$\"" : "$\"");
 }
 
-static int emit_regex_keys(struct emitter *e, const struct sieve_arg *a)
+static int emit_regex_keys(struct emitter *e, const struct sieve_arg *a,
+    enum rx form)
 {
-	e->res->rewrites |= SIEVE_RW_MATCHES;
+	bool backslash = false;
+
+	for (const struct sieve_string *s = a->strings; s; s = s->next)
+		backslash |= ends_in_backslash(s);
+	e->res->rewrites |= backslash ? SIEVE_RW_BACKSLASH : SIEVE_RW_MATCHES;
 	if (a->kind == SIEVE_ARG_LIST && puts_(e, " [") == -1)
 		return -1;
 	for (const struct sieve_string *s = a->strings; s; s = s->next) {
 		if (s != a->strings && puts_(e, ",") == -1)
 			return -1;
-		if (emit_pattern_as_regex(e, s) == -1)
+		if (emit_pattern_as_regex(e, s, form) == -1)
 			return -1;
 	}
 	return a->kind == SIEVE_ARG_LIST ? puts_(e, " ]") : 0;
+}
+
+static bool is_match_tag(const char *tag)
+{
+	return strcmp(tag, "is") == 0 || strcmp(tag, "contains") == 0 ||
+	    strcmp(tag, "matches") == 0;
 }
 
 /* Arguments of a test.  first_headers: the first positional string list
@@ -331,17 +383,27 @@ static int emit_regex_keys(struct emitter *e, const struct sieve_arg *a)
 static int emit_test_args(struct emitter *e, const struct sieve_test *t,
     bool first_headers, enum strctx keys)
 {
-	bool positional = false;
-	const struct sieve_arg *regex_keys = matches_to_rewrite(t);
+	bool positional = false, tagged = false;
+	const struct sieve_arg *regex_keys;
+	enum rx form = regex_rewrite(t, &regex_keys);
 
+	if (form == RX_NONE)
+		regex_keys = NULL;
 	for (const struct sieve_arg *a = t->args; a; a = a->next) {
+		if (regex_keys && !tagged && a->kind != SIEVE_ARG_TAG) {
+			/* the default :is, written out as :regex */
+			if (puts_(e, " :regex") == -1)
+				return -1;
+			tagged = true;
+		}
 		if (a->kind == SIEVE_ARG_TAG && regex_keys &&
-		    strcmp(a->tag, "matches") == 0) {
+		    is_match_tag(a->tag)) {
 			if (sync_line(e, a->pos) == -1 ||
 			    puts_(e, ":regex") == -1)
 				return -1;
+			tagged = true;
 		} else if (a == regex_keys) {
-			if (emit_regex_keys(e, a) == -1)
+			if (emit_regex_keys(e, a, form) == -1)
 				return -1;
 		} else if (a->kind == SIEVE_ARG_TAG) {
 			if (emit_tag(e, a) == -1)
@@ -657,6 +719,7 @@ void sieve_rewrites_describe(unsigned rewrites, char *buf, size_t len)
 		{ SIEVE_RW_HASFLAG, "hasflag :is -> hasflag" },
 		{ SIEVE_RW_MATCHES, ":matches with escaped wildcards -> "
 		  ":regex" },
+		{ SIEVE_RW_BACKSLASH, "keys ending in a backslash -> :regex" },
 	};
 
 	if (len == 0)

@@ -29,7 +29,10 @@
  *  - a :matches whose keys escape a wildcard ("100\\*": libsieve never
  *    matches an escaped '*' or '?' literally) becomes the equivalent
  *    anchored :regex ("^100\*$"; '*' -> ".*", '?' -> "."), with
- *    "regex" added to require;
+ *    "regex" added to require; so does an :is, :contains or :matches
+ *    whose keys include one ending in a backslash (libsieve's lexer
+ *    cannot read it): "dir\\" :is -> "^dir\\$", :contains ->
+ *    "^.*dir\\.*$";
  *  - commands start on the line where they were written, so libsieve's
  *    line numbers still point into the user's script.
  *
@@ -56,7 +59,8 @@ enum sieve_rewrite {
 	SIEVE_RW_STRING    = 1u << 6,  /* a test string re-quoted */
 	SIEVE_RW_NUMBER    = 1u << 7,  /* a number clamped */
 	SIEVE_RW_HASFLAG   = 1u << 8,  /* hasflag :is -> hasflag */
-	SIEVE_RW_MATCHES   = 1u << 9   /* :matches "\*" -> :regex */
+	SIEVE_RW_MATCHES   = 1u << 9,  /* :matches "\*" -> :regex */
+	SIEVE_RW_BACKSLASH = 1u << 10  /* a key ending in '\' -> :regex */
 };
 
 struct sieve_emit_result {
