@@ -3,7 +3,7 @@
 # column and a precise reason; unsupported extensions named; a directory
 # of scripts, one verdict a line and a total.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 20
+plan 18
 
 SUPPORTED="fileinto reject envelope vacation notify subaddress imap4flags imapflags regex relational comparator-i;octet comparator-i;ascii-casemap comparator-i;ascii-numeric copy mailbox"
 put() { printf '%s\n' "$2" > "$1"; }
