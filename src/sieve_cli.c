@@ -23,6 +23,7 @@ enum verdict {
 struct check {
 	enum verdict verdict;
 	struct sieve_msgs lines;   /* errors, "line L[, column C]: reason" */
+	size_t nerrors;            /* errors found (lines may keep fewer) */
 	char rewrites[300];        /* V_REWRITTEN: what was rewritten */
 	char unsupported[256];     /* V_UNSUPPORTED: the extensions */
 	int read_errno;            /* not 0: could not be read */
@@ -58,6 +59,7 @@ static void check_libsieve(const char *text, const struct config *cfg,
 		for (size_t i = 0; i < res.errors.count; i++)
 			(void)sieve_msgs_add(&c->lines, "%s",
 			    res.errors.items[i]);
+		c->nerrors = res.errors.count;
 	}
 	sieve_result_free(&res);
 }
@@ -80,6 +82,7 @@ static int check_one(const char *path, const struct config *cfg,
 	free(text);
 	c->verdict = front_verdict(f.status);
 	(void)sieve_front_msgs(&f, &c->lines);
+	c->nerrors = f.check.nerrors + (f.has_error ? 1 : 0);
 	(void)strlcpy(c->unsupported, f.check.unsupported,
 	    sizeof c->unsupported);
 	sieve_rewrites_describe(f.emit.rewrites, c->rewrites,
@@ -138,8 +141,8 @@ static void print_first(const char *name, const char *what,
 
 	printf("%s: %s%s%s", name, what, strncmp(first, "line ", 5) == 0 ?
 	    " at " : ": ", first);
-	if (c->lines.count > 1)
-		printf(" (and %zu more)", c->lines.count - 1);
+	if (c->nerrors > 1)
+		printf(" (and %zu more)", c->nerrors - 1);
 	printf("\n");
 }
 
