@@ -260,6 +260,14 @@ static bool ends_in_backslash(const struct sieve_string *s)
 	return s->len > 0 && s->value[s->len - 1] == '\\';
 }
 
+/* Keys libsieve's lexer cannot carry as written: ending in a backslash,
+ * or holding a double quote (libsieve would compare the backslash of its
+ * escape too). */
+static bool unwritable_key(const struct sieve_string *s)
+{
+	return ends_in_backslash(s) || memchr(s->value, '"', s->len) != NULL;
+}
+
 /* The match type of a comparing test as an rx form (RX_NONE for :regex,
  * :count and :value), and its key list in *keys. */
 static enum rx match_form(const struct sieve_test *t,
@@ -300,7 +308,7 @@ static enum rx regex_rewrite(const struct sieve_test *t,
 	if (form == RX_NONE)
 		return RX_NONE;
 	for (const struct sieve_string *s = (*keys)->strings; s; s = s->next)
-		if (ends_in_backslash(s) ||
+		if (unwritable_key(s) ||
 		    (form == RX_MATCHES && has_escaped_wildcard(s)))
 			return form;
 	return RX_NONE;
@@ -334,9 +342,6 @@ static int emit_pattern_as_regex(struct emitter *e,
 	    puts_(e, form == RX_CONTAINS ? "\"^.*" : "\"^") == -1)
 		return -1;
 	for (size_t i = 0; i < s->len; i++) {
-		if (v[i] == '"')
-			return refuse(e, s->pos, "libsieve 2.2.6 cannot compare "
-			    "a string holding a double quote (\")");
 		if (form == RX_MATCHES && (v[i] == '*' || v[i] == '?')) {
 			if (puts_(e, v[i] == '*' ? ".*" : ".") == -1)
 				return -1;
@@ -344,7 +349,9 @@ static int emit_pattern_as_regex(struct emitter *e,
 		}
 		if (form == RX_MATCHES && v[i] == '\\' && i + 1 < s->len)
 			i++;
-		if (strchr(".[]()*+?{}|^$\\", v[i]) != NULL &&
+		/* '"' escaped too: libsieve's lexer reads \" as part of the
+		 * string, its regex engine as a literal '"' */
+		if (strchr(".[]()*+?{}|^$\\\"", v[i]) != NULL &&
 		    put(e, "\\", 1) == -1)
 			return -1;
 		if (put(e, v + i, 1) == -1)
@@ -359,7 +366,7 @@ static int emit_regex_keys(struct emitter *e, const struct sieve_arg *a,
 	bool backslash = false;
 
 	for (const struct sieve_string *s = a->strings; s; s = s->next)
-		backslash |= ends_in_backslash(s);
+		backslash |= unwritable_key(s);
 	e->res->rewrites |= backslash ? SIEVE_RW_BACKSLASH : SIEVE_RW_MATCHES;
 	if (a->kind == SIEVE_ARG_LIST && puts_(e, " [") == -1)
 		return -1;
@@ -719,7 +726,8 @@ void sieve_rewrites_describe(unsigned rewrites, char *buf, size_t len)
 		{ SIEVE_RW_HASFLAG, "hasflag :is -> hasflag" },
 		{ SIEVE_RW_MATCHES, ":matches with escaped wildcards -> "
 		  ":regex" },
-		{ SIEVE_RW_BACKSLASH, "keys ending in a backslash -> :regex" },
+		{ SIEVE_RW_BACKSLASH, "keys with '\"' or a final '\\' -> "
+		  ":regex" },
 	};
 
 	if (len == 0)

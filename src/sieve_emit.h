@@ -17,10 +17,11 @@
  *    libsieve never unescapes: a test compares the bytes between the
  *    quotes, while the adapter unescapes what reaches an action callback.
  *    So strings of tests are written raw (the value itself between
- *    quotes; one holding '"' or ending in '\' cannot be written and is
- *    refused), strings of actions and flags are written escaped ("\\" and
- *    "\""), as text: when the value ends with a line end, and refused
- *    when they end in '\' (libsieve's lexer runs past the closing quote);
+ *    quotes; one holding '"' or ending in '\' cannot be written: a key
+ *    becomes a :regex, below, anything else is refused), strings of
+ *    actions and flags are written escaped ("\\" and "\""), as text:
+ *    when the value ends with a line end, and refused when they end in
+ *    '\' (libsieve's lexer runs past the closing quote);
  *  - fileinto :copy / :create and redirect :copy lose the tag; the
  *    mailbox or address then starts with a mark (SIEVE_MARK, letters,
  *    SIEVE_MARK) that the adapter strips with sieve_mark_strip() to
@@ -30,9 +31,9 @@
  *    matches an escaped '*' or '?' literally) becomes the equivalent
  *    anchored :regex ("^100\*$"; '*' -> ".*", '?' -> "."), with
  *    "regex" added to require; so does an :is, :contains or :matches
- *    whose keys include one ending in a backslash (libsieve's lexer
- *    cannot read it): "dir\\" :is -> "^dir\\$", :contains ->
- *    "^.*dir\\.*$";
+ *    whose keys include one ending in a backslash or holding a '"'
+ *    (libsieve's lexer cannot carry them): "dir\\" :is -> "^dir\\$",
+ *    :contains -> "^.*dir\\.*$", a '"' written \";
  *  - commands start on the line where they were written, so libsieve's
  *    line numbers still point into the user's script.
  *
@@ -60,7 +61,7 @@ enum sieve_rewrite {
 	SIEVE_RW_NUMBER    = 1u << 7,  /* a number clamped */
 	SIEVE_RW_HASFLAG   = 1u << 8,  /* hasflag :is -> hasflag */
 	SIEVE_RW_MATCHES   = 1u << 9,  /* :matches "\*" -> :regex */
-	SIEVE_RW_BACKSLASH = 1u << 10  /* a key ending in '\' -> :regex */
+	SIEVE_RW_BACKSLASH = 1u << 10  /* key with '"' or final '\' */
 };
 
 struct sieve_emit_result {

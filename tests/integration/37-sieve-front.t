@@ -4,7 +4,7 @@
 # where Pigeonhole (RFC 5228 and its extensions) files it; :copy and
 # :create are carried by deliver.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 22
+plan 24
 
 # A subject ending in a backslash, for the string test below.
 mail "$TMP/m" 'Subject: Invoice C:\TEMP\' "From: alice@example.org" \
@@ -40,6 +40,16 @@ is "$RC:$(landed)" "0:INBOX/new" ":is without the final backslash does not match
 run 'require "fileinto";
 if header :is "subject" "invoice c:\\temp\\" { fileinto "Exact"; }'
 is "$RC:$(landed)" "0:Exact/new" ":is with it matches (case-insensitively)"
+
+# A key holding a double quote (libsieve would compare its backslash too).
+mail "$TMP/q" 'Subject: say "hi" now' "Message-ID: <front2@example.org>"
+mail "$TMP/q2" 'Subject: say \"hi\" now' "Message-ID: <front3@example.org>"
+script 'require "fileinto";
+if header :contains "subject" "say \"HI\"" { fileinto "Quoted"; }'
+reset_md; sdlv "$TMP/q"
+is "$RC:$(landed)" "0:Quoted/new" ":contains \"say \\\"HI\\\"\": matches say \"hi\""
+reset_md; sdlv "$TMP/q2"
+is "$RC:$(landed)" "0:INBOX/new" "...and not say \\\"hi\\\" (backslashes in the header)"
 
 # A script of nothing but require: the implicit keep.
 run 'require ["fileinto", "imap4flags"];'
