@@ -32,6 +32,7 @@
 #include "quota.h"
 #include "redeliver.h"   /* issue 7: --redeliver */
 #include "sieve_run.h"   /* sieve (issue 3): -C, -V */
+#include "sieve_cli.h"   /* issue 10: -C on our front end */
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -409,16 +410,17 @@ static int run_quota(const struct options *o, const struct config *cfg,
 	return EX_OK;
 }
 
-/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout. */
+/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout.  Issue 10:
+ * our own front end, and a directory of scripts. */
 static int check_script(const char *path, const struct config *cfg,
     struct outcome *out)
 {
-	int code = sieve_check_file(path, cfg);
+	char why[200];
+	int code = sieve_check_path(path, cfg, why, sizeof why);
 
 	if (code == EX_OK)
 		return EX_OK;
-	fail(out, code, "%s: %s", path, code == EX_DATAERR ?
-	    "script has errors" : "cannot read the script");
+	fail(out, code, "%s: %s", path, why);
 	return code;
 }
 

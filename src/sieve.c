@@ -13,6 +13,7 @@
 #include <sieve2.h>
 
 #include "rfc2047.h"
+#include "sieve_emit.h"
 
 /* State of one evaluation, handed to every callback as user data. */
 struct eval {
@@ -304,24 +305,46 @@ static char **flag_list(sieve2_context_t *s)
 	return flags ? flags : sieve2_getvalue_stringlist(s, "imapflags");
 }
 
+/* A mailbox or address from the front end's canonical script may carry a
+ * mark for a tag libsieve does not know (sieve_emit.h): strip it in place
+ * and return its SIEVE_MARK_* bits. */
+static unsigned take_marks(char *value)
+{
+	unsigned marks;
+	const char *real = sieve_mark_strip(value, &marks);
+
+	if (real != value)
+		memmove(value, real, strlen(real) + 1);
+	return marks;
+}
+
 static int add_filing(struct eval *ev, sieve2_context_t *s,
     enum action_type type)
 {
 	char flags[53], *mailbox = NULL;
+	unsigned marks = 0;
 	int rc;
 
-	ev->res->keep = false;
-	if (!action_room(ev))
-		return SIEVE2_OK;
-	sieve_flags_to_maildir(flag_list(s), flags, sizeof flags,
-	    &ev->res->notes);
 	if (type == ACTION_FILEINTO &&
 	    (mailbox = value_copy(s, "mailbox")) == NULL) {
 		ev->nomem = true;
 		return SIEVE2_ERROR_NOMEM;
 	}
+	if (mailbox != NULL)
+		marks = take_marks(mailbox);
+	/* :copy (RFC 3894) leaves the implicit keep alone */
+	if (!(marks & SIEVE_MARK_COPY))
+		ev->res->keep = false;
+	if (!action_room(ev)) {
+		free(mailbox);
+		return SIEVE2_OK;
+	}
+	sieve_flags_to_maildir(flag_list(s), flags, sizeof flags,
+	    &ev->res->notes);
 	rc = plan_add(&ev->res->plan, type, mailbox, flags[0] ? flags : NULL,
 	    NULL, NULL);
+	if (rc == 0 && (marks & SIEVE_MARK_CREATE))   /* RFC 5490 :create */
+		ev->res->plan.actions[ev->res->plan.count - 1].create = true;
 	free(mailbox);
 	if (rc < 0)
 		ev->nomem = true;
@@ -345,12 +368,18 @@ static int add_simple(struct eval *ev, sieve2_context_t *s,
 	char *v = NULL;
 	int rc;
 
-	if (cancels_keep)
-		ev->res->keep = false;
-	if (!action_room(ev))
-		return SIEVE2_OK;
 	if (value != NULL && (v = value_copy(s, value)) == NULL)
 		v = strdup("");
+	/* redirect :copy (RFC 3894) leaves the implicit keep alone */
+	if (type == ACTION_REDIRECT && v != NULL &&
+	    (take_marks(v) & SIEVE_MARK_COPY))
+		cancels_keep = false;
+	if (cancels_keep)
+		ev->res->keep = false;
+	if (!action_room(ev)) {
+		free(v);
+		return SIEVE2_OK;
+	}
 	rc = plan_add(&ev->res->plan, type, NULL, NULL,
 	    type == ACTION_REDIRECT ? v : NULL,
 	    type == ACTION_REDIRECT ? NULL : v);

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sieve_front.h"
+#include "sieve_parse.h"
 #include "sieve_wire.h"
 
 /* ---- script files ------------------------------------------------------ */
@@ -61,7 +63,7 @@ char *sieve_user_script(const char *opt, const struct config *cfg,
 /* Read a script (following a symlink: ~/.dovecot.sieve usually is one).
  * Returns 1 with the text, 0 when it does not exist, -1 on another error
  * (errno set; EFBIG when longer than SIEVE_SCRIPT_MAX). */
-static int read_script(const char *path, char **text)
+int sieve_read_script(const char *path, char **text)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	size_t len = 0;
@@ -319,18 +321,66 @@ static bool has_explicit_keep(const struct plan *plan)
 	return false;
 }
 
+/* ---- the front end (issue 10) ------------------------------------------ */
+
+int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m)
+{
+	char line[700];
+	int rc = 0;
+
+	if (f->has_error) {
+		(void)sieve_diag_format(&f->error, line, sizeof line);
+		rc |= sieve_msgs_add(m, "%s", line);
+	}
+	for (size_t i = 0; i < f->check.ndiags; i++) {
+		(void)sieve_diag_format(&f->check.diags[i], line, sizeof line);
+		rc |= sieve_msgs_add(m, "%s", line);
+	}
+	if (f->check.nerrors > f->check.ndiags)
+		rc |= sieve_msgs_add(m, "... and %zu more errors",
+		    f->check.nerrors - f->check.ndiags);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A script the front end refused: what a failed evaluation does (log,
+ * trace, .err), without starting libsieve at all. */
+static int refused(const struct sieve_job *job, const char *path,
+    bool user_script, const struct sieve_front *f, struct sieve_plan *out)
+{
+	struct sieve_msgs errors = { 0 };
+	char shown[1024];
+
+	log_escape(path, shown, sizeof shown);
+	if (sieve_front_msgs(f, &errors) < 0) {
+		sieve_msgs_free(&errors);
+		return -1;
+	}
+	log_msgs(LOG_ERR, path, "error: ", &errors);
+	log_line(LOG_ERR, "sieve: %s: script %s; keeping the message", shown,
+	    f->status == SIEVE_FRONT_UNSUPPORTED ? "needs an extension "
+	    "deliver lacks" : f->status == SIEVE_FRONT_REFUSED ?
+	    "cannot run in libsieve" : "failed");
+	for (size_t i = 0; i < errors.count; i++)
+		sieve_msgs_add(&out->trace, "error: %s", errors.items[i]);
+	if (!job->dry_run && user_script)
+		update_err_file(path, &errors);
+	sieve_msgs_free(&errors);
+	return 1;
+}
+
 /* Run one script; returns whether the keep is still in effect afterwards
  * (true for every failure), or -1 when memory runs out. */
 static int run_script(const struct sieve_job *job, const char *path,
     bool user_script, struct sieve_plan *out, bool *implicit)
 {
 	struct sieve_result res;
+	struct sieve_front front;
 	char *text = NULL, why[300], shown[1024];
 	int found, keep;
 
 	log_escape(path, shown, sizeof shown);
 	*implicit = true;
-	if ((found = read_script(path, &text)) <= 0) {
+	if ((found = sieve_read_script(path, &text)) <= 0) {
 		if (found < 0)
 			log_line(LOG_ERR, "sieve: %s: cannot read: %s; keeping "
 			    "the message", shown, strerror(errno));
@@ -339,6 +389,18 @@ static int run_script(const struct sieve_job *job, const char *path,
 	out->scripted = true;
 	if (job->env.trace)
 		sieve_msgs_add(&out->trace, "script %s", path);
+	/* issue 10: libsieve gets the front end's canonical text, never the
+	 * user's; what the front end refuses never reaches libsieve */
+	if (sieve_front_prepare(text, strlen(text), &front) < 0) {
+		free(text);
+		keep = refused(job, path, user_script, &front, out);
+		sieve_front_free(&front);
+		return keep;
+	}
+	free(text);
+	text = front.emit.script;
+	front.emit.script = NULL;
+	sieve_front_free(&front);
 	if (sieve_eval_isolated(text, &job->env, job->cfg, &res, why,
 	    sizeof why) < 0) {
 		free(text);
@@ -402,30 +464,6 @@ void sieve_plan_free(struct sieve_plan *sp)
 {
 	plan_free(&sp->plan);
 	sieve_msgs_free(&sp->trace);
-}
-
-int sieve_check_file(const char *path, const struct config *cfg)
-{
-	struct sieve_result res;
-	char *text = NULL, why[300];
-	int found = read_script(path, &text), code = EX_OK;
-
-	if (found <= 0)
-		return EX_NOINPUT;
-	if (sieve_eval_isolated(text, NULL, cfg, &res, why, sizeof why) < 0) {
-		printf("%s: %s\n", path, why);
-		free(text);
-		return EX_DATAERR;
-	}
-	free(text);
-	for (size_t i = 0; i < res.errors.count; i++)
-		printf("%s: %s\n", path, res.errors.items[i]);
-	if (res.failed)
-		code = EX_DATAERR;
-	else
-		printf("%s: OK\n", path);
-	sieve_result_free(&res);
-	return code;
 }
 
 void sieve_print_extensions(void)

@@ -1,6 +1,11 @@
 /* sieve_run.h: which scripts run, each in a child process, and the plan
  * they add up to.
  *
+ * Every script first goes through deliver's own front end (sieve_front.h):
+ * libsieve runs the canonical text it emits; a script the front end
+ * refuses (syntax error, unsupported extension, a construct libsieve
+ * cannot run) fails like any other, before libsieve sees it.
+ *
  * Scripts (Dovecot's order): sieve_before, the user's script, sieve_after.
  * The next script runs only while the keep is still in effect (no action
  * cancelled the implicit keep, or the script kept explicitly).  A script
@@ -54,10 +59,15 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
     const struct config *cfg, struct sieve_result *res, char *why,
     size_t whylen);
 
-/* deliver -C: check script file path; errors with line numbers on stdout.
- * Returns EX_OK or EX_DATAERR (65), or EX_NOINPUT (printing nothing) when
- * it cannot be read. */
-int sieve_check_file(const char *path, const struct config *cfg);
+/* Read a script file (following a symlink), at most SIEVE_SCRIPT_MAX
+ * bytes and no NUL.  1 with the malloced text, 0 when it does not exist,
+ * -1 on another error (errno set; EFBIG when too long). */
+int sieve_read_script(const char *path, char **text);
+
+struct sieve_front;
+/* The front end's diagnostics as "line L, column C: reason" lines (issue
+ * 10).  -1 when memory runs out. */
+int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
 
 /* deliver -V: print the extensions supported (one line). */
 void sieve_print_extensions(void);

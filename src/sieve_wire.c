@@ -64,6 +64,8 @@ static void put_action(struct out *o, const struct action *a)
 	put_str(o, 's', a->subject);
 	put_str(o, 'F', a->from);
 	put_str(o, 'h', a->handle);
+	if (a->create)      /* fileinto :create (issue 10) */
+		put_u32(o, 'C', 1);
 	if (a->type == ACTION_VACATION) {
 		put_u32(o, 'd', a->days);
 		put_u32(o, 'M', a->mime);
@@ -201,6 +203,11 @@ static int action_field(struct in *in, char tag, const unsigned char *data,
 		if (get_u32(in, data, n, 1, &v) < 0)
 			return -1;
 		a->mime = v;
+		return 0;
+	case 'C':
+		if (get_u32(in, data, n, 1, &v) < 0)
+			return -1;
+		a->create = v;
 		return 0;
 	}
 	return bad(in, "unknown record");

@@ -7,7 +7,8 @@
  * an end record last) and anything else is refused as a whole.
  *
  * Format: "DSV1", then records of tag (1 byte), length (4 bytes, big
- * endian) and that many payload bytes; the last record is 'Z'. */
+ * endian) and that many payload bytes; the last record is 'Z'.  An action's
+ * 'C' record (fileinto :create) is sent only when set. */
 #ifndef DELIVER_SIEVE_WIRE_H
 #define DELIVER_SIEVE_WIRE_H
 

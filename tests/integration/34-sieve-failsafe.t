@@ -16,8 +16,9 @@ if header :contains "subject" "hi" {
 }'
 udlv
 is "$RC:$(landed)" "0:INBOX/new" "syntax error: implicit keep into INBOX"
-is "$(cat "$S.err")" "$S: line 4: syntax error, unexpected '}', expecting ';'" "error with its line number in <script>.err"
-like "$ERR" "sieve: $S: error: line 4: syntax error" "error logged"
+# issue 10: deliver's own parser reports it, where the ';' belongs
+is "$(cat "$S.err")" "$S: line 3, column 19: expected ';' or a block after 'fileinto', found '}'" "error with its line and column in <script>.err"
+like "$ERR" "sieve: $S: error: line 3, column 19: expected ';'" "error logged"
 like "$ERR" "sieve: $S: script failed; keeping the message" "fallback logged"
 
 reset_md
@@ -31,7 +32,7 @@ reset_md
 uscript 'require "bogus-extension";'
 udlv
 is "$RC:$(landed)" "0:INBOX/new" "unknown require: INBOX"
-like "$(cat "$S.err")" "line 1: " "unknown require reported with a line number"
+like "$(cat "$S.err")" "line 1, column 9: unknown extension \`bogus-extension\` \(supported: fileinto " "unknown require reported with its position, named as unknown"
 
 reset_md
 uscript "require \"fileinto\";

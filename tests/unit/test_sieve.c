@@ -15,6 +15,7 @@
 #include "headers.h"
 #include "rfc2047.h"
 #include "sieve.h"
+#include "sieve_front.h"
 #include "sieve_wire.h"
 
 #include <cmocka.h>
@@ -148,6 +149,7 @@ static void sample_result(struct sieve_result *res)
 	    "other@example.org", NULL), 0);
 	assert_int_equal(plan_add(&res->plan, ACTION_VACATION, NULL, NULL,
 	    "bob@example.org", "I am away"), 0);
+	res->plan.actions[0].create = true;   /* fileinto :create */
 	a = &res->plan.actions[2];
 	a->subject = strdup("Gone");
 	a->from = strdup("me@example.org");
@@ -173,6 +175,8 @@ static void test_wire_round_trip(void **state)
 	assert_true(out.keep);
 	assert_false(out.failed);
 	assert_int_equal(out.plan.count, 3);
+	assert_true(out.plan.actions[0].create);
+	assert_false(out.plan.actions[1].create);
 	assert_int_equal(out.plan.actions[0].type, ACTION_FILEINTO);
 	assert_string_equal(out.plan.actions[0].mailbox, "Lists/x");
 	assert_string_equal(out.plan.actions[0].flags, "FS");
@@ -361,6 +365,45 @@ static void test_eval_parse_error(void **state)
 	sieve_result_free(&res);
 }
 
+/* :copy and :create reach the adapter as marks on the canonical script
+ * (sieve_emit.h): stripped, :copy keeps the implicit keep, :create sets
+ * the action's create. */
+static void eval_front(const char *src, struct sieve_result *res)
+{
+	struct sieve_env env = { .sender = "", .recipient = "b@x" };
+	struct sieve_front f;
+
+	assert_int_equal(sieve_front_prepare(src, strlen(src), &f), 0);
+	assert_int_equal(sieve_eval(f.emit.script, &env, res), 0);
+	sieve_front_free(&f);
+	assert_false(res->failed);
+}
+
+static void test_eval_carried_tags(void **state)
+{
+	struct sieve_result res;
+
+	(void)state;
+	eval_front("require [\"fileinto\", \"copy\"];\n"
+	    "fileinto :copy \"A\";\nredirect :copy \"c@example.org\";\n", &res);
+	assert_true(res.keep);
+	assert_int_equal(res.plan.count, 2);
+	assert_string_equal(res.plan.actions[0].mailbox, "A");
+	assert_false(res.plan.actions[0].create);
+	assert_string_equal(res.plan.actions[1].address, "c@example.org");
+	sieve_result_free(&res);
+
+	eval_front("require [\"fileinto\", \"copy\", \"mailbox\"];\n"
+	    "fileinto :create :copy \"A\";\nfileinto :create \"B\";\n", &res);
+	assert_false(res.keep);
+	assert_int_equal(res.plan.count, 2);
+	assert_string_equal(res.plan.actions[0].mailbox, "A");
+	assert_true(res.plan.actions[0].create);
+	assert_string_equal(res.plan.actions[1].mailbox, "B");
+	assert_true(res.plan.actions[1].create);
+	sieve_result_free(&res);
+}
+
 /* ---- vacation rules ---- */
 
 static struct config vcfg;
@@ -450,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_wire_garbage),
 		cmocka_unit_test(test_eval_headers_and_flags),
 		cmocka_unit_test(test_eval_parse_error),
+		cmocka_unit_test(test_eval_carried_tags),
 		cmocka_unit_test(test_vacation_rules),
 		cmocka_unit_test(test_address_list_has),
 	};

@@ -1,0 +1,232 @@
+/* sieve_cli.c: deliver -C on a script or a directory (see sieve_cli.h). */
+#include "sieve_cli.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+
+#include "sieve.h"
+#include "sieve_front.h"
+#include "sieve_run.h"
+
+/* What became of one script. */
+enum verdict {
+	V_AS_WRITTEN, V_REWRITTEN, V_UNSUPPORTED, V_REFUSED, V_ERROR,
+	V_COUNT
+};
+
+struct check {
+	enum verdict verdict;
+	struct sieve_msgs lines;   /* errors, "line L[, column C]: reason" */
+	size_t nerrors;            /* errors found (lines may keep fewer) */
+	char rewrites[300];        /* V_REWRITTEN: what was rewritten */
+	char unsupported[256];     /* V_UNSUPPORTED: the extensions */
+	int read_errno;            /* not 0: could not be read */
+};
+
+static enum verdict front_verdict(enum sieve_front_status s)
+{
+	switch (s) {
+	case SIEVE_FRONT_AS_WRITTEN:  return V_AS_WRITTEN;
+	case SIEVE_FRONT_REWRITTEN:   return V_REWRITTEN;
+	case SIEVE_FRONT_UNSUPPORTED: return V_UNSUPPORTED;
+	case SIEVE_FRONT_REFUSED:     return V_REFUSED;
+	case SIEVE_FRONT_INVALID:     break;
+	}
+	return V_ERROR;
+}
+
+/* libsieve on the canonical text, in a child as for a delivery: what the
+ * front end let through must still parse there (a bad :regex, say). */
+static void check_libsieve(const char *text, const struct config *cfg,
+    struct check *c)
+{
+	struct sieve_result res;
+	char why[300];
+
+	if (sieve_eval_isolated(text, NULL, cfg, &res, why, sizeof why) < 0) {
+		c->verdict = V_ERROR;
+		(void)sieve_msgs_add(&c->lines, "%s", why);
+		return;
+	}
+	if (res.failed) {
+		c->verdict = V_ERROR;
+		for (size_t i = 0; i < res.errors.count; i++)
+			(void)sieve_msgs_add(&c->lines, "%s",
+			    res.errors.items[i]);
+		c->nerrors = res.errors.count;
+	}
+	sieve_result_free(&res);
+}
+
+/* Check one script file.  0, or -1 when it cannot be read (read_errno;
+ * ENOENT when missing). */
+static int check_one(const char *path, const struct config *cfg,
+    struct check *c)
+{
+	struct sieve_front f;
+	char *text = NULL;
+	int found;
+
+	memset(c, 0, sizeof *c);
+	if ((found = sieve_read_script(path, &text)) <= 0) {
+		c->read_errno = found == 0 ? ENOENT : errno;
+		return -1;
+	}
+	(void)sieve_front_prepare(text, strlen(text), &f);
+	free(text);
+	c->verdict = front_verdict(f.status);
+	(void)sieve_front_msgs(&f, &c->lines);
+	c->nerrors = f.check.nerrors + (f.has_error ? 1 : 0);
+	(void)strlcpy(c->unsupported, f.check.unsupported,
+	    sizeof c->unsupported);
+	sieve_rewrites_describe(f.emit.rewrites, c->rewrites,
+	    sizeof c->rewrites);
+	if (c->verdict <= V_REWRITTEN)
+		check_libsieve(f.emit.script, cfg, c);
+	sieve_front_free(&f);
+	return 0;
+}
+
+/* ---- one script --------------------------------------------------------- */
+
+static int check_file(const char *path, const struct config *cfg,
+    char *why, size_t whylen)
+{
+	struct check c;
+	int code = EX_OK;
+
+	if (check_one(path, cfg, &c) < 0) {
+		(void)snprintf(why, whylen, "cannot read the script: %s",
+		    strerror(c.read_errno));
+		return EX_NOINPUT;
+	}
+	for (size_t i = 0; i < c.lines.count; i++)
+		printf("%s: %s\n", path, c.lines.items[i]);
+	if (c.verdict == V_AS_WRITTEN) {
+		printf("%s: OK\n", path);
+	} else if (c.verdict == V_REWRITTEN) {
+		printf("%s: OK (runs after canonical rewrite: %s)\n", path,
+		    c.rewrites);
+	} else {
+		(void)snprintf(why, whylen, "%s", c.verdict == V_UNSUPPORTED ?
+		    "script needs an extension this deliver lacks" :
+		    "script has errors");
+		code = EX_DATAERR;
+	}
+	sieve_msgs_free(&c.lines);
+	return code;
+}
+
+/* ---- a directory -------------------------------------------------------- */
+
+static int sieve_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return d->d_name[0] != '.' && n > 6 &&
+	    strcmp(d->d_name + n - 6, ".sieve") == 0;
+}
+
+/* The first error, and how many more there are. */
+static void print_first(const char *name, const char *what,
+    const struct check *c)
+{
+	const char *first = c->lines.count ? c->lines.items[0] : "failed";
+
+	printf("%s: %s%s%s", name, what, strncmp(first, "line ", 5) == 0 ?
+	    " at " : ": ", first);
+	if (c->nerrors > 1)
+		printf(" (and %zu more)", c->nerrors - 1);
+	printf("\n");
+}
+
+static void print_verdict(const char *name, const struct check *c)
+{
+	if (c->read_errno != 0) {
+		printf("%s: cannot read: %s\n", name, strerror(c->read_errno));
+		return;
+	}
+	switch (c->verdict) {
+	case V_AS_WRITTEN:
+		printf("%s: runs as written\n", name);
+		break;
+	case V_REWRITTEN:
+		printf("%s: runs after canonical rewrite (%s)\n", name,
+		    c->rewrites);
+		break;
+	case V_UNSUPPORTED:
+		printf("%s: needs extension %s\n", name, c->unsupported);
+		break;
+	case V_REFUSED:
+		print_first(name, "cannot run", c);
+		break;
+	case V_ERROR:
+	case V_COUNT:
+		print_first(name, "error", c);
+		break;
+	}
+}
+
+static int check_dir(const char *path, const struct config *cfg,
+    char *why, size_t whylen)
+{
+	struct dirent **names = NULL;
+	size_t count[V_COUNT] = { 0 }, bad = 0;
+	int n = scandir(path, &names, sieve_file, alphasort);
+
+	if (n < 0) {
+		(void)snprintf(why, whylen, "cannot read the directory: %s",
+		    strerror(errno));
+		return EX_NOINPUT;
+	}
+	for (int i = 0; i < n; i++) {
+		char file[4096];
+		struct check c;
+
+		if ((size_t)snprintf(file, sizeof file, "%s/%s", path,
+		    names[i]->d_name) >= sizeof file)
+			memset(&c, 0, sizeof c), c.read_errno = ENAMETOOLONG;
+		else
+			(void)check_one(file, cfg, &c);
+		print_verdict(names[i]->d_name, &c);
+		if (c.read_errno != 0)
+			count[V_ERROR]++;
+		else
+			count[c.verdict]++;
+		sieve_msgs_free(&c.lines);
+		free(names[i]);
+	}
+	free(names);
+	bad = (size_t)n - count[V_AS_WRITTEN] - count[V_REWRITTEN];
+	printf("total: %d script%s: %zu run%s as written, %zu after canonical "
+	    "rewrite, %zu need%s an extension, %zu cannot run, %zu with "
+	    "errors\n", n, n == 1 ? "" : "s", count[V_AS_WRITTEN],
+	    count[V_AS_WRITTEN] == 1 ? "s" : "", count[V_REWRITTEN],
+	    count[V_UNSUPPORTED], count[V_UNSUPPORTED] == 1 ? "s" : "",
+	    count[V_REFUSED], count[V_ERROR]);
+	if (n == 0) {
+		(void)snprintf(why, whylen, "no *.sieve file in the directory");
+		return EX_NOINPUT;
+	}
+	if (bad == 0)
+		return EX_OK;
+	(void)snprintf(why, whylen, "%zu of %d scripts cannot run", bad, n);
+	return EX_DATAERR;
+}
+
+int sieve_check_path(const char *path, const struct config *cfg, char *why,
+    size_t whylen)
+{
+	struct stat st;
+
+	why[0] = '\0';
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return check_dir(path, cfg, why, whylen);
+	return check_file(path, cfg, why, whylen);
+}

@@ -1,0 +1,94 @@
+/* sieve_front.c: parse, check and re-emit a Sieve script in one call. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sieve_front.h"
+#include "sieve_parse.h"
+
+int sieve_front_prepare(const char *src, size_t len, struct sieve_front *f)
+{
+	struct sieve_script *script;
+
+	memset(f, 0, sizeof *f);
+	if (sieve_parse(src, len, &script, &f->error) == -1) {
+		f->has_error = true;
+		f->status = SIEVE_FRONT_INVALID;
+		return -1;
+	}
+	if (sieve_check_tree(script, &f->check) == -1) {
+		f->status = f->check.unsupported[0] != '\0' ?
+		    SIEVE_FRONT_UNSUPPORTED : SIEVE_FRONT_INVALID;
+		sieve_script_free(script);
+		return -1;
+	}
+	if (sieve_emit_libsieve(script, &f->emit) == -1) {
+		f->error = f->emit.error;
+		f->has_error = true;
+		f->status = SIEVE_FRONT_REFUSED;
+		sieve_script_free(script);
+		return -1;
+	}
+	sieve_script_free(script);
+	f->status = f->emit.rewrites ? SIEVE_FRONT_REWRITTEN :
+	    SIEVE_FRONT_AS_WRITTEN;
+	return 0;
+}
+
+void sieve_front_free(struct sieve_front *f)
+{
+	sieve_emit_result_free(&f->emit);
+}
+
+static void print_diag(const struct sieve_diag *d, const char *name,
+    FILE *out)
+{
+	char line[700];
+
+	(void)sieve_diag_format(d, line, sizeof line);
+	(void)fprintf(out, "%s: %s\n", name, line);
+}
+
+size_t sieve_front_print_errors(const struct sieve_front *f,
+    const char *name, FILE *out)
+{
+	size_t n = 0;
+
+	if (f->has_error) {
+		print_diag(&f->error, name, out);
+		n++;
+	}
+	for (size_t i = 0; i < f->check.ndiags; i++, n++)
+		print_diag(&f->check.diags[i], name, out);
+	if (f->check.nerrors > f->check.ndiags) {
+		(void)fprintf(out, "%s: ... and %zu more errors\n", name,
+		    f->check.nerrors - f->check.ndiags);
+		n++;
+	}
+	return n;
+}
+
+void sieve_front_verdict(const struct sieve_front *f, char *buf, size_t len)
+{
+	char why[300];
+
+	switch (f->status) {
+	case SIEVE_FRONT_AS_WRITTEN:
+		(void)snprintf(buf, len, "runs as written");
+		break;
+	case SIEVE_FRONT_REWRITTEN:
+		sieve_rewrites_describe(f->emit.rewrites, why, sizeof why);
+		(void)snprintf(buf, len, "runs after canonical rewrite (%s)",
+		    why);
+		break;
+	case SIEVE_FRONT_UNSUPPORTED:
+		(void)snprintf(buf, len, "needs extension %s",
+		    f->check.unsupported);
+		break;
+	case SIEVE_FRONT_REFUSED:
+		(void)snprintf(buf, len, "cannot run: %s", f->error.msg);
+		break;
+	case SIEVE_FRONT_INVALID:
+		(void)snprintf(buf, len, "invalid");
+		break;
+	}
+}

@@ -1,0 +1,2 @@
+# Nothing to do but require: implicit keep.  libsieve refuses this form.
+require ["fileinto", "envelope"];

@@ -1,0 +1,3 @@
+require ["include", "body", "fileinto"];
+include :personal "common";
+if body :contains "unsubscribe" { fileinto "Bulk"; }

@@ -1,0 +1,4 @@
+require "fileinto";
+if true {
+	fileinto "A"
+}

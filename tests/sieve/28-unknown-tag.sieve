@@ -1,0 +1,1 @@
+if header :startswith "subject" "x" { keep; }

@@ -1,0 +1,2 @@
+require "relational";
+if header :count "more" "received" "3" { discard; }

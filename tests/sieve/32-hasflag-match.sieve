@@ -1,0 +1,2 @@
+require "imap4flags";
+if hasflag :contains "Seen" { keep; }

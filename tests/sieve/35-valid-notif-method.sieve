@@ -1,0 +1,2 @@
+require "notify";
+if valid_notif_method "mailto:a@example.org" { keep; }

@@ -1,0 +1,2 @@
+if anyof true { keep; }
+if not (true, false) { keep; }
