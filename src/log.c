@@ -12,7 +12,9 @@ static bool also_stderr;
 void log_open(bool to_stderr)
 {
 	also_stderr = to_stderr;
-	openlog("deliver", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	/* no LOG_NDELAY: the socket is connected by the first line logged, so
+	 * a run that logs nothing (-h, -V, a usage error) never connects */
+	openlog("deliver", LOG_PID, LOG_MAIL);
 }
 
 bool log_to_stderr(void)
