@@ -25,24 +25,18 @@ LDLIBS  += -lsieve $(PKG_LIBS)
 
 # How build/deliver is linked (unit tests always link the shared libraries).
 # deliver runs once per message, so its start-up is part of every delivery:
-#   LINK=static   one static PIE executable: no dynamic loader, no shared
-#                 libraries to map and relocate at start (default; see
-#                 README, "Performance"); still position-independent, so
-#                 ASLR covers its code as with a shared build.  glibc still loads NSS modules for users
-#                 not in /etc/passwd (-d) and iconv modules for charsets
-#                 other than UTF-8/ASCII at run time: those must come from
-#                 the glibc the binary was built with, so rebuild after a
-#                 glibc upgrade to a new version, or use LINK=mixed.
-#   LINK=mixed    glibc shared, libsieve, pcre2, libbsd, libmd, sqlite3
-#                 static.
+#   LINK=mixed    glibc (and libm) shared; libsieve, pcre2, libbsd, libmd
+#                 and sqlite3 static: four shared libraries fewer to map and
+#                 relocate at every start (default; see README,
+#                 "Performance").
 #   LINK=dynamic  everything shared.
+# Not fully static: glibc's getpwnam()/initgroups() for -d load NSS modules
+# with dlopen, which crashes inside a static executable (libnss_systemd).
 # SANITIZE=1 always links dynamically (the sanitizers need it).
 LINK    ?= mixed
 STATIC_LIBS := -lsieve -lpcre2-8 -lbsd -lmd -lsqlite3
 ifeq ($(SANITIZE),1)
 DELIVER_LINK := $(LDLIBS)
-else ifeq ($(LINK),static)
-DELIVER_LINK := -static-pie $(STATIC_LIBS) -lm
 else ifeq ($(LINK),mixed)
 DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
 else
