@@ -261,7 +261,9 @@ static void keep_wal(sqlite3 *db)
 /* The WAL kept between deliveries holds recent pages, page 1 among them,
  * so SQLite would not notice at open that the database file itself was
  * overwritten (it reads page 1 from the WAL): check the file's own header.
- * An empty file is a new store. */
+ * An empty file is a new store.  Called only while this process has no
+ * connection to the file: closing this descriptor would otherwise drop
+ * SQLite's POSIX locks on it. */
 static int header_ok(const char *real)
 {
 	static const char magic[16] = "SQLite format 3";
