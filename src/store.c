@@ -260,25 +260,32 @@ static void keep_wal(sqlite3 *db)
 
 /* The WAL kept between deliveries holds recent pages, page 1 among them,
  * so SQLite would not notice at open that the database file itself was
- * overwritten (it reads page 1 from the WAL): check the file's own header.
- * An empty file is a new store.  Called only while this process has no
- * connection to the file: closing this descriptor would otherwise drop
- * SQLite's POSIX locks on it. */
-static int header_ok(const char *real)
+ * overwritten (it reads page 1 from the WAL): check the file's own header,
+ * read through SQLite's own descriptor (a descriptor of our own, once
+ * closed, would drop the POSIX locks of any connection to the file in this
+ * process).  An empty file is a new store. */
+static int header_ok(sqlite3 *db)
 {
 	static const char magic[16] = "SQLite format 3";
+	sqlite3_file *f = NULL;
 	char head[16];
-	int fd = open(real, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t n;
+	int rc;
 
-	if (fd < 0)
-		return errno == ENOENT ? SQLITE_OK : SQLITE_CANTOPEN;
-	n = pread(fd, head, sizeof head, 0);
-	close(fd);
-	if (n == 0)
-		return SQLITE_OK;
-	return n == (ssize_t)sizeof head && memcmp(head, magic, sizeof head) == 0 ?
-	    SQLITE_OK : SQLITE_NOTADB;
+	if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &f) !=
+	    SQLITE_OK || f == NULL || f->pMethods == NULL)
+		return SQLITE_OK;   /* cannot tell: SQLite checks what it reads */
+	rc = f->pMethods->xRead(f, head, sizeof head, 0);
+	if (rc == SQLITE_IOERR_SHORT_READ) {
+		/* short: SQLite zero-fills; all zero means an empty file */
+		static const char zero[16];
+
+		return memcmp(head, zero, sizeof head) == 0 ? SQLITE_OK :
+		    SQLITE_NOTADB;
+	}
+	if (rc != SQLITE_OK)
+		return rc;
+	return memcmp(head, magic, sizeof head) == 0 ? SQLITE_OK :
+	    SQLITE_NOTADB;
 }
 
 /* Open the file (never through a symlink at its name), mode 0600. */
@@ -299,12 +306,6 @@ static int open_db(struct store *st)
 		    S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a file");
 		return SQLITE_CANTOPEN;
 	}
-	if ((rc = header_ok(real)) != SQLITE_OK) {
-		if (!is_corrupt(rc))
-			note(st, LOG_ERR, "store %s: %s: not used", st->path,
-			    strerror(errno));
-		return rc;
-	}
 	mask = umask(077);
 	rc = sqlite3_open_v2(real, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX,
@@ -312,7 +313,8 @@ static int open_db(struct store *st)
 	if (rc == SQLITE_OK) {
 		sqlite3_busy_timeout(st->db, (int)st->cfg->store_timeout * 1000);
 		keep_wal(st->db);
-		rc = migrate(st);
+		if ((rc = header_ok(st->db)) == SQLITE_OK)
+			rc = migrate(st);
 	}
 	umask(mask);
 	if (rc == SQLITE_OK && lstat(real, &sb) == 0) {
