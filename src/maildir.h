@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "outcome.h"
 
@@ -65,9 +66,17 @@ void maildir_normalize_flags(const char *flags, char *out);
 /* Remove files in tmp/ that have not been modified for 36 hours (the
  * Maildir spec's rule: deliveries give up after 24), at most `limit` per
  * call so that a delivery never pays for a huge backlog at once.  Returns
- * the number removed. */
+ * the number removed.  Files whose names start with '.' are left alone.
+ *
+ * maildir_clean_tmp scans only when the last scan is MAILDIR_SCAN_SECONDS
+ * old, which it records in tmp/'s access time: a delivery then costs one
+ * fstat instead of reading the directory, and a stale file still goes
+ * about an hour after it turned stale.  maildir_scan_tmp always scans
+ * (files older than now - 36 h). */
 #define MAILDIR_STALE_SECONDS (36 * 60 * 60)
+#define MAILDIR_SCAN_SECONDS (60 * 60)
 int maildir_clean_tmp(struct maildir *md, unsigned limit);
+int maildir_scan_tmp(struct maildir *md, unsigned limit, time_t now);
 
 /* fsync a directory descriptor; EINVAL (filesystems that cannot) is ok. */
 int maildir_fsync_dir(int dirfd);

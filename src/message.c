@@ -365,8 +365,10 @@ static int finish(struct state *st)
 int message_intake(int in_fd, int out_fd, struct intake *in,
     struct outcome *out)
 {
-	struct reader *r = calloc(1, sizeof *r);
-	struct writer *w = calloc(1, sizeof *w);
+	/* malloc, not calloc: zeroing 128 KiB of buffers would touch (fault
+	 * in) every page of them, most of which a small message never uses */
+	struct reader *r = malloc(sizeof *r);
+	struct writer *w = malloc(sizeof *w);
 	struct state st = { .in = in, .w = w, .first_line = true,
 	    .line_start = true, .in_headers = true, .holding = true };
 	char *seg;
@@ -381,7 +383,11 @@ int message_intake(int in_fd, int out_fd, struct intake *in,
 		goto done;
 	}
 	r->fd = in_fd;
+	r->start = r->end = 0;
+	r->eof = false;
 	w->fd = out_fd;
+	w->used = 0;
+	w->total = 0;
 	while ((got = reader_next(r, &seg, &len, &line_end)) > 0)
 		if (process(&st, seg, len, line_end) < 0) {
 			fail_errno(out, errno, "cannot write message");
