@@ -76,9 +76,11 @@ env SECRET=leak IFS=x LD_LIBRARY_PATH=/nonexistent \
     -f "$SENDER" -a r@example.org < "$TMP/msg" 2>"$TMP/err"
 is "$? $(cat "$TMP/err")" "0 " "delivered (exit 0, nothing on stderr)"
 
+# deliver's process name (valgrind's tool under make check-valgrind)
+pname=deliver; [ -n "${DELIVER_VALGRIND:-}" ] && pname=memcheck-amd64-
 st() { grep "^$1 $2:" "$TMP/cap/status.0" | cut -f2- | tr '\t' ' ' | sed 's/ *$//'; }
 is "$(st parent Name) | $(st parent Uid) | $(st parent Gid) | $(st parent Groups | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//') | $(st parent Umask)" \
-    "deliver | $uid $uid $uid $uid | $gid $gid $gid $gid | $groups | 0077" \
+    "$pname | $uid $uid $uid $uid | $gid $gid $gid $gid | $groups | 0077" \
     "deliver after the switch: real, effective, saved and fs uid and gid the user's; the user's groups only; umask 077"
 is "$(st self Uid) | $(st self Gid) | $(st self Groups | tr ' ' '\n' | sort -n | tr '\n' ' ' | sed 's/ $//') | $(st self Umask)" \
     "$uid $uid $uid $uid | $gid $gid $gid $gid | $groups | 0077" \
