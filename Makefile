@@ -70,11 +70,17 @@ CHECK_MTA := $(if $(filter 1,$(SANITIZE)),,check-mta)
 FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
-FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-                -fno-sanitize-recover=all -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
+FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
+# src/*.c compiled once for every target (with coverage, without a main)
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+# check-fuzz (part of make check when clang is there): each target briefly
+CHECK_FUZZ_SECONDS ?= 5
+CHECK_FUZZ   := $(if $(shell command -v clang 2>/dev/null),check-fuzz,check-fuzz-skip)
 
 .PHONY: all check check-unit check-integration check-man check-mta deps demo \
-        install uninstall clean fuzz
+        install uninstall clean fuzz check-valgrind check-fuzz check-fuzz-skip
 .DEFAULT_GOAL := all
 
 all: $(BUILD)/deliver
@@ -97,7 +103,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA)
+	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA) $(CHECK_FUZZ)
 
 check-unit: $(UNIT_BINS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BINS)
@@ -112,6 +118,36 @@ check-mta: $(BUILD)/deliver
 	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
 	    prove $(MTA_TESTS)
 
+# check-valgrind (issue 6): the integration tests with deliver run under
+# memcheck by a generated wrapper; any error or definite leak exits 99, so
+# the test that ran it fails.  Not part of `make check` (it is slow, every
+# run pays valgrind's start), so it installs valgrind itself.  Forked
+# children (the Sieve evaluation) stay under memcheck, as fork keeps them;
+# exec'd programs (sendmail, the tests' capture scripts) are not ours, so
+# --trace-children=no.  --vgdb=no: deliver drops root after valgrind has
+# made its vgdb FIFOs in /tmp, which it then could not remove.  Skipped:
+# 70-faults and 72-crash (strace counts and injects valgrind's system calls,
+# not deliver's), 90-bench-smoke (timing, not correctness) and
+# 73-concurrency-all (400 deliveries, about ten minutes under memcheck; 15,
+# 42 and 51 run the same concurrent paths with fewer).  Tests that
+# limit deliver's address space (14-large) skip that part: DELIVER_VALGRIND.
+VALGRIND_SKIP  := 70-faults 72-crash 73-concurrency-all 90-bench-smoke
+VALGRIND_INTEG := $(filter-out $(VALGRIND_SKIP:%=tests/integration/%.t),$(INTEG))
+VALGRIND_OPTS  := -q --error-exitcode=99 --leak-check=full \
+                  --errors-for-leak-kinds=definite --trace-children=no --vgdb=no \
+                  --suppressions=$(CURDIR)/tests/valgrind.supp
+
+check-valgrind: $(BUILD)/deliver
+	@test "$(SANITIZE)" != 1 || { echo "check-valgrind: not with SANITIZE=1" >&2; exit 1; }
+	@command -v valgrind >/dev/null || { echo "check-valgrind: installing valgrind"; \
+	    export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null && \
+	    apt-get install -y -q --no-install-recommends valgrind >/dev/null; }
+	@printf '#!/bin/sh\nexec valgrind %s %s "$$@"\n' '$(VALGRIND_OPTS)' \
+	    '$(CURDIR)/$(BUILD)/deliver' > $(BUILD)/deliver-valgrind
+	@chmod 755 $(BUILD)/deliver-valgrind
+	DELIVER=$(CURDIR)/$(BUILD)/deliver-valgrind DELIVER_VALGRIND=1 SRCDIR=$(CURDIR) \
+	    prove $(VALGRIND_INTEG)
+
 check-man:
 	@for m in $(MANPAGES); do mandoc -Tlint -W warning $$m || exit 1; done; \
 	 echo "man pages: $(words $(MANPAGES)) checked, 0 warnings"
@@ -119,12 +155,18 @@ check-man:
 # fuzz: build every tests/fuzz/fuzz_NAME.c as a libFuzzer binary and run it
 # for FUZZ_SECONDS, starting from the checked-in corpus tests/fuzz/corpus/NAME
 # (new inputs go to build-fuzz/, crashes too: keep those as regression
-# inputs in the corpus once fixed).
-fuzz:
-	@mkdir -p $(FUZZ_BUILD)
+# inputs in the corpus once fixed).  Every corpus input runs first, so the
+# regression inputs are checked however short the run.
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJS) \
+	    -lsieve $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
 	@set -e; for t in $(FUZZ_NAMES); do \
-		clang $(FUZZ_CFLAGS) -o $(FUZZ_BUILD)/fuzz_$$t tests/fuzz/fuzz_$$t.c \
-		    $(filter-out src/main.c,$(SRCS)) -lsieve $(PKG_LIBS); \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
 		if ! LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
@@ -134,6 +176,16 @@ fuzz:
 		then tail -40 $(FUZZ_BUILD)/$$t.log; exit 1; fi; \
 		grep -E '^(Done|stat::number_of_executed_units)' $(FUZZ_BUILD)/$$t.log; \
 	done
+
+# the objects are kept between runs (not intermediate files)
+.SECONDARY: $(FUZZ_OBJS)
+
+check-fuzz:
+	@$(MAKE) --no-print-directory -j2 $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
+
+check-fuzz-skip:
+	@echo "check-fuzz: skipped, clang is not installed (tests/install-deps.sh installs it)"
 
 demo: deps all
 	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver

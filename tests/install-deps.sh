@@ -10,6 +10,10 @@ PACKAGES="$PACKAGES dovecot-core"
 # maildirmake against deliver's maildirsize; 44-quota-dovecot.t needs
 # dovecot-core (above) for its quota plugin and doveadm quota
 PACKAGES="$PACKAGES maildrop"
+# fuzzing (issue 6): make check runs each tests/fuzz target briefly with
+# clang's libFuzzer, which is in libclang-rt-14-dev (only recommended by
+# clang-14, and this script installs no recommends)
+PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 # MTA tests (issue 7): swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an
