@@ -485,6 +485,37 @@ int quota_check(struct quota *q, const struct config *cfg, off_t size,
 	    EX_TEMPFAIL, "%s", cfg->quota_full_message);
 }
 
+/* Whether another delivery's recalculation renamed a new maildirsize over
+ * the one fd holds since this delivery opened it. */
+static bool replaced_since_open(const struct quota *q, int fd)
+{
+	struct stat held, now;
+
+	if (fstat(fd, &held) < 0 || fstatat(q->root->dirfd, MAILDIRSIZE_NAME,
+	    &now, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;   /* gone: the next delivery recalculates */
+	return held.st_ino != now.st_ino || held.st_dev != now.st_dev;
+}
+
+/* The line also goes into a maildirsize that replaced ours meanwhile: the
+ * new file may have been counted before this copy was placed, and an
+ * undercount lets the Maildir grow past its quota until the file fills.
+ * Counting the copy twice instead errs on the side the reading rules
+ * repair: over quota with more than one line, the Maildir is scanned. */
+static int append_to_replacement(struct quota *q, const char *line,
+    size_t len)
+{
+	int fd = openat(q->root->dirfd, MAILDIRSIZE_NAME, O_WRONLY | O_APPEND |
+	    O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;   /* removed: recalculated from scratch next time */
+	n = write(fd, line, len);
+	close(fd);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 int quota_add(struct quota *q, int64_t bytes, int64_t count,
     struct outcome *out)
 {
@@ -500,6 +531,10 @@ int quota_add(struct quota *q, int64_t bytes, int64_t count,
 	    (long long)count);
 	errno = 0;
 	if (write(q->fd, line, (size_t)n) != n)
+		return fail_errno(out, errno ? errno : EIO,
+		    "cannot append to %s", MAILDIRSIZE_NAME);
+	if (replaced_since_open(q, q->fd) &&
+	    append_to_replacement(q, line, (size_t)n) < 0)
 		return fail_errno(out, errno ? errno : EIO,
 		    "cannot append to %s", MAILDIRSIZE_NAME);
 	q->bytes += bytes;
