@@ -340,6 +340,13 @@ static void __attribute__((noreturn)) worker(int fd, const struct config *cfg)
 	if (dup2(fd, 3) < 0)
 		_exit(EX_OSERR);
 	closefrom(4);
+	/* a crash must end this process, whatever handler the host program
+	 * (a test harness) installed: the parent reports the signal */
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
 	limit(RLIMIT_CORE, 0, 0);
 #if !defined(__SANITIZE_ADDRESS__)
 	/* ASan reserves terabytes of address space up front */
