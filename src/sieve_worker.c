@@ -48,6 +48,11 @@ unsigned long sieve_worker_started(void)
 	return workers_started;
 }
 
+pid_t sieve_worker_pid(void)
+{
+	return worker_pid;
+}
+
 /* ---- the request --------------------------------------------------------- */
 
 struct out {
@@ -523,6 +528,14 @@ int sieve_worker_eval(const char *text, const struct sieve_env *env,
 		snprintf(why, whylen, "cannot pass the message to the "
 		    "evaluation: %s", strerror(errno));
 		return -1;
+	}
+	/* a worker that died while idle (killed from outside) is no fault of
+	 * this message: reap it and start afresh */
+	if (worker_pid >= 0 && waitpid(worker_pid, NULL, WNOHANG) ==
+	    worker_pid) {
+		close(worker_fd);
+		worker_pid = -1;
+		worker_fd = -1;
 	}
 	if (worker_pid < 0 && start(cfg, why, whylen) < 0) {
 		free(req);

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 #include "sieve.h"
@@ -42,8 +43,10 @@ int sieve_worker_eval(const char *text, const struct sieve_env *env,
 /* Stop the worker, if one runs, and wait for it. */
 void sieve_worker_shutdown(void);
 
-/* How many workers this process has started (for tests and -v). */
+/* How many workers this process has started, and the one running (-1
+ * when none): for tests. */
 unsigned long sieve_worker_started(void);
+pid_t sieve_worker_pid(void);
 
 /* The request format, exposed for unit tests.  encode: malloced buffer
  * (-1 when memory runs out).  decode: env filled with pointers into buf

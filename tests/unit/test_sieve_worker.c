@@ -2,11 +2,15 @@
  * its request format, one child for many evaluations, a fresh one after a
  * crash. */
 #include <setjmp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ours before cmocka.h: its fail() macro would clash with outcome.h */
 #include "config.h"
@@ -128,6 +132,22 @@ static void eval_ok(const char *script, const struct sieve_env *env,
 	sieve_result_free(&res);
 }
 
+/* pid has exited and awaits its parent's waitpid. */
+static bool zombie(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *fp;
+	bool z = false;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	if (fgets(buf, sizeof buf, fp) != NULL && (p = strrchr(buf, ')')))
+		z = p[1] == ' ' && p[2] == 'Z';
+	fclose(fp);
+	return z;
+}
+
 /* Many evaluations, one child; a crash costs that evaluation only. */
 static void test_one_child_and_fresh_after_crash(void **state)
 {
@@ -136,6 +156,7 @@ static void test_one_child_and_fresh_after_crash(void **state)
 	struct sieve_env env;
 	struct sieve_result res;
 	unsigned long before = sieve_worker_started();
+	pid_t pid;
 	char why[300] = "";
 	const char *script = "require \"fileinto\";\n"
 	    "if header :contains \"subject\" \"hello\" { fileinto \"A\"; }\n"
@@ -160,7 +181,16 @@ static void test_one_child_and_fresh_after_crash(void **state)
 	assert_non_null(idx.items[1].value = strdup("other"));
 	eval_ok(script, &env, &cfg, "B");
 	assert_int_equal(sieve_worker_started() - before, 2);
+	/* killed from outside while idle: the next message is not blamed */
+	pid = sieve_worker_pid();
+	assert_true(pid > 0);
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	while (!zombie(pid))
+		usleep(1000);
+	eval_ok(script, &env, &cfg, "B");
+	assert_int_equal(sieve_worker_started() - before, 3);
 	sieve_worker_shutdown();
+	assert_int_equal(sieve_worker_pid(), -1);
 	header_index_free(&idx);
 }
 
