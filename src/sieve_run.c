@@ -20,6 +20,7 @@
 #include "sieve_front.h"
 #include "sieve_parse.h"
 #include "sieve_wire.h"
+#include "sieve_worker.h"
 
 /* ---- script files ------------------------------------------------------ */
 
@@ -404,8 +405,10 @@ static int run_script(const struct sieve_job *job, const char *path,
 	text = front.emit.script;
 	front.emit.script = NULL;
 	sieve_front_free(&front);
-	if (sieve_eval_isolated(text, &job->env, job->cfg, &res, why,
-	    sizeof why) < 0) {
+	/* redelivery: one long-lived child instead of a fork per script */
+	if ((sieve_worker_in_use() ? sieve_worker_eval(text, &job->env,
+	    job->cfg, &res, why, sizeof why) : sieve_eval_isolated(text,
+	    &job->env, job->cfg, &res, why, sizeof why)) < 0) {
 		free(text);
 		log_line(LOG_ERR, "sieve: %s: %s; keeping the message", shown,
 		    why);
