@@ -213,7 +213,7 @@ static ssize_t read_result(int fd, char *buf, unsigned timeout)
 	}
 }
 
-static void describe_status(int status, char *why, size_t whylen)
+void sieve_describe_status(int status, char *why, size_t whylen)
 {
 	if (WIFSIGNALED(status))
 		snprintf(why, whylen, "evaluation killed by signal %d%s",
@@ -243,7 +243,7 @@ static int reap(pid_t pid, bool kill_it, char *why, size_t whylen)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	describe_status(status, why, whylen);
+	sieve_describe_status(status, why, whylen);
 	return -1;
 }
 

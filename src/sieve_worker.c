@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "io.h"
+#include "sieve_run.h"
 #include "sieve_wire.h"
 
 /* A request holds at most a script, the kept headers with their framing
@@ -260,21 +262,6 @@ static int read_all(int fd, char *p, size_t n)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t r;
-
-	while (n > 0) {
-		if ((r = write(fd, p, n)) < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* This evaluation's CPU budget: the soft limit (SIGXCPU, as for a forked
  * child) at the CPU seconds used so far plus the configured limit.  The
  * hard limit is left as inherited (the parent's wall timeout is the
@@ -334,7 +321,7 @@ static int serve_one(int fd, const struct config *cfg, bool last)
 	hdr[2] = (unsigned char)(len >> 16);
 	hdr[3] = (unsigned char)(len >> 8);
 	hdr[4] = (unsigned char)len;
-	if (write_all(fd, (char *)hdr, 5) < 0 || write_all(fd, wire, wlen) < 0)
+	if (io_write_all(fd, hdr, 5) < 0 || io_write_all(fd, wire, wlen) < 0)
 		_exit(EX_IOERR);
 	free(wire);
 	return last ? -1 : 0;
@@ -389,17 +376,6 @@ static int start(const struct config *cfg, char *why, size_t whylen)
 	return 0;
 }
 
-static void describe_status(int status, char *why, size_t whylen)
-{
-	if (WIFSIGNALED(status))
-		snprintf(why, whylen, "evaluation killed by signal %d%s",
-		    WTERMSIG(status), WTERMSIG(status) == SIGXCPU ?
-		    " (CPU limit)" : "");
-	else
-		snprintf(why, whylen, "evaluation exited with status %d",
-		    WEXITSTATUS(status));
-}
-
 /* The worker is done: killed first when it overran; its exit status
  * becomes the reason unless one is given. */
 static void stop(bool kill_it, const char *reason, char *why, size_t whylen)
@@ -420,7 +396,7 @@ static void stop(bool kill_it, const char *reason, char *why, size_t whylen)
 		else if (r < 0)
 			snprintf(why, whylen, "waitpid: %s", strerror(errno));
 		else
-			describe_status(status, why, whylen);
+			sieve_describe_status(status, why, whylen);
 	}
 	worker_pid = -1;
 	worker_fd = -1;
