@@ -772,17 +772,49 @@ static int prune(struct store *st, const char *sql, long long cutoff)
 	return run(s);
 }
 
+/* Whether either table holds a row older than its cutoff: the oldest of
+ * each read off its index in one small statement, so that a delivery
+ * with nothing to prune does not parse the two DELETEs (most of what
+ * recording costs in instructions). */
+static int prune_due(struct store *st, long long dedup_cutoff,
+    long long log_cutoff, bool *dedup, bool *log)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, "SELECT (SELECT min(stamp) FROM dedup) < ?1, "
+	    "(SELECT min(time) FROM log) < ?2", &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, dedup_cutoff);
+	sqlite3_bind_int64(s, 2, log_cutoff);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*dedup = sqlite3_column_int(s, 0) == 1;
+		*log = sqlite3_column_int(s, 1) == 1;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int prune_delivery_tables(struct store *st, time_t now)
 {
 	unsigned keep = st->cfg->dedup_days > STORE_CLAIM_KEEP_DAYS ?
 	    st->cfg->dedup_days : STORE_CLAIM_KEEP_DAYS;
-	int rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
-	    "dedup WHERE stamp < ?1 ORDER BY stamp LIMIT ?2)", now - keep * DAY);
+	long long dedup_cutoff = now - keep * DAY, log_cutoff = LLONG_MIN;
+	bool dedup = false, log = false;
+	int rc;
 
-	if (rc == SQLITE_OK && st->cfg->log_days > 0)
+	if (st->cfg->log_days > 0)
+		log_cutoff = now - st->cfg->log_days * DAY;
+	rc = prune_due(st, dedup_cutoff, log_cutoff, &dedup, &log);
+	if (rc == SQLITE_OK && dedup)
+		rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
+		    "dedup WHERE stamp < ?1 ORDER BY stamp LIMIT ?2)",
+		    dedup_cutoff);
+	if (rc == SQLITE_OK && log)
 		rc = prune(st, "DELETE FROM log WHERE id IN (SELECT id FROM log "
-		    "WHERE time < ?1 ORDER BY time LIMIT ?2)",
-		    now - st->cfg->log_days * DAY);
+		    "WHERE time < ?1 ORDER BY time LIMIT ?2)", log_cutoff);
 	return rc;
 }
 
