@@ -16,6 +16,7 @@
 #include "maildir.h"
 #include "mbox.h"
 #include "progress.h"
+#include "sieve_worker.h"
 #include "store.h"
 
 #define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
@@ -859,7 +860,10 @@ int redeliver_run(const struct request *req,
 	if (isatty(STDERR_FILENO))
 		progress_start(&run.progress, count_messages(&run), true);
 	maildir_defer_dir_sync(true);
+	sieve_worker_use(true);
 	run_items(&run);
+	sieve_worker_use(false);
+	sieve_worker_shutdown();
 	sync_batch(&run);
 	maildir_defer_dir_sync(false);
 	progress_end(&run.progress);

@@ -20,6 +20,7 @@
 #include "sieve_front.h"
 #include "sieve_parse.h"
 #include "sieve_wire.h"
+#include "sieve_worker.h"
 
 /* ---- script files ------------------------------------------------------ */
 
@@ -212,7 +213,7 @@ static ssize_t read_result(int fd, char *buf, unsigned timeout)
 	}
 }
 
-static void describe_status(int status, char *why, size_t whylen)
+void sieve_describe_status(int status, char *why, size_t whylen)
 {
 	if (WIFSIGNALED(status))
 		snprintf(why, whylen, "evaluation killed by signal %d%s",
@@ -242,7 +243,7 @@ static int reap(pid_t pid, bool kill_it, char *why, size_t whylen)
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	describe_status(status, why, whylen);
+	sieve_describe_status(status, why, whylen);
 	return -1;
 }
 
@@ -422,8 +423,10 @@ static int run_script(const struct sieve_job *job, const char *path,
 	text = front.emit.script;
 	front.emit.script = NULL;
 	sieve_front_free(&front);
-	if (eval_isolated(text, &job->env, job->cfg, job->overlap, &res, why,
-	    sizeof why) < 0) {
+	/* redelivery: one long-lived child instead of a fork per script */
+	if ((sieve_worker_in_use() ? sieve_worker_eval(text, &job->env,
+	    job->cfg, &res, why, sizeof why) : eval_isolated(text,
+	    &job->env, job->cfg, job->overlap, &res, why, sizeof why)) < 0) {
 		free(text);
 		log_line(LOG_ERR, "sieve: %s: %s; keeping the message", shown,
 		    why);

@@ -78,6 +78,10 @@ struct sieve_front;
  * 10).  -1 when memory runs out. */
 int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
 
+/* Why a Sieve child ended (its wait status), for the log: "evaluation
+ * killed by signal N" or "evaluation exited with status N". */
+void sieve_describe_status(int status, char *why, size_t whylen);
+
 /* deliver -V: print the extensions supported (one line). */
 void sieve_print_extensions(void);
 

@@ -103,8 +103,8 @@ body" "sendmail reads the message"
 
 # every file and directory created belongs to the user, mode 0600/0700
 (cd "$MD" && find . -path '*/new/*' -prune -o -print | sort | tr '\n' ' ') > "$TMP/made"
-is "$(cat "$TMP/made")" ". ./.Lists.a ./.Lists.a/cur ./.Lists.a/maildirfolder ./.Lists.a/new ./.Lists.a/tmp ./cur ./deliver.db ./maildirsize ./new ./subscriptions ./tmp " \
-    "created: the Maildir, a folder, deliver.db, maildirsize, subscriptions"
+is "$(cat "$TMP/made")" ". ./.Lists.a ./.Lists.a/cur ./.Lists.a/maildirfolder ./.Lists.a/new ./.Lists.a/tmp ./cur ./deliver.db ./deliver.db-shm ./deliver.db-wal ./maildirsize ./new ./subscriptions ./tmp " \
+    "created: the Maildir, a folder, deliver.db (and its WAL, kept between deliveries), maildirsize, subscriptions"
 is "$(find "$MD" -path '*/new/*' -type f | wc -l)" 2 "the message filed into INBOX and the folder"
 is "$(find "$MD" \( -user root -o -group root -o ! -user "$RS_USER" -o ! -group "$gid" \) -printf '%u:%g %p\n')" "" \
     "nothing under the Maildir belongs to root or to anyone but $RS_USER:$RS_USER"
