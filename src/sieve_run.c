@@ -247,9 +247,19 @@ static int reap(pid_t pid, bool kill_it, char *why, size_t whylen)
 	return -1;
 }
 
-int sieve_eval_isolated(const char *text, const struct sieve_env *env,
-    const struct config *cfg, struct sieve_result *res, char *why,
-    size_t whylen)
+static void overlap_run(struct sieve_overlap *ov)
+{
+	void (*fn)(void *) = ov ? ov->fn : NULL;
+
+	if (fn) {
+		ov->fn = NULL;
+		fn(ov->ctx);
+	}
+}
+
+static int eval_isolated(const char *text, const struct sieve_env *env,
+    const struct config *cfg, struct sieve_overlap *ov,
+    struct sieve_result *res, char *why, size_t whylen)
 {
 	int fds[2];
 	pid_t pid;
@@ -276,6 +286,7 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
 		child(fds[1], text, env, cfg);
 	}
 	close(fds[1]);
+	overlap_run(ov);
 	len = read_result(fds[0], buf, cfg->sieve_timeout);
 	close(fds[0]);
 	if (reap(pid, len < 0 || len > SIEVE_WIRE_MAX, why, whylen) < 0) {
@@ -289,6 +300,13 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
 	}
 	free(buf);
 	return 0;
+}
+
+int sieve_eval_isolated(const char *text, const struct sieve_env *env,
+    const struct config *cfg, struct sieve_result *res, char *why,
+    size_t whylen)
+{
+	return eval_isolated(text, env, cfg, NULL, res, why, whylen);
 }
 
 /* ---- the sequence ------------------------------------------------------ */
@@ -407,8 +425,8 @@ static int run_script(const struct sieve_job *job, const char *path,
 	sieve_front_free(&front);
 	/* redelivery: one long-lived child instead of a fork per script */
 	if ((sieve_worker_in_use() ? sieve_worker_eval(text, &job->env,
-	    job->cfg, &res, why, sizeof why) : sieve_eval_isolated(text,
-	    &job->env, job->cfg, &res, why, sizeof why)) < 0) {
+	    job->cfg, &res, why, sizeof why) : eval_isolated(text,
+	    &job->env, job->cfg, job->overlap, &res, why, sizeof why)) < 0) {
 		free(text);
 		log_line(LOG_ERR, "sieve: %s: %s; keeping the message", shown,
 		    why);

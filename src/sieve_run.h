@@ -27,12 +27,21 @@
 #include "plan.h"
 #include "sieve.h"
 
+/* Work for the parent while the first child evaluates (a second core):
+ * fn(ctx) runs at most once per plan, right after that fork; fn is then
+ * cleared.  Nothing runs when no child is started. */
+struct sieve_overlap {
+	void (*fn)(void *ctx);
+	void *ctx;
+};
+
 struct sieve_job {
 	const struct config *cfg;
 	const char *home;          /* for ~/ and the default script */
 	const char *script;        /* -s, or NULL */
 	struct sieve_env env;
 	bool dry_run;              /* write no .err file */
+	struct sieve_overlap *overlap;   /* or NULL */
 };
 
 struct sieve_plan {

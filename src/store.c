@@ -521,12 +521,17 @@ struct claim_args {
 	time_t now;
 };
 
+/* A new claim row; replace: over an expired one, else only if the key is
+ * not there yet (c->status then stays as it was). */
 static int claim_insert(struct store *st, const struct claim_args *a,
-    struct store_claim *c)
+    struct store_claim *c, bool replace)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, "INSERT OR REPLACE INTO dedup (msgid, rcpt, "
-	    "state, stamp, pid, pid_start, base, tmp, targets) "
+	int rc = prepare(st, replace ? "INSERT OR REPLACE INTO dedup (msgid, "
+	    "rcpt, state, stamp, pid, pid_start, base, tmp, targets) "
+	    "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)" :
+	    "INSERT OR IGNORE INTO dedup (msgid, rcpt, state, stamp, pid, "
+	    "pid_start, base, tmp, targets) "
 	    "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)", &s);
 
 	if (rc != SQLITE_OK)
@@ -539,7 +544,7 @@ static int claim_insert(struct store *st, const struct claim_args *a,
 	bind_text(s, 6, a->base);
 	bind_text(s, 7, a->tmp);
 	bind_text(s, 8, a->targets);
-	if ((rc = run(s)) == SQLITE_OK) {
+	if ((rc = run(s)) == SQLITE_OK && sqlite3_changes(st->db) > 0) {
 		c->status = CLAIM_NEW;
 		c->row = sqlite3_last_insert_rowid(st->db);
 	}
@@ -593,7 +598,7 @@ static int claim_existing(struct store *st, const struct claim_args *a,
 			c->delivered = stamp;
 			return SQLITE_OK;
 		}
-		return claim_insert(st, a, c); /* expired: a new delivery */
+		return claim_insert(st, a, c, true); /* expired: a new one */
 	}
 	if (!store_claim_stale(pid, start, stamp, a->now)) {
 		*live = true;
@@ -612,6 +617,12 @@ static int claim_once(struct store *st, const struct claim_args *a,
 	*live = false;
 	if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		return rc;
+	/* the usual case, a key not seen before, costs one statement */
+	c->status = CLAIM_SKIPPED;
+	if ((rc = claim_insert(st, a, c, false)) != SQLITE_OK)
+		return rc;
+	if (c->status == CLAIM_NEW)
+		return exec(st, "COMMIT");
 	rc = prepare(st, "SELECT id, state, stamp, pid, pid_start, base, tmp, "
 	    "targets FROM dedup WHERE msgid = ?1 AND rcpt = ?2", &s);
 	if (rc != SQLITE_OK)
@@ -622,7 +633,7 @@ static int claim_once(struct store *st, const struct claim_args *a,
 	if (rc == SQLITE_ROW)
 		rc = claim_existing(st, a, s, c, live);
 	else if (rc == SQLITE_DONE)
-		rc = claim_insert(st, a, c);
+		rc = claim_insert(st, a, c, true);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_OK)
 		rc = exec(st, *live ? "ROLLBACK" : "COMMIT");
@@ -772,17 +783,49 @@ static int prune(struct store *st, const char *sql, long long cutoff)
 	return run(s);
 }
 
+/* Whether either table holds a row older than its cutoff: the oldest of
+ * each read off its index in one small statement, so that a delivery
+ * with nothing to prune does not parse the two DELETEs (most of what
+ * recording costs in instructions). */
+static int prune_due(struct store *st, long long dedup_cutoff,
+    long long log_cutoff, bool *dedup, bool *log)
+{
+	sqlite3_stmt *s;
+	int rc = prepare(st, "SELECT (SELECT min(stamp) FROM dedup) < ?1, "
+	    "(SELECT min(time) FROM log) < ?2", &s);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int64(s, 1, dedup_cutoff);
+	sqlite3_bind_int64(s, 2, log_cutoff);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*dedup = sqlite3_column_int(s, 0) == 1;
+		*log = sqlite3_column_int(s, 1) == 1;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int prune_delivery_tables(struct store *st, time_t now)
 {
 	unsigned keep = st->cfg->dedup_days > STORE_CLAIM_KEEP_DAYS ?
 	    st->cfg->dedup_days : STORE_CLAIM_KEEP_DAYS;
-	int rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
-	    "dedup WHERE stamp < ?1 ORDER BY stamp LIMIT ?2)", now - keep * DAY);
+	long long dedup_cutoff = now - keep * DAY, log_cutoff = LLONG_MIN;
+	bool dedup = false, log = false;
+	int rc;
 
-	if (rc == SQLITE_OK && st->cfg->log_days > 0)
+	if (st->cfg->log_days > 0)
+		log_cutoff = now - st->cfg->log_days * DAY;
+	rc = prune_due(st, dedup_cutoff, log_cutoff, &dedup, &log);
+	if (rc == SQLITE_OK && dedup)
+		rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
+		    "dedup WHERE stamp < ?1 ORDER BY stamp LIMIT ?2)",
+		    dedup_cutoff);
+	if (rc == SQLITE_OK && log)
 		rc = prune(st, "DELETE FROM log WHERE id IN (SELECT id FROM log "
-		    "WHERE time < ?1 ORDER BY time LIMIT ?2)",
-		    now - st->cfg->log_days * DAY);
+		    "WHERE time < ?1 ORDER BY time LIMIT ?2)", log_cutoff);
 	return rc;
 }
 
