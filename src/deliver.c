@@ -484,13 +484,25 @@ static int stage_quota(struct delivery *d, struct outcome *out)
 
 /* quota (issue 4): one maildirsize line once the copies are durable; mail
  * is no longer at stake, so a failure here is only logged. */
-static void stage_quota_account(struct delivery *d)
+/* A resumed delivery cannot know whether the killed one appended its
+ * line before it died: counting the Maildir again is exact either way
+ * (72-crash kills at every step and compares). */
+static int quota_account(struct delivery *d, struct outcome *why)
 {
 	int64_t copies = (int64_t)quota_copies(&d->targets);
+
+	if (d->claim.status == CLAIM_RESUME && d->quota.active) {
+		d->quota.recalc_why = RECALC_RESUMED;
+		return quota_recalculate(&d->quota, why);
+	}
+	return quota_add(&d->quota, (int64_t)d->in.size * copies, copies, why);
+}
+
+static void stage_quota_account(struct delivery *d)
+{
 	struct outcome why = { 0 };
 
-	if (quota_add(&d->quota, (int64_t)d->in.size * copies, copies,
-	    &why) < 0)
+	if (quota_account(d, &why) < 0)
 		log_line(LOG_WARNING, "quota: %s", why.reason);
 	else if (quota_warn(&d->quota, d->req->cfg, &why) < 0)
 		log_line(LOG_WARNING, "quota warning: %s", why.reason);

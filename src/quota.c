@@ -269,6 +269,7 @@ const char *quota_recalc_name(enum quota_recalc why)
 		[RECALC_DEFINITION] = "quota definition changed",
 		[RECALC_OVER_QUOTA] = "over quota",
 		[RECALC_ASKED] = "asked for",
+		[RECALC_RESUMED] = "a killed delivery resumed",
 	};
 
 	return names[why];

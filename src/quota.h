@@ -84,6 +84,7 @@ enum quota_recalc {
 	RECALC_DEFINITION,  /* the configured definition differs from line 1 */
 	RECALC_OVER_QUOTA,  /* over quota and the numbers may be stale */
 	RECALC_ASKED,       /* deliver --quota --recalc */
+	RECALC_RESUMED,     /* a killed delivery was finished: its lines unknown */
 };
 
 const char *quota_recalc_name(enum quota_recalc why);
