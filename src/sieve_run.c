@@ -179,6 +179,23 @@ static long ms_left(const struct timespec *deadline)
 	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
 }
 
+int sieve_wait_ready(struct pollfd *pfd, const struct timespec *deadline)
+{
+	for (;;) {
+		long left = ms_left(deadline);
+
+		if (left <= 0)
+			return -1;
+		if (poll(pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pfd->revents != 0)
+			return 0;
+	}
+}
+
 /* Read everything the child writes, up to SIEVE_WIRE_MAX + 1 bytes or the
  * deadline.  Returns the length, or -1 on timeout / error. */
 static ssize_t read_result(int fd, char *buf, unsigned timeout)
@@ -191,17 +208,8 @@ static ssize_t read_result(int fd, char *buf, unsigned timeout)
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout ? timeout : 1;
 	for (;;) {
-		long left = ms_left(&deadline);
-
-		if (left <= 0)
+		if (sieve_wait_ready(&pfd, &deadline) < 0)
 			return -1;
-		if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (pfd.revents == 0)
-			continue;
 		n = read(fd, buf + len, SIEVE_WIRE_MAX + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -21,7 +21,9 @@
 #ifndef DELIVER_SIEVE_RUN_H
 #define DELIVER_SIEVE_RUN_H
 
+#include <poll.h>
 #include <stdbool.h>
+#include <time.h>
 
 #include "config.h"
 #include "plan.h"
@@ -77,6 +79,10 @@ struct sieve_front;
 /* The front end's diagnostics as "line L, column C: reason" lines (issue
  * 10).  -1 when memory runs out. */
 int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
+
+/* Wait until pfd's descriptor is ready (EINTR retried) or the
+ * CLOCK_MONOTONIC deadline passes.  0 when ready, -1 on timeout or error. */
+int sieve_wait_ready(struct pollfd *pfd, const struct timespec *deadline);
 
 /* Why a Sieve child ended (its wait status), for the log: "evaluation
  * killed by signal N" or "evaluation exited with status N". */

@@ -407,15 +407,6 @@ void sieve_worker_shutdown(void)
 	stop(false, NULL, NULL, 0);
 }
 
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 /* Move n bytes to or from the worker before the deadline.  0 when done,
  * 1 at EOF (the worker went away), -1 on timeout or error. */
 static int xfer(bool out, char *p, size_t n, const struct timespec *deadline)
@@ -425,17 +416,8 @@ static int xfer(bool out, char *p, size_t n, const struct timespec *deadline)
 	ssize_t r;
 
 	while (n > 0) {
-		long left = ms_left(deadline);
-
-		if (left <= 0)
+		if (sieve_wait_ready(&pfd, deadline) < 0)
 			return -1;
-		if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (pfd.revents == 0)
-			continue;
 		r = out ? send(worker_fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) :
 		    recv(worker_fd, p, n, MSG_DONTWAIT);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
