@@ -387,16 +387,16 @@ static void store_report(int priority, const char *line)
  * and targets. */
 static int stage_claim(struct delivery *d, struct outcome *out)
 {
-	char *targets = targets_encode(&d->targets);
+	char *targets;
 	const char *hook = getenv("DELIVER_TEST_HOOK");
 	struct store_claim *c = &d->claim;
 	char shown[600];
 
-	if (d->req->redelivery) {  /* issue 7 */
-		free(targets);
+	if (d->req->redelivery) {  /* issue 7: no store claim, no targets */
 		redelivery_claim(d);
 		return 0;
 	}
+	targets = targets_encode(&d->targets);
 	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
 	store_claim(d->store, d->msgid, d->req->recipient,
 	    d->base[0] ? d->base : d->tmp_name, d->owner ? "" : d->tmp_name,
