@@ -25,18 +25,22 @@ LDLIBS  += -lsieve $(PKG_LIBS)
 
 # How build/deliver is linked (unit tests always link the shared libraries).
 # deliver runs once per message, so its start-up is part of every delivery:
+#   LINK=static   one static position-independent executable, glibc
+#                 included: nothing to map or relocate at start (see
+#                 README, "Performance").  glibc's NSS modules cannot
+#                 be loaded into it, so user lookups run getent(1)
+#                 (src/userdb.c, USERDB_GETENT).
 #   LINK=mixed    glibc (and libm) shared; libsieve, pcre2, libbsd, libmd
-#                 and sqlite3 static: four shared libraries fewer to map and
-#                 relocate at every start (default; see README,
-#                 "Performance").
+#                 and sqlite3 static.
 #   LINK=dynamic  everything shared.
-# Not fully static: glibc's getpwnam()/initgroups() for -d load NSS modules
-# with dlopen, which crashes inside a static executable (libnss_systemd).
 # SANITIZE=1 always links dynamically (the sanitizers need it).
 LINK    ?= mixed
 STATIC_LIBS := -lsieve -lpcre2-8 -lbsd -lmd -lsqlite3
 ifeq ($(SANITIZE),1)
 DELIVER_LINK := $(LDLIBS)
+else ifeq ($(LINK),static)
+DELIVER_LINK := -static-pie $(STATIC_LIBS) -lm
+CFLAGS  += -DUSERDB_GETENT
 else ifeq ($(LINK),mixed)
 DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
 else
