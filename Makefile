@@ -26,15 +26,15 @@ LDLIBS  += -lsieve $(PKG_LIBS)
 # How build/deliver is linked (unit tests always link the shared libraries).
 # deliver runs once per message, so its start-up is part of every delivery:
 #   LINK=static   one static position-independent executable, glibc
-#                 included: nothing to map or relocate at start (see
-#                 README, "Performance").  glibc's NSS modules cannot
+#                 included: nothing to map or relocate at start (default;
+#                 see README, "Performance").  glibc's NSS modules cannot
 #                 be loaded into it, so user lookups run getent(1)
 #                 (src/userdb.c, USERDB_GETENT).
 #   LINK=mixed    glibc (and libm) shared; libsieve, pcre2, libbsd, libmd
 #                 and sqlite3 static.
 #   LINK=dynamic  everything shared.
 # SANITIZE=1 always links dynamically (the sanitizers need it).
-LINK    ?= mixed
+LINK    ?= static
 STATIC_LIBS := -lsieve -lpcre2-8 -lbsd -lmd -lsqlite3
 ifeq ($(SANITIZE),1)
 DELIVER_LINK := $(LDLIBS)

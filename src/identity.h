@@ -20,8 +20,9 @@ struct identity {
 /* Decide the user and, as root, switch to it.  user is -d's argument or
  * NULL.  Root without -d: EX_USAGE.  Unknown user: EX_NOUSER.  -d root:
  * EX_NOPERM (no delivery ever runs as root).  A non-root caller naming
- * another user: EX_NOPERM.  The home is $HOME for a non-root caller that
- * has it set, else the password entry's. */
+ * another uid: EX_NOPERM.  A non-root caller without -d is $USER with
+ * $HOME when both are set (no lookup, as dovecot-lda), else its uid's
+ * password entry; its home is $HOME whenever that is set. */
 int identity_assume(const char *user, struct identity *id,
     struct outcome *out);
 
