@@ -30,7 +30,10 @@ if [ "$(id -u)" = 0 ]; then
 	RUNAS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
 	chmod 755 "$D"
 fi
-as_user() { "${RUNAS[@]}" env HOME="$D" "$@"; }
+# USER and HOME as Postfix's local(8) and Exim's pipe transport set them
+RUN_USER=$(id -un)
+[ "${#RUNAS[@]}" -gt 0 ] && RUN_USER=nobody
+as_user() { "${RUNAS[@]}" env USER="$RUN_USER" HOME="$D" "$@"; }
 own() { [ "${#RUNAS[@]}" -gt 0 ] && chown -R nobody:nogroup "$@"; return 0; }
 say() { printf '%s\n' "$*"; printf '%s\n' "$*" >> "$OUT"; }
 NA="n/a (feature not in this build)"
