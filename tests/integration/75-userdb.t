@@ -18,10 +18,12 @@ user_dir "$TMP/u"
 static=0
 readelf -d "$DELIVER" 2>/dev/null | grep -q NEEDED || static=1
 uid=$(id -u "$TEST_USER")
+# LeakSanitizer cannot run under ptrace (strace): the rest of ASan can
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # as_user ENV... -- ARGS: deliver as the test user with only ENV set; the
 # programs it runs are listed in $TMP/exec
 as_user() {
-	local envs=()
+	local envs=(${ASAN_OPTIONS:+ASAN_OPTIONS=$ASAN_OPTIONS})
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
 	setpriv --reuid="$TEST_USER" --regid=users --clear-groups env -i "${envs[@]}" \
 	    strace -f -qq -e trace=execve -e signal=none -o "$TMP/u/trace" \
