@@ -275,6 +275,7 @@ struct prepared {
 	struct sieve_msgs msgs;  /* its diagnostics, when refused */
 	char *raw;               /* as read */
 	char *text;              /* what libsieve runs, when runnable */
+	struct sieve_result parsed;   /* libsieve's parse, when it failed */
 };
 
 static struct prepared *prep;    /* the early child's scripts */
@@ -391,6 +392,18 @@ static void answer_unrun(int fd, const struct prepared *p, bool last)
 	free(wire);
 }
 
+/* An evaluation's result: 'K', or 'X' when this child stops after it. */
+static void send_result(int fd, const struct sieve_result *res, bool last)
+{
+	char *wire;
+	size_t wlen;
+
+	if (sieve_wire_encode(res, &wire, &wlen) < 0)
+		_exit(EX_OSERR);
+	answer(fd, last ? 'X' : 'K', wire, wlen, last);
+	free(wire);
+}
+
 static const struct prepared *find_prepared(const char *path)
 {
 	for (size_t i = 0; i < nprep; i++)
@@ -406,13 +419,12 @@ static const struct prepared *find_prepared(const char *path)
 static int serve_one(int fd, const struct config *cfg, bool last)
 {
 	unsigned char hdr[4];
-	char *req, *wire;
+	char *req;
 	const char *text;
 	const struct prepared *p = NULL;
 	struct sieve_env env;
 	struct header_index idx;
 	struct sieve_result res;
-	size_t wlen;
 	uint32_t n, flags;
 
 	if (read_all(fd, (char *)hdr, 4) < 0)
@@ -435,6 +447,12 @@ static int serve_one(int fd, const struct config *cfg, bool last)
 			free(req);
 			return last ? -1 : 0;
 		}
+		if (p->parsed.failed) {
+			header_index_free(&idx);
+			free(req);
+			send_result(fd, &p->parsed, true);
+			return -1;
+		}
 		text = p->text;
 	}
 	if (!cpu_budget(cfg))
@@ -443,12 +461,9 @@ static int serve_one(int fd, const struct config *cfg, bool last)
 		_exit(EX_OSERR);
 	header_index_free(&idx);
 	free(req);
-	if (sieve_wire_encode(&res, &wire, &wlen) < 0)
-		_exit(EX_OSERR);
 	last = last || res.failed;   /* libsieve keeps global state */
+	send_result(fd, &res, last);
 	sieve_result_free(&res);
-	answer(fd, last ? 'X' : 'K', wire, wlen, last);
-	free(wire);
 	return last ? -1 : 0;
 }
 
@@ -501,6 +516,22 @@ static void read_prepared(struct prepared *p)
 	p->fd = -1;
 }
 
+/* Let libsieve parse the text once before the message arrives: its code
+ * and heap are then faulted in (each page fault is costly on a VM) and the
+ * evaluation that counts runs warm.  A script libsieve cannot parse is
+ * answered with these errors, which an evaluation would report alike (it
+ * parses first), and the child stops after it, as after any failed
+ * script. */
+static void warm_up(struct prepared *p)
+{
+	if (p->text == NULL)
+		return;
+	if (sieve_check(p->text, &p->parsed) < 0)
+		_exit(EX_OSERR);
+	if (!p->parsed.failed)
+		sieve_result_free(&p->parsed);
+}
+
 /* Put the text through the front end, as run_script in sieve_run.c does
  * for a script it reads itself. */
 static void prepare(struct prepared *p)
@@ -520,6 +551,7 @@ static void prepare(struct prepared *p)
 	sieve_front_free(&front);
 	free(p->raw);
 	p->raw = NULL;
+	warm_up(p);
 }
 
 /* The child of sieve_worker_start_early: it never outlives its parent,
