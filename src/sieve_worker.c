@@ -561,6 +561,8 @@ static void __attribute__((noreturn)) early_child(int fd, pid_t parent,
 {
 	rlim_t cpu = cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1;
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	const char *hook = getenv("DELIVER_TEST_HOOK");
+	bool linger = hook && strcmp(hook, "sieve-linger") == 0;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(EX_OSERR);
@@ -588,6 +590,8 @@ static void __attribute__((noreturn)) early_child(int fd, pid_t parent,
 		;
 	/* the last answer is out, or the parent is done with us (EOF) */
 	let_go_of_stdio();
+	if (linger)   /* tests: a child slow to go must not hold anyone up */
+		sleep(10);
 	_exit(0);
 }
 
