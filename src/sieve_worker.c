@@ -571,10 +571,11 @@ static void __attribute__((noreturn)) early_child(int fd, pid_t parent,
 		_exit(EX_OSERR);
 	default_signals();
 	limit(RLIMIT_CORE, 0, 0);
-	/* the soft limit (SIGXCPU, a clear reason) covers the preparation
-	 * and the first evaluation; serve_one moves it on for each
-	 * evaluation, within a hard limit with room for every script */
-	limit(RLIMIT_CPU, cpu, (rlim_t)n * (cpu + 1) + 1);
+	/* the soft limit (SIGXCPU, a clear reason) covers the preparation;
+	 * serve_one moves it on by a whole budget for each evaluation,
+	 * within a hard limit with room for the preparation and every
+	 * script */
+	limit(RLIMIT_CPU, cpu, (rlim_t)(n + 1) * (cpu + 1) + 1);
 	memory_limit(cfg);
 	prep = scripts;
 	nprep = n;
