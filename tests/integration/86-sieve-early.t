@@ -53,7 +53,7 @@ DELIVER_TEST_HOOK=sieve-linger "$DELIVER" "${ARGS[@]}" -s "$TMP/s.sieve" < "$TMP
 sleep 0.5
 left=0
 for c in /proc/[0-9]*/cmdline; do
-	tr '\0' ' ' < "$c" 2>/dev/null | grep -qF -- "-M $MD " && left=$((left + 1))
+	{ tr '\0' ' ' < "$c"; } 2>/dev/null | grep -qF -- "-M $MD " && left=$((left + 1))
 done
 is "$left" 0 "the lingering child died with deliver (PR_SET_PDEATHSIG)"
 
