@@ -653,7 +653,9 @@ void sieve_worker_shutdown(void)
 }
 
 /* Move n bytes to or from the child before the deadline.  0 when done,
- * 1 at EOF (the child went away), -1 on timeout or error. */
+ * 1 at EOF (the child went away), -1 on timeout or error.  The transfer
+ * is tried first and waited for only when the socket is not ready (one
+ * system call instead of two when it is, as it mostly is). */
 static int xfer(const struct child *c, bool out, char *p, size_t n,
     const struct timespec *deadline)
 {
@@ -661,11 +663,14 @@ static int xfer(const struct child *c, bool out, char *p, size_t n,
 	ssize_t r;
 
 	while (n > 0) {
-		if (sieve_wait_ready(&pfd, deadline) < 0)
-			return -1;
 		r = out ? send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) :
 		    recv(c->fd, p, n, MSG_DONTWAIT);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		if (r < 0 && errno == EAGAIN) {
+			if (sieve_wait_ready(&pfd, deadline) < 0)
+				return -1;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && out && (errno == EPIPE || errno == ECONNRESET))
 			return 1;
