@@ -18,9 +18,11 @@ is "$RC:$(landed)" "0:Early/new" "the early child's plan files the message"
 # forks FILE: processes created (not threads, not ASan's CLONE_VM helper)
 forks() { grep -E '^[0-9]+ +(clone|clone3|fork|vfork)\(' "$1" | grep -vc CLONE_VM; }
 if strace -f -qq -o /dev/null true 2>/dev/null; then
+	# (LeakSanitizer, in an ASan build, does not work under ptrace)
+	NOLSAN=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0")
 	reset_md
 	strace -f -qq -e trace=clone,clone3,fork,vfork,read -o "$TMP/trace" \
-		"$DELIVER" "${ARGS[@]}" -s "$TMP/s.sieve" < "$TMP/m" 2>/dev/null
+		"${NOLSAN[@]}" "$DELIVER" "${ARGS[@]}" -s "$TMP/s.sieve" < "$TMP/m" 2>/dev/null
 	is "$?:$(landed)" "0:Early/new" "traced delivery files the message"
 	parent=$(head -1 "$TMP/trace" | cut -d' ' -f1)
 	fork_at=$(grep -nE "^$parent +(clone|clone3|fork|vfork)\(" "$TMP/trace" | grep -v CLONE_VM | head -1 | cut -d: -f1)
@@ -32,7 +34,7 @@ if strace -f -qq -o /dev/null true 2>/dev/null; then
 	# no script named or found: no fork at all
 	reset_md
 	strace -f -qq -e trace=clone,clone3,fork,vfork -o "$TMP/trace" \
-		"$DELIVER" "${ARGS[@]}" < "$TMP/m" 2>/dev/null
+		"${NOLSAN[@]}" "$DELIVER" "${ARGS[@]}" < "$TMP/m" 2>/dev/null
 	is "$?:$(landed)" "0:INBOX/new" "no script: INBOX"
 	is "$(forks "$TMP/trace")" 0 "no script: no child"
 else
