@@ -551,7 +551,15 @@ static void prepare(struct prepared *p)
 	sieve_front_free(&front);
 	free(p->raw);
 	p->raw = NULL;
-	warm_up(p);
+}
+
+/* Whether the parent's first request is already waiting: then the child
+ * is late, and a warm-up would only delay the answer. */
+static bool request_waiting(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) != 0;
 }
 
 /* The child of sieve_worker_start_early: it never outlives its parent,
@@ -587,6 +595,8 @@ static void __attribute__((noreturn)) early_child(int fd, pid_t parent,
 	closefrom(4);
 	for (size_t i = 0; i < n; i++)
 		prepare(&scripts[i]);
+	for (size_t i = 0; i < n && !request_waiting(3); i++)
+		warm_up(&scripts[i]);
 	while (serve_one(3, cfg, false) == 0)
 		;
 	/* the last answer is out, or the parent is done with us (EOF) */
