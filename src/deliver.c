@@ -749,12 +749,29 @@ static int deliver_one(struct delivery *d, struct outcome *out)
 	return code;
 }
 
+/* issue 9: the Sieve child is forked before the message is read, while
+ * this process is still small; it reads and compiles the scripts on the
+ * second core meanwhile.  Not for a redelivery (its worker serves every
+ * message) nor a batch. */
+static void sieve_early(const struct request *req)
+{
+	const struct sieve_job job = { .cfg = req->cfg, .home = req->home,
+	    .script = req->script };
+
+	if (req->redelivery == NULL)
+		sieve_early_start(&job);
+}
+
 int deliver_message(const struct request *req, struct outcome *out)
 {
 	struct delivery d;
+	int code;
 
 	delivery_init(&d, req);
-	return deliver_one(&d, out);
+	sieve_early(req);
+	code = deliver_one(&d, out);
+	sieve_early_end();
+	return code;
 }
 
 /* ---- one write, many recipients (issue 8) ------------------------------ */

@@ -67,13 +67,20 @@ char *sieve_user_script(const char *opt, const struct config *cfg,
 int sieve_read_script(const char *path, char **text)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	return sieve_read_script_fd(fd, text) < 0 ? -1 : 1;
+}
+
+int sieve_read_script_fd(int fd, char **text)
+{
 	size_t len = 0;
 	ssize_t n;
 	char *buf;
 	struct stat st;
+	int saved;
 
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		errno = EINVAL;
@@ -81,19 +88,21 @@ int sieve_read_script(const char *path, char **text)
 	}
 	if ((buf = malloc(SIEVE_SCRIPT_MAX + 2)) == NULL) {
 		close(fd);
+		errno = ENOMEM;
 		return -1;
 	}
 	while ((n = read(fd, buf + len, SIEVE_SCRIPT_MAX + 1 - len)) > 0)
 		len += (size_t)n;
+	saved = errno;
 	close(fd);
 	if (n < 0 || len > SIEVE_SCRIPT_MAX || memchr(buf, '\0', len)) {
 		free(buf);
-		errno = n < 0 ? errno : EFBIG;
+		errno = n < 0 ? saved : EFBIG;
 		return -1;
 	}
 	buf[len] = '\0';
 	*text = buf;
-	return 1;
+	return 0;
 }
 
 /* <script>.err: the errors for the user, or gone when there are none. */
@@ -375,120 +384,240 @@ int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m)
 /* A script the front end refused: what a failed evaluation does (log,
  * trace, .err), without starting libsieve at all. */
 static int refused(const struct sieve_job *job, const char *path,
-    bool user_script, const struct sieve_front *f, struct sieve_plan *out)
+    bool user_script, int status, const struct sieve_msgs *errors,
+    struct sieve_plan *out)
 {
-	struct sieve_msgs errors = { 0 };
 	char shown[1024];
 
 	log_escape(path, shown, sizeof shown);
-	if (sieve_front_msgs(f, &errors) < 0) {
-		sieve_msgs_free(&errors);
-		return -1;
-	}
-	log_msgs(LOG_ERR, path, "error: ", &errors);
+	log_msgs(LOG_ERR, path, "error: ", errors);
 	log_line(LOG_ERR, "sieve: %s: script %s; keeping the message", shown,
-	    f->status == SIEVE_FRONT_UNSUPPORTED ? "needs an extension "
-	    "deliver lacks" : f->status == SIEVE_FRONT_REFUSED ?
+	    status == SIEVE_FRONT_UNSUPPORTED ? "needs an extension "
+	    "deliver lacks" : status == SIEVE_FRONT_REFUSED ?
 	    "cannot run in libsieve" : "failed");
-	for (size_t i = 0; i < errors.count; i++)
-		sieve_msgs_add(&out->trace, "error: %s", errors.items[i]);
+	for (size_t i = 0; i < errors->count; i++)
+		sieve_msgs_add(&out->trace, "error: %s", errors->items[i]);
 	if (!job->dry_run && user_script)
-		update_err_file(path, &errors);
-	sieve_msgs_free(&errors);
+		update_err_file(path, errors);
 	return 1;
 }
 
-/* Run one script; returns whether the keep is still in effect afterwards
- * (true for every failure), or -1 when memory runs out. */
-static int run_script(const struct sieve_job *job, const char *path,
-    bool user_script, struct sieve_plan *out, bool *implicit)
-{
-	struct sieve_result res;
-	struct sieve_front front;
-	char *text = NULL, why[300], shown[1024];
-	int found, keep;
+/* ---- the early child (issue 9) ------------------------------------------ */
 
-	log_escape(path, shown, sizeof shown);
-	*implicit = true;
-	if ((found = sieve_read_script(path, &text)) <= 0) {
-		if (found < 0)
-			log_line(LOG_ERR, "sieve: %s: cannot read: %s; keeping "
-			    "the message", shown, strerror(errno));
-		return 1;
+/* The scripts of this delivery, settled by sieve_early_start before the
+ * message is read: before, the user's, after (NULL = none named), and
+ * what opening each gave (0: opened and handed to the early child). */
+static struct {
+	bool active;
+	char *paths[3];
+	int error[3];
+} early;
+
+/* The script paths of a job, in Dovecot's order (malloced, NULL = none). */
+static void script_paths(const struct sieve_job *job, char *paths[3])
+{
+	const struct config *cfg = job->cfg;
+
+	paths[0] = *cfg->sieve_before ?
+	    expand_home(cfg->sieve_before, job->home) : NULL;
+	paths[1] = sieve_user_script(job->script, cfg, job->home);
+	paths[2] = *cfg->sieve_after ?
+	    expand_home(cfg->sieve_after, job->home) : NULL;
+}
+
+void sieve_early_start(const struct sieve_job *job)
+{
+	const char *names[3];
+	int fds[3];
+	size_t n = 0;
+	char why[300];
+
+	sieve_early_end();
+	if (sieve_worker_in_use())   /* a redelivery has its worker */
+		return;
+	script_paths(job, early.paths);
+	for (size_t i = 0; i < 3; i++) {
+		if (early.paths[i] == NULL)
+			continue;
+		/* as sieve_read_script opens it: a FIFO does not block */
+		fds[n] = open(early.paths[i], O_RDONLY | O_CLOEXEC |
+		    O_NONBLOCK);
+		early.error[i] = fds[n] < 0 ? errno : 0;
+		if (fds[n] >= 0)
+			names[n++] = early.paths[i];
 	}
-	out->scripted = true;
-	if (job->env.trace)
-		sieve_msgs_add(&out->trace, "script %s", path);
+	early.active = true;
+	/* no script, no child; a child that cannot start leaves each
+	 * script to run_here, which tries again and says why it failed */
+	if (n > 0)
+		(void)sieve_worker_start_early(names, fds, n, job->cfg, why,
+		    sizeof why);
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+void sieve_early_end(void)
+{
+	sieve_worker_end_early();
+	for (size_t i = 0; i < 3; i++) {
+		free(early.paths[i]);
+		early.paths[i] = NULL;
+		early.error[i] = 0;
+	}
+	early.active = false;
+}
+
+/* Whether a script after seq[i] may still go to the early child. */
+static bool early_more_after(size_t i)
+{
+	for (size_t j = i + 1; j < 3; j++)
+		if (early.paths[j] != NULL && early.error[j] == 0)
+			return true;
+	return false;
+}
+
+/* ---- one script ---------------------------------------------------------- */
+
+/* Read, front end and evaluation in this process and a child forked for
+ * the evaluation (or the redelivery's worker).  0 with *ans filled, -1
+ * when the evaluation died (why), -2 when memory runs out. */
+static int run_here(const struct sieve_job *job, const char *path,
+    struct sieve_early_answer *ans, char *why, size_t whylen)
+{
+	struct sieve_front front;
+	char *text = NULL;
+	int found, rc;
+
+	memset(ans, 0, sizeof *ans);
+	if ((found = sieve_read_script(path, &text)) <= 0) {
+		ans->kind = SIEVE_EARLY_UNREADABLE;
+		ans->error = found < 0 ? errno : ENOENT;
+		return 0;
+	}
 	/* issue 10: libsieve gets the front end's canonical text, never the
 	 * user's; what the front end refuses never reaches libsieve */
 	if (sieve_front_prepare(text, strlen(text), &front) < 0) {
 		free(text);
-		keep = refused(job, path, user_script, &front, out);
+		ans->kind = SIEVE_EARLY_REFUSED;
+		ans->status = (int)front.status;
+		rc = sieve_front_msgs(&front, &ans->res.errors);
 		sieve_front_free(&front);
-		return keep;
+		return rc < 0 ? -2 : 0;
 	}
 	free(text);
 	text = front.emit.script;
 	front.emit.script = NULL;
 	sieve_front_free(&front);
+	ans->kind = SIEVE_EARLY_RESULT;
 	/* redelivery: one long-lived child instead of a fork per script */
-	if ((sieve_worker_in_use() ? sieve_worker_eval(text, &job->env,
-	    job->cfg, &res, why, sizeof why) : eval_isolated(text,
-	    &job->env, job->cfg, job->overlap, &res, why, sizeof why)) < 0) {
-		free(text);
+	rc = sieve_worker_in_use() ? sieve_worker_eval(text, &job->env,
+	    job->cfg, &ans->res, why, whylen) : eval_isolated(text, &job->env,
+	    job->cfg, job->overlap, &ans->res, why, whylen);
+	free(text);
+	return rc;
+}
+
+/* seq[i] through the early child when it has it, else run_here. */
+static int get_answer(const struct sieve_job *job, size_t i,
+    const char *path, struct sieve_early_answer *ans, char *why,
+    size_t whylen)
+{
+	if (!early.active)
+		return run_here(job, path, ans, why, whylen);
+	if (early.error[i] != 0) {   /* its open failed before the fork */
+		memset(ans, 0, sizeof *ans);
+		ans->kind = SIEVE_EARLY_UNREADABLE;
+		ans->error = early.error[i];
+		return 0;
+	}
+	if (!sieve_worker_early())   /* never started, or stopped */
+		return run_here(job, path, ans, why, whylen);
+	return sieve_worker_ask_early(path, &job->env, job->cfg,
+	    !early_more_after(i), job->overlap, ans, why, whylen);
+}
+
+/* Run seq[i]; returns whether the keep is still in effect afterwards
+ * (true for every failure), or -1 when memory runs out. */
+static int run_script(const struct sieve_job *job, size_t i,
+    const char *path, struct sieve_plan *out, bool *implicit)
+{
+	struct sieve_early_answer ans;
+	struct sieve_result *res = &ans.res;
+	bool user_script = i == 1;
+	char why[300], shown[1024];
+	int rc, keep;
+
+	log_escape(path, shown, sizeof shown);
+	*implicit = true;
+	if ((rc = get_answer(job, i, path, &ans, why, sizeof why)) == -2)
+		return -1;
+	if (rc == 0 && ans.kind == SIEVE_EARLY_UNREADABLE) {
+		if (ans.error != ENOENT)
+			log_line(LOG_ERR, "sieve: %s: cannot read: %s; keeping "
+			    "the message", shown, strerror(ans.error));
+		return 1;
+	}
+	out->scripted = true;
+	if (job->env.trace)
+		sieve_msgs_add(&out->trace, "script %s", path);
+	if (rc < 0) {
 		log_line(LOG_ERR, "sieve: %s: %s; keeping the message", shown,
 		    why);
 		sieve_msgs_add(&out->trace, "%s: %s", path, why);
 		return 1;
 	}
-	free(text);
-	for (size_t i = 0; i < res.trace.count; i++)
-		sieve_msgs_add(&out->trace, "%s", res.trace.items[i]);
-	log_msgs(LOG_NOTICE, path, "", &res.notes);
-	if (res.failed) {
-		log_msgs(LOG_ERR, path, "error: ", &res.errors);
+	if (ans.kind == SIEVE_EARLY_REFUSED) {
+		keep = refused(job, path, user_script, ans.status,
+		    &res->errors, out);
+		sieve_result_free(res);
+		return keep;
+	}
+	for (size_t k = 0; k < res->trace.count; k++)
+		sieve_msgs_add(&out->trace, "%s", res->trace.items[k]);
+	log_msgs(LOG_NOTICE, path, "", &res->notes);
+	if (res->failed) {
+		log_msgs(LOG_ERR, path, "error: ", &res->errors);
 		log_line(LOG_ERR, "sieve: %s: script failed; keeping the "
 		    "message", shown);
-		for (size_t i = 0; i < res.errors.count; i++)
+		for (size_t k = 0; k < res->errors.count; k++)
 			sieve_msgs_add(&out->trace, "error: %s",
-			    res.errors.items[i]);
+			    res->errors.items[k]);
 		if (!job->dry_run && user_script)
-			update_err_file(path, &res.errors);
-		sieve_result_free(&res);
+			update_err_file(path, &res->errors);
+		sieve_result_free(res);
 		return 1;
 	}
 	if (!job->dry_run && user_script)
 		update_err_file(path, NULL);
-	*implicit = res.keep;
-	keep = res.keep || has_explicit_keep(&res.plan);
-	if (take_actions(&out->plan, &res.plan) < 0)
+	*implicit = res->keep;
+	keep = res->keep || has_explicit_keep(&res->plan);
+	if (take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
-	sieve_result_free(&res);
+	sieve_result_free(res);
 	return keep;
 }
 
 int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 {
-	const struct config *cfg = job->cfg;
-	char *user = sieve_user_script(job->script, cfg, job->home);
-	char *before = *cfg->sieve_before ?
-	    expand_home(cfg->sieve_before, job->home) : NULL;
-	char *after = *cfg->sieve_after ?
-	    expand_home(cfg->sieve_after, job->home) : NULL;
-	const char *seq[3] = { before, user, after };
+	char *own[3] = { NULL, NULL, NULL };
+	char *const *seq = early.active ? early.paths : own;
 	bool implicit = true;
 	int keep = 1;
 
 	memset(out, 0, sizeof *out);
+	if (!early.active)
+		script_paths(job, own);
 	for (size_t i = 0; i < 3 && keep > 0; i++)
 		if (seq[i] != NULL)
-			keep = run_script(job, seq[i], i == 1, out, &implicit);
+			keep = run_script(job, i, seq[i], out, &implicit);
 	if (keep >= 0 && out->scripted && implicit &&
 	    plan_add(&out->plan, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
 		keep = -1;
-	free(before);
-	free(user);
-	free(after);
+	/* a child the sequence no longer needs is stopped now */
+	if (early.active)
+		sieve_worker_end_early();
+	for (size_t i = 0; i < 3; i++)
+		free(own[i]);
 	return keep < 0 ? -1 : 0;
 }
 

@@ -30,8 +30,9 @@
 #include "sieve.h"
 
 /* Work for the parent while the first child evaluates (a second core):
- * fn(ctx) runs at most once per plan, right after that fork; fn is then
- * cleared.  Nothing runs when no child is started. */
+ * fn(ctx) runs at most once per plan, right after that fork or, with the
+ * early child, right after the first request went out; fn is then
+ * cleared.  Nothing runs when no child is asked. */
 struct sieve_overlap {
 	void (*fn)(void *ctx);
 	void *ctx;
@@ -51,6 +52,20 @@ struct sieve_plan {
 	bool scripted;             /* at least one script was found */
 	struct sieve_msgs trace;   /* for -n: what ran and libsieve's trace */
 };
+
+/* Issue 9: a single delivery starts its Sieve child before it reads the
+ * message (sieve_worker.h, "the early child"), so that reading the
+ * scripts and the front end run on the second core meanwhile.  Only
+ * job's cfg, home and script are used.  No script: no child.  Until
+ * sieve_early_end, sieve_make_plan runs the scripts found here (paths
+ * settled now) through that child; a script it cannot take (its open
+ * failed, the child could not start or stopped after a failed script)
+ * runs as without it. */
+void sieve_early_start(const struct sieve_job *job);
+
+/* The delivery is over: the early child, if any, is stopped (not waited
+ * for) and forgotten. */
+void sieve_early_end(void);
 
 /* Build the plan for one message.  -1 only when memory runs out. */
 int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out);
@@ -74,6 +89,10 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
  * bytes and no NUL.  1 with the malloced text, 0 when it does not exist,
  * -1 on another error (errno set; EFBIG when too long). */
 int sieve_read_script(const char *path, char **text);
+
+/* The same from a descriptor opened O_NONBLOCK (closed here): 0 with the
+ * text, -1 with errno set (EINVAL: not a regular file). */
+int sieve_read_script_fd(int fd, char **text);
 
 struct sieve_front;
 /* The front end's diagnostics as "line L, column C: reason" lines (issue

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "sieve_front.h"
 #include "sieve_run.h"
 #include "sieve_wire.h"
 
@@ -27,12 +29,21 @@
 #define NO_STRING UINT32_MAX     /* a NULL string */
 #define FLAG_TRACE     1u
 #define FLAG_TRUNCATED 2u
+#define FLAG_PREPARED  4u        /* text is the path of a prepared script */
+#define FLAG_LAST      8u        /* the child stops after this answer */
+#define FLAGS_KNOWN    15u
 #define HDR_LEADING 1u
 #define HDR_ADDED   2u
 
+/* A child and the parent's end of its socket. */
+struct child {
+	pid_t pid;
+	int fd;
+};
+
 static bool use_worker;
-static pid_t worker_pid = -1;
-static int worker_fd = -1;
+static struct child pool = { -1, -1 };    /* --redeliver's worker */
+static struct child early = { -1, -1 };   /* one delivery's early child */
 static unsigned long workers_started;
 
 void sieve_worker_use(bool on)
@@ -52,7 +63,7 @@ unsigned long sieve_worker_started(void)
 
 pid_t sieve_worker_pid(void)
 {
-	return worker_pid;
+	return pool.pid;
 }
 
 /* ---- the request --------------------------------------------------------- */
@@ -105,8 +116,9 @@ static void put_str(struct out *o, const char *s)
 	put(o, s, n + 1);
 }
 
-int sieve_worker_encode(const char *text, const struct sieve_env *env,
-    char **buf, size_t *len)
+/* extra: FLAG_PREPARED, FLAG_LAST */
+static int encode(const char *text, const struct sieve_env *env,
+    uint32_t extra, char **buf, size_t *len)
 {
 	struct out o = { 0 };
 	const struct header_index *h = env->headers;
@@ -115,7 +127,7 @@ int sieve_worker_encode(const char *text, const struct sieve_env *env,
 
 	put_u32(&o, 0);   /* frame length, filled in below */
 	put_u32(&o, (env->trace ? FLAG_TRACE : 0) |
-	    (h && h->truncated ? FLAG_TRUNCATED : 0));
+	    (h && h->truncated ? FLAG_TRUNCATED : 0) | extra);
 	put_u32(&o, (uint32_t)(size >> 32));
 	put_u32(&o, (uint32_t)size);
 	put_u32(&o, env->vacation_min_days);
@@ -145,6 +157,12 @@ int sieve_worker_encode(const char *text, const struct sieve_env *env,
 	*buf = o.buf;
 	*len = o.len;
 	return 0;
+}
+
+int sieve_worker_encode(const char *text, const struct sieve_env *env,
+    char **buf, size_t *len)
+{
+	return encode(text, env, 0, buf, len);
 }
 
 struct in {
@@ -182,17 +200,17 @@ static const char *get_str(struct in *in)
 	return s;
 }
 
-/* buf is the frame without its length prefix. */
-int sieve_worker_decode(char *buf, size_t len, const char **text,
-    struct sieve_env *env, struct header_index *idx)
+/* buf is the frame without its length prefix; *flags: what was asked. */
+static int decode(char *buf, size_t len, const char **text,
+    struct sieve_env *env, struct header_index *idx, uint32_t *flags)
 {
 	struct in in = { buf, len, 0, false };
-	uint32_t flags, n;
+	uint32_t n;
 	uint64_t size;
 
 	memset(env, 0, sizeof *env);
 	memset(idx, 0, sizeof *idx);
-	flags = get_u32(&in);
+	*flags = get_u32(&in);
 	size = (uint64_t)get_u32(&in) << 32;
 	size |= get_u32(&in);
 	env->vacation_min_days = get_u32(&in);
@@ -203,10 +221,10 @@ int sieve_worker_decode(char *buf, size_t len, const char **text,
 	env->delimiter = get_str(&in);
 	n = get_u32(&in);
 	if (in.bad || *text == NULL || n > HEADER_INDEX_COUNT ||
-	    size > INT64_MAX)
+	    size > INT64_MAX || (*flags & ~FLAGS_KNOWN))
 		return -1;
 	env->size = (off_t)size;
-	env->trace = flags & FLAG_TRACE;
+	env->trace = *flags & FLAG_TRACE;
 	for (uint32_t i = 0; i < n && !in.bad; i++) {
 		unsigned char f = 0;
 		const char *name, *value;
@@ -232,12 +250,36 @@ int sieve_worker_decode(char *buf, size_t len, const char **text,
 		header_index_free(idx);
 		return -1;
 	}
-	idx->truncated = flags & FLAG_TRUNCATED;
+	idx->truncated = *flags & FLAG_TRUNCATED;
 	env->headers = idx;
 	return 0;
 }
 
+int sieve_worker_decode(char *buf, size_t len, const char **text,
+    struct sieve_env *env, struct header_index *idx)
+{
+	uint32_t flags;
+
+	return decode(buf, len, text, env, idx, &flags);
+}
+
 /* ---- the worker child ------------------------------------------------------ */
+
+/* A script the early child read and put through the front end before the
+ * message arrived. */
+struct prepared {
+	const char *path;
+	int fd;                  /* until read */
+	int error;               /* errno: could not be read */
+	int status;              /* the front end's verdict */
+	struct sieve_msgs msgs;  /* its diagnostics, when refused */
+	char *raw;               /* as read */
+	char *text;              /* what libsieve runs, when runnable */
+	struct sieve_result parsed;   /* libsieve's parse, when it failed */
+};
+
+static struct prepared *prep;    /* the early child's scripts */
+static size_t nprep;
 
 static void limit(int resource, rlim_t soft, rlim_t hard)
 {
@@ -282,18 +324,108 @@ static bool cpu_budget(const struct config *cfg)
 	return true;
 }
 
-/* One request in, one answer out: 'K' (or 'X' when this worker stops
- * after it), the result's length, the result in the wire format. */
+/* Before a child's last answer: it lets go of deliver's stdout and stderr
+ * first, so that an MTA waiting for EOF on them (Postfix pipe, Exim) need
+ * not wait for this process to exit. */
+static void let_go_of_stdio(void)
+{
+	static bool done;
+	int fd;
+
+	if (done)
+		return;
+	done = true;
+	if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		_exit(EX_OSERR);
+	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+	    dup2(fd, STDERR_FILENO) < 0)
+		_exit(EX_OSERR);
+	close(fd);
+}
+
+/* The answer: kind, the body's length, the body. */
+static void answer(int fd, char kind, const char *body, size_t len,
+    bool last)
+{
+	unsigned char hdr[5] = { (unsigned char)kind,
+	    (unsigned char)(len >> 24), (unsigned char)(len >> 16),
+	    (unsigned char)(len >> 8), (unsigned char)len };
+
+	if (last)
+		let_go_of_stdio();
+	if (io_write_all(fd, hdr, 5) < 0 || io_write_all(fd, body, len) < 0)
+		_exit(EX_IOERR);
+}
+
+static void u32_bytes(uint32_t v, char *b)
+{
+	b[0] = (char)(v >> 24);
+	b[1] = (char)(v >> 16);
+	b[2] = (char)(v >> 8);
+	b[3] = (char)v;
+}
+
+/* A prepared script that does not reach libsieve: 'E' with the errno of
+ * the failed read, or 'F' with the front end's status and diagnostics
+ * (as a failed result in the wire format). */
+static void answer_unrun(int fd, const struct prepared *p, bool last)
+{
+	struct sieve_result res = { .failed = true, .keep = true };
+	char *wire, *body;
+	size_t wlen;
+
+	if (p->error) {
+		char b[4];
+
+		u32_bytes((uint32_t)p->error, b);
+		answer(fd, 'E', b, 4, last);
+		return;
+	}
+	res.errors = p->msgs;
+	if (sieve_wire_encode(&res, &wire, &wlen) < 0 ||
+	    (body = malloc(wlen + 4)) == NULL)
+		_exit(EX_OSERR);
+	u32_bytes((uint32_t)p->status, body);
+	memcpy(body + 4, wire, wlen);
+	answer(fd, 'F', body, wlen + 4, last);
+	free(body);
+	free(wire);
+}
+
+/* An evaluation's result: 'K', or 'X' when this child stops after it. */
+static void send_result(int fd, const struct sieve_result *res, bool last)
+{
+	char *wire;
+	size_t wlen;
+
+	if (sieve_wire_encode(res, &wire, &wlen) < 0)
+		_exit(EX_OSERR);
+	answer(fd, last ? 'X' : 'K', wire, wlen, last);
+	free(wire);
+}
+
+static const struct prepared *find_prepared(const char *path)
+{
+	for (size_t i = 0; i < nprep; i++)
+		if (strcmp(prep[i].path, path) == 0)
+			return &prep[i];
+	return NULL;
+}
+
+/* One request in, one answer out.  An evaluation answers 'K' (or 'X'
+ * when this worker stops after it) with the result in the wire format; a
+ * prepared script that cannot run answers as answer_unrun says.  -1 when
+ * the worker stops. */
 static int serve_one(int fd, const struct config *cfg, bool last)
 {
-	unsigned char hdr[5];
-	char *req, *wire;
+	unsigned char hdr[4];
+	char *req;
 	const char *text;
+	const struct prepared *p = NULL;
 	struct sieve_env env;
 	struct header_index idx;
 	struct sieve_result res;
-	size_t len, wlen;
-	uint32_t n;
+	uint32_t n, flags;
 
 	if (read_all(fd, (char *)hdr, 4) < 0)
 		return -1;
@@ -303,28 +435,59 @@ static int serve_one(int fd, const struct config *cfg, bool last)
 		_exit(EX_SOFTWARE);
 	if (read_all(fd, req, n) < 0)
 		_exit(EX_IOERR);
-	if (sieve_worker_decode(req, n, &text, &env, &idx) < 0)
+	if (decode(req, n, &text, &env, &idx, &flags) < 0)
 		_exit(EX_SOFTWARE);
+	last = last || (flags & FLAG_LAST);
+	if (flags & FLAG_PREPARED) {
+		if ((p = find_prepared(text)) == NULL)
+			_exit(EX_SOFTWARE);
+		if (p->text == NULL) {
+			answer_unrun(fd, p, last);
+			header_index_free(&idx);
+			free(req);
+			return last ? -1 : 0;
+		}
+		if (p->parsed.failed) {
+			header_index_free(&idx);
+			free(req);
+			send_result(fd, &p->parsed, true);
+			return -1;
+		}
+		text = p->text;
+	}
 	if (!cpu_budget(cfg))
 		_exit(EX_OSERR);
 	if (sieve_eval(text, &env, &res) < 0)
 		_exit(EX_OSERR);
 	header_index_free(&idx);
 	free(req);
-	if (sieve_wire_encode(&res, &wire, &wlen) < 0)
-		_exit(EX_OSERR);
-	last = last || res.failed;
+	last = last || res.failed;   /* libsieve keeps global state */
+	send_result(fd, &res, last);
 	sieve_result_free(&res);
-	len = wlen;
-	hdr[0] = last ? 'X' : 'K';
-	hdr[1] = (unsigned char)(len >> 24);
-	hdr[2] = (unsigned char)(len >> 16);
-	hdr[3] = (unsigned char)(len >> 8);
-	hdr[4] = (unsigned char)len;
-	if (io_write_all(fd, hdr, 5) < 0 || io_write_all(fd, wire, wlen) < 0)
-		_exit(EX_IOERR);
-	free(wire);
 	return last ? -1 : 0;
+}
+
+/* A crash must end this process, whatever handler the host program (a
+ * test harness) installed: the parent reports the signal. */
+static void default_signals(void)
+{
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+}
+
+static void memory_limit(const struct config *cfg)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	/* ASan reserves terabytes of address space up front */
+	if (cfg->sieve_memory_limit)
+		limit(RLIMIT_AS, (rlim_t)cfg->sieve_memory_limit,
+		    (rlim_t)cfg->sieve_memory_limit);
+#else
+	(void)cfg;
+#endif
 }
 
 static void __attribute__((noreturn)) worker(int fd, const struct config *cfg)
@@ -332,23 +495,114 @@ static void __attribute__((noreturn)) worker(int fd, const struct config *cfg)
 	if (dup2(fd, 3) < 0)
 		_exit(EX_OSERR);
 	closefrom(4);
-	/* a crash must end this process, whatever handler the host program
-	 * (a test harness) installed: the parent reports the signal */
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
-	signal(SIGILL, SIG_DFL);
-	signal(SIGFPE, SIG_DFL);
-	signal(SIGABRT, SIG_DFL);
+	default_signals();
 	limit(RLIMIT_CORE, 0, 0);
-#if !defined(__SANITIZE_ADDRESS__)
-	/* ASan reserves terabytes of address space up front */
-	if (cfg->sieve_memory_limit)
-		limit(RLIMIT_AS, (rlim_t)cfg->sieve_memory_limit,
-		    (rlim_t)cfg->sieve_memory_limit);
-#endif
+	memory_limit(cfg);
 	for (unsigned i = 1; serve_one(3, cfg, i >= SIEVE_WORKER_RECYCLE) == 0;
 	    i++)
 		;
+	_exit(0);
+}
+
+/* ---- the early child --------------------------------------------------------- */
+
+/* The script's text, from the descriptor the parent opened. */
+static void read_prepared(struct prepared *p)
+{
+	if (p->fd < 0)
+		return;
+	if (sieve_read_script_fd(p->fd, &p->raw) < 0)   /* closes it */
+		p->error = errno ? errno : EIO;
+	p->fd = -1;
+}
+
+/* Let libsieve parse the text once before the message arrives: its code
+ * and heap are then faulted in (each page fault is costly on a VM) and the
+ * evaluation that counts runs warm.  A script libsieve cannot parse is
+ * answered with these errors, which an evaluation would report alike (it
+ * parses first), and the child stops after it, as after any failed
+ * script. */
+static void warm_up(struct prepared *p)
+{
+	if (p->text == NULL)
+		return;
+	if (sieve_check(p->text, &p->parsed) < 0)
+		_exit(EX_OSERR);
+	if (!p->parsed.failed)
+		sieve_result_free(&p->parsed);
+}
+
+/* Put the text through the front end, as run_script in sieve_run.c does
+ * for a script it reads itself. */
+static void prepare(struct prepared *p)
+{
+	struct sieve_front front;
+
+	if (p->raw == NULL)
+		return;
+	if (sieve_front_prepare(p->raw, strlen(p->raw), &front) < 0) {
+		p->status = (int)front.status;
+		if (sieve_front_msgs(&front, &p->msgs) < 0)
+			_exit(EX_OSERR);
+	} else {
+		p->text = front.emit.script;
+		front.emit.script = NULL;
+	}
+	sieve_front_free(&front);
+	free(p->raw);
+	p->raw = NULL;
+}
+
+/* Whether the parent's first request is already waiting: then the child
+ * is late, and a warm-up would only delay the answer. */
+static bool request_waiting(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) != 0;
+}
+
+/* The child of sieve_worker_start_early: it never outlives its parent,
+ * reads nothing of deliver's stdin and writes nothing to its stdout. */
+static void __attribute__((noreturn)) early_child(int fd, pid_t parent,
+    struct prepared *scripts, size_t n, const struct config *cfg)
+{
+	rlim_t cpu = cfg->sieve_cpu_limit ? cfg->sieve_cpu_limit : 1;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	const char *hook = getenv("DELIVER_TEST_HOOK");
+	bool linger = hook && strcmp(hook, "sieve-linger") == 0;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(EX_OSERR);
+	if (null < 0 || dup2(null, STDIN_FILENO) < 0 ||
+	    dup2(null, STDOUT_FILENO) < 0)
+		_exit(EX_OSERR);
+	default_signals();
+	limit(RLIMIT_CORE, 0, 0);
+	/* the soft limit (SIGXCPU, a clear reason) covers the preparation;
+	 * serve_one moves it on by a whole budget for each evaluation,
+	 * within a hard limit with room for the preparation and every
+	 * script */
+	limit(RLIMIT_CPU, cpu, (rlim_t)(n + 1) * (cpu + 1) + 1);
+	memory_limit(cfg);
+	prep = scripts;
+	nprep = n;
+	for (size_t i = 0; i < n; i++)
+		read_prepared(&scripts[i]);
+	/* nothing but the socket is open while untrusted text is parsed */
+	if (dup2(fd, 3) < 0)
+		_exit(EX_OSERR);
+	closefrom(4);
+	for (size_t i = 0; i < n; i++)
+		prepare(&scripts[i]);
+	for (size_t i = 0; i < n && !request_waiting(3); i++)
+		warm_up(&scripts[i]);
+	while (serve_one(3, cfg, false) == 0)
+		;
+	/* the last answer is out, or the parent is done with us (EOF) */
+	let_go_of_stdio();
+	if (linger)   /* tests: a child slow to go must not hold anyone up */
+		sleep(10);
 	_exit(0);
 }
 
@@ -370,25 +624,26 @@ static int start(const struct config *cfg, char *why, size_t whylen)
 		worker(sv[1], cfg);
 	}
 	close(sv[1]);
-	worker_pid = pid;
-	worker_fd = sv[0];
+	pool.pid = pid;
+	pool.fd = sv[0];
 	workers_started++;
 	return 0;
 }
 
-/* The worker is done: killed first when it overran; its exit status
+/* The child is done: killed first when it overran; its exit status
  * becomes the reason unless one is given. */
-static void stop(bool kill_it, const char *reason, char *why, size_t whylen)
+static void stop(struct child *c, bool kill_it, const char *reason,
+    char *why, size_t whylen)
 {
 	int status = 0;
 	pid_t r;
 
-	if (worker_pid < 0)
+	if (c->pid < 0)
 		return;
-	close(worker_fd);
+	close(c->fd);
 	if (kill_it)
-		kill(worker_pid, SIGKILL);
-	while ((r = waitpid(worker_pid, &status, 0)) < 0 && errno == EINTR)
+		kill(c->pid, SIGKILL);
+	while ((r = waitpid(c->pid, &status, 0)) < 0 && errno == EINTR)
 		;
 	if (why != NULL) {
 		if (reason != NULL)
@@ -398,29 +653,34 @@ static void stop(bool kill_it, const char *reason, char *why, size_t whylen)
 		else
 			sieve_describe_status(status, why, whylen);
 	}
-	worker_pid = -1;
-	worker_fd = -1;
+	c->pid = -1;
+	c->fd = -1;
 }
 
 void sieve_worker_shutdown(void)
 {
-	stop(false, NULL, NULL, 0);
+	stop(&pool, false, NULL, NULL, 0);
 }
 
-/* Move n bytes to or from the worker before the deadline.  0 when done,
- * 1 at EOF (the worker went away), -1 on timeout or error. */
-static int xfer(bool out, char *p, size_t n, const struct timespec *deadline)
+/* Move n bytes to or from the child before the deadline.  0 when done,
+ * 1 at EOF (the child went away), -1 on timeout or error.  The transfer
+ * is tried first and waited for only when the socket is not ready (one
+ * system call instead of two when it is, as it mostly is). */
+static int xfer(const struct child *c, bool out, char *p, size_t n,
+    const struct timespec *deadline)
 {
-	struct pollfd pfd = { .fd = worker_fd, .events = out ? POLLOUT :
-	    POLLIN };
+	struct pollfd pfd = { .fd = c->fd, .events = out ? POLLOUT : POLLIN };
 	ssize_t r;
 
 	while (n > 0) {
-		if (sieve_wait_ready(&pfd, deadline) < 0)
-			return -1;
-		r = out ? send(worker_fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) :
-		    recv(worker_fd, p, n, MSG_DONTWAIT);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		r = out ? send(c->fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT) :
+		    recv(c->fd, p, n, MSG_DONTWAIT);
+		if (r < 0 && errno == EAGAIN) {
+			if (sieve_wait_ready(&pfd, deadline) < 0)
+				return -1;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && out && (errno == EPIPE || errno == ECONNRESET))
 			return 1;
@@ -434,41 +694,56 @@ static int xfer(bool out, char *p, size_t n, const struct timespec *deadline)
 	return 0;
 }
 
-/* Send the request and read the answer's header and body. */
-static int exchange(char *req, size_t reqlen, unsigned timeout, char *hdr,
-    char **body, size_t *blen, char *why, size_t whylen)
+static bool kind_ok(char kind, bool early_answer)
+{
+	return kind == 'K' || kind == 'X' ||
+	    (early_answer && (kind == 'E' || kind == 'F'));
+}
+
+/* Send the request, run the overlap (if any) while the child works, read
+ * the answer's header and body.  On failure the child is stopped and the
+ * reason is in why. */
+static int exchange(struct child *c, char *req, size_t reqlen,
+    unsigned timeout, struct sieve_overlap *ov, char *hdr, char **body,
+    size_t *blen, char *why, size_t whylen)
 {
 	struct timespec deadline;
 	int rc;
 	uint32_t n;
 	const unsigned char *u = (const unsigned char *)hdr;
+	void (*fn)(void *);
 
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += timeout ? timeout : 1;
-	if ((rc = xfer(true, req, reqlen, &deadline)) == 0)
-		rc = xfer(false, hdr, 5, &deadline);
+	rc = xfer(c, true, req, reqlen, &deadline);
+	if (ov != NULL && (fn = ov->fn) != NULL) {
+		ov->fn = NULL;
+		fn(ov->ctx);
+	}
+	if (rc == 0)
+		rc = xfer(c, false, hdr, 5, &deadline);
 	if (rc == 0) {
 		n = (uint32_t)u[1] << 24 | (uint32_t)u[2] << 16 |
 		    (uint32_t)u[3] << 8 | u[4];
-		if ((hdr[0] != 'K' && hdr[0] != 'X') || n > SIEVE_WIRE_MAX) {
-			stop(true, "evaluation timed out or sent too much",
+		if (!kind_ok(hdr[0], c == &early) || n > SIEVE_WIRE_MAX + 4) {
+			stop(c, true, "evaluation timed out or sent too much",
 			    why, whylen);
 			return -1;
 		}
 		if ((*body = malloc(n ? n : 1)) == NULL) {
-			stop(true, "out of memory", why, whylen);
+			stop(c, true, "out of memory", why, whylen);
 			return -1;
 		}
 		*blen = n;
-		if ((rc = xfer(false, *body, n, &deadline)) == 0)
+		if ((rc = xfer(c, false, *body, n, &deadline)) == 0)
 			return 0;
 		free(*body);
 		*body = NULL;
 	}
 	if (rc > 0)
-		stop(false, NULL, why, whylen);   /* it died: say how */
+		stop(c, false, NULL, why, whylen);   /* it died: say how */
 	else
-		stop(true, "evaluation timed out or sent too much", why,
+		stop(c, true, "evaluation timed out or sent too much", why,
 		    whylen);
 	return -1;
 }
@@ -489,30 +764,167 @@ int sieve_worker_eval(const char *text, const struct sieve_env *env,
 	}
 	/* a worker that died while idle (killed from outside) is no fault of
 	 * this message: reap it and start afresh */
-	if (worker_pid >= 0 && waitpid(worker_pid, NULL, WNOHANG) ==
-	    worker_pid) {
-		close(worker_fd);
-		worker_pid = -1;
-		worker_fd = -1;
+	if (pool.pid >= 0 && waitpid(pool.pid, NULL, WNOHANG) == pool.pid) {
+		close(pool.fd);
+		pool.pid = -1;
+		pool.fd = -1;
 	}
-	if (worker_pid < 0 && start(cfg, why, whylen) < 0) {
+	if (pool.pid < 0 && start(cfg, why, whylen) < 0) {
 		free(req);
 		return -1;
 	}
-	if (exchange(req, reqlen, cfg->sieve_timeout, hdr, &body, &blen, why,
-	    whylen) < 0) {
+	if (exchange(&pool, req, reqlen, cfg->sieve_timeout, NULL, hdr, &body,
+	    &blen, why, whylen) < 0) {
 		free(req);
 		return -1;
 	}
 	free(req);
 	if (sieve_wire_decode(body, blen, res, &bad) < 0) {
 		free(body);
-		stop(true, NULL, NULL, 0);
+		stop(&pool, true, NULL, NULL, 0);
 		snprintf(why, whylen, "evaluation sent garbage (%s)", bad);
 		return -1;
 	}
 	free(body);
 	if (hdr[0] == 'X')
-		stop(false, NULL, NULL, 0);
+		stop(&pool, false, NULL, NULL, 0);
 	return 0;
+}
+
+/* ---- the early child, the parent's side ------------------------------------ */
+
+static pid_t early_done = -1;   /* finished, not yet reaped */
+
+int sieve_worker_start_early(const char *const *paths, const int *fds,
+    size_t n, const struct config *cfg, char *why, size_t whylen)
+{
+	struct prepared *scripts = calloc(n, sizeof *scripts);
+	pid_t parent = getpid(), pid;
+	int sv[2];
+
+	if (scripts == NULL) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		scripts[i].path = paths[i];
+		scripts[i].fd = fds[i];
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    (pid = fork()) < 0) {
+		snprintf(why, whylen, "cannot start evaluation: %s",
+		    strerror(errno));
+		free(scripts);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		early_child(sv[1], parent, scripts, n, cfg);
+	}
+	free(scripts);
+	close(sv[1]);
+	early.pid = pid;
+	early.fd = sv[0];
+	return 0;
+}
+
+bool sieve_worker_early(void)
+{
+	return early.pid >= 0;
+}
+
+/* The child answered for the last time and exits on its own: no wait
+ * here (its exit runs on the other core); reaped later if it is gone by
+ * then, else by init once this process exits. */
+static void early_release(void)
+{
+	close(early.fd);
+	early_done = early.pid;
+	early.pid = -1;
+	early.fd = -1;
+}
+
+/* The body of an 'E' or 'F' answer. */
+static int early_unrun(char kind, const char *body, size_t blen,
+    struct sieve_early_answer *ans, const char **bad)
+{
+	const unsigned char *u = (const unsigned char *)body;
+	uint32_t v;
+
+	if (blen < 4 || (kind == 'E' && blen != 4)) {
+		*bad = "short answer";
+		return -1;
+	}
+	v = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+	    (uint32_t)u[2] << 8 | u[3];
+	if (kind == 'E') {
+		ans->kind = SIEVE_EARLY_UNREADABLE;
+		ans->error = v > 0 && v < 4096 ? (int)v : EIO;
+		return 0;
+	}
+	if (v != SIEVE_FRONT_UNSUPPORTED && v != SIEVE_FRONT_REFUSED &&
+	    v != SIEVE_FRONT_INVALID) {
+		*bad = "unknown front end status";
+		return -1;
+	}
+	ans->kind = SIEVE_EARLY_REFUSED;
+	ans->status = (int)v;
+	return sieve_wire_decode(body + 4, blen - 4, &ans->res, bad);
+}
+
+int sieve_worker_ask_early(const char *path, const struct sieve_env *env,
+    const struct config *cfg, bool last, struct sieve_overlap *ov,
+    struct sieve_early_answer *ans, char *why, size_t whylen)
+{
+	char *req, *body = NULL, hdr[5];
+	size_t reqlen, blen = 0;
+	const char *bad = NULL;
+	int rc;
+
+	memset(ans, 0, sizeof *ans);
+	if (early.pid < 0) {
+		snprintf(why, whylen, "no evaluation running");
+		return -1;
+	}
+	if (encode(path, env, FLAG_PREPARED | (last ? FLAG_LAST : 0), &req,
+	    &reqlen) < 0) {
+		snprintf(why, whylen, "cannot pass the message to the "
+		    "evaluation: %s", strerror(errno));
+		return -1;
+	}
+	rc = exchange(&early, req, reqlen, cfg->sieve_timeout, ov, hdr, &body,
+	    &blen, why, whylen);
+	free(req);
+	if (rc < 0)
+		return -1;
+	if (hdr[0] == 'E' || hdr[0] == 'F')
+		rc = early_unrun(hdr[0], body, blen, ans, &bad);
+	else {
+		ans->kind = SIEVE_EARLY_RESULT;
+		rc = sieve_wire_decode(body, blen, &ans->res, &bad);
+	}
+	free(body);
+	if (rc < 0) {
+		stop(&early, true, NULL, NULL, 0);
+		snprintf(why, whylen, "evaluation sent garbage (%s)", bad);
+		return -1;
+	}
+	if (hdr[0] == 'X' || last)
+		early_release();
+	return 0;
+}
+
+void sieve_worker_end_early(void)
+{
+	pid_t r;
+
+	if (early.pid >= 0) {
+		/* never asked, or not for its last script: nothing it does
+		 * is wanted any more */
+		kill(early.pid, SIGKILL);
+		early_release();
+	}
+	if (early_done >= 0 && ((r = waitpid(early_done, NULL, WNOHANG)) ==
+	    early_done || (r < 0 && errno != EINTR)))
+		early_done = -1;
 }

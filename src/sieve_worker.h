@@ -48,6 +48,65 @@ void sieve_worker_shutdown(void);
 unsigned long sieve_worker_started(void);
 pid_t sieve_worker_pid(void);
 
+/* ---- the early child (one delivery, issue 9) ----
+ *
+ * A single delivery forks its Sieve child before it reads the message:
+ * the child reads the scripts (from descriptors the parent opened) and
+ * puts them through the front end on the second core while the parent
+ * reads stdin and writes tmp/.  Then the parent asks for one script at a
+ * time, by path, with the message's headers and envelope (the request
+ * format above, flagged "prepared"); the child answers with the result
+ * (wire format), or says the script could not be read or the front end
+ * refused it.
+ *
+ * The child has the limits of a forked evaluation (no core, address
+ * space; CPU: a soft limit per evaluation within a hard one for all);
+ * PR_SET_PDEATHSIG kills it with its parent; stdin and stdout are
+ * /dev/null from the start and stderr before its last answer, so an MTA
+ * that waits for EOF on deliver's output never waits for this process.
+ * After its last answer (the request said so, or a failed script: libsieve
+ * keeps global state) it exits on its own: the parent does not wait. */
+
+enum sieve_early_kind {
+	SIEVE_EARLY_RESULT,       /* res: the evaluation */
+	SIEVE_EARLY_UNREADABLE,   /* error: errno of the failed read */
+	SIEVE_EARLY_REFUSED       /* status: the front end's verdict
+	                             (sieve_front.h); res.errors its
+	                             diagnostics */
+};
+
+struct sieve_early_answer {
+	enum sieve_early_kind kind;
+	int error;
+	int status;
+	struct sieve_result res;  /* free with sieve_result_free */
+};
+
+struct sieve_overlap;
+
+/* Fork the early child for n scripts: paths[i] is read from fds[i]
+ * (opened by the caller, who closes its copies afterwards).  -1 with the
+ * reason in why when it cannot start. */
+int sieve_worker_start_early(const char *const *paths, const int *fds,
+    size_t n, const struct config *cfg, char *why, size_t whylen);
+
+/* Whether an early child is running and can be asked. */
+bool sieve_worker_early(void);
+
+/* Ask the early child for the script at path (one of those it was started
+ * with); last: no further question follows.  ov (NULL or its fn unset:
+ * none) runs once the request is out, while the child evaluates.  0 with
+ * *ans filled, or -1 when the child died or misbehaved (reason in why;
+ * the child is then gone).  After the last answer the child is gone too. */
+int sieve_worker_ask_early(const char *path, const struct sieve_env *env,
+    const struct config *cfg, bool last, struct sieve_overlap *ov,
+    struct sieve_early_answer *ans, char *why, size_t whylen);
+
+/* Done with the early child: one still running is killed (not waited
+ * for); one that has exited by now is reaped, else a later call or init
+ * reaps it (one waitpid WNOHANG per call). */
+void sieve_worker_end_early(void);
+
 /* The request format, exposed for unit tests.  encode: malloced buffer
  * (-1 when memory runs out).  decode: env filled with pointers into buf
  * and a header index in *idx (free it with header_index_free); -1 for

@@ -1,6 +1,6 @@
 /* test_sieve_worker.c: the long-lived Sieve child (src/sieve_worker.c):
  * its request format, one child for many evaluations, a fresh one after a
- * crash. */
+ * crash; the early child of a single delivery (issue 9). */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -8,12 +8,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ours before cmocka.h: its fail() macro would clash with outcome.h */
 #include "config.h"
+#include "sieve_front.h"
 #include "sieve_worker.h"
 
 #include <cmocka.h>
@@ -194,12 +198,128 @@ static void test_one_child_and_fresh_after_crash(void **state)
 	header_index_free(&idx);
 }
 
+/* A file holding text, opened as sieve_early_start opens scripts. */
+static int script_fd(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+}
+
+/* One early child, three scripts: one refused by the front end, one that
+ * is no file, one that runs; asked in that order, the last one last. */
+static void test_early_child(void **state)
+{
+	struct config cfg = { .sieve_cpu_limit = 5, .sieve_timeout = 20 };
+	char dir[] = "/tmp/test-early.XXXXXX", a[64], b[64], why[300] = "";
+	struct sieve_early_answer ans;
+	struct header_index idx;
+	struct sieve_env env;
+	const char *paths[3];
+	int fds[3];
+	pid_t pid;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(a, sizeof a, "%s/a.sieve", dir);
+	snprintf(b, sizeof b, "%s/b.sieve", dir);
+	paths[0] = a;
+	fds[0] = script_fd(a, "require \"bogus\";\n");
+	paths[1] = dir;   /* opens, but is no script */
+	fds[1] = open(dir, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	paths[2] = b;
+	fds[2] = script_fd(b, "require \"fileinto\";\n"
+	    "if header :contains \"subject\" \"hello\" { fileinto \"A\"; }\n");
+	for (int i = 0; i < 3; i++)
+		assert_true(fds[i] >= 0);
+	assert_false(sieve_worker_early());
+	assert_int_equal(sieve_worker_start_early(paths, fds, 3, &cfg, why,
+	    sizeof why), 0);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	assert_true(sieve_worker_early());
+	fill(&idx, &env);
+	env.trace = false;
+
+	assert_int_equal(sieve_worker_ask_early(a, &env, &cfg, false, NULL,
+	    &ans, why, sizeof why), 0);
+	assert_int_equal(ans.kind, SIEVE_EARLY_REFUSED);
+	assert_int_equal(ans.status, SIEVE_FRONT_UNSUPPORTED);
+	assert_int_equal(ans.res.errors.count, 1);
+	assert_non_null(strstr(ans.res.errors.items[0], "bogus"));
+	sieve_result_free(&ans.res);
+
+	assert_int_equal(sieve_worker_ask_early(dir, &env, &cfg, false, NULL,
+	    &ans, why, sizeof why), 0);
+	assert_int_equal(ans.kind, SIEVE_EARLY_UNREADABLE);
+	assert_int_equal(ans.error, EINVAL);
+
+	assert_true(sieve_worker_early());
+	assert_int_equal(sieve_worker_ask_early(b, &env, &cfg, true, NULL,
+	    &ans, why, sizeof why), 0);
+	assert_int_equal(ans.kind, SIEVE_EARLY_RESULT);
+	assert_false(ans.res.failed);
+	assert_int_equal(ans.res.plan.count, 1);
+	assert_string_equal(ans.res.plan.actions[0].mailbox, "A");
+	sieve_result_free(&ans.res);
+	/* the last answer: the child is on its own, exiting */
+	assert_false(sieve_worker_early());
+	pid = wait(NULL);   /* the only child this test has */
+	assert_true(pid > 0);
+	sieve_worker_end_early();
+	header_index_free(&idx);
+	unlink(a);
+	unlink(b);
+	rmdir(dir);
+}
+
+/* A child that dies before its answer costs that script only: -1 and
+ * why; no child is left. */
+static void test_early_child_dies(void **state)
+{
+	struct config cfg = { .sieve_cpu_limit = 5, .sieve_timeout = 20 };
+	char path[] = "/tmp/test-early-dies.XXXXXX", why[300] = "";
+	struct sieve_early_answer ans;
+	struct header_index idx;
+	struct sieve_env env;
+	const char *paths[1] = { path };
+	int fd = mkstemp(path), fds[1];
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* libsieve 2.2.6 dereferences NULL here when the user is not in
+	 * To/Cc (LIBSIEVE.md) */
+	fds[0] = script_fd(path, "require \"vacation\";\n"
+	    "vacation :addresses [\"\"] \"away\";\n");
+	assert_int_equal(sieve_worker_start_early(paths, fds, 1, &cfg, why,
+	    sizeof why), 0);
+	close(fds[0]);
+	fill(&idx, &env);
+	add(&idx, "To", "nobody@elsewhere.example");
+	env.trace = false;
+	env.sender = "s@example.org";
+	assert_int_equal(sieve_worker_ask_early(path, &env, &cfg, true, NULL,
+	    &ans, why, sizeof why), -1);
+	assert_non_null(strstr(why, "evaluation "));
+	assert_false(sieve_worker_early());
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);   /* reaped */
+	sieve_worker_end_early();
+	header_index_free(&idx);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request_round_trip),
 		cmocka_unit_test(test_request_cut_or_padded_refused),
 		cmocka_unit_test(test_one_child_and_fresh_after_crash),
+		cmocka_unit_test(test_early_child),
+		cmocka_unit_test(test_early_child_dies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
