@@ -226,6 +226,15 @@ static void rollback(struct store *st)
 		exec(st, "ROLLBACK");
 }
 
+/* A delivery changes a few rows of a few hundred bytes, one page each,
+ * and every page it writes is a WAL frame that the next delivery's open
+ * reads back and checksums whole: a new store uses 1 KiB pages rather
+ * than SQLite's 4 KiB (measured: 0.1 M instructions and about 0.1x of the
+ * baseline less per delivery; with a million rows the trees are one level
+ * deeper, which costs less than that).  An existing store keeps its page
+ * size: changing it means rewriting the whole file (VACUUM). */
+#define STORE_PAGE_SIZE "1024"
+
 /* Bring the schema to SCHEMA_VERSION; a current store costs one read. */
 static int migrate(struct store *st)
 {
@@ -242,7 +251,10 @@ static int migrate(struct store *st)
 		    SCHEMA_VERSION);
 		return SQLITE_MISMATCH;
 	}
-	if (version == 0 && (rc = exec(st, "PRAGMA journal_mode=WAL")) != 0)
+	/* a new store: small pages (below), then WAL */
+	if (version == 0 && ((rc = exec(st, "PRAGMA page_size="
+	    STORE_PAGE_SIZE)) != SQLITE_OK ||
+	    (rc = exec(st, "PRAGMA journal_mode=WAL")) != SQLITE_OK))
 		return rc;
 	if ((rc = exec(st, "PRAGMA synchronous=NORMAL")) != SQLITE_OK ||
 	    (rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)

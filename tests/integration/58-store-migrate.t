@@ -38,7 +38,7 @@ before=$(rows)
 msg "$TMP/old" "<old@example.org>"
 dlv -M "$MD" -f s@x -a r@x < "$TMP/old"
 is "$RC:$(count_files "$MD/new")" "0:0" "the v1 store's record still makes a duplicate"
-is "$(q "PRAGMA user_version"):$(q "PRAGMA journal_mode")" "2:wal" "migrated to schema version 2, WAL kept"
+is "$(q "PRAGMA user_version"):$(q "PRAGMA journal_mode"):$(q "PRAGMA page_size")" "2:wal:4096" "migrated to schema version 2, WAL and page size kept"
 is "$(rows)" "$before" "every dedup, log and vacation row kept byte for byte"
 is "$(q "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master ORDER BY name)")" \
     "dedup log log_msgid sqlite_autoindex_dedup_1 vacation vacation_expires" \

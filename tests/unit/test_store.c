@@ -176,6 +176,7 @@ static void test_claim_then_duplicate(void **state)
 	store_claim_free(&c);
 	store_close(st);
 	assert_int_equal(sql_int("PRAGMA user_version"), 2);
+	assert_int_equal(sql_int("PRAGMA page_size"), 1024);
 	assert_int_equal(sql_int("SELECT count(*) FROM log"), 1);
 	/* only what a delivery writes: the tracking tables come when used */
 	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
