@@ -303,7 +303,8 @@ static int drop_unused_tracking(struct store *st)
 	char sql[64];
 	int rc = SQLITE_OK;
 
-	for (size_t i = 0; rc == SQLITE_OK && i < 2; i++) {
+	for (size_t i = 0; rc == SQLITE_OK && i < sizeof tables /
+	    sizeof tables[0]; i++) {
 		bool empty = false;
 
 		rc = table_empty(st, tables[i], &empty);
@@ -1188,11 +1189,11 @@ int store_vacation_sent(struct store *st, const char *sender,
 	    strcmp(key, st->vacation_pair) == 0 && st->vacation_days > 0)
 		days = st->vacation_days;
 	free(key);
-	return track(st, VACATION_TABLE, "INSERT OR REPLACE INTO vacation (sender, handle, "
-	    "sent, expires) VALUES (lower(?1), ?2, ?3, ?4)", sender, handle,
-	    now, now + days * DAY, "DELETE FROM vacation WHERE (sender, handle) "
-	    "IN (SELECT sender, handle FROM vacation WHERE expires < ?1 "
-	    "ORDER BY expires LIMIT ?2)", now);
+	return track(st, VACATION_TABLE, "INSERT OR REPLACE INTO vacation "
+	    "(sender, handle, sent, expires) VALUES (lower(?1), ?2, ?3, ?4)",
+	    sender, handle, now, now + days * DAY, "DELETE FROM vacation WHERE "
+	    "(sender, handle) IN (SELECT sender, handle FROM vacation WHERE "
+	    "expires < ?1 ORDER BY expires LIMIT ?2)", now);
 }
 
 bool store_redirect_done(struct store *st, const char *message_id,
@@ -1216,8 +1217,8 @@ int store_redirect_sent(struct store *st, const char *message_id,
 
 	if (st == NULL || !store_normalize_msgid(message_id, id, sizeof id))
 		return 0;
-	return track(st, REDIRECT_TABLE, "INSERT OR REPLACE INTO redirect (msgid, target, sent) "
-	    "VALUES (?1, ?2, ?3)", id, target, now, 0,
+	return track(st, REDIRECT_TABLE, "INSERT OR REPLACE INTO redirect "
+	    "(msgid, target, sent) VALUES (?1, ?2, ?3)", id, target, now, 0,
 	    "DELETE FROM redirect WHERE (msgid, target) IN (SELECT msgid, "
 	    "target FROM redirect WHERE sent < ?1 ORDER BY sent LIMIT ?2)",
 	    now - STORE_REDIRECT_DAYS * DAY);
