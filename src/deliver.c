@@ -111,8 +111,14 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 		return -1;
 	if (message_intake(req->input_fd, d->tmp_fd, &d->in, out) < 0)
 		return -1;
-	/* a single delivery syncs while its Sieve child runs (stage_sieve) */
-	return d->several ? sync_message(d, out) : 0;
+	if (d->several)
+		return sync_message(d, out);
+	/* a single delivery syncs while its Sieve child runs (stage_sieve)
+	 * or else after the store's claim (run_stages): the disk starts on
+	 * it now, so that the fsync then waits less (a hint: errors show at
+	 * the fsync) */
+	sync_file_range(d->tmp_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+	return 0;
 }
 
 static int stage_loop_check(struct delivery *d, struct outcome *out)
@@ -207,10 +213,10 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	d->trace = sp.trace;
 	if (rc < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
+	if (!sp.scripted)
+		return 0;   /* synced after the claim (run_stages) */
 	if (sync_message(d, out) < 0)
 		return -1;
-	if (!sp.scripted)
-		return 0;
 	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* issue 7 */
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (d->req->dry_run)
@@ -709,7 +715,9 @@ static int run_stages(struct delivery *d, struct outcome *out)
 		return -1;
 	if (d->claim.status == CLAIM_DUPLICATE)
 		return 0;
-	if (stage_quota(d, out) < 0 || stage_place(d, out) < 0)
+	/* durable before anything is linked */
+	if (sync_message(d, out) < 0 || stage_quota(d, out) < 0 ||
+	    stage_place(d, out) < 0)
 		return -1;
 	stage_quota_account(d);
 	/* sieve (issue 3): vacation and notify, once the mail is safe */

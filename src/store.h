@@ -173,8 +173,13 @@ int store_redirect_sent(struct store *st, const char *message_id,
 
 #define STORE_REDIRECT_DAYS 7
 
-/* Rows of each table pruned at most per delivery. */
+/* Rows of each table pruned at most per delivery.  dedup and log are
+ * pruned by the delivery whose row's id is a multiple of
+ * STORE_PRUNE_EVERY, among their first STORE_PRUNE_WINDOW rows (in the
+ * order they were added). */
 #define STORE_PRUNE_BATCH 20
+#define STORE_PRUNE_EVERY 8
+#define STORE_PRUNE_WINDOW 40
 
 /* Dedup rows are kept at least this long, whatever dedup_days says, so
  * that a released claim outlives the MTA's queue lifetime (Postfix: 5d). */

@@ -17,7 +17,7 @@ is "$(q "SELECT result || ':' || duplicate || ':' || exit_code FROM log ORDER BY
 duplicate:1:0" "log rows: delivered, then duplicate"
 is "$(q "SELECT msgid || ' ' || rcpt || ' ' || state FROM dedup")" "one@example.org r@x 1" "dedup row confirmed, key normalized"
 is "$(stat -c %a "$DB")" 600 "deliver.db is mode 0600"
-is "$(q "PRAGMA user_version"):$(q "PRAGMA journal_mode")" "1:wal" "schema version 1, WAL journal"
+is "$(q "PRAGMA user_version"):$(q "PRAGMA journal_mode"):$(q "PRAGMA page_size")" "2:wal:1024" "schema version 2, WAL journal, 1 KiB pages"
 
 # the same Message-ID written differently is the same key
 printf 'Message-ID:   <one@example.org>  \n\nbody\n' > "$TMP/m1b"

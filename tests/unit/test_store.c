@@ -175,8 +175,12 @@ static void test_claim_then_duplicate(void **state)
 	assert_int_equal(c.status, CLAIM_NEW);
 	store_claim_free(&c);
 	store_close(st);
-	assert_int_equal(sql_int("PRAGMA user_version"), 1);
+	assert_int_equal(sql_int("PRAGMA user_version"), 2);
+	assert_int_equal(sql_int("PRAGMA page_size"), 1024);
 	assert_int_equal(sql_int("SELECT count(*) FROM log"), 1);
+	/* only what a delivery writes: the tracking tables come when used */
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
+	    "name IN ('vacation', 'redirect', 'dedup_stamp', 'log_time')"), 0);
 	assert_int_equal(sql_int("SELECT state FROM dedup WHERE base = 'B'"), 1);
 	assert_string_equal(reported, "");
 }
@@ -368,15 +372,29 @@ static void test_prune_bounded(void **state)
 	    "recipient, size, folders, files, actions, result, exit_code, "
 	    "duplicate) SELECT 1000 + i, 'old', '', '', 0, '', '', '', '', 0, "
 	    "0 FROM n");
+	/* log row 102: not a pruning turn */
 	st = open_store();
 	store_claim(st, "m2@x", "u@y", "B", "T", "t", &c);
 	store_record(st, &c, &delivered);
 	store_close(st);
-	/* 101 + 1 rows, at most STORE_PRUNE_BATCH of the old ones gone */
+	assert_int_equal(sql_int("SELECT max(id) FROM log"), 102);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 102);
+	/* log row 104: at most STORE_PRUNE_BATCH of the old ones go, the
+	 * oldest first, and not the recent first row */
+	sql_int("INSERT INTO log (time, msgid, sender, recipient, size, folders, "
+	    "files, actions, result, exit_code, duplicate) SELECT time, msgid, "
+	    "sender, recipient, size, folders, files, actions, result, "
+	    "exit_code, duplicate FROM log WHERE id = 102");
+	st = open_store();
+	store_claim(st, "m3@x", "u@y", "B", "T", "t", &c);
+	store_record(st, &c, &delivered);
+	store_close(st);
+	assert_int_equal(104 % STORE_PRUNE_EVERY, 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM log"),
-	    102 - STORE_PRUNE_BATCH);
-	assert_int_equal(sql_int("SELECT min(time) FROM log"),
+	    104 - STORE_PRUNE_BATCH);
+	assert_int_equal(sql_int("SELECT min(time) FROM log WHERE id > 1"),
 	    1000 + STORE_PRUNE_BATCH + 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM log WHERE id = 1"), 1);
 }
 
 static void test_vacation(void **state)
@@ -392,6 +410,8 @@ static void test_vacation(void **state)
 	store_close(st);
 	assert_int_equal(sql_int("SELECT expires - sent FROM vacation"),
 	    7 * 86400);
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'vacation_expires'"), 1);
 	sql_int("UPDATE vacation SET sent = sent - 8 * 86400");
 	st = open_store();
 	assert_true(store_vacation_due(st, "a@x", "h", 7));
@@ -412,6 +432,9 @@ static void test_redirect(void **state)
 	store_close(st);
 	assert_int_equal(sql_int("SELECT count(*) FROM redirect WHERE msgid = "
 	    "'r@x'"), 1);
+	assert_int_equal(sql_int("SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'redirect_sent'"), 1);
+	assert_string_equal(reported, "");
 }
 
 static void test_print_log(void **state)
