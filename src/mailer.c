@@ -100,6 +100,7 @@ int mailer_send(const char *sendmail, const char *sender,
 	argv[6] = NULL;
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return fail_errno(out, errno, "pipe");
+	fflush(NULL);   /* the child's exit() must not repeat our output */
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);

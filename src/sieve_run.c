@@ -289,6 +289,9 @@ static int eval_isolated(const char *text, const struct sieve_env *env,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
+	/* a child that leaves through exit() (libsieve may call it) must
+	 * not write this process's pending output a second time */
+	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
 		snprintf(why, whylen, "cannot start evaluation: %s",
 		    strerror(errno));

@@ -613,6 +613,7 @@ static int start(const struct config *cfg, char *why, size_t whylen)
 	int sv[2];
 	pid_t pid;
 
+	fflush(NULL);   /* the child's exit() must not repeat our output */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    (pid = fork()) < 0) {
 		snprintf(why, whylen, "cannot start evaluation: %s",
@@ -810,6 +811,7 @@ int sieve_worker_start_early(const char *const *paths, const int *fds,
 		scripts[i].path = paths[i];
 		scripts[i].fd = fds[i];
 	}
+	fflush(NULL);   /* the child's exit() must not repeat our output */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    (pid = fork()) < 0) {
 		snprintf(why, whylen, "cannot start evaluation: %s",

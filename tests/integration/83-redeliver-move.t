@@ -12,6 +12,9 @@ fi
 if [ -n "${ASAN_OPTIONS:-}" ]; then
 	plan 1; skip "kill injection under AddressSanitizer (LeakSanitizer does not work under strace)"; finish
 fi
+if [ -n "${DELIVER_VALGRIND:-}" ]; then
+	plan 1; skip "kill injection under valgrind (strace would count valgrind's system calls, not deliver's)"; finish
+fi
 plan 6
 user_dir "$TMP/u"
 MD="$TMP/u/Maildir"
