@@ -8,36 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
-/* A growing output string. */
-struct buf {
-	char *s;
-	size_t len, cap;
-	bool nomem;
-};
+#include "growbuf.h"
 
-static void buf_add(struct buf *b, const char *p, size_t n)
+static void buf_addc(struct growbuf *b, char c)
 {
-	if (b->nomem)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = (b->len + n + 1) * 2;
-		char *s = realloc(b->s, cap);
-
-		if (s == NULL) {
-			b->nomem = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-static void buf_addc(struct buf *b, char c)
-{
-	buf_add(b, &c, 1);
+	growbuf_add(b, &c, 1);
 }
 
 static int hexval(int c)
@@ -66,7 +41,7 @@ static int b64val(int c)
 }
 
 /* Q encoding (RFC 2047 section 4.2) into out; -1 on a bad escape. */
-static int decode_q(const char *p, size_t n, struct buf *out)
+static int decode_q(const char *p, size_t n, struct growbuf *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (p[i] == '_') {
@@ -90,7 +65,7 @@ static int decode_q(const char *p, size_t n, struct buf *out)
 }
 
 /* B encoding (base64); padding optional, anything else is an error. */
-static int decode_b(const char *p, size_t n, struct buf *out)
+static int decode_b(const char *p, size_t n, struct growbuf *out)
 {
 	unsigned acc = 0;
 	int bits = 0;
@@ -164,7 +139,7 @@ static bool charset_is_utf8(const char *cs)
 }
 
 /* Convert raw bytes in charset to UTF-8 into out; -1 if impossible. */
-static int to_utf8(const char *charset, const struct buf *raw, struct buf *out)
+static int to_utf8(const char *charset, const struct growbuf *raw, struct growbuf *out)
 {
 	iconv_t cd;
 	char *in, *o, *conv;
@@ -172,9 +147,9 @@ static int to_utf8(const char *charset, const struct buf *raw, struct buf *out)
 	int rc = 0;
 
 	if (charset_is_utf8(charset)) {
-		if (!utf8_valid(raw->s, raw->len))
+		if (!utf8_valid(raw->data, raw->len))
 			return -1;
-		buf_add(out, raw->s, raw->len);
+		growbuf_add(out, raw->data, raw->len);
 		return 0;
 	}
 	if ((cd = iconv_open("UTF-8", charset)) == (iconv_t)-1)
@@ -185,7 +160,7 @@ static int to_utf8(const char *charset, const struct buf *raw, struct buf *out)
 		out->nomem = true;
 		return -1;
 	}
-	in = raw->s;
+	in = raw->data;
 	inleft = raw->len;
 	o = conv;
 	outleft = cap;
@@ -193,7 +168,7 @@ static int to_utf8(const char *charset, const struct buf *raw, struct buf *out)
 	    iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1)
 		rc = -1;
 	else
-		buf_add(out, conv, (size_t)(o - conv));
+		growbuf_add(out, conv, (size_t)(o - conv));
 	free(conv);
 	iconv_close(cd);
 	return rc;
@@ -201,11 +176,11 @@ static int to_utf8(const char *charset, const struct buf *raw, struct buf *out)
 
 /* If an encoded word starts at p, decode it (appending UTF-8 to out) and
  * return its length; else return 0 and leave out as it was. */
-static size_t decode_word(const char *p, struct buf *out)
+static size_t decode_word(const char *p, struct growbuf *out)
 {
 	const char *cs, *q, *text, *end;
 	char charset[64];
-	struct buf raw = { 0 };
+	struct growbuf raw = { 0 };
 	size_t cslen, before = out->len;
 	int enc, rc;
 
@@ -233,17 +208,17 @@ static size_t decode_word(const char *p, struct buf *out)
 			return 0;
 	rc = enc == 'B' ? decode_b(text, (size_t)(end - text), &raw) :
 	    decode_q(text, (size_t)(end - text), &raw);
-	if (rc == 0 && !raw.nomem && raw.s != NULL)
+	if (rc == 0 && !raw.nomem && raw.data != NULL)
 		rc = to_utf8(charset, &raw, out);
-	else if (rc == 0 && raw.s == NULL)
+	else if (rc == 0 && raw.data == NULL)
 		rc = 0;		/* empty word */
 	else
 		rc = -1;
-	free(raw.s);
+	free(raw.data);
 	if (rc < 0) {
 		out->len = before;
-		if (out->s)
-			out->s[before] = '\0';
+		if (out->data)
+			out->data[before] = '\0';
 		return 0;
 	}
 	return (size_t)(end + 2 - p);
@@ -258,7 +233,7 @@ static void sanitize_controls(char *s, size_t from, size_t to)
 
 /* Decode a run of adjacent encoded words starting at p; returns the bytes
  * consumed (0 if no word starts at p).  The decoded text goes to out. */
-static size_t decode_run(const char *p, struct buf *out)
+static size_t decode_run(const char *p, struct growbuf *out)
 {
 	size_t used = decode_word(p, out), ws, more;
 
@@ -276,10 +251,10 @@ static size_t decode_run(const char *p, struct buf *out)
 }
 
 /* Put text into out as a phrase: quoted when it holds specials. */
-static void add_phrase(struct buf *out, const char *text, size_t n)
+static void add_phrase(struct growbuf *out, const char *text, size_t n)
 {
 	if (strcspn(text, "()<>[]:;@\\,.\"") >= n) {
-		buf_add(out, text, n);
+		growbuf_add(out, text, n);
 		return;
 	}
 	buf_addc(out, '"');
@@ -325,38 +300,38 @@ static size_t skip_literal(const char *p)
 
 char *rfc2047_decode(const char *value, bool phrase_only)
 {
-	struct buf out = { 0 }, word = { 0 };
+	struct growbuf out = { 0 }, word = { 0 };
 	const char *p = value;
 	size_t n;
 
-	buf_add(&out, "", 0);
+	growbuf_add(&out, "", 0);
 	while (*p) {
 		if (phrase_only && (n = skip_literal(p)) > 0) {
-			buf_add(&out, p, n);
+			growbuf_add(&out, p, n);
 			p += n;
 			continue;
 		}
 		word.len = 0;
 		if ((n = decode_run(p, &word)) > 0 && !word.nomem) {
-			if (word.s == NULL)
-				buf_add(&word, "", 0);
-			if (word.s != NULL)
-				sanitize_controls(word.s, 0, word.len);
+			if (word.data == NULL)
+				growbuf_add(&word, "", 0);
+			if (word.data != NULL)
+				sanitize_controls(word.data, 0, word.len);
 			if (phrase_only)
-				add_phrase(&out, word.s ? word.s : "", word.len);
+				add_phrase(&out, word.data ? word.data : "", word.len);
 			else
-				buf_add(&out, word.s ? word.s : "", word.len);
+				growbuf_add(&out, word.data ? word.data : "", word.len);
 			p += n;
 			continue;
 		}
 		buf_addc(&out, *p++);
 	}
-	free(word.s);
+	free(word.data);
 	if (out.nomem || word.nomem) {
-		free(out.s);
+		free(out.data);
 		return NULL;
 	}
-	return out.s;
+	return out.data;
 }
 
 bool rfc2047_is_address_header(const char *name)

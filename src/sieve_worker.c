@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "growbuf.h"
 #include "io.h"
 #include "sieve_front.h"
 #include "sieve_run.h"
@@ -68,42 +69,15 @@ pid_t sieve_worker_pid(void)
 
 /* ---- the request --------------------------------------------------------- */
 
-struct out {
-	char *buf;
-	size_t len, cap;
-	bool nomem;
-};
-
-static void put(struct out *o, const void *p, size_t n)
-{
-	if (o->nomem)
-		return;
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap ? o->cap : 4096;
-		char *nb;
-
-		while (cap < o->len + n)
-			cap *= 2;
-		if ((nb = realloc(o->buf, cap)) == NULL) {
-			o->nomem = true;
-			return;
-		}
-		o->buf = nb;
-		o->cap = cap;
-	}
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
-}
-
-static void put_u32(struct out *o, uint32_t v)
+static void put_u32(struct growbuf *o, uint32_t v)
 {
 	unsigned char b[4] = { v >> 24, v >> 16, v >> 8, v };
 
-	put(o, b, 4);
+	growbuf_add(o, b, 4);
 }
 
 /* length, bytes, NUL (so the worker can point into the buffer) */
-static void put_str(struct out *o, const char *s)
+static void put_str(struct growbuf *o, const char *s)
 {
 	size_t n;
 
@@ -113,14 +87,14 @@ static void put_str(struct out *o, const char *s)
 	}
 	n = strlen(s);
 	put_u32(o, (uint32_t)n);
-	put(o, s, n + 1);
+	growbuf_add(o, s, n + 1);
 }
 
 /* extra: FLAG_PREPARED, FLAG_LAST */
 static int encode(const char *text, const struct sieve_env *env,
     uint32_t extra, char **buf, size_t *len)
 {
-	struct out o = { 0 };
+	struct growbuf o = { 0 };
 	const struct header_index *h = env->headers;
 	uint64_t size = env->size < 0 ? 0 : (uint64_t)env->size;
 	size_t n = h ? h->count : 0;
@@ -141,20 +115,20 @@ static int encode(const char *text, const struct sieve_env *env,
 		unsigned char f = (h->items[i].leading ? HDR_LEADING : 0) |
 		    (h->items[i].added ? HDR_ADDED : 0);
 
-		put(&o, &f, 1);
+		growbuf_add(&o, &f, 1);
 		put_str(&o, h->items[i].name);
 		put_str(&o, h->items[i].value);
 	}
 	if (o.nomem || o.len - 4 > REQ_MAX) {
-		free(o.buf);
+		free(o.data);
 		errno = o.nomem ? ENOMEM : EFBIG;
 		return -1;
 	}
-	o.buf[0] = (char)((o.len - 4) >> 24);
-	o.buf[1] = (char)((o.len - 4) >> 16);
-	o.buf[2] = (char)((o.len - 4) >> 8);
-	o.buf[3] = (char)(o.len - 4);
-	*buf = o.buf;
+	o.data[0] = (char)((o.len - 4) >> 24);
+	o.data[1] = (char)((o.len - 4) >> 16);
+	o.data[2] = (char)((o.len - 4) >> 8);
+	o.data[3] = (char)(o.len - 4);
+	*buf = o.data;
 	*len = o.len;
 	return 0;
 }
