@@ -44,6 +44,11 @@ struct delivery {
 	bool recorded;               /* the store took the log row */
 	bool synced;                 /* the message file is durable */
 	int sync_errno;              /* its fsync's errno, 0 = none */
+	/* deliver --redeliver (issue 7): this message's report to the run,
+	 * published into req->redelivery when it ends (and when it waits:
+	 * deliver_begin), as the run's messages overlap (issue 9) */
+	bool rd_duplicate, rd_in_place;
+	size_t rd_copies;
 };
 
 static int stage_adopt(struct delivery *d, struct outcome *out);
@@ -206,7 +211,10 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	bool keep = false;
 	int rc;
 
-	if (!d->owner && !d->req->dry_run && d->tmp_fd >= 0)
+	/* issue 9: a redelivery syncs its messages in windows instead
+	 * (deliver_sync) */
+	if (!d->owner && !d->req->dry_run && d->tmp_fd >= 0 &&
+	    !d->req->redelivery)
 		job.overlap = &overlap;
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
@@ -214,8 +222,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	if (rc < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
-		return 0;   /* synced after the claim (run_stages) */
-	if (sync_message(d, out) < 0)
+		return 0;   /* synced after the claim (stages_file) */
+	if (!d->req->redelivery && sync_message(d, out) < 0)
 		return -1;
 	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* issue 7 */
 		return fail(out, EX_TEMPFAIL, "out of memory");
@@ -340,11 +348,10 @@ static void redelivery_claim(struct delivery *d)
 	struct redelivery *r = d->req->redelivery;
 
 	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
-	strlcpy(r->msgid, d->msgid, sizeof r->msgid);
 	if (d->msgid[0] && r->seen && r->seen(r->ctx, d->msgid)) {
 		d->claim.status = CLAIM_DUPLICATE;
 		d->claim.delivered = time(NULL);
-		r->duplicate = true;
+		d->rd_duplicate = true;
 	}
 }
 
@@ -360,14 +367,14 @@ static void redelivery_in_place(struct delivery *d)
 		return;
 	for (size_t i = 0; i < t->count; i++) {
 		if (strcmp(t->items[i].dirname, r->source_dir) == 0)
-			r->in_place = true;
+			d->rd_in_place = true;
 		else
 			t->items[kept++] = t->items[i];
 	}
 	t->count = kept;
 }
 
-static void redelivery_report(const struct delivery *d, int code)
+static void redelivery_report(struct delivery *d, int code)
 {
 	struct redelivery *r = d->req->redelivery;
 
@@ -376,11 +383,24 @@ static void redelivery_report(const struct delivery *d, int code)
 	/* -n: the copies it would file */
 	for (size_t i = 0; i < d->targets.count; i++)
 		if (d->targets.items[i].done || d->req->dry_run) {
-			r->copies++;
+			d->rd_copies++;
 			if (r->filed)
 				r->filed(r->ctx,
 				    target_display(&d->targets.items[i]));
 		}
+}
+
+/* issue 7: what the run reads back (redeliver.c) */
+static void redelivery_publish(const struct delivery *d)
+{
+	struct redelivery *r = d->req->redelivery;
+
+	if (r == NULL)
+		return;
+	strlcpy(r->msgid, d->msgid, sizeof r->msgid);
+	r->duplicate = d->rd_duplicate;
+	r->in_place = d->rd_in_place;
+	r->copies = d->rd_copies;
 }
 
 static void store_report(int priority, const char *line)
@@ -698,7 +718,10 @@ static void release(struct delivery *d)
 		intake_free(&d->in);
 }
 
-static int run_stages(struct delivery *d, struct outcome *out)
+/* Up to the claim: 1 = the message waits in tmp/ to be synced and filed
+ * (stages_file), 0 = nothing more to do (a duplicate, a dry run), -1 =
+ * failed. */
+static int stages_decide(struct delivery *d, struct outcome *out)
 {
 	if (stage_intake(d, out) < 0 || stage_loop_check(d, out) < 0 ||
 	    stage_plan(d, out) < 0)
@@ -713,8 +736,11 @@ static int run_stages(struct delivery *d, struct outcome *out)
 	}
 	if (stage_claim(d, out) < 0)
 		return -1;
-	if (d->claim.status == CLAIM_DUPLICATE)
-		return 0;
+	return d->claim.status == CLAIM_DUPLICATE ? 0 : 1;
+}
+
+static int stages_file(struct delivery *d, struct outcome *out)
+{
 	/* durable before anything is linked */
 	if (sync_message(d, out) < 0 || stage_quota(d, out) < 0 ||
 	    stage_place(d, out) < 0)
@@ -727,6 +753,13 @@ static int run_stages(struct delivery *d, struct outcome *out)
 	return 0;
 }
 
+static int run_stages(struct delivery *d, struct outcome *out)
+{
+	int rc = stages_decide(d, out);
+
+	return rc > 0 ? stages_file(d, out) : rc;
+}
+
 static void delivery_init(struct delivery *d, const struct request *req)
 {
 	memset(d, 0, sizeof *d);
@@ -736,25 +769,38 @@ static void delivery_init(struct delivery *d, const struct request *req)
 	d->claim.status = CLAIM_SKIPPED;
 }
 
-/* The whole delivery to d's recipient; d is released. */
-static int deliver_one(struct delivery *d, struct outcome *out)
+static void delivery_store(struct delivery *d)
 {
 	const struct request *req = d->req;
-	int code;
 
 	if (req->redelivery)   /* issue 7: opened once for the run */
 		d->store = req->dry_run ? NULL : req->redelivery->store;
 	else if (!req->dry_run)
 		d->store = store_new(req->cfg, req->maildir, req->home,
 		    store_report);
-	code = run_stages(d, out) < 0 ? out->code : EX_OK;
-	if (!req->dry_run) {
+}
+
+/* The record, the log line and the report of a delivery that ended with
+ * code; d is released. */
+static int delivery_end(struct delivery *d, int code,
+    const struct outcome *out)
+{
+	if (!d->req->dry_run) {
 		stage_record(d, code);
 		log_result(d, code, out);
 	}
 	redelivery_report(d, code);  /* issue 7 */
+	redelivery_publish(d);
 	release(d);
 	return code;
+}
+
+/* The whole delivery to d's recipient; d is released. */
+static int deliver_one(struct delivery *d, struct outcome *out)
+{
+	delivery_store(d);
+	return delivery_end(d, run_stages(d, out) < 0 ? out->code : EX_OK,
+	    out);
 }
 
 /* issue 9: the Sieve child is forked before the message is read, while
@@ -780,6 +826,51 @@ int deliver_message(const struct request *req, struct outcome *out)
 	code = deliver_one(&d, out);
 	sieve_early_end();
 	return code;
+}
+
+/* ---- a redelivery's messages, synced in windows (issue 9) -------------- */
+
+struct delivery *deliver_begin(const struct request *req,
+    struct outcome *out, int *code)
+{
+	struct delivery *d = malloc(sizeof *d);
+	int rc;
+
+	if (d == NULL) {
+		fail(out, EX_TEMPFAIL, "out of memory");
+		*code = out->code;
+		return NULL;
+	}
+	delivery_init(d, req);
+	delivery_store(d);
+	rc = stages_decide(d, out);
+	if (rc > 0) {
+		redelivery_publish(d);
+		return d;
+	}
+	*code = delivery_end(d, rc < 0 ? out->code : EX_OK, out);
+	free(d);
+	return NULL;
+}
+
+void deliver_sync(struct delivery *d)
+{
+	sync_now(d);
+}
+
+int deliver_finish(struct delivery *d, struct outcome *out)
+{
+	int code = delivery_end(d, stages_file(d, out) < 0 ? out->code :
+	    EX_OK, out);
+
+	free(d);
+	return code;
+}
+
+size_t deliver_held_bytes(const struct delivery *d)
+{
+	return sizeof *d + d->in.headers.bytes + d->in.headers.cap *
+	    sizeof *d->in.headers.items;
 }
 
 /* ---- one write, many recipients (issue 8) ------------------------------ */

@@ -57,6 +57,25 @@ struct request {
  * with the reason in *out). */
 int deliver_message(const struct request *req, struct outcome *out);
 
+/* deliver --redeliver (issue 9): a delivery in two halves, so that a run
+ * can sync many messages' files together (the first fsync commits the
+ * journal for all of them, the others find their file on disk already).
+ * deliver_begin reads the message into tmp/ and decides where it goes;
+ * NULL means the message is over (a duplicate, a dry run, a failure), with
+ * *code and *out set, and the report published in req->redelivery.  Else
+ * the message waits in tmp/, seen by no reader, until deliver_finish
+ * syncs and files it, publishes the report, frees d and returns the exit
+ * code.  deliver_sync is its fsync, done early so that a run can do all of
+ * a window's first.  Only with req->redelivery set. */
+struct delivery;
+struct delivery *deliver_begin(const struct request *req,
+    struct outcome *out, int *code);
+void deliver_sync(struct delivery *d);
+int deliver_finish(struct delivery *d, struct outcome *out);
+/* The memory a waiting delivery holds (its header index), to bound a
+ * window. */
+size_t deliver_held_bytes(const struct delivery *d);
+
 /* One write, many recipients (issue 8): deliver -a A -a B ... */
 struct recipient_result {
 	const char *recipient;       /* as given, for the report */

@@ -21,6 +21,10 @@
 
 #define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
 #define BATCH 256        /* messages between directory syncs */
+/* issue 9: messages read into tmp/ before their files are synced together
+ * and filed, and the header memory they may hold meanwhile */
+#define WINDOW 32
+#define WINDOW_BYTES (1024 * 1024)
 
 enum item_kind { ITEM_FILE, ITEM_MBOX, ITEM_BAD };
 
@@ -63,6 +67,16 @@ struct idset {
 
 enum result { R_DELIVERED, R_IN_PLACE, R_DUPLICATE, R_FAILED };
 
+/* A message read into tmp/ and waiting for its window's sync (issue 9). */
+struct waiting {
+	struct delivery *d;
+	char label[1100];
+	const char *source_dir;
+	char msgid[1000];
+	char *remove;     /* --move: the source file that goes once filed */
+	bool *all;        /* an mbox's "every message delivered", or NULL */
+};
+
 struct run {
 	const struct redeliver_options *opt;
 	struct config cfg;
@@ -81,6 +95,9 @@ struct run {
 	int first_permanent;
 	int scratch;              /* the current mbox message, -1 = none yet */
 	struct progress progress;
+	struct waiting window[WINDOW];
+	size_t waiting;           /* how many of window[] wait */
+	size_t window_bytes;      /* the memory they hold */
 };
 
 /* ---- small containers ---------------------------------------------- */
@@ -552,9 +569,20 @@ static void sync_dirs(const struct run *run)
 
 /* ---- one message --------------------------------------------------- */
 
+static void window_flush(struct run *run);
+
+/* A message with the Message-ID of one still waiting: that one is filed
+ * first, so that it counts as delivered only once it is. */
 static bool seen_cb(void *ctx, const char *msgid)
 {
-	return idset_has(&((struct run *)ctx)->seen, msgid);
+	struct run *run = ctx;
+
+	for (size_t i = 0; i < run->waiting; i++)
+		if (strcmp(run->window[i].msgid, msgid) == 0) {
+			window_flush(run);
+			break;
+		}
+	return idset_has(&run->seen, msgid);
 }
 
 static void filed_cb(void *ctx, const char *folder)
@@ -581,31 +609,19 @@ static void record_failure(struct run *run, const char *label, int code,
 		printf("failed: %s (exit %d)\n", shown, code);
 }
 
-/* Run the message on fd through the pipeline. */
-static enum result one_message(struct run *run, int fd, const char *label,
-    const char *source_dir)
+/* What became of a message (its report is in run->r). */
+static enum result message_result(struct run *run, const char *label,
+    const char *source_dir, int code, const struct outcome *out)
 {
 	struct redelivery *r = &run->r;
-	struct outcome out = { .code = EX_OK };
 	char shown[1100];
-	int code;
 
-	r->source_dir = source_dir;
-	r->msgid[0] = '\0';
-	r->duplicate = r->in_place = false;
-	r->copies = 0;
-	run->req.input_fd = fd;
-	if (run->req.dry_run) {
-		printf("message %s\n", log_escape(label, shown, sizeof shown));
-		fflush(stdout);
-	}
-	code = deliver_message(&run->req, &out);
 	run->messages++;
 	progress_step(&run->progress);
 	if (!run->req.dry_run)
 		batch_step(run);
 	if (code != EX_OK) {
-		record_failure(run, label, code, out.reason);
+		record_failure(run, label, code, out->reason);
 		return R_FAILED;
 	}
 	log_escape(r->msgid, shown, sizeof shown);
@@ -631,13 +647,85 @@ static enum result one_message(struct run *run, int fd, const char *label,
 	return r->in_place ? R_IN_PLACE : R_DELIVERED;
 }
 
+/* --move removes a file source once its message is filed; an mbox goes
+ * only when all of its messages were. */
+static void message_done(struct run *run, const struct waiting *w,
+    int code, const struct outcome *out)
+{
+	enum result res = message_result(run, w->label, w->source_dir, code,
+	    out);
+
+	if (res != R_DELIVERED && w->all)
+		*w->all = false;
+	if (res == R_DELIVERED && w->remove && run->opt->move &&
+	    !run->req.dry_run)
+		remove_source(run, w->remove);
+}
+
+/* issue 9: the waiting messages' files synced one after the other (the
+ * first fsync commits the journal for all, their writeback having started
+ * when each was read in), then each filed. */
+static void window_flush(struct run *run)
+{
+	size_t n = run->waiting;
+
+	run->waiting = 0;   /* a flush inside deliver_finish finds none */
+	run->window_bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		deliver_sync(run->window[i].d);
+	for (size_t i = 0; i < n; i++) {
+		struct waiting *w = &run->window[i];
+		struct outcome out = { .code = EX_OK };
+		int code = deliver_finish(w->d, &out);
+
+		message_done(run, w, code, &out);
+		free(w->remove);
+	}
+}
+
+/* Run the message on fd through the pipeline: read in and planned now,
+ * filed with its window (or now, when it ends early). */
+static void one_message(struct run *run, int fd, const struct waiting *w)
+{
+	struct redelivery *r = &run->r;
+	struct outcome out = { .code = EX_OK };
+	struct waiting *slot;
+	char shown[1100];
+	struct delivery *d;
+	int code = EX_OK;
+
+	r->source_dir = w->source_dir;
+	run->req.input_fd = fd;
+	if (run->req.dry_run) {
+		printf("message %s\n", log_escape(w->label, shown,
+		    sizeof shown));
+		fflush(stdout);
+	}
+	d = deliver_begin(&run->req, &out, &code);
+	if (d == NULL) {
+		message_done(run, w, code, &out);
+		return;
+	}
+	/* a flush inside deliver_begin (seen_cb) may have emptied it */
+	slot = &run->window[run->waiting++];
+	*slot = *w;
+	slot->d = d;
+	strlcpy(slot->msgid, r->msgid, sizeof slot->msgid);
+	slot->remove = w->remove ? strdup(w->remove) : NULL;
+	if (w->remove && slot->remove == NULL)
+		not_removed(run, w->remove, "out of memory");
+	run->window_bytes += deliver_held_bytes(d);
+	if (run->waiting == WINDOW || run->window_bytes >= WINDOW_BYTES)
+		window_flush(run);
+}
+
 /* ---- the sources --------------------------------------------------- */
 
 static void run_file(struct run *run, const struct item *it)
 {
 	char shown[1100];
 	struct stat st;
-	enum result res;
+	struct waiting w = { .source_dir = it->source_dir, .remove = it->path };
 	int fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	log_escape(it->path, shown, sizeof shown);
@@ -661,10 +749,9 @@ static void run_file(struct run *run, const struct item *it)
 			close(fd);
 		return;
 	}
-	res = one_message(run, fd, shown, it->source_dir);
+	strlcpy(w.label, shown, sizeof w.label);
+	one_message(run, fd, &w);
 	close(fd);
-	if (run->opt->move && !run->req.dry_run && res == R_DELIVERED)
-		remove_source(run, it->path);
 }
 
 /* Where the messages of an mbox go one by one: an unnamed file. */
@@ -705,17 +792,17 @@ static void run_mbox(struct run *run, const struct item *it)
 	struct stat before, after;
 	struct mbox *mb = NULL;
 	bool all = true;
+	struct waiting w = { .all = &all };
 	int fd = open(it->path, O_RDONLY | O_CLOEXEC | O_NOCTTY), rc = -1;
 
 	log_escape(it->path, shown, sizeof shown);
 	if (fd >= 0 && fstat(fd, &before) == 0 && (mb = mbox_open(fd)))
 		while ((rc = next_mbox_message(run, mb)) == 1) {
-			snprintf(label, sizeof label, "%s[%lu]", shown,
+			snprintf(w.label, sizeof w.label, "%s[%lu]", shown,
 			    mbox_count(mb));
-			if (one_message(run, run->scratch, label, NULL) !=
-			    R_DELIVERED)
-				all = false;
+			one_message(run, run->scratch, &w);
 		}
+	window_flush(run);   /* every message's result, for "all" */
 	if (rc < 0) {
 		snprintf(label, sizeof label, "%s[%lu]", shown,
 		    mb ? mbox_count(mb) + 1 : 1);
@@ -743,6 +830,8 @@ static void run_mbox(struct run *run, const struct item *it)
 static void run_items(struct run *run)
 {
 	for (size_t i = 0; i < run->items.n; i++) {
+		if (i > 0 && run->items.v[i].kind != ITEM_FILE)
+			window_flush(run);   /* results in source order */
 		const struct item *it = &run->items.v[i];
 		char shown[1100];
 
@@ -862,6 +951,7 @@ int redeliver_run(const struct request *req,
 	maildir_defer_dir_sync(true);
 	sieve_worker_use(true);
 	run_items(&run);
+	window_flush(&run);
 	sieve_worker_use(false);
 	sieve_worker_shutdown();
 	sync_batch(&run);
