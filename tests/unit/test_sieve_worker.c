@@ -198,6 +198,37 @@ static void test_one_child_and_fresh_after_crash(void **state)
 	header_index_free(&idx);
 }
 
+/* A worker serves SIEVE_WORKER_RECYCLE evaluations, then exits after its
+ * last answer and is reaped; the next evaluation starts a new one. */
+static void test_worker_recycled(void **state)
+{
+	struct config cfg = { .sieve_cpu_limit = 5, .sieve_timeout = 20 };
+	struct header_index idx;
+	struct sieve_env env;
+	unsigned long before = sieve_worker_started();
+	pid_t first;
+	const char *script = "require \"fileinto\";\n"
+	    "if header :contains \"subject\" \"hello\" { fileinto \"A\"; }\n";
+
+	(void)state;
+	fill(&idx, &env);
+	env.trace = false;
+	eval_ok(script, &env, &cfg, "A");
+	first = sieve_worker_pid();
+	assert_true(first > 0);
+	for (int i = 1; i < SIEVE_WORKER_RECYCLE; i++)
+		eval_ok(script, &env, &cfg, "A");
+	assert_int_equal(sieve_worker_started() - before, 1);
+	assert_int_equal(sieve_worker_pid(), -1);   /* gone after the last */
+	assert_int_equal(kill(first, 0), -1);       /* and reaped */
+	assert_int_equal(errno, ESRCH);
+	eval_ok(script, &env, &cfg, "A");
+	assert_int_equal(sieve_worker_started() - before, 2);
+	assert_true(sieve_worker_pid() != first);
+	sieve_worker_shutdown();
+	header_index_free(&idx);
+}
+
 /* A file holding text, opened as sieve_early_start opens scripts. */
 static int script_fd(const char *path, const char *text)
 {
@@ -318,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_request_round_trip),
 		cmocka_unit_test(test_request_cut_or_padded_refused),
 		cmocka_unit_test(test_one_child_and_fresh_after_crash),
+		cmocka_unit_test(test_worker_recycled),
 		cmocka_unit_test(test_early_child),
 		cmocka_unit_test(test_early_child_dies),
 	};
