@@ -664,7 +664,8 @@ static void message_done(struct run *run, const struct waiting *w,
 
 /* issue 9: the waiting messages' files synced one after the other (the
  * first fsync commits the journal for all, their writeback having started
- * when each was read in), then each filed. */
+ * when each was read in), then each filed, their deliver.db records in
+ * one transaction. */
 static void window_flush(struct run *run)
 {
 	size_t n = run->waiting;
@@ -673,6 +674,7 @@ static void window_flush(struct run *run)
 	run->window_bytes = 0;
 	for (size_t i = 0; i < n; i++)
 		deliver_sync(run->window[i].d);
+	store_batch_begin(run->r.store);   /* their records: one commit */
 	for (size_t i = 0; i < n; i++) {
 		struct waiting *w = &run->window[i];
 		struct outcome out = { .code = EX_OK };
@@ -681,6 +683,7 @@ static void window_flush(struct run *run)
 		message_done(run, w, code, &out);
 		free(w->remove);
 	}
+	store_batch_end(run->r.store);
 }
 
 /* Run the message on fd through the pipeline: read in and planned now,

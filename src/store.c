@@ -110,6 +110,10 @@ struct store {
 	bool quarantined;      /* a corrupt file was moved aside already */
 	unsigned vacation_days; /* from the last store_vacation_due() */
 	char *vacation_pair;
+	/* issue 9: records batched into one transaction (store_batch_begin),
+	 * whether it is open, and how many records it holds */
+	bool batch, batch_open;
+	unsigned batch_rows;
 };
 
 static void note(struct store *st, int priority, const char *fmt, ...)
@@ -224,6 +228,10 @@ static void rollback(struct store *st)
 {
 	if (st->db && !sqlite3_get_autocommit(st->db))
 		exec(st, "ROLLBACK");
+	if (st->batch_open && st->batch_rows > 0)
+		note(st, LOG_WARNING, "store %s: %u deliveries not recorded",
+		    st->path, st->batch_rows);
+	st->batch_open = false;
 }
 
 /* A delivery changes a few rows of a few hundred bytes, one page each,
@@ -923,23 +931,60 @@ static int prune_delivery_tables(struct store *st, time_t now,
 	return rc;
 }
 
+/* A record's own transaction, or in a batch its savepoint (the batch's
+ * transaction opened by the first record). */
+static int record_begin(struct store *st)
+{
+	int rc;
+
+	if (!st->batch)
+		return exec(st, "BEGIN IMMEDIATE");
+	if (!st->batch_open) {
+		if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+			return rc;
+		st->batch_open = true;
+		st->batch_rows = 0;
+	}
+	return exec(st, "SAVEPOINT record");
+}
+
+static int record_end(struct store *st, int rc)
+{
+	if (rc != SQLITE_OK)
+		return rc;
+	if (!st->batch_open)
+		return exec(st, "COMMIT");
+	if ((rc = exec(st, "RELEASE record")) == SQLITE_OK)
+		st->batch_rows++;
+	return rc;
+}
+
+/* A record that failed inside a batch is undone alone: the batch goes
+ * on with the others. */
+static void record_undo(struct store *st)
+{
+	if (exec(st, "ROLLBACK TO record") != SQLITE_OK ||
+	    exec(st, "RELEASE record") != SQLITE_OK)
+		rollback(st);   /* the batch is lost: said so */
+}
+
 static int record_once(struct store *st, const struct store_claim *c,
     const struct store_delivery *d)
 {
 	time_t now = time(NULL);
 	long long claim_row = c ? c->row : 0, log_row = 0;
-	int rc = exec(st, "BEGIN IMMEDIATE");
+	int rc = record_begin(st);
 
-	if (rc == SQLITE_OK && claim_row > 0)
+	if (rc != SQLITE_OK)
+		return rc;
+	if (claim_row > 0)
 		rc = settle_claim(st, c, d->exit_code == 0, now);
 	if (rc == SQLITE_OK && st->cfg->delivery_log &&
 	    (rc = insert_log(st, d, now)) == SQLITE_OK)
 		log_row = sqlite3_last_insert_rowid(st->db);
 	if (rc == SQLITE_OK)
 		rc = prune_delivery_tables(st, now, claim_row, log_row);
-	if (rc == SQLITE_OK)
-		rc = exec(st, "COMMIT");
-	return rc;
+	return record_end(st, rc);
 }
 
 int store_record(struct store *st, const struct store_claim *c,
@@ -955,11 +1000,38 @@ int store_record(struct store *st, const struct store_claim *c,
 			return -1;
 		if ((rc = record_once(st, c, d)) == SQLITE_OK)
 			return 0;
+		if (st->batch_open && !is_corrupt(rc))
+			break;   /* undone alone below, the batch goes on */
 		if (!recover(st, rc))
 			break;
 	}
 	note(st, LOG_WARNING, "store %s: delivery not recorded: %s",
 	    st->path, why_failed(st, rc));
+	if (st->batch_open)
+		record_undo(st);
+	return -1;
+}
+
+void store_batch_begin(struct store *st)
+{
+	if (st != NULL)
+		st->batch = true;
+}
+
+int store_batch_end(struct store *st)
+{
+	int rc;
+
+	if (st == NULL)
+		return 0;
+	st->batch = false;
+	if (!st->batch_open)
+		return 0;
+	st->batch_open = false;
+	if ((rc = exec(st, "COMMIT")) == SQLITE_OK)
+		return 0;
+	st->batch_open = true;   /* for rollback's line */
+	rollback(st);
 	return -1;
 }
 

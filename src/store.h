@@ -128,6 +128,16 @@ struct store_delivery {
 int store_record(struct store *st, const struct store_claim *c,
     const struct store_delivery *d);
 
+/* deliver --redeliver (issue 9): from store_batch_begin to store_batch_end
+ * every store_record goes into one transaction, each record its own
+ * savepoint (one that fails is undone alone), committed by
+ * store_batch_end: one WAL write of the pages the records share instead
+ * of one per record.  The batch holds the store's write lock until then.
+ * store_batch_end returns -1 when the commit failed: its records are
+ * lost, which is reported. */
+void store_batch_begin(struct store *st);
+int store_batch_end(struct store *st);
+
 /* deliver --log */
 struct store_log_filter {
 	time_t since;           /* 0 = any time */

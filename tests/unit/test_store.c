@@ -302,6 +302,37 @@ static void test_skips(void **state)
 	assert_null(store_new(&cfg, dir, NULL, report));
 }
 
+/* issue 9: a batch's records go into one transaction: another connection
+ * sees none of them before store_batch_end and all after; a record that
+ * fails inside the batch is undone alone. */
+static void test_batch_one_commit(void **state)
+{
+	struct store *st = open_store();
+	struct store_delivery d = delivered, bad = delivered;
+
+	(void)state;
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	/* the test's connection refuses one sender */
+	sql_int("CREATE TRIGGER refuse BEFORE INSERT ON log WHEN "
+	    "NEW.sender = 'bad@x' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+	bad.sender = "bad@x";
+	store_batch_begin(st);
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(store_record(st, NULL, &bad), -1);
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 1);
+	assert_int_equal(store_batch_end(st), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 3);
+	assert_non_null(strstr(reported, "delivery not recorded: refused"));
+	assert_null(strstr(reported, "deliveries not recorded"));
+	/* an empty batch, then a record that commits alone again */
+	store_batch_begin(st);
+	assert_int_equal(store_batch_end(st), 0);
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 4);
+	store_close(st);
+}
+
 static void test_corrupt_moved_aside(void **state)
 {
 	struct store *st;
@@ -504,6 +535,7 @@ int main(void)
 		T(test_live_claim_is_held), T(test_released_claim_resumes),
 		T(test_dead_holder_resumes), T(test_targets_recorded_later),
 		T(test_skips),
+		T(test_batch_one_commit),
 		T(test_corrupt_moved_aside), T(test_symlink_refused),
 		T(test_newer_schema_left_alone), T(test_prune_bounded),
 		T(test_vacation), T(test_redirect), T(test_print_log),
