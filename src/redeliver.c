@@ -833,11 +833,11 @@ static void run_mbox(struct run *run, const struct item *it)
 static void run_items(struct run *run)
 {
 	for (size_t i = 0; i < run->items.n; i++) {
-		if (i > 0 && run->items.v[i].kind != ITEM_FILE)
-			window_flush(run);   /* results in source order */
 		const struct item *it = &run->items.v[i];
 		char shown[1100];
 
+		if (it->kind != ITEM_FILE)
+			window_flush(run);   /* results in source order */
 		switch (it->kind) {
 		case ITEM_FILE: run_file(run, it); break;
 		case ITEM_MBOX: run_mbox(run, it); break;
