@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,9 +23,15 @@
 #define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
 #define BATCH 256        /* messages between directory syncs */
 /* issue 9: messages read into tmp/ before their files are synced together
- * and filed, and the header memory they may hold meanwhile */
+ * and filed, and the header memory they may hold meanwhile.  Each holds 5
+ * descriptors (its file, the Maildir and its tmp/, new/, cur/); filing it
+ * takes up to WINDOW_SPARE_FDS more with everything else the run has open
+ * (stdio, the source, a folder's 4, maildirsize, deliver.db's 3, the Sieve
+ * worker's socket, syslog), so a low descriptor limit narrows the window. */
 #define WINDOW 32
 #define WINDOW_BYTES (1024 * 1024)
+#define WINDOW_FDS 5
+#define WINDOW_SPARE_FDS 32
 
 enum item_kind { ITEM_FILE, ITEM_MBOX, ITEM_BAD };
 
@@ -96,6 +103,7 @@ struct run {
 	int scratch;              /* the current mbox message, -1 = none yet */
 	struct progress progress;
 	struct waiting window[WINDOW];
+	size_t window_max;        /* how many may wait (descriptors) */
 	size_t waiting;           /* how many of window[] wait */
 	size_t window_bytes;      /* the memory they hold */
 };
@@ -718,8 +726,23 @@ static void one_message(struct run *run, int fd, const struct waiting *w)
 	if (w->remove && slot->remove == NULL)
 		not_removed(run, w->remove, "out of memory");
 	run->window_bytes += deliver_held_bytes(d);
-	if (run->waiting == WINDOW || run->window_bytes >= WINDOW_BYTES)
+	if (run->waiting >= run->window_max ||
+	    run->window_bytes >= WINDOW_BYTES)
 		window_flush(run);
+}
+
+/* As many waiting messages as the descriptor limit leaves room for. */
+static size_t window_size(void)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		return WINDOW;
+	room = rl.rlim_cur > WINDOW_SPARE_FDS ?
+	    (rl.rlim_cur - WINDOW_SPARE_FDS) / WINDOW_FDS : 0;
+	return room < 1 ? 1 : room > WINDOW ? WINDOW : (size_t)room;
 }
 
 /* ---- the sources --------------------------------------------------- */
@@ -930,7 +953,8 @@ static void run_free(struct run *run)
 int redeliver_run(const struct request *req,
     const struct redeliver_options *o, struct outcome *out)
 {
-	struct run run = { .opt = o, .req = *req, .scratch = -1 };
+	struct run run = { .opt = o, .req = *req, .scratch = -1,
+	    .window_max = window_size() };
 	int code;
 
 	/* filed as it is: it was delivered before and says so already */

@@ -1,12 +1,13 @@
 #!/bin/bash
 # deliver --redeliver syncs its messages in windows (issue 9): up to 32
-# messages are read into tmp/ and planned, then their files are fsynced
-# one after the other (the first fsync commits the journal for all), then
-# each is linked.  Checked from the system calls' order (strace -y names
-# each fsync's file): no link before its file's fsync, a window bounded by
-# the header memory it holds, a message whose Message-ID repeats one still
-# waiting files that one first, and a run killed at any fsync or link
-# leaves every message whole in its source and nothing partial in new/.
+# messages (fewer under a low descriptor limit) are read into tmp/ and
+# planned, then their files are fsynced one after the other (the first
+# fsync commits the journal for all), then each is linked.  Checked from
+# the system calls' order (strace -y names each fsync's file): no link
+# before its file's fsync, a window bounded by the header memory it holds,
+# a message whose Message-ID repeats one still waiting files that one
+# first, and a run killed at any fsync or link leaves every message whole
+# in its source and nothing partial in new/.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v strace >/dev/null || ! strace -qq -o /dev/null true 2>/dev/null; then
@@ -17,7 +18,7 @@ if [ -n "${DELIVER_VALGRIND:-}" ]; then
 fi
 # LeakSanitizer cannot run under ptrace: no leak check in the traced runs
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
-plan 12
+plan 14
 user_dir "$TMP/u"
 MD="$TMP/u/Maildir"
 OLD="$TMP/u/old"
@@ -60,7 +61,16 @@ exp="$(printf 'S%.0s' $(seq 32))$(printf 'L%.0s' $(seq 32))$(printf 'S%.0s' $(se
 is "$(pattern "$TMP/trace")" "$exp" "forty messages: windows of 32 and 8"
 is "$(count_files "$MD/new")" 40 "forty messages filed"
 
-# 5: messages with about 700 KiB of headers each: the window holds at most
+# 5-6: a descriptor limit of 48 leaves room for windows of 3 (each waiting
+# message holds 5 descriptors, 32 are kept for the rest)
+sources 10
+( ulimit -n 48; run -o "$TMP/trace" -e trace=fsync,linkat -- )
+is "$(pattern "$TMP/trace")" SSSLLLSSSLLLSSSLLLSL "ulimit -n 48: windows of 3"
+is "$(count_files "$MD/new"):$(head -1 "$TMP/err")" \
+	"10:redelivery: messages 10, delivered 10, discarded 0, duplicates 0, failed 0" \
+	"ulimit -n 48: all ten filed"
+
+# 7: messages with about 700 KiB of headers each: the window holds at most
 # 1 MiB of them, so each pair is synced and linked before the next is read
 sources 0
 for i in 1 2 3 4; do
@@ -74,7 +84,7 @@ is_root && chown -R "$TEST_USER" "$OLD"
 run -o "$TMP/trace" -e trace=fsync,linkat --
 is "$(pattern "$TMP/trace")" SSLLSSLL "big headers: a window closes at 1 MiB held"
 
-# 6-8: the third message repeats the first one's Message-ID while the
+# 8-10: the third message repeats the first one's Message-ID while the
 # first still waits.  The first is over quota: it fails, so the third is
 # not a duplicate of it and is filed.
 sources 0
@@ -94,7 +104,7 @@ is "$(grep -c '' "$TMP/err"):$(head -1 "$TMP/err")" \
 	"the first over quota, the repeat filed"
 is "$(cat "$MD"/new/* | grep -c -x -e other -e small)" 2 "the two small ones in new/"
 
-# 9: a repeat of a message that was filed stays a duplicate
+# 11: a repeat of a message that was filed stays a duplicate
 sources 3
 cp "$OLD/cur/1001.A.h:2,S" "$OLD/cur/1004.A.h:2,S"
 run -o /dev/null -e trace=none --
@@ -102,7 +112,7 @@ is "$(head -1 "$TMP/err")" \
 	"redelivery: messages 4, delivered 3, discarded 0, duplicates 1, failed 0" \
 	"a repeat of a filed message is a duplicate"
 
-# 10-12: killed at each fsync and at each link of a 3-message run: every
+# 12-14: killed at each fsync and at each link of a 3-message run: every
 # source is still there (no --move), new/ holds only whole copies, tmp/
 # only the waiting files
 whole() {
