@@ -1,6 +1,9 @@
 /* store.c: deliver.db, the per-user SQLite store (see store.h and
- * man/deliver.db.5 for the schema). */
+ * man/deliver.db.5 for the schema): opening and migrating it, claims and
+ * the record of each delivery.  deliver --log is in store_log.c, what
+ * Sieve's vacation and redirect remember in store_track.c. */
 #include "store.h"
+#include "store_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,26 +17,6 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#define DAY 86400LL
-
-/* The tracking tables are created when first written (most stores never
- * need them, and every open parses every table of the schema). */
-#define VACATION_TABLE \
-	"CREATE TABLE IF NOT EXISTS vacation (" \
-	" sender TEXT NOT NULL," \
-	" handle TEXT NOT NULL," \
-	" sent INTEGER NOT NULL," \
-	" expires INTEGER NOT NULL," \
-	" PRIMARY KEY (sender, handle)) WITHOUT ROWID;" \
-	"CREATE INDEX IF NOT EXISTS vacation_expires ON vacation (expires);"
-#define REDIRECT_TABLE \
-	"CREATE TABLE IF NOT EXISTS redirect (" \
-	" msgid TEXT NOT NULL," \
-	" target TEXT NOT NULL," \
-	" sent INTEGER NOT NULL," \
-	" PRIMARY KEY (msgid, target)) WITHOUT ROWID;" \
-	"CREATE INDEX IF NOT EXISTS redirect_sent ON redirect (sent);"
 
 static int drop_unused_tracking(struct store *st);
 
@@ -96,30 +79,7 @@ static const struct migration {
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
-struct store {
-	const struct config *cfg;
-	store_report_fn *report;
-	char path[PATH_MAX];
-	sqlite3 *db;
-	pid_t owner;           /* the process the connection belongs to */
-	long long owner_start;
-	dev_t dev;             /* the file opened, to move aside only it */
-	ino_t ino;
-	bool known;
-	bool down;             /* unusable for the rest of this process */
-	bool quarantined;      /* a corrupt file was moved aside already */
-	unsigned vacation_days; /* from the last store_vacation_due() */
-	char *vacation_pair;
-	/* issue 9: records batched into one transaction (store_batch_begin),
-	 * whether it is open, and how many records it holds */
-	bool batch, batch_open;
-	unsigned batch_rows;
-};
-
-static void note(struct store *st, int priority, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void note(struct store *st, int priority, const char *fmt, ...)
+void st_note(struct store *st, int priority, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -176,7 +136,7 @@ struct store *store_new(const struct config *cfg, const char *maildir,
 	st->owner_start = -2;  /* not read yet */
 	if (resolve_path(st->path, sizeof st->path, cfg->store, maildir,
 	    home) < 0) {
-		note(st, LOG_ERR, "store path too long: not used");
+		st_note(st, LOG_ERR, "store path too long: not used");
 		st->down = true;
 	}
 	return st;
@@ -185,7 +145,7 @@ struct store *store_new(const struct config *cfg, const char *maildir,
 /* SQLite's NOFOLLOW refuses a symlink anywhere in the path, but the Maildir
  * root may be one (the user's choice): resolve the directory, keep the
  * refusal for the file itself. */
-static int real_path(const struct store *st, char *out, size_t len)
+int st_real_path(const struct store *st, char *out, size_t len)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
 	const char *slash = strrchr(st->path, '/');
@@ -219,7 +179,7 @@ static int user_version(sqlite3 *db, int *version)
 	return rc;
 }
 
-static int exec(struct store *st, const char *sql)
+int st_exec(struct store *st, const char *sql)
 {
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
@@ -227,9 +187,9 @@ static int exec(struct store *st, const char *sql)
 static void rollback(struct store *st)
 {
 	if (st->db && !sqlite3_get_autocommit(st->db))
-		exec(st, "ROLLBACK");
+		st_exec(st, "ROLLBACK");
 	if (st->batch_open && st->batch_rows > 0)
-		note(st, LOG_WARNING, "store %s: %u deliveries not recorded",
+		st_note(st, LOG_WARNING, "store %s: %u deliveries not recorded",
 		    st->path, st->batch_rows);
 	st->batch_open = false;
 }
@@ -252,33 +212,33 @@ static int migrate(struct store *st)
 	if ((rc = user_version(st->db, &version)) != SQLITE_OK)
 		return rc;
 	if (version == SCHEMA_VERSION)
-		return exec(st, "PRAGMA synchronous=NORMAL");
+		return st_exec(st, "PRAGMA synchronous=NORMAL");
 	if (version > SCHEMA_VERSION) {
-		note(st, LOG_ERR, "store %s has schema version %d, newer than "
+		st_note(st, LOG_ERR, "store %s has schema version %d, newer than "
 		    "this deliver knows (%d): not used", st->path, version,
 		    SCHEMA_VERSION);
 		return SQLITE_MISMATCH;
 	}
 	/* a new store: small pages (below), then WAL */
-	if (version == 0 && ((rc = exec(st, "PRAGMA page_size="
+	if (version == 0 && ((rc = st_exec(st, "PRAGMA page_size="
 	    STORE_PAGE_SIZE)) != SQLITE_OK ||
-	    (rc = exec(st, "PRAGMA journal_mode=WAL")) != SQLITE_OK))
+	    (rc = st_exec(st, "PRAGMA journal_mode=WAL")) != SQLITE_OK))
 		return rc;
-	if ((rc = exec(st, "PRAGMA synchronous=NORMAL")) != SQLITE_OK ||
-	    (rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+	if ((rc = st_exec(st, "PRAGMA synchronous=NORMAL")) != SQLITE_OK ||
+	    (rc = st_exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		return rc;
 	/* another delivery may have migrated while we waited for the lock */
 	rc = user_version(st->db, &version);
 	for (; rc == SQLITE_OK && version < SCHEMA_VERSION; version++) {
-		rc = exec(st, migrations[version].sql);
+		rc = st_exec(st, migrations[version].sql);
 		if (rc == SQLITE_OK && migrations[version].fn)
 			rc = migrations[version].fn(st);
 	}
 	snprintf(sql, sizeof sql, "PRAGMA user_version=%d", SCHEMA_VERSION);
 	if (rc == SQLITE_OK)
-		rc = exec(st, sql);
+		rc = st_exec(st, sql);
 	if (rc == SQLITE_OK)
-		rc = exec(st, "COMMIT");
+		rc = st_exec(st, "COMMIT");
 	if (rc != SQLITE_OK)
 		rollback(st);
 	return rc;
@@ -318,7 +278,7 @@ static int drop_unused_tracking(struct store *st)
 		rc = table_empty(st, tables[i], &empty);
 		snprintf(sql, sizeof sql, "DROP TABLE %s", tables[i]);
 		if (rc == SQLITE_OK && empty)
-			rc = exec(st, sql);
+			rc = st_exec(st, sql);
 	}
 	return rc;
 }
@@ -408,13 +368,13 @@ static int open_db(struct store *st)
 	mode_t mask;
 	int rc;
 
-	if (real_path(st, real, sizeof real) < 0) {
-		note(st, LOG_ERR, "store %s: %s: not used", st->path,
+	if (st_real_path(st, real, sizeof real) < 0) {
+		st_note(st, LOG_ERR, "store %s: %s: not used", st->path,
 		    strerror(errno));
 		return SQLITE_CANTOPEN;
 	}
 	if (lstat(real, &sb) == 0 && !S_ISREG(sb.st_mode)) {
-		note(st, LOG_ERR, "store %s is %s: not used", st->path,
+		st_note(st, LOG_ERR, "store %s is %s: not used", st->path,
 		    S_ISLNK(sb.st_mode) ? "a symbolic link" : "not a file");
 		return SQLITE_CANTOPEN;
 	}
@@ -436,7 +396,7 @@ static int open_db(struct store *st)
 		st->known = true;
 	}
 	if (rc != SQLITE_OK && !is_corrupt(rc) && rc != SQLITE_MISMATCH)
-		note(st, LOG_ERR, "store %s: %s: not used", st->path,
+		st_note(st, LOG_ERR, "store %s: %s: not used", st->path,
 		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	if (rc != SQLITE_OK)
 		close_db(st);
@@ -453,7 +413,7 @@ static int quarantine(struct store *st, int why)
 	struct stat sb;
 
 	close_db(st);
-	if (st->quarantined || real_path(st, real, sizeof real) < 0)
+	if (st->quarantined || st_real_path(st, real, sizeof real) < 0)
 		return -1;
 	st->quarantined = true;
 	if (lstat(real, &sb) < 0 || !S_ISREG(sb.st_mode) || (st->known &&
@@ -462,7 +422,7 @@ static int quarantine(struct store *st, int why)
 	snprintf(aside, sizeof aside, "%s.corrupt-%lld", real,
 	    (long long)time(NULL));
 	if (rename(real, aside) < 0) {
-		note(st, LOG_ERR, "store %s is corrupt (%s) and cannot be "
+		st_note(st, LOG_ERR, "store %s is corrupt (%s) and cannot be "
 		    "moved aside: %s", st->path, sqlite3_errstr(why),
 		    strerror(errno));
 		return -1;
@@ -473,13 +433,13 @@ static int quarantine(struct store *st, int why)
 	snprintf(from, sizeof from, "%s-shm", real);
 	unlink(from);
 	st->known = false;
-	note(st, LOG_ERR, "store %s is corrupt (%s): moved aside to %s, "
+	st_note(st, LOG_ERR, "store %s is corrupt (%s): moved aside to %s, "
 	    "starting a new one", st->path, sqlite3_errstr(why), aside);
 	return 0;
 }
 
 /* Open on first use.  0 when st->db is usable. */
-static int ready(struct store *st)
+int st_ready(struct store *st)
 {
 	int rc;
 
@@ -498,7 +458,7 @@ static int ready(struct store *st)
 /* After an operation failed with rc: a corrupt store is replaced (the
  * caller may retry once: returns true), a locked one is given up for the
  * rest of this delivery so that no later step waits for it again. */
-static bool recover(struct store *st, int rc)
+bool st_recover(struct store *st, int rc)
 {
 	rollback(st);
 	if (is_corrupt(rc))
@@ -508,7 +468,7 @@ static bool recover(struct store *st, int rc)
 	return false;
 }
 
-static const char *why_failed(struct store *st, int rc)
+const char *st_why_failed(struct store *st, int rc)
 {
 	if (is_busy(rc))
 		return "store locked";
@@ -528,18 +488,18 @@ void store_close(struct store *st)
 
 /* ---- statements ------------------------------------------------------- */
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+int st_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *text)
+void st_bind_text(sqlite3_stmt *s, int i, const char *text)
 {
 	sqlite3_bind_text(s, i, text ? text : "", -1, SQLITE_STATIC);
 }
 
 /* Step a statement that returns no rows, then finalize it. */
-static int run(sqlite3_stmt *s)
+int st_run(sqlite3_stmt *s)
 {
 	int rc = sqlite3_step(s);
 
@@ -640,7 +600,7 @@ static int claim_insert(struct store *st, const struct claim_args *a,
     struct store_claim *c, bool replace)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, replace ? "INSERT OR REPLACE INTO dedup (msgid, "
+	int rc = st_prepare(st, replace ? "INSERT OR REPLACE INTO dedup (msgid, "
 	    "rcpt, state, stamp, pid, pid_start, base, tmp, targets) "
 	    "VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)" :
 	    "INSERT OR IGNORE INTO dedup (msgid, rcpt, state, stamp, pid, "
@@ -649,15 +609,15 @@ static int claim_insert(struct store *st, const struct claim_args *a,
 
 	if (rc != SQLITE_OK)
 		return rc;
-	bind_text(s, 1, a->msgid);
-	bind_text(s, 2, a->rcpt);
+	st_bind_text(s, 1, a->msgid);
+	st_bind_text(s, 2, a->rcpt);
 	sqlite3_bind_int64(s, 3, a->now);
 	sqlite3_bind_int64(s, 4, st->owner);
 	sqlite3_bind_int64(s, 5, own_start(st));
-	bind_text(s, 6, a->base);
-	bind_text(s, 7, a->tmp);
-	bind_text(s, 8, a->targets);
-	if ((rc = run(s)) == SQLITE_OK && sqlite3_changes(st->db) > 0) {
+	st_bind_text(s, 6, a->base);
+	st_bind_text(s, 7, a->tmp);
+	st_bind_text(s, 8, a->targets);
+	if ((rc = st_run(s)) == SQLITE_OK && sqlite3_changes(st->db) > 0) {
 		c->status = CLAIM_NEW;
 		c->row = sqlite3_last_insert_rowid(st->db);
 	}
@@ -682,7 +642,7 @@ static int claim_resume(struct store *st, const struct claim_args *a,
 		targets = a->targets;
 	if ((c->targets = strdup(targets ? targets : "")) == NULL)
 		return SQLITE_NOMEM;
-	rc = prepare(st, "UPDATE dedup SET stamp = ?2, pid = ?3, "
+	rc = st_prepare(st, "UPDATE dedup SET stamp = ?2, pid = ?3, "
 	    "pid_start = ?4, targets = ?5 WHERE id = ?1", &s);
 	if (rc != SQLITE_OK)
 		return rc;
@@ -690,8 +650,8 @@ static int claim_resume(struct store *st, const struct claim_args *a,
 	sqlite3_bind_int64(s, 2, a->now);
 	sqlite3_bind_int64(s, 3, st->owner);
 	sqlite3_bind_int64(s, 4, own_start(st));
-	bind_text(s, 5, c->targets);
-	if ((rc = run(s)) == SQLITE_OK)
+	st_bind_text(s, 5, c->targets);
+	if ((rc = st_run(s)) == SQLITE_OK)
 		c->status = CLAIM_RESUME;
 	return rc;
 }
@@ -728,20 +688,20 @@ static int claim_once(struct store *st, const struct claim_args *a,
 	int rc;
 
 	*live = false;
-	if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+	if ((rc = st_exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		return rc;
 	/* the usual case, a key not seen before, costs one statement */
 	c->status = CLAIM_SKIPPED;
 	if ((rc = claim_insert(st, a, c, false)) != SQLITE_OK)
 		return rc;
 	if (c->status == CLAIM_NEW)
-		return exec(st, "COMMIT");
-	rc = prepare(st, "SELECT id, state, stamp, pid, pid_start, base, tmp, "
+		return st_exec(st, "COMMIT");
+	rc = st_prepare(st, "SELECT id, state, stamp, pid, pid_start, base, tmp, "
 	    "targets FROM dedup WHERE msgid = ?1 AND rcpt = ?2", &s);
 	if (rc != SQLITE_OK)
 		return rc;
-	bind_text(s, 1, a->msgid);
-	bind_text(s, 2, a->rcpt);
+	st_bind_text(s, 1, a->msgid);
+	st_bind_text(s, 2, a->rcpt);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		rc = claim_existing(st, a, s, c, live);
@@ -749,7 +709,7 @@ static int claim_once(struct store *st, const struct claim_args *a,
 		rc = claim_insert(st, a, c, true);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_OK)
-		rc = exec(st, *live ? "ROLLBACK" : "COMMIT");
+		rc = st_exec(st, *live ? "ROLLBACK" : "COMMIT");
 	return rc;
 }
 
@@ -785,7 +745,7 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 		return skip(c, "no Message-ID");
 	deadline += st->cfg->store_timeout;
 	for (;;) {
-		if (ready(st) < 0)
+		if (st_ready(st) < 0)
 			return skip(c, "store unavailable");
 		a.now = time(NULL);
 		rc = claim_once(st, &a, c, &live);
@@ -801,8 +761,8 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 		}
 		free(c->targets);
 		c->targets = NULL;
-		if (!recover(st, rc))
-			return skip(c, why_failed(st, rc));
+		if (!st_recover(st, rc))
+			return skip(c, st_why_failed(st, rc));
 	}
 }
 
@@ -814,21 +774,21 @@ int store_claim_targets(struct store *st, const struct store_claim *c,
 
 	if (c->row == 0 || c->status != CLAIM_NEW)
 		return 0;
-	if (ready(st) < 0)
+	if (st_ready(st) < 0)
 		return -1;
-	rc = prepare(st, "UPDATE dedup SET targets = ?3 WHERE id = ?1 AND "
+	rc = st_prepare(st, "UPDATE dedup SET targets = ?3 WHERE id = ?1 AND "
 	    "pid = ?2", &s);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(s, 1, c->row);
 		sqlite3_bind_int64(s, 2, st->owner);
-		bind_text(s, 3, targets);
-		rc = run(s);
+		st_bind_text(s, 3, targets);
+		rc = st_run(s);
 	}
 	if (rc == SQLITE_OK)
 		return 0;
-	note(st, LOG_WARNING, "store %s: plan not recorded: %s", st->path,
-	    why_failed(st, rc));
-	recover(st, rc);
+	st_note(st, LOG_WARNING, "store %s: plan not recorded: %s", st->path,
+	    st_why_failed(st, rc));
+	st_recover(st, rc);
 	return -1;
 }
 
@@ -844,7 +804,7 @@ static int settle_claim(struct store *st, const struct store_claim *c,
     bool delivered, time_t now)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, delivered ?
+	int rc = st_prepare(st, delivered ?
 	    "UPDATE dedup SET state = 1, stamp = ?3, pid = 0, tmp = '' "
 	    "WHERE id = ?1 AND pid = ?2" :
 	    "UPDATE dedup SET pid = 0 WHERE id = ?1 AND pid = ?2", &s);
@@ -855,40 +815,40 @@ static int settle_claim(struct store *st, const struct store_claim *c,
 	sqlite3_bind_int64(s, 2, st->owner);
 	if (delivered)
 		sqlite3_bind_int64(s, 3, now);
-	return run(s);
+	return st_run(s);
 }
 
 static int insert_log(struct store *st, const struct store_delivery *d,
     time_t now)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, "INSERT INTO log (time, msgid, sender, recipient, "
+	int rc = st_prepare(st, "INSERT INTO log (time, msgid, sender, recipient, "
 	    "size, folders, files, actions, result, exit_code, duplicate) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)", &s);
 
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, now);
-	bind_text(s, 2, d->msgid);
-	bind_text(s, 3, d->sender);
-	bind_text(s, 4, d->recipient);
+	st_bind_text(s, 2, d->msgid);
+	st_bind_text(s, 3, d->sender);
+	st_bind_text(s, 4, d->recipient);
 	sqlite3_bind_int64(s, 5, d->size);
-	bind_text(s, 6, d->folders);
-	bind_text(s, 7, d->files);
-	bind_text(s, 8, d->actions);
-	bind_text(s, 9, d->result);
+	st_bind_text(s, 6, d->folders);
+	st_bind_text(s, 7, d->files);
+	st_bind_text(s, 8, d->actions);
+	st_bind_text(s, 9, d->result);
 	sqlite3_bind_int(s, 10, d->exit_code);
 	sqlite3_bind_int(s, 11, d->duplicate);
-	return run(s);
+	return st_run(s);
 }
 
 /* Delete at most STORE_PRUNE_BATCH rows older than cutoff; sql reads
  * the batch off an index or among the first STORE_PRUNE_WINDOW rows (?3),
  * so no delivery pays for a table scan. */
-static int prune(struct store *st, const char *sql, long long cutoff)
+int st_prune(struct store *st, const char *sql, long long cutoff)
 {
 	sqlite3_stmt *s;
-	int rc = prepare(st, sql, &s);
+	int rc = st_prepare(st, sql, &s);
 
 	if (rc != SQLITE_OK)
 		return rc;
@@ -896,7 +856,7 @@ static int prune(struct store *st, const char *sql, long long cutoff)
 	sqlite3_bind_int(s, 2, STORE_PRUNE_BATCH);
 	if (sqlite3_bind_parameter_count(s) >= 3)
 		sqlite3_bind_int(s, 3, STORE_PRUNE_WINDOW);
-	return run(s);
+	return st_run(s);
 }
 
 /* The rows of dedup and log are pruned in the order they were added
@@ -920,11 +880,11 @@ static int prune_delivery_tables(struct store *st, time_t now,
 	int rc = SQLITE_OK;
 
 	if (prune_turn(dedup_row))
-		rc = prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
+		rc = st_prune(st, "DELETE FROM dedup WHERE id IN (SELECT id FROM "
 		    "(SELECT id, stamp FROM dedup ORDER BY id LIMIT ?3) "
 		    "WHERE stamp < ?1 LIMIT ?2)", now - keep * DAY);
 	if (rc == SQLITE_OK && prune_turn(log_row) && st->cfg->log_days > 0)
-		rc = prune(st, "DELETE FROM log WHERE id IN (SELECT id FROM "
+		rc = st_prune(st, "DELETE FROM log WHERE id IN (SELECT id FROM "
 		    "(SELECT id, time FROM log ORDER BY id LIMIT ?3) "
 		    "WHERE time < ?1 LIMIT ?2)",
 		    now - st->cfg->log_days * DAY);
@@ -938,14 +898,14 @@ static int record_begin(struct store *st)
 	int rc;
 
 	if (!st->batch)
-		return exec(st, "BEGIN IMMEDIATE");
+		return st_exec(st, "BEGIN IMMEDIATE");
 	if (!st->batch_open) {
-		if ((rc = exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		if ((rc = st_exec(st, "BEGIN IMMEDIATE")) != SQLITE_OK)
 			return rc;
 		st->batch_open = true;
 		st->batch_rows = 0;
 	}
-	return exec(st, "SAVEPOINT record");
+	return st_exec(st, "SAVEPOINT record");
 }
 
 static int record_end(struct store *st, int rc)
@@ -953,8 +913,8 @@ static int record_end(struct store *st, int rc)
 	if (rc != SQLITE_OK)
 		return rc;
 	if (!st->batch_open)
-		return exec(st, "COMMIT");
-	if ((rc = exec(st, "RELEASE record")) == SQLITE_OK)
+		return st_exec(st, "COMMIT");
+	if ((rc = st_exec(st, "RELEASE record")) == SQLITE_OK)
 		st->batch_rows++;
 	return rc;
 }
@@ -963,8 +923,8 @@ static int record_end(struct store *st, int rc)
  * on with the others. */
 static void record_undo(struct store *st)
 {
-	if (exec(st, "ROLLBACK TO record") != SQLITE_OK ||
-	    exec(st, "RELEASE record") != SQLITE_OK)
+	if (st_exec(st, "ROLLBACK TO record") != SQLITE_OK ||
+	    st_exec(st, "RELEASE record") != SQLITE_OK)
 		rollback(st);   /* the batch is lost: said so */
 }
 
@@ -996,17 +956,17 @@ int store_record(struct store *st, const struct store_claim *c,
 	    c->row == 0)))
 		return 0;
 	for (;;) {
-		if (ready(st) < 0)
+		if (st_ready(st) < 0)
 			return -1;
 		if ((rc = record_once(st, c, d)) == SQLITE_OK)
 			return 0;
 		if (st->batch_open && !is_corrupt(rc))
 			break;   /* undone alone below, the batch goes on */
-		if (!recover(st, rc))
+		if (!st_recover(st, rc))
 			break;
 	}
-	note(st, LOG_WARNING, "store %s: delivery not recorded: %s",
-	    st->path, why_failed(st, rc));
+	st_note(st, LOG_WARNING, "store %s: delivery not recorded: %s",
+	    st->path, st_why_failed(st, rc));
 	if (st->batch_open)
 		record_undo(st);
 	return -1;
@@ -1028,270 +988,9 @@ int store_batch_end(struct store *st)
 	if (!st->batch_open)
 		return 0;
 	st->batch_open = false;
-	if ((rc = exec(st, "COMMIT")) == SQLITE_OK)
+	if ((rc = st_exec(st, "COMMIT")) == SQLITE_OK)
 		return 0;
 	st->batch_open = true;   /* for rollback's line */
 	rollback(st);
 	return -1;
-}
-
-/* ---- deliver --log ---------------------------------------------------- */
-
-int store_parse_since(const char *text, time_t now, time_t *out)
-{
-	struct tm tm;
-	const char *end;
-	char *num_end;
-	long long n;
-
-	if (text[0] == '@' || isdigit((unsigned char)text[0])) {
-		errno = 0;
-		n = strtoll(text + (text[0] == '@'), &num_end, 10);
-		if (errno == 0 && num_end != text && n >= 0) {
-			static const char units[] = "smhdw";
-			static const long long secs[] = { 1, 60, 3600, DAY,
-			    7 * DAY };
-			const char *u = num_end[0] ? strchr(units, num_end[0]) :
-			    NULL;
-
-			if (text[0] == '@' && *num_end == '\0')
-				return *out = (time_t)n, 0;
-			if (text[0] != '@' && u && num_end[1] == '\0' &&
-			    n < 100 * 365 * DAY)
-				return *out = now - n * secs[u - units], 0;
-		}
-	}
-	memset(&tm, 0, sizeof tm);
-	end = strptime(text, "%Y-%m-%d", &tm);
-	if (end && *end == ' ')
-		end = strptime(end + 1, "%H:%M", &tm);
-	if (end && *end == ':')
-		end = strptime(end + 1, "%S", &tm);
-	if (end == NULL || *end != '\0')
-		return -1;
-	tm.tm_isdst = -1;
-	*out = mktime(&tm);
-	return *out == (time_t)-1 ? -1 : 0;
-}
-
-/* Untrusted text as one token of a line: controls, 8-bit bytes and the
- * backslash as \ooo, so no row can forge or break a line. */
-static void put_escaped(FILE *fp, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)(text ? text :
-	    ""); *p; p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '\\')
-			fputc(*p, fp);
-		else if (*p == ' ')
-			fputc(' ', fp);
-		else
-			fprintf(fp, "\\%03o", *p);
-	}
-}
-
-static void print_field(FILE *fp, const char *label, sqlite3_stmt *s,
-    int col, const char *close)
-{
-	fputs(label, fp);
-	put_escaped(fp, (const char *)sqlite3_column_text(s, col));
-	fputs(close, fp);
-}
-
-/* DATE TIME RESULT exit=N to=<> from=<> msgid=<> size=N folders= files=
- * actions= */
-static void print_row(sqlite3_stmt *s, FILE *fp)
-{
-	time_t when = (time_t)sqlite3_column_int64(s, 0);
-	struct tm tm;
-	char date[32];
-
-	if (localtime_r(&when, &tm) == NULL ||
-	    strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		strlcpy(date, "?", sizeof date);
-	fprintf(fp, "%s", date);
-	print_field(fp, " ", s, 8, "");
-	fprintf(fp, " exit=%d", sqlite3_column_int(s, 9));
-	print_field(fp, " to=<", s, 1, ">");
-	print_field(fp, " from=<", s, 2, ">");
-	print_field(fp, " msgid=<", s, 3, ">");
-	fprintf(fp, " size=%lld", (long long)sqlite3_column_int64(s, 4));
-	print_field(fp, " folders=", s, 5, "");
-	print_field(fp, " files=", s, 6, "");
-	print_field(fp, " actions=", s, 7, "\n");
-}
-
-int store_print_log(struct store *st, const struct store_log_filter *f,
-    FILE *fp, char *err, size_t errlen)
-{
-	char real[PATH_MAX];
-	sqlite3_stmt *s;
-	int rc, rows = 0;
-
-	if (st == NULL)
-		return snprintf(err, errlen, "no store configured"), -1;
-	if (real_path(st, real, sizeof real) < 0 || access(real, F_OK) < 0)
-		return 0; /* nothing delivered yet */
-	if (ready(st) < 0)
-		return snprintf(err, errlen, "store %s cannot be used",
-		    st->path), -1;
-	rc = prepare(st, "SELECT * FROM (SELECT time, recipient, sender, msgid, "
-	    "size, folders, files, actions, result, exit_code, id FROM log "
-	    "WHERE time >= ?1 AND (?2 IS NULL OR msgid = ?2) "
-	    "AND (?3 IS NULL OR sender = ?3) AND (?4 IS NULL OR "
-	    "instr(',' || folders || ',', ',' || ?4 || ',') > 0) "
-	    "ORDER BY id DESC LIMIT ?5) ORDER BY id", &s);
-	if (rc != SQLITE_OK)
-		return snprintf(err, errlen, "%s", sqlite3_errmsg(st->db)), -1;
-	sqlite3_bind_int64(s, 1, f->since);
-	if (f->msgid)
-		bind_text(s, 2, f->msgid);
-	if (f->sender)
-		bind_text(s, 3, f->sender);
-	if (f->folder)
-		bind_text(s, 4, f->folder);
-	sqlite3_bind_int(s, 5, f->limit ? (int)f->limit : 50);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		print_row(s, fp);
-		rows++;
-	}
-	if (rc != SQLITE_DONE)
-		snprintf(err, errlen, "%s", sqlite3_errmsg(st->db));
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? rows : -1;
-}
-
-/* ---- tracking for Sieve ----------------------------------------------- */
-
-/* Run a one-row query with two text parameters and a time; true when it
- * returns a row, *failed on a store error. */
-static bool exists(struct store *st, const char *sql, const char *a,
-    const char *b, long long t, bool *failed)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	*failed = true;
-	if (ready(st) < 0)
-		return false;
-	/* a tracking table not written yet does not exist: nothing known */
-	if (prepare(st, sql, &s) != SQLITE_OK)
-		return false;
-	bind_text(s, 1, a);
-	bind_text(s, 2, b);
-	sqlite3_bind_int64(s, 3, t);
-	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
-	*failed = rc != SQLITE_ROW && rc != SQLITE_DONE;
-	if (*failed)
-		recover(st, rc);
-	return rc == SQLITE_ROW;
-}
-
-/* INSERT OR REPLACE one tracking row and prune its table, in one
- * transaction. */
-static int track(struct store *st, const char *table, const char *upsert,
-    const char *a, const char *b, long long t1, long long t2,
-    const char *prune_sql, long long cutoff)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (ready(st) < 0)
-		return -1;
-	rc = exec(st, "BEGIN IMMEDIATE");
-	if (rc == SQLITE_OK)
-		rc = exec(st, table);
-	if (rc == SQLITE_OK && (rc = prepare(st, upsert, &s)) == SQLITE_OK) {
-		bind_text(s, 1, a);
-		bind_text(s, 2, b);
-		sqlite3_bind_int64(s, 3, t1);
-		if (sqlite3_bind_parameter_count(s) >= 4)
-			sqlite3_bind_int64(s, 4, t2);
-		rc = run(s);
-	}
-	if (rc == SQLITE_OK)
-		rc = prune(st, prune_sql, cutoff);
-	if (rc == SQLITE_OK)
-		rc = exec(st, "COMMIT");
-	if (rc == SQLITE_OK)
-		return 0;
-	note(st, LOG_WARNING, "store %s: tracking not recorded: %s",
-	    st->path, why_failed(st, rc));
-	recover(st, rc);
-	return -1;
-}
-
-static char *pair_key(const char *a, const char *b)
-{
-	char *key;
-
-	if (asprintf(&key, "%s%c%s", a ? a : "", '\n', b ? b : "") < 0)
-		return NULL;
-	return key;
-}
-
-bool store_vacation_due(struct store *st, const char *sender,
-    const char *handle, unsigned days)
-{
-	bool failed, seen;
-
-	if (st == NULL || sender == NULL)
-		return true;
-	free(st->vacation_pair);
-	st->vacation_pair = pair_key(sender, handle);
-	st->vacation_days = days;
-	if (days == 0)
-		return true;
-	seen = exists(st, "SELECT 1 FROM vacation WHERE sender = lower(?1) "
-	    "AND handle = ?2 AND sent > ?3", sender, handle,
-	    (long long)time(NULL) - days * DAY, &failed);
-	return failed || !seen;
-}
-
-int store_vacation_sent(struct store *st, const char *sender,
-    const char *handle)
-{
-	time_t now = time(NULL);
-	unsigned days = 7;  /* RFC 5230's default :days */
-	char *key;
-
-	if (st == NULL || sender == NULL)
-		return 0;
-	if ((key = pair_key(sender, handle)) && st->vacation_pair &&
-	    strcmp(key, st->vacation_pair) == 0 && st->vacation_days > 0)
-		days = st->vacation_days;
-	free(key);
-	return track(st, VACATION_TABLE, "INSERT OR REPLACE INTO vacation "
-	    "(sender, handle, sent, expires) VALUES (lower(?1), ?2, ?3, ?4)",
-	    sender, handle, now, now + days * DAY, "DELETE FROM vacation WHERE "
-	    "(sender, handle) IN (SELECT sender, handle FROM vacation WHERE "
-	    "expires < ?1 ORDER BY expires LIMIT ?2)", now);
-}
-
-bool store_redirect_done(struct store *st, const char *message_id,
-    const char *target)
-{
-	char id[STORE_MSGID_MAX + 1];
-	bool failed;
-
-	if (st == NULL || !store_normalize_msgid(message_id, id, sizeof id))
-		return false;
-	return exists(st, "SELECT 1 FROM redirect WHERE msgid = ?1 AND "
-	    "target = ?2 AND sent > ?3", id, target, (long long)time(NULL) -
-	    STORE_REDIRECT_DAYS * DAY, &failed);
-}
-
-int store_redirect_sent(struct store *st, const char *message_id,
-    const char *target)
-{
-	char id[STORE_MSGID_MAX + 1];
-	time_t now = time(NULL);
-
-	if (st == NULL || !store_normalize_msgid(message_id, id, sizeof id))
-		return 0;
-	return track(st, REDIRECT_TABLE, "INSERT OR REPLACE INTO redirect "
-	    "(msgid, target, sent) VALUES (?1, ?2, ?3)", id, target, now, 0,
-	    "DELETE FROM redirect WHERE (msgid, target) IN (SELECT msgid, "
-	    "target FROM redirect WHERE sent < ?1 ORDER BY sent LIMIT ?2)",
-	    now - STORE_REDIRECT_DAYS * DAY);
 }

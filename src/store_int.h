@@ -1,0 +1,54 @@
+/* store_int.h: what store.c shares with store_log.c and store_track.c:
+ * the store's connection and the helpers every statement goes through.
+ * Not for other modules (they use store.h). */
+#ifndef DELIVER_STORE_INT_H
+#define DELIVER_STORE_INT_H
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "store.h"
+
+#define DAY 86400LL
+
+struct store {
+	const struct config *cfg;
+	store_report_fn *report;
+	char path[PATH_MAX];
+	sqlite3 *db;
+	pid_t owner;           /* the process the connection belongs to */
+	long long owner_start;
+	dev_t dev;             /* the file opened, to move aside only it */
+	ino_t ino;
+	bool known;
+	bool down;             /* unusable for the rest of this process */
+	bool quarantined;      /* a corrupt file was moved aside already */
+	unsigned vacation_days; /* from the last store_vacation_due() */
+	char *vacation_pair;
+	/* issue 9: records batched into one transaction (store_batch_begin),
+	 * whether it is open, and how many records it holds */
+	bool batch, batch_open;
+	unsigned batch_rows;
+};
+
+/* A line for the store's report function (syslog in deliver). */
+void st_note(struct store *st, int priority, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Open the connection when it is not yet (0), or -1: no store now. */
+int st_ready(struct store *st);
+/* After a failed operation: true when the caller may retry it once. */
+bool st_recover(struct store *st, int rc);
+const char *st_why_failed(struct store *st, int rc);
+int st_exec(struct store *st, const char *sql);
+int st_prepare(struct store *st, const char *sql, sqlite3_stmt **s);
+void st_bind_text(sqlite3_stmt *s, int i, const char *text);
+/* Step a statement that returns no rows, then finalize it. */
+int st_run(sqlite3_stmt *s);
+/* The store's file with its directory's symlinks resolved. */
+int st_real_path(const struct store *st, char *out, size_t len);
+/* Delete at most STORE_PRUNE_BATCH rows older than cutoff (sql's ?1). */
+int st_prune(struct store *st, const char *sql, long long cutoff);
+
+#endif
