@@ -189,8 +189,9 @@ static void rollback(struct store *st)
 	if (st->db && !sqlite3_get_autocommit(st->db))
 		st_exec(st, "ROLLBACK");
 	if (st->batch_open && st->batch_rows > 0)
-		st_note(st, LOG_WARNING, "store %s: %u deliveries not recorded",
-		    st->path, st->batch_rows);
+		st_note(st, LOG_WARNING, "store %s: %u %s not recorded",
+		    st->path, st->batch_rows, st->batch_rows == 1 ?
+		    "delivery" : "deliveries");
 	st->batch_open = false;
 }
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -333,6 +334,39 @@ static void test_batch_one_commit(void **state)
 	store_close(st);
 }
 
+/* issue 9: a batch whose commit fails (the WAL cannot grow: a file size
+ * limit) loses its records and says how many. */
+static void test_batch_commit_fails(void **state)
+{
+	struct store *st = open_store();
+	struct store_delivery d = delivered;
+	char wal[PATH_MAX + 32];
+	struct rlimit old, tight;
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	assert_int_equal(stat(wal, &sb), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	tight = old;
+	tight.rlim_cur = (rlim_t)sb.st_size;
+	signal(SIGXFSZ, SIG_IGN);
+	store_batch_begin(st);
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &tight), 0);
+	assert_int_equal(store_batch_end(st), -1);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_non_null(strstr(reported, "2 deliveries not recorded"));
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 1);
+	/* the store works on */
+	assert_int_equal(store_record(st, NULL, &d), 0);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 2);
+	store_close(st);
+}
+
 static void test_corrupt_moved_aside(void **state)
 {
 	struct store *st;
@@ -536,6 +570,7 @@ int main(void)
 		T(test_dead_holder_resumes), T(test_targets_recorded_later),
 		T(test_skips),
 		T(test_batch_one_commit),
+		T(test_batch_commit_fails),
 		T(test_corrupt_moved_aside), T(test_symlink_refused),
 		T(test_newer_schema_left_alone), T(test_prune_bounded),
 		T(test_vacation), T(test_redirect), T(test_print_log),
