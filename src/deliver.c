@@ -1,5 +1,7 @@
-/* deliver.c: the delivery pipeline (see deliver.h). */
+/* deliver.c: the delivery pipeline (see deliver.h); what a delivery
+ * reports (deliver.db lists, -n, the log line) is in deliver_report.c. */
 #include "deliver.h"
+#include "deliver_int.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -19,37 +21,6 @@
 #include "quota.h"
 #include "actions.h"     /* sieve (issue 3) */
 #include "sieve_run.h"
-
-/* Everything one delivery holds, released in one place. */
-struct delivery {
-	const struct request *req;
-	struct maildir root;
-	char tmp_name[MAILDIR_NAME_MAX];
-	int tmp_fd;
-	struct intake in;
-	struct plan plan;
-	struct targets targets;
-	/* store (issue 5) */
-	struct store *store;
-	struct store_claim claim;
-	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
-	struct quota quota;          /* quota (issue 4) */
-	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
-	/* one write, many recipients (issue 8): the delivery that holds the
-	 * message (NULL = this one), the base name of this recipient's files
-	 * ("" = tmp_name), several = a batch: no Delivered-To, file shared */
-	struct delivery *owner;
-	char base[MAILDIR_NAME_MAX];
-	bool several;
-	bool recorded;               /* the store took the log row */
-	bool synced;                 /* the message file is durable */
-	int sync_errno;              /* its fsync's errno, 0 = none */
-	/* deliver --redeliver (issue 7): this message's report to the run,
-	 * published into req->redelivery when it ends (and when it waits:
-	 * deliver_begin), as the run's messages overlap (issue 9) */
-	bool rd_duplicate, rd_in_place;
-	size_t rd_copies;
-};
 
 static int stage_adopt(struct delivery *d, struct outcome *out);
 
@@ -80,7 +51,7 @@ static void while_sieve_runs(void *arg)
 	sync_now(arg);
 }
 
-static const char *message_id(const struct delivery *d)
+const char *delivery_message_id(const struct delivery *d)
 {
 	const char *id = header_get(&d->in.headers, "Message-ID", 0);
 
@@ -347,7 +318,7 @@ static void redelivery_claim(struct delivery *d)
 {
 	struct redelivery *r = d->req->redelivery;
 
-	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+	store_normalize_msgid(delivery_message_id(d), d->msgid, sizeof d->msgid);
 	if (d->msgid[0] && r->seen && r->seen(r->ctx, d->msgid)) {
 		d->claim.status = CLAIM_DUPLICATE;
 		d->claim.delivered = time(NULL);
@@ -423,7 +394,7 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 		return 0;
 	}
 	targets = targets_encode(&d->targets);
-	store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+	store_normalize_msgid(delivery_message_id(d), d->msgid, sizeof d->msgid);
 	store_claim(d->store, d->msgid, d->req->recipient,
 	    d->base[0] ? d->base : d->tmp_name, d->owner ? "" : d->tmp_name,
 	    targets ? targets : "", c);
@@ -534,57 +505,6 @@ static void stage_quota_account(struct delivery *d)
 		log_line(LOG_WARNING, "quota warning: %s", why.reason);
 }
 
-/* "INBOX,Lists.deliver" */
-static void folder_list(const struct targets *t, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < t->count; i++) {
-		if (i > 0)
-			strlcat(buf, ",", len);
-		strlcat(buf, target_display(&t->items[i]), len);
-	}
-}
-
-/* store (issue 5): "new/X,.Lists.x/new/X" */
-static void file_list(const struct targets *t, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < t->count; i++) {
-		if (!t->items[i].done)
-			continue;
-		if (buf[0])
-			strlcat(buf, ",", len);
-		if (t->items[i].dirname[0]) {
-			strlcat(buf, t->items[i].dirname, len);
-			strlcat(buf, "/", len);
-		}
-		strlcat(buf, t->items[i].placed, len);
-	}
-}
-
-/* store (issue 5): "keep,fileinto Lists.x,redirect a@b" */
-static void action_list(const struct plan *p, char *buf, size_t len)
-{
-	static const char *const names[] = { "keep", "fileinto", "discard",
-	    "redirect", "reject", "vacation", "notify" };
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < p->count; i++) {
-		const struct action *a = &p->actions[i];
-		const char *arg = a->type == ACTION_FILEINTO ? a->mailbox :
-		    a->type == ACTION_REDIRECT ? a->address : NULL;
-
-		if (i > 0)
-			strlcat(buf, ",", len);
-		if ((size_t)a->type < sizeof names / sizeof names[0])
-			strlcat(buf, names[a->type], len);
-		if (arg) {
-			strlcat(buf, " ", len);
-			strlcat(buf, arg, len);
-		}
-	}
-}
-
 static const char *result_name(const struct delivery *d, int code)
 {
 	if (code == EX_OK)
@@ -611,92 +531,18 @@ static void stage_record(struct delivery *d, int code)
 	if (d->root.dirfd < 0)
 		return; /* no Maildir, so no store either */
 	if (d->msgid[0] == '\0')
-		store_normalize_msgid(message_id(d), d->msgid, sizeof d->msgid);
+		store_normalize_msgid(delivery_message_id(d), d->msgid, sizeof d->msgid);
 	if (filed) {
-		folder_list(&d->targets, folders, sizeof folders);
-		file_list(&d->targets, files, sizeof files);
+		report_folders(&d->targets, folders, sizeof folders);
+		report_files(&d->targets, files, sizeof files);
 	}
-	action_list(&d->plan, actions, sizeof actions);
+	report_actions(&d->plan, actions, sizeof actions);
 	d->recorded = store_record(d->store, &d->claim, &rec) == 0;
 	/* the dead delivery's message file, now filed by this one */
 	if (filed && d->claim.status == CLAIM_RESUME && d->claim.tmp[0] &&
 	    strchr(d->claim.tmp, '/') == NULL && d->claim.tmp[0] != '.' &&
 	    strcmp(d->claim.tmp, d->tmp_name) != 0)
 		unlinkat(d->root.tmpfd, d->claim.tmp, 0);
-}
-
-/* sieve (issue 3): the actions that are not filing, then the trace. */
-static void print_dry_run_sieve(const struct delivery *d)
-{
-	char a[600], b[600];
-
-	for (size_t i = 0; i < d->plan.count; i++) {
-		const struct action *x = &d->plan.actions[i];
-		const char *addr = x->address ? x->address : "";
-		const char *text = x->text ? x->text : "";
-
-		log_escape(addr, a, sizeof a);
-		log_escape(text, b, sizeof b);
-		if (x->type == ACTION_REDIRECT)
-			printf("redirect %s\n", a);
-		else if (x->type == ACTION_REJECT)
-			printf("reject %s\n", b);
-		else if (x->type == ACTION_DISCARD)
-			printf("discard\n");
-		else if (x->type == ACTION_VACATION)
-			printf("vacation to=%s days=%u handle=%s\n", a, x->days,
-			    log_escape(x->handle ? x->handle : "", b, sizeof b));
-		else if (x->type == ACTION_NOTIFY)
-			printf("notify method=%s message=%s\n", a, b);
-	}
-	for (size_t i = 0; i < d->trace.count; i++)
-		printf("trace: %s\n", log_escape(d->trace.items[i], a,
-		    sizeof a));
-}
-
-static void print_dry_run(const struct delivery *d)
-{
-	char shown[600];
-
-	for (size_t i = 0; i < d->targets.count; i++) {
-		const struct target *t = &d->targets.items[i];
-
-		printf("fileinto %s%s%s\n", log_escape(target_display(t),
-		    shown, sizeof shown), t->flags[0] ? " flags=" : "",
-		    t->flags);
-	}
-	print_dry_run_sieve(d);   /* sieve (issue 3) */
-}
-
-/* The one log line that says what happened to this message. */
-static void log_result(const struct delivery *d, int code,
-    const struct outcome *out)
-{
-	char to[600], from[600], id[600], folders[1024], why[1100];
-	const char *sender = d->in.envelope_sender;
-
-	log_escape(d->req->recipient, to, sizeof to);
-	log_escape(sender ? sender : "", from, sizeof from);
-	log_escape(message_id(d), id, sizeof id);
-	if (code == EX_OK && d->claim.status == CLAIM_DUPLICATE) {
-		log_line(LOG_INFO, "to=<%s> from=<%s> msgid=%s size=%lld "
-		    "status=duplicate (delivered %lld s ago, nothing filed)",
-		    to, from, id, (long long)d->in.size,
-		    (long long)(time(NULL) - d->claim.delivered));
-		return;
-	}
-	if (code == EX_OK) {
-		folder_list(&d->targets, folders, sizeof folders);
-		log_line(LOG_INFO, "to=<%s> from=<%s> msgid=%s size=%lld "
-		    "folder=%s status=delivered", to, from, id,
-		    (long long)d->in.size, folders);
-		return;
-	}
-	log_escape(out->reason, why, sizeof why);
-	log_syslog(code == EX_TEMPFAIL ? LOG_WARNING : LOG_NOTICE,
-	    "to=<%s> from=<%s> msgid=%s size=%lld status=%s (%s)", to, from,
-	    id, (long long)d->in.size,
-	    code == EX_TEMPFAIL ? "deferred" : "bounced", why);
 }
 
 static void release(struct delivery *d)
@@ -731,7 +577,7 @@ static int stages_decide(struct delivery *d, struct outcome *out)
 		if (d->req->redelivery)
 			redelivery_claim(d);
 		if (d->claim.status != CLAIM_DUPLICATE)
-			print_dry_run(d);
+			report_dry_run(d);
 		return 0;
 	}
 	if (stage_claim(d, out) < 0)
@@ -787,7 +633,7 @@ static int delivery_end(struct delivery *d, int code,
 {
 	if (!d->req->dry_run) {
 		stage_record(d, code);
-		log_result(d, code, out);
+		report_result(d, code, out);
 	}
 	redelivery_report(d, code);  /* issue 7 */
 	redelivery_publish(d);
@@ -925,7 +771,7 @@ static int batch_intake(struct delivery *msg, struct recipient_result *res,
 		if (stage_intake(msg, &r->out) == 0)
 			return 0;
 		batch_fail(r, &r->out);
-		log_result(msg, r->code, &r->out);
+		report_result(msg, r->code, &r->out);
 		unread = !r->req->dry_run && msg->tmp_fd < 0;
 		if (unread) {
 			release(msg);
@@ -936,7 +782,7 @@ static int batch_intake(struct delivery *msg, struct recipient_result *res,
 				continue;
 			batch_fail(&res[j], &r->out);
 			msg->req = res[j].req;
-			log_result(msg, res[j].code, &res[j].out);
+			report_result(msg, res[j].code, &res[j].out);
 		}
 		release(msg);
 		return -1;
