@@ -182,10 +182,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	bool keep = false;
 	int rc;
 
-	/* issue 9: a redelivery syncs its messages in windows instead
-	 * (deliver_sync) */
-	if (!d->owner && !d->req->dry_run && d->tmp_fd >= 0 &&
-	    !d->req->redelivery)
+	if (!d->owner && !d->req->dry_run && d->tmp_fd >= 0)
 		job.overlap = &overlap;
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
@@ -194,6 +191,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
 		return 0;   /* synced after the claim (stages_file) */
+	/* issue 9: a redelivery syncs its messages in windows instead
+	 * (deliver_sync; its worker runs no overlap) */
 	if (!d->req->redelivery && sync_message(d, out) < 0)
 		return -1;
 	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* issue 7 */

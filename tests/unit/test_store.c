@@ -423,25 +423,30 @@ static void test_newer_schema_left_alone(void **state)
 	assert_int_equal(sql_int("PRAGMA user_version"), 99);
 }
 
-static void test_prune_bounded(void **state)
+/* One delivery as a process of its own makes it: open, claim, record,
+ * close. */
+static void deliver_in_own_process(const char *msgid)
 {
 	struct store *st = open_store();
 	struct store_claim c;
 
-	(void)state;
-	store_claim(st, "m1@x", "u@y", "B", "T", "t", &c);
+	store_claim(st, msgid, "u@y", "B", "T", "t", &c);
 	store_record(st, &c, &delivered);
+	store_claim_free(&c);
 	store_close(st);
+}
+
+static void test_prune_bounded(void **state)
+{
+	(void)state;
+	deliver_in_own_process("m1@x");
 	sql_int("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
 	    "FROM n WHERE i < 100) INSERT INTO log (time, msgid, sender, "
 	    "recipient, size, folders, files, actions, result, exit_code, "
 	    "duplicate) SELECT 1000 + i, 'old', '', '', 0, '', '', '', '', 0, "
 	    "0 FROM n");
 	/* log row 102: not a pruning turn */
-	st = open_store();
-	store_claim(st, "m2@x", "u@y", "B", "T", "t", &c);
-	store_record(st, &c, &delivered);
-	store_close(st);
+	deliver_in_own_process("m2@x");
 	assert_int_equal(sql_int("SELECT max(id) FROM log"), 102);
 	assert_int_equal(sql_int("SELECT count(*) FROM log"), 102);
 	/* log row 104: at most STORE_PRUNE_BATCH of the old ones go, the
@@ -450,10 +455,7 @@ static void test_prune_bounded(void **state)
 	    "files, actions, result, exit_code, duplicate) SELECT time, msgid, "
 	    "sender, recipient, size, folders, files, actions, result, "
 	    "exit_code, duplicate FROM log WHERE id = 102");
-	st = open_store();
-	store_claim(st, "m3@x", "u@y", "B", "T", "t", &c);
-	store_record(st, &c, &delivered);
-	store_close(st);
+	deliver_in_own_process("m3@x");
 	assert_int_equal(104 % STORE_PRUNE_EVERY, 0);
 	assert_int_equal(sql_int("SELECT count(*) FROM log"),
 	    104 - STORE_PRUNE_BATCH);
