@@ -981,17 +981,15 @@ void store_batch_begin(struct store *st)
 
 int store_batch_end(struct store *st)
 {
-	int rc;
-
 	if (st == NULL)
 		return 0;
 	st->batch = false;
 	if (!st->batch_open)
 		return 0;
-	st->batch_open = false;
-	if ((rc = st_exec(st, "COMMIT")) == SQLITE_OK)
+	if (st_exec(st, "COMMIT") == SQLITE_OK) {
+		st->batch_open = false;
 		return 0;
-	st->batch_open = true;   /* for rollback's line */
-	rollback(st);
+	}
+	rollback(st);   /* says how many records are lost */
 	return -1;
 }
