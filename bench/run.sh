@@ -119,9 +119,10 @@ addcfg() { # PLAN NAME CONDITION ARGS...
 }
 
 # ---- 1-3. per delivery: baseline, deliver, peers
-mkmd base plain sieve quota db all
+mkmd base basef plain sieve quota db all
 P=$D/core.plan; : > "$P"; : > "$P.na"; : > "$P.order"
 addcfg "$P" baseline 1 "$D/m4k" "$BASELINE" "$D/base"
+addcfg "$P" baseline_+_one_isolated_child 1 "$D/m4k" "$BASELINE" -f "$D/basef"
 addcfg "$P" deliver_plain 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/plain"
 addcfg "$P" deliver_+_Sieve_20_rules $HAS_SIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/sieve" -s "$D/rules20.sieve"
 addcfg "$P" deliver_+_quota $HAS_QUOTA "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/quota" -o quota=1G
@@ -197,6 +198,8 @@ say ""
 say "Ratios are to the baseline (bench/baseline.c: read, tmp/ O_EXCL, write, fsync, link into new/, unlink, fsync new/) measured in the same run; rounds alternate between configurations."
 say ""
 table "$P"
+say "baseline + one isolated child (\`baseline -f\`) is the baseline plus the least that evaluating a filter in a process of its own can cost, with no filter: a child forked first thing, asked one byte once the message is written and answering one byte while the parent syncs. Every configuration with Sieve pays at least that (DESIGN.md invariant 4: libsieve runs in a child process)."
+say ""
 [ "$ONLY" = core ] && { [ -n "$RESULTS" ] && cp "$OUT" "$RESULTS"; exit 0; }
 
 # ---- 4. memory: peak RSS for 1 MiB and 50 MiB messages
@@ -220,7 +223,7 @@ rm -f "$D/m50m"
 # count what each configuration filed, to catch an agent that "succeeds"
 # without delivering (a wrong peer configuration would flatter it)
 filed() { find "$D/$1" -type f -path '*/new/*' 2>/dev/null | wc -l; }
-say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), deliver plain $(filed plain), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
+say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), baseline -f $(filed basef), deliver plain $(filed plain), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
 say ""
 
 # ---- 5. scaling
