@@ -40,9 +40,11 @@ ifeq ($(SANITIZE),1)
 DELIVER_LINK := $(LDLIBS)
 else ifeq ($(LINK),static)
 DELIVER_LINK := -static-pie $(STATIC_LIBS) -lm
+DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
 CFLAGS  += -DUSERDB_GETENT
 else ifeq ($(LINK),mixed)
 DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
+DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
 else
 DELIVER_LINK := $(LDLIBS)
 endif
@@ -59,7 +61,9 @@ BUILD   ?= build
 endif
 
 SRCS      := $(sort $(wildcard src/*.c))
-LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(filter-out src/main.c,$(SRCS)))
+# src/sqlite_omit.c only goes into a deliver that links SQLite statically
+LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 INTEG     := $(sort $(wildcard tests/integration/*.t))
@@ -77,7 +81,7 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fu
 FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
 # src/*.c compiled once for every target (with coverage, without a main)
-FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 # check-fuzz (part of make check when clang is there): each target briefly
 CHECK_FUZZ_SECONDS ?= 5
@@ -92,7 +96,7 @@ all: $(BUILD)/deliver
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/deliver: $(BUILD)/main.o $(LIB_OBJS)
+$(BUILD)/deliver: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h) | $(BUILD)/tests
