@@ -4,8 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,8 +17,8 @@
 #include "progress.h"
 #include "sieve_worker.h"
 #include "store.h"
+#include "tally.h"
 
-#define LINES_SHOWN 50   /* duplicates, failures, warnings listed each */
 #define BATCH 256        /* messages between directory syncs */
 /* issue 9: messages read into tmp/ before their files are synced together
  * and filed, and the header memory they may hold meanwhile.  Each holds 5
@@ -48,28 +46,6 @@ struct item {
 struct items {
 	struct item *v;
 	size_t n;
-};
-
-struct counter {
-	char *name;
-	unsigned long n;
-};
-
-struct counters {
-	struct counter *v;
-	size_t n;
-};
-
-struct lines {
-	char **v;
-	size_t n;
-	unsigned long more;
-};
-
-/* A set of normalized Message-IDs: open addressing, grown at half full. */
-struct idset {
-	char **slot;
-	size_t cap, n;
 };
 
 enum result { R_DELIVERED, R_IN_PLACE, R_DUPLICATE, R_FAILED };
@@ -107,138 +83,6 @@ struct run {
 	size_t waiting;           /* how many of window[] wait */
 	size_t window_bytes;      /* the memory they hold */
 };
-
-/* ---- small containers ---------------------------------------------- */
-
-static int lines_add(struct lines *l, char *text)
-{
-	char **grown;
-
-	if (text == NULL || (grown = reallocarray(l->v, l->n + 1,
-	    sizeof *grown)) == NULL) {
-		free(text);
-		return -1;
-	}
-	l->v = grown;
-	l->v[l->n++] = text;
-	return 0;
-}
-
-static void lines_free(struct lines *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-/* A summary line, kept for the first LINES_SHOWN, counted after. */
-static void note(struct lines *l, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void note(struct lines *l, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-
-	if (l->n >= LINES_SHOWN) {
-		l->more++;
-		return;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	if (lines_add(l, text) < 0)
-		l->more++;
-}
-
-static void counter_add(struct counters *c, const char *name)
-{
-	struct counter *grown;
-
-	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].name, name) == 0) {
-			c->v[i].n++;
-			return;
-		}
-	if ((grown = reallocarray(c->v, c->n + 1, sizeof *grown)) == NULL)
-		return;
-	c->v = grown;
-	if ((c->v[c->n].name = strdup(name)) == NULL)
-		return;
-	c->v[c->n++].n = 1;
-}
-
-static int counter_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct counter *)a)->name,
-	    ((const struct counter *)b)->name);
-}
-
-static void counters_free(struct counters *c)
-{
-	for (size_t i = 0; i < c->n; i++)
-		free(c->v[i].name);
-	free(c->v);
-}
-
-static size_t idset_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-static char **idset_find(const struct idset *set, const char *id)
-{
-	size_t i = idset_hash(id) & (set->cap - 1);
-
-	while (set->slot[i] && strcmp(set->slot[i], id) != 0)
-		i = (i + 1) & (set->cap - 1);
-	return &set->slot[i];
-}
-
-static bool idset_has(const struct idset *set, const char *id)
-{
-	return set->cap > 0 && *idset_find(set, id) != NULL;
-}
-
-static int idset_grow(struct idset *set)
-{
-	struct idset bigger = { .cap = set->cap ? set->cap * 2 : 1024 };
-
-	if ((bigger.slot = calloc(bigger.cap, sizeof *bigger.slot)) == NULL)
-		return -1;
-	for (size_t i = 0; i < set->cap; i++)
-		if (set->slot[i])
-			*idset_find(&bigger, set->slot[i]) = set->slot[i];
-	bigger.n = set->n;
-	free(set->slot);
-	*set = bigger;
-	return 0;
-}
-
-/* Out of memory only weakens dedup: the message is then not found. */
-static void idset_add(struct idset *set, const char *id)
-{
-	char **slot;
-
-	if ((set->n + 1) * 2 > set->cap && idset_grow(set) < 0)
-		return;
-	slot = idset_find(set, id);
-	if (*slot == NULL && (*slot = strdup(id)) != NULL)
-		set->n++;
-}
-
-static void idset_free(struct idset *set)
-{
-	for (size_t i = 0; i < set->cap; i++)
-		free(set->slot[i]);
-	free(set->slot);
-}
 
 /* ---- the snapshot of sources --------------------------------------- */
 
@@ -515,7 +359,7 @@ static void not_removed(struct run *run, const char *path, const char *why)
 	char shown[1100];
 
 	run->not_removed++;
-	note(&run->warns, "not removed %s: %s", log_escape(path, shown,
+	lines_note(&run->warns, "not removed %s: %s", log_escape(path, shown,
 	    sizeof shown), why);
 }
 
@@ -612,7 +456,7 @@ static void record_failure(struct run *run, const char *label, int code,
 	if (code != EX_TEMPFAIL && run->first_permanent == 0)
 		run->first_permanent = code;
 	log_escape(reason, shown, sizeof shown);
-	note(&run->fails, "failed %s: %s (exit %d)", label, shown, code);
+	lines_note(&run->fails, "failed %s: %s (exit %d)", label, shown, code);
 	if (run->req.dry_run)
 		printf("failed: %s (exit %d)\n", shown, code);
 }
@@ -635,7 +479,7 @@ static enum result message_result(struct run *run, const char *label,
 	log_escape(r->msgid, shown, sizeof shown);
 	if (r->duplicate) {
 		run->duplicates++;
-		note(&run->dups, "duplicate %s: Message-ID <%s> delivered "
+		lines_note(&run->dups, "duplicate %s: Message-ID <%s> delivered "
 		    "earlier in this run", label, shown);
 		if (run->req.dry_run)
 			printf("duplicate <%s>\n", shown);
@@ -843,7 +687,7 @@ static void run_mbox(struct run *run, const struct item *it)
 		    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
 		    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)) {
 			run->not_removed++;
-			note(&run->warns, "not removed %s: it changed while "
+			lines_note(&run->warns, "not removed %s: it changed while "
 			    "it was read", shown);
 		} else
 			remove_source(run, it->path);
@@ -885,12 +729,8 @@ static void print_lines(const struct lines *l, const char *what)
 
 static void summary(struct run *run)
 {
-	if (run->filed.n > 0)
-		qsort(run->filed.v, run->filed.n, sizeof *run->filed.v,
-		    counter_cmp);
-	if (run->in_place.n > 0)
-		qsort(run->in_place.v, run->in_place.n,
-		    sizeof *run->in_place.v, counter_cmp);
+	counters_sort(&run->filed);
+	counters_sort(&run->in_place);
 	fprintf(stderr, "redelivery%s: messages %lu, delivered %lu, "
 	    "discarded %lu, duplicates %lu, failed %lu\n",
 	    run->req.dry_run ? " (-n: nothing changed)" : "", run->messages,
