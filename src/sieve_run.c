@@ -75,9 +75,9 @@ int sieve_read_script(const char *path, char **text)
 
 int sieve_read_script_fd(int fd, char **text)
 {
-	size_t len = 0;
+	size_t len = 0, cap;
 	ssize_t n;
-	char *buf;
+	char *buf, *grown;
 	struct stat st;
 	int saved;
 
@@ -86,13 +86,29 @@ int sieve_read_script_fd(int fd, char **text)
 		errno = EINVAL;
 		return -1;
 	}
-	if ((buf = malloc(SIEVE_SCRIPT_MAX + 2)) == NULL) {
+	/* as large as the file says, plus one byte to see it end; grown to
+	 * the limit only for a file that grows while it is read (a buffer
+	 * of the limit each time cost an mmap and munmap per message) */
+	cap = (size_t)st.st_size < SIEVE_SCRIPT_MAX ? (size_t)st.st_size + 2 :
+	    SIEVE_SCRIPT_MAX + 2;
+	if ((buf = malloc(cap)) == NULL) {
 		close(fd);
 		errno = ENOMEM;
 		return -1;
 	}
-	while ((n = read(fd, buf + len, SIEVE_SCRIPT_MAX + 1 - len)) > 0)
+	while ((n = read(fd, buf + len, cap - 1 - len)) > 0) {
 		len += (size_t)n;
+		if (len < cap - 1 || cap == SIEVE_SCRIPT_MAX + 2)
+			continue;
+		if ((grown = realloc(buf, SIEVE_SCRIPT_MAX + 2)) == NULL) {
+			free(buf);
+			close(fd);
+			errno = ENOMEM;
+			return -1;
+		}
+		buf = grown;
+		cap = SIEVE_SCRIPT_MAX + 2;
+	}
 	saved = errno;
 	close(fd);
 	if (n < 0 || len > SIEVE_SCRIPT_MAX || memchr(buf, '\0', len)) {

@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* before cmocka.h, whose fail() macro would clash with outcome.h's fail() */
 #include "actions.h"
@@ -16,6 +20,7 @@
 #include "rfc2047.h"
 #include "sieve.h"
 #include "sieve_front.h"
+#include "sieve_run.h"
 #include "sieve_wire.h"
 
 #include <cmocka.h>
@@ -480,6 +485,80 @@ static void test_address_list_has(void **state)
 	assert_false(address_list_has(NULL, "bob@x.org"));
 }
 
+/* ---- reading a script (sieve_read_script_fd) ---- */
+
+/* A file of len bytes of 'a' (a comment line's worth), opened for reading. */
+static int script_of(size_t len)
+{
+	char path[] = "/tmp/test_sieve_script.XXXXXX";
+	int fd = mkstemp(path);
+	char *text = malloc(len ? len : 1);
+
+	assert_true(fd >= 0);
+	assert_non_null(text);
+	memset(text, 'a', len);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	free(text);
+	unlink(path);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static void test_read_script_limit(void **state)
+{
+	char *text = NULL;
+
+	(void)state;
+	assert_int_equal(sieve_read_script_fd(script_of(SIEVE_SCRIPT_MAX),
+	    &text), 0);
+	assert_int_equal(strlen(text), SIEVE_SCRIPT_MAX);
+	free(text);
+	text = NULL;
+	assert_int_equal(sieve_read_script_fd(script_of(SIEVE_SCRIPT_MAX + 1),
+	    &text), -1);
+	assert_int_equal(errno, EFBIG);
+	assert_null(text);
+	assert_int_equal(sieve_read_script_fd(script_of(0), &text), 0);
+	assert_string_equal(text, "");
+	free(text);
+}
+
+/* All of a file, read in a loop. */
+static size_t slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	assert_true(len < size - 1);
+	buf[len] = '\0';
+	return len;
+}
+
+/* A file longer than its size says when read (as one that grows while
+ * it is read): /proc's files say 0 bytes.  All of it is read. */
+static void test_read_script_longer_than_said(void **state)
+{
+	static char want[256 * 1024];
+	const char *path = "/proc/self/mountinfo";
+	char *text = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(sieve_read_script_fd(fd, &text), 0);
+	assert_true(slurp(path, want, sizeof want) > 0);
+	assert_string_equal(text, want);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +575,8 @@ int main(void)
 		cmocka_unit_test(test_eval_carried_tags),
 		cmocka_unit_test(test_vacation_rules),
 		cmocka_unit_test(test_address_list_has),
+		cmocka_unit_test(test_read_script_limit),
+		cmocka_unit_test(test_read_script_longer_than_said),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
