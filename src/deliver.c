@@ -58,6 +58,28 @@ const char *delivery_message_id(const struct delivery *d)
 	return id ? id : "";
 }
 
+/* The Maildir, created if need be, and tmp/ looked through for stale
+ * files (at most hourly).  A redelivery's messages share the run's. */
+static int open_root(struct delivery *d, struct outcome *out)
+{
+	struct redelivery *r = d->req->redelivery;
+
+	if (r && r->root.dirfd >= 0) {
+		d->root = r->root;
+		d->root_shared = true;
+		return 0;
+	}
+	if (maildir_open(&d->root, AT_FDCWD, d->req->maildir, MAILDIR_CREATE,
+	    out) < 0)
+		return -1;
+	maildir_clean_tmp(&d->root, 100);
+	if (r) {
+		r->root = d->root;
+		d->root_shared = true;
+	}
+	return 0;
+}
+
 /* stdin -> tmp/<unique>, fsynced.  A dry run streams to /dev/null. */
 static int stage_intake(struct delivery *d, struct outcome *out)
 {
@@ -77,10 +99,8 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 		close(out_fd);
 		return rc;
 	}
-	if (maildir_open(&d->root, AT_FDCWD, req->maildir, MAILDIR_CREATE,
-	    out) < 0)
+	if (open_root(d, out) < 0)
 		return -1;
-	maildir_clean_tmp(&d->root, 100);
 	d->tmp_fd = maildir_create_tmp(&d->root, req->cfg->hostname,
 	    d->tmp_name, sizeof d->tmp_name, out);
 	if (d->tmp_fd < 0)
@@ -552,7 +572,8 @@ static void release(struct delivery *d)
 		unlinkat(d->root.tmpfd, d->tmp_name, 0);
 	}
 	quota_close(&d->quota);
-	maildir_close(&d->root);
+	if (!d->root_shared)
+		maildir_close(&d->root);
 	store_claim_free(&d->claim);
 	if (d->req->redelivery == NULL)  /* issue 7: the run's store */
 		store_close(d->store);

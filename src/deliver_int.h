@@ -19,6 +19,7 @@
 struct delivery {
 	const struct request *req;
 	struct maildir root;
+	bool root_shared;            /* the redelivery run's: not closed here */
 	char tmp_name[MAILDIR_NAME_MAX];
 	int tmp_fd;
 	struct intake in;

@@ -2,6 +2,7 @@
 #include "redeliver.h"
 
 #include <dirent.h>
+#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,14 +22,15 @@
 
 #define BATCH 256        /* messages between directory syncs */
 /* issue 9: messages read into tmp/ before their files are synced together
- * and filed, and the header memory they may hold meanwhile.  Each holds 5
- * descriptors (its file, the Maildir and its tmp/, new/, cur/); filing it
- * takes up to WINDOW_SPARE_FDS more with everything else the run has open
- * (stdio, the source, a folder's 4, maildirsize, deliver.db's 3, the Sieve
- * worker's socket, syslog), so a low descriptor limit narrows the window. */
+ * and filed, and the header memory they may hold meanwhile.  Each holds 1
+ * descriptor (its file: the Maildir and its tmp/, new/, cur/ are the
+ * run's); filing it takes up to WINDOW_SPARE_FDS more with everything else
+ * the run has open (stdio, the source, the Maildir's 4, a folder's 4,
+ * maildirsize, deliver.db's 3, the Sieve worker's socket, syslog), so a
+ * low descriptor limit narrows the window. */
 #define WINDOW 32
 #define WINDOW_BYTES (1024 * 1024)
-#define WINDOW_FDS 5
+#define WINDOW_FDS 1
 #define WINDOW_SPARE_FDS 32
 
 enum item_kind { ITEM_FILE, ITEM_MBOX, ITEM_BAD };
@@ -766,6 +768,18 @@ static int exit_code(const struct run *run, struct outcome *out)
 
 /* ---- the run ------------------------------------------------------- */
 
+/* glibc gives the top of the heap back to the kernel once 128 KiB of it
+ * are free, and each message frees its buffers: every message shrank the
+ * heap and grew it again (3 brk calls a message, the pages unmapped and
+ * faulted back: 3,211 page faults for 2,000 messages against 599; the run
+ * took 0.80 s against 0.55 s with deliver.db alone).  A run keeps what it
+ * freed instead: its heap stays at the largest any one message needed,
+ * which does not grow with the number of messages. */
+static void keep_freed_memory(void)
+{
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+}
+
 static void store_report(int priority, const char *line)
 {
 	log_line(priority, "%s", line);
@@ -786,6 +800,7 @@ static void run_free(struct run *run)
 	counters_free(&run->in_place);
 	idset_free(&run->seen);
 	store_close(run->r.store);
+	maildir_close(&run->r.root);
 	if (run->scratch >= 0)
 		close(run->scratch);
 }
@@ -806,6 +821,8 @@ int redeliver_run(const struct request *req,
 	run.r.seen = seen_cb;
 	run.r.filed = filed_cb;
 	run.r.ctx = &run;
+	run.r.root.dirfd = run.r.root.tmpfd = run.r.root.newfd =
+	    run.r.root.curfd = -1;
 	if (!req->dry_run)
 		run.r.store = store_new(&run.cfg, req->maildir, req->home,
 		    store_report);
@@ -815,6 +832,7 @@ int redeliver_run(const struct request *req,
 	}
 	if (isatty(STDERR_FILENO))
 		progress_start(&run.progress, count_messages(&run), true);
+	keep_freed_memory();
 	maildir_defer_dir_sync(true);
 	sieve_worker_use(true);
 	run_items(&run);
