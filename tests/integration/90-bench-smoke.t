@@ -1,10 +1,10 @@
 #!/bin/bash
 # The benchmark must not rot (issue 9): its quickest mode, 3 deliveries per
-# configuration, has to print a ratio line for the baseline and for deliver
-# plain.  Figures are not checked: this is a benchmark, not a test of speed.
+# configuration, has to print a ratio line for the baseline, the baseline
+# with an isolated child and deliver plain.  Figures are not checked: this is a benchmark, not a test of speed.
 set -u
 : "${DELIVER:?}" "${SRCDIR:?}"
-echo "1..4"
+echo "1..5"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"  # the benchmark runs its agents as nobody when root
@@ -20,5 +20,7 @@ grep -Eq '^\| baseline \| [0-9]+\.[0-9]+ \| 1\.00x \| [0-9]+\.[0-9]+ \| 1\.00x \
 check $? 3 "a ratio line for the baseline"
 grep -Eq '^\| deliver plain \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$' "$T/out"
 check $? 4 "a ratio line for deliver plain"
+grep -Eq '^\| baseline \+ one isolated child \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$' "$T/out"
+check $? 5 "a ratio line for the baseline with an isolated child (baseline -f)"
 [ $fails = 0 ] || { echo "# output:"; sed 's/^/# /' "$T/out" "$T/err"; }
 exit $((fails > 0))
