@@ -127,7 +127,8 @@ static int deliver(const char *maildir, int child)
 	if (fd < 0)
 		return -1;
 	if (copy_stdin(fd) < 0 || ask(child) < 0 || fsync(fd) < 0 ||
-	    answer(child) < 0 || close(fd) < 0 || linkat(tmp, name, new, name, 0) < 0) {
+	    answer(child) < 0 || close(fd) < 0 ||
+	    linkat(tmp, name, new, name, 0) < 0) {
 		unlinkat(tmp, name, 0);
 		return -1;
 	}

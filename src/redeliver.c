@@ -2,9 +2,9 @@
 #include "redeliver.h"
 
 #include <dirent.h>
-#include <malloc.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,8 +481,8 @@ static enum result message_result(struct run *run, const char *label,
 	log_escape(r->msgid, shown, sizeof shown);
 	if (r->duplicate) {
 		run->duplicates++;
-		lines_note(&run->dups, "duplicate %s: Message-ID <%s> delivered "
-		    "earlier in this run", label, shown);
+		lines_note(&run->dups, "duplicate %s: Message-ID <%s> "
+		    "delivered earlier in this run", label, shown);
 		if (run->req.dry_run)
 			printf("duplicate <%s>\n", shown);
 		return R_DUPLICATE;
@@ -689,8 +689,8 @@ static void run_mbox(struct run *run, const struct item *it)
 		    after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
 		    after.st_mtim.tv_nsec != before.st_mtim.tv_nsec)) {
 			run->not_removed++;
-			lines_note(&run->warns, "not removed %s: it changed while "
-			    "it was read", shown);
+			lines_note(&run->warns, "not removed %s: it changed "
+			    "while it was read", shown);
 		} else
 			remove_source(run, it->path);
 	}
