@@ -1,6 +1,6 @@
-/* store_int.h: what store.c shares with store_log.c and store_track.c:
- * the store's connection and the helpers every statement goes through.
- * Not for other modules (they use store.h). */
+/* store_int.h: what store.c shares with store_claim.c, store_log.c and
+ * store_track.c: the store's connection and the helpers every statement
+ * goes through.  Not for other modules (they use store.h). */
 #ifndef DELIVER_STORE_INT_H
 #define DELIVER_STORE_INT_H
 
@@ -41,6 +41,11 @@ int st_ready(struct store *st);
 /* After a failed operation: true when the caller may retry it once. */
 bool st_recover(struct store *st, int rc);
 const char *st_why_failed(struct store *st, int rc);
+/* SQLITE_CORRUPT or SQLITE_NOTADB, extended codes included. */
+bool st_is_corrupt(int rc);
+/* End an open transaction; a batch that held records says how many are
+ * lost. */
+void st_rollback(struct store *st);
 int st_exec(struct store *st, const char *sql);
 int st_prepare(struct store *st, const char *sql, sqlite3_stmt **s);
 void st_bind_text(sqlite3_stmt *s, int i, const char *text);
