@@ -69,6 +69,16 @@ struct claim_args {
 	time_t now;
 };
 
+/* Who holds a claim and since when: the stamp, this process's pid and
+ * its start time, bound to parameters i, i + 1 and i + 2. */
+static void bind_holder(struct store *st, sqlite3_stmt *s, int i,
+    const struct claim_args *a)
+{
+	sqlite3_bind_int64(s, i, a->now);
+	sqlite3_bind_int64(s, i + 1, st->owner);
+	sqlite3_bind_int64(s, i + 2, own_start(st));
+}
+
 /* A new claim row; replace: over an expired one, else only if the key is
  * not there yet (c->status then stays as it was). */
 static int claim_insert(struct store *st, const struct claim_args *a,
@@ -86,9 +96,7 @@ static int claim_insert(struct store *st, const struct claim_args *a,
 		return rc;
 	st_bind_text(s, 1, a->msgid);
 	st_bind_text(s, 2, a->rcpt);
-	sqlite3_bind_int64(s, 3, a->now);
-	sqlite3_bind_int64(s, 4, st->owner);
-	sqlite3_bind_int64(s, 5, own_start(st));
+	bind_holder(st, s, 3, a);
 	st_bind_text(s, 6, a->base);
 	st_bind_text(s, 7, a->tmp);
 	st_bind_text(s, 8, a->targets);
@@ -122,9 +130,7 @@ static int claim_resume(struct store *st, const struct claim_args *a,
 	if (rc != SQLITE_OK)
 		return rc;
 	sqlite3_bind_int64(s, 1, c->row);
-	sqlite3_bind_int64(s, 2, a->now);
-	sqlite3_bind_int64(s, 3, st->owner);
-	sqlite3_bind_int64(s, 4, own_start(st));
+	bind_holder(st, s, 2, a);
 	st_bind_text(s, 5, c->targets);
 	if ((rc = st_run(s)) == SQLITE_OK)
 		c->status = CLAIM_RESUME;
