@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "growbuf.h"
 #include "log.h"
 #include "sieve_front.h"
 #include "sieve_parse.h"
@@ -75,9 +76,9 @@ int sieve_read_script(const char *path, char **text)
 
 int sieve_read_script_fd(int fd, char **text)
 {
-	size_t len = 0, cap;
-	ssize_t n;
-	char *buf, *grown;
+	struct growbuf b = { 0 };
+	char chunk[16384];
+	ssize_t n = 0;
 	struct stat st;
 	int saved;
 
@@ -86,38 +87,21 @@ int sieve_read_script_fd(int fd, char **text)
 		errno = EINVAL;
 		return -1;
 	}
-	/* as large as the file says, plus one byte to see it end; grown to
-	 * the limit only for a file that grows while it is read (a buffer
-	 * of the limit each time cost an mmap and munmap per message) */
-	cap = (size_t)st.st_size < SIEVE_SCRIPT_MAX ? (size_t)st.st_size + 2 :
-	    SIEVE_SCRIPT_MAX + 2;
-	if ((buf = malloc(cap)) == NULL) {
-		close(fd);
-		errno = ENOMEM;
-		return -1;
-	}
-	while ((n = read(fd, buf + len, cap - 1 - len)) > 0) {
-		len += (size_t)n;
-		if (len < cap - 1 || cap == SIEVE_SCRIPT_MAX + 2)
-			continue;
-		if ((grown = realloc(buf, SIEVE_SCRIPT_MAX + 2)) == NULL) {
-			free(buf);
-			close(fd);
-			errno = ENOMEM;
-			return -1;
-		}
-		buf = grown;
-		cap = SIEVE_SCRIPT_MAX + 2;
-	}
+	/* grown as read, not a buffer of the 1 MiB limit each time (an mmap
+	 * and a munmap a message in a redelivery's worker) */
+	growbuf_add(&b, "", 0);
+	while (!b.nomem && b.len <= SIEVE_SCRIPT_MAX &&
+	    (n = read(fd, chunk, sizeof chunk)) > 0)
+		growbuf_add(&b, chunk, (size_t)n);
 	saved = errno;
 	close(fd);
-	if (n < 0 || len > SIEVE_SCRIPT_MAX || memchr(buf, '\0', len)) {
-		free(buf);
-		errno = n < 0 ? saved : EFBIG;
+	if (b.nomem || n < 0 || b.len > SIEVE_SCRIPT_MAX ||
+	    memchr(b.data, '\0', b.len)) {
+		free(b.data);
+		errno = b.nomem ? ENOMEM : n < 0 ? saved : EFBIG;
 		return -1;
 	}
-	buf[len] = '\0';
-	*text = buf;
+	*text = b.data;
 	return 0;
 }
 
