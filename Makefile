@@ -20,7 +20,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
-           -Isrc $(PKG_CFLAGS)
+           -Isrc -Isrc/sieve $(PKG_CFLAGS)
 LDLIBS  += -lsieve $(PKG_LIBS)
 
 # How build/deliver is linked (unit tests always link the shared libraries).
@@ -60,7 +60,8 @@ else
 BUILD   ?= build
 endif
 
-SRCS      := $(sort $(wildcard src/*.c))
+SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c))
+HDRS      := $(wildcard src/*.h src/sieve/*.h)
 # src/sqlite_omit.c only goes into a deliver that links SQLite statically
 LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
@@ -79,7 +80,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve $(PKG_CFLAGS)
 # src/*.c compiled once for every target (with coverage, without a main)
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
@@ -93,13 +94,14 @@ CHECK_FUZZ   := $(if $(shell command -v clang 2>/dev/null),check-fuzz,check-fuzz
 
 all: $(BUILD)/deliver
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/deliver: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard src/*.h) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(HDRS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 $(BUILD) $(BUILD)/tests:
@@ -171,7 +173,7 @@ check-man:
 # (new inputs go to build-fuzz/, crashes too: keep those as regression
 # inputs in the corpus once fixed).  Every corpus input runs first, so the
 # regression inputs are checked however short the run.
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard src/*.h)
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,$(FUZZ_SAN) -c -o $@ $<
 
