@@ -103,10 +103,6 @@ void store_claim_free(struct store_claim *c);
 bool store_claim_stale(long pid, long long pid_start, time_t claimed,
     time_t now);
 
-/* When the process pid started (clock ticks since boot, from /proc), or -1
- * when it does not exist or cannot be known. */
-long long store_process_start(long pid);
-
 /* One delivery, as the log keeps it. */
 struct store_delivery {
 	const char *msgid;      /* normalized, "" = none */

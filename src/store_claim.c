@@ -16,51 +16,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "proc.h"
+
 /* ---- claims ----------------------------------------------------------- */
-
-long long store_process_start(long pid)
-{
-	char path[64], buf[1024], *p;
-	long long start = -1;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	/* the command name may hold anything: fields count after its ')' */
-	if ((p = strrchr(buf, ')')) == NULL)
-		return -1;
-	for (int field = 2; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (p && sscanf(p + 1, "%lld", &start) != 1)
-		start = -1;
-	return start;
-}
 
 bool store_claim_stale(long pid, long long pid_start, time_t claimed,
     time_t now)
 {
-	long long running;
-
-	if (pid <= 0 || now - claimed > STORE_CLAIM_STALE_SECONDS)
+	if (now - claimed > STORE_CLAIM_STALE_SECONDS)
 		return true;
-	if (kill((pid_t)pid, 0) < 0 && errno == ESRCH)
-		return true;
-	running = store_process_start(pid);
-	/* the pid was reused by a process started at another time */
-	return pid_start >= 0 && running >= 0 && running != pid_start;
+	return proc_gone(pid, pid_start);
 }
 
 static long long own_start(struct store *st)
 {
 	if (st->owner_start == -2)
-		st->owner_start = store_process_start(st->owner);
+		st->owner_start = proc_start_time(st->owner);
 	return st->owner_start;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "proc.h"
 #include "store.h"
 
 static char dir[PATH_MAX], db_path[PATH_MAX + 16];
@@ -126,7 +127,7 @@ static void test_stale_rule(void **state)
 {
 	time_t now = time(NULL);
 	long me = getpid();
-	long long start = store_process_start(me);
+	long long start = proc_start_time(me);
 
 	(void)state;
 	assert_true(start >= 0);
@@ -143,7 +144,7 @@ static void test_stale_rule(void **state)
 	    STORE_CLAIM_STALE_SECONDS, now));
 	assert_true(store_claim_stale(me, start, now -
 	    STORE_CLAIM_STALE_SECONDS - 1, now));
-	assert_int_equal(store_process_start(dead_pid()), -1);
+	assert_int_equal(proc_start_time(dead_pid()), -1);
 }
 
 static const struct store_delivery delivered = {
