@@ -21,7 +21,7 @@ CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
            -Isrc -Isrc/sieve $(PKG_CFLAGS)
-LDLIBS  += -lsieve $(PKG_LIBS)
+LDLIBS  += -lsieve $(PKG_LIBS) -lmd
 
 # How build/deliver is linked (unit tests always link the shared libraries).
 # deliver runs once per message, so its start-up is part of every delivery:
@@ -179,7 +179,7 @@ $(FUZZ_BUILD)/obj/%.o: src/%.c $(HDRS)
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,$(FUZZ_SAN) -o $@ $< $(FUZZ_OBJS) \
-	    -lsieve $(PKG_LIBS)
+	    -lsieve $(PKG_LIBS) -lmd
 
 fuzz: $(FUZZ_BINS)
 	@set -e; for t in $(FUZZ_NAMES); do \
