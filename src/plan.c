@@ -65,6 +65,7 @@ void plan_free(struct plan *plan)
 		free(plan->actions[i].subject);   /* sieve (issue 3) */
 		free(plan->actions[i].from);
 		free(plan->actions[i].handle);
+		free(plan->actions[i].addresses);
 	}
 	free(plan->actions);
 	memset(plan, 0, sizeof *plan);

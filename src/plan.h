@@ -40,6 +40,9 @@ struct action {
 	char *from;        /* :from, or the user's address libsieve matched */
 	char *handle;      /* :handle, or one made from the other arguments */
 	unsigned days;     /* :days, clamped */
+	unsigned long long seconds; /* the native engine's period (:days or
+	                    * :seconds, clamped); 0 = days is the period */
+	char *addresses;   /* :addresses, one per line: also the user's */
 	bool mime;         /* :mime: text is a whole MIME entity */
 };
 
