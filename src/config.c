@@ -10,7 +10,8 @@
 #include <string.h>
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
-	KEY_QUOTA /* quota (issue 4): a string that must parse as a quota */ };
+	KEY_QUOTA /* quota (issue 4): a string that must parse as a quota */,
+	KEY_PERIOD /* seconds as Dovecot writes them ("1d"); "" = unset */ };
 
 struct config_key {
 	const char *name;
@@ -54,6 +55,11 @@ static const struct config_key config_keys[] = {
 	{ "sieve_max_redirects", KEY_UINT, FIELD(sieve_max_redirects), "4",
 	  NULL, 64 },
 	{ "reject_mode", KEY_ENUM, FIELD(reject_mode), "exit", reject_modes, 0 },
+	/* Pigeonhole's names; unset: vacation_min_days / vacation_max_days */
+	{ "sieve_vacation_min_period", KEY_PERIOD,
+	  FIELD(sieve_vacation_min_period), "", NULL, 0 },
+	{ "sieve_vacation_max_period", KEY_PERIOD,
+	  FIELD(sieve_vacation_max_period), "", NULL, 0 },
 	{ "vacation_min_days", KEY_UINT, FIELD(vacation_min_days), "1", NULL,
 	  3650 },
 	{ "vacation_max_days", KEY_UINT, FIELD(vacation_max_days), "0", NULL,
@@ -137,6 +143,38 @@ int config_parse_size(const char *text, unsigned long long *out)
 	return 0;
 }
 
+int config_parse_period(const char *text, unsigned long long *out)
+{
+	static const struct { const char *unit; unsigned long long mult; }
+	    units[] = {
+		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 },
+		{ "second", 1 }, { "seconds", 1 }, { "m", 60 }, { "min", 60 },
+		{ "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcasecmp(end, units[i].unit) == 0) {
+			if (v > UINT64_MAX / units[i].mult)
+				return -1;
+			*out = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
 static int set_enum(const struct config_key *k, void *field, const char *v)
 {
 	for (int i = 0; k->choices[i]; i++)
@@ -184,6 +222,14 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 		return 0;
 	case KEY_ENUM:
 		return set_enum(k, field, v);
+	case KEY_PERIOD:
+		if (*v == '\0')
+			n = CONFIG_PERIOD_UNSET;
+		else if (config_parse_period(v, &n) < 0 ||
+		    n == CONFIG_PERIOD_UNSET)
+			return -1;
+		*(unsigned long long *)field = n;
+		return 0;
 	}
 	return -1;
 }

@@ -39,6 +39,9 @@ struct config {
 	unsigned long long sieve_memory_limit; /* address space of the child */
 	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
 	unsigned sieve_max_redirects;
+	/* vacation's period bounds in seconds, CONFIG_PERIOD_UNSET = from
+	 * vacation_min_days / vacation_max_days (0 max = no limit) */
+	unsigned long long sieve_vacation_min_period, sieve_vacation_max_period;
 	enum reject_mode reject_mode;
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
 
@@ -83,6 +86,11 @@ int config_set_pair(struct config *cfg, const char *pair, char *err,
 /* Parse a size with an optional K/M/G/T suffix (powers of 1024), as used by
  * size-valued keys.  Returns -1 on junk or overflow. */
 int config_parse_size(const char *text, unsigned long long *out);
+
+/* A period as Dovecot's settings write it: "30" or "30s", "5m", "12h",
+ * "1d", "2w" (also "1 day", "2 weeks", ...), into seconds.  0 or -1. */
+#define CONFIG_PERIOD_UNSET (~0ULL)
+int config_parse_period(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
 

@@ -194,7 +194,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .vacation_min_days = cfg->vacation_min_days,
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* issue 7: not per message of a redelivery */
-		    .trace = d->req->dry_run && !d->req->redelivery },
+		    .trace = d->req->dry_run && !d->req->redelivery,
+		    .root = &d->root, .cfg = cfg },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	struct sieve_plan sp;
