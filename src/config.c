@@ -25,6 +25,7 @@ struct config_key {
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
 static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota (issue 4) */
 static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
+static const char *const sieve_engines[] = { "native", "libsieve", NULL };
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -64,6 +65,24 @@ static const struct config_key config_keys[] = {
 	  3650 },
 	{ "vacation_max_days", KEY_UINT, FIELD(vacation_max_days), "0", NULL,
 	  3650 },
+	{ "sieve_engine", KEY_ENUM, FIELD(sieve_engine), "native",
+	  sieve_engines, 0 },
+	{ "sieve_max_actions", KEY_UINT, FIELD(sieve_max_actions), "32", NULL,
+	  10000 },
+	{ "sieve_max_script_size", KEY_SIZE, FIELD(sieve_max_script_size),
+	  "1M", NULL, 0 },
+	{ "sieve_max_cpu_time", KEY_UINT, FIELD(sieve_max_cpu_time), "30",
+	  NULL, 3600 },
+	{ "sieve_variables_max_scope_size", KEY_UINT,
+	  FIELD(sieve_variables_max_scope_size), "255", NULL, 100000 },
+	{ "sieve_variables_max_variable_size", KEY_UINT,
+	  FIELD(sieve_variables_max_variable_size), "4096", NULL, 1048576 },
+	{ "sieve_regex_match_limit", KEY_UINT, FIELD(sieve_regex_match_limit),
+	  "100000", NULL, 100000000 },
+	{ "sieve_max_steps", KEY_UINT, FIELD(sieve_max_steps), "10000000",
+	  NULL, 4000000000u },
+	{ "sieve_max_memory", KEY_SIZE, FIELD(sieve_max_memory), "64M", NULL,
+	  0 },
 
 	/* quota (issue 4) */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

@@ -14,6 +14,7 @@
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
 enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
 enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve (issue 3) */
+enum sieve_engine { SIEVE_ENGINE_NATIVE, SIEVE_ENGINE_LIBSIEVE };
 
 struct config {
 	/* delivery core */
@@ -44,6 +45,16 @@ struct config {
 	unsigned long long sieve_vacation_min_period, sieve_vacation_max_period;
 	enum reject_mode reject_mode;
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
+	/* the native engine (in process) and its bounds, Pigeonhole's names */
+	enum sieve_engine sieve_engine;
+	unsigned sieve_max_actions;
+	unsigned long long sieve_max_script_size;
+	unsigned sieve_max_cpu_time;           /* CPU seconds per script */
+	unsigned sieve_variables_max_scope_size;
+	unsigned sieve_variables_max_variable_size;
+	unsigned sieve_regex_match_limit;      /* PCRE2 match limit */
+	unsigned sieve_max_steps;              /* commands, tests, values */
+	unsigned long long sieve_max_memory;   /* scratch bytes per command */
 
 	/* quota (issue 4) */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
