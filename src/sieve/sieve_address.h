@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SIEVE_ADDRESS_MAX 256   /* items read from one header value */
+#define SIEVE_ADDRESS_MAX 256   /* list elements read from one value */
 
 enum sieve_address_part {
 	SIEVE_AP_ALL, SIEVE_AP_LOCALPART, SIEVE_AP_DOMAIN, SIEVE_AP_USER,
@@ -36,8 +36,9 @@ struct sieve_address_list { struct sieve_address *items; size_t n; };
 /* An address-list header value (RFC 5322 3.4: groups, comments, quoted
  * local parts, obsolete routes), as Pigeonhole's address test reads it,
  * including what it does with invalid or empty values:
- *   - the valid addresses, in order (at most SIEVE_ADDRESS_MAX items are
- *     read, as Pigeonhole reads 256); invalid ones among them are left out;
+ *   - the valid addresses, in order; invalid ones among them are left
+ *     out; at most SIEVE_ADDRESS_MAX list elements are read, as Pigeonhole
+ *     reads 256 (a group is one element, however many addresses it has);
  *   - an empty value: one raw item "";
  *   - a value with items but none valid (only invalid addresses, or only
  *     groups, as "undisclosed-recipients:;"): one raw item, the value;
