@@ -517,18 +517,16 @@ static const struct sieve_tag hasflag_tags[] = {
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
-/* The forms with a variable name first (setflag "var" "flags", hasflag
- * ["v1", "v2"] "flags") need a positional argument the checker counts as
- * optional; the run and check functions above already take them, from
- * c->npositional == 2. */
+/* The variable name (setflag "var" "flags") or variable list (hasflag
+ * ["v1", "v2"] "flags") is an optional first argument. */
 static const struct sieve_def imap4flags_defs[] = {
-	{ "setflag", false, NULL, "L", SIEVE_NEST_NONE, false,
+	{ "setflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
 	  check_flag_args, run_setflag },
-	{ "addflag", false, NULL, "L", SIEVE_NEST_NONE, false,
+	{ "addflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
 	  check_flag_args, run_addflag },
-	{ "removeflag", false, NULL, "L", SIEVE_NEST_NONE, false,
+	{ "removeflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
 	  check_flag_args, run_removeflag },
-	{ "hasflag", true, hasflag_tags, "L", SIEVE_NEST_NONE, false,
+	{ "hasflag", true, hasflag_tags, "lL", SIEVE_NEST_NONE, false,
 	  check_hasflag, run_hasflag },
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };

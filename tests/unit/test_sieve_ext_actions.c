@@ -253,6 +253,31 @@ static void test_imapflags_mark_unmark(void **state)
 	assert_filing(0, ACTION_FILEINTO, "A", "RF", NULL);
 }
 
+static void test_flag_variables(void **state)
+{
+	(void)state;
+	run_fails("require \"imap4flags\";\nsetflag \"var\" \"x\";\n",
+	    "the setflag command only allows for the specification of a "
+	    "variable name when the variables extension is active");
+	if (sieve_ext_find("variables") == NULL)
+		skip();   /* until the variables extension is in the table */
+	/* Pigeonhole 0.5.19's sieve-test files this with
+	 * "\seen \draft A hv hv2" */
+	run_ok("require [\"imap4flags\", \"variables\"];\n"
+	    "set \"myflags\" \"\";\n"
+	    "addflag \"myflags\" [\"\\\\Seen\", \"A\"];\n"
+	    "addflag \"myflags\" \"a B\";\n"
+	    "removeflag \"myflags\" \"b\";\n"
+	    "addflag \"other\" \"\\\\Draft\";\n"
+	    "if hasflag \"myflags\" \"\\\\seen\" { addflag \"other\" \"hv\"; }\n"
+	    "if hasflag [\"other\", \"nothere\"] \"\\\\draft\" "
+	    "{ addflag \"other\" \"hv2\"; }\n"
+	    "if hasflag :is [\"myflags\"] \"x\" { addflag \"other\" \"no\"; }\n"
+	    "if hasflag \"\\\\seen\" { addflag \"other\" \"no2\"; }\n"
+	    "keep :flags \"${myflags} ${other}\";\n");
+	assert_filing(0, ACTION_KEEP, NULL, "SD", "A hv hv2");
+}
+
 /* ---- vacation ---- */
 
 static void test_vacation_defaults(void **state)
@@ -558,6 +583,7 @@ int main(void)
 		T(test_invalid_flags_dropped),
 		T(test_flag_list_is_bounded),
 		T(test_imapflags_mark_unmark),
+		T(test_flag_variables),
 		T(test_vacation_defaults),
 		T(test_vacation_arguments),
 		T(test_vacation_handle_follows_arguments),
