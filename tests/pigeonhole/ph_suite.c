@@ -1,0 +1,198 @@
+/* ph_suite.c: the state of one Pigeonhole test file's run (see
+ * ph_suite.h): the message under test, built by deliver's own intake
+ * (message.h) from the text test_set gives, the mail store and outbox in
+ * memory, and the block reports. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "ph_suite.h"
+#include "sieve_parse.h"
+
+struct ph_suite ph_suite;
+
+static void mail_free(struct ph_mail *m)
+{
+	free(m->text);
+	free(m->from);
+	free(m->to);
+	free(m->flags);
+	memset(m, 0, sizeof *m);
+}
+
+static int mail_fill(struct ph_mail *m, const char *text, size_t len,
+    const char *from, const char *to, const char *flags)
+{
+	memset(m, 0, sizeof *m);
+	if ((m->text = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(m->text, text, len);
+	m->text[len] = '\0';
+	m->len = len;
+	m->from = from ? strdup(from) : NULL;
+	m->to = to ? strdup(to) : NULL;
+	m->flags = flags ? strdup(flags) : NULL;
+	return 0;
+}
+
+int ph_suite_init(const char *dir, FILE *out)
+{
+	memset(&ph_suite, 0, sizeof ph_suite);
+	ph_suite.out = out;
+	ph_suite.block = -1;
+	strlcpy(ph_suite.file_dir, dir, sizeof ph_suite.file_dir);
+	config_defaults(&ph_suite.cfg);
+	/* Pigeonhole's testsuite starts with an empty message */
+	return ph_message_set("", 0);
+}
+
+static void message_free(struct ph_message *m)
+{
+	mail_free(&m->mail);
+	if (m->have_intake)
+		intake_free(&m->in);
+	m->have_intake = false;
+}
+
+void ph_suite_free(void)
+{
+	struct ph_message *m = &ph_suite.msg;
+
+	message_free(m);
+	free(m->env_from);
+	free(m->env_to);
+	free(m->env_orig_to);
+	free(m->env_auth);
+	for (size_t i = 0; i < ph_suite.nboxes; i++) {
+		for (size_t k = 0; k < ph_suite.boxes[i].count; k++)
+			mail_free(&ph_suite.boxes[i].mails[k]);
+		free(ph_suite.boxes[i].name);
+	}
+	for (size_t i = 0; i < ph_suite.nsent; i++)
+		mail_free(&ph_suite.sent[i]);
+	if (ph_suite.script != NULL)
+		sieve_script_free(ph_suite.script);
+	sieve_msgs_free(&ph_suite.errors);
+	config_free(&ph_suite.cfg);
+}
+
+/* Run deliver's intake over text: memory file in, memory file out. */
+static int intake_text(struct intake *in, const char *text, size_t len)
+{
+	int ifd = memfd_create("ph-in", MFD_CLOEXEC);
+	int ofd = memfd_create("ph-out", MFD_CLOEXEC);
+	struct outcome out = { 0 };
+	int rc = -1;
+
+	memset(in, 0, sizeof *in);
+	if (ifd >= 0 && ofd >= 0 && write(ifd, text, len) == (ssize_t)len &&
+	    lseek(ifd, 0, SEEK_SET) == 0)
+		rc = message_intake(ifd, ofd, in, &out);
+	if (ifd >= 0)
+		close(ifd);
+	if (ofd >= 0)
+		close(ofd);
+	if (rc != 0)
+		snprintf(ph_suite.reason, sizeof ph_suite.reason,
+		    "message intake failed: %.200s", out.reason);
+	return rc;
+}
+
+void ph_message_sync_env(void)
+{
+	struct ph_message *m = &ph_suite.msg;
+
+	m->env.headers = m->have_intake ? &m->in.headers : NULL;
+	m->env.size = m->have_intake ? m->in.size : 0;
+	m->env.sender = m->env_from ? m->env_from : "";
+	m->env.recipient = m->env_to ? m->env_to : "";
+	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
+}
+
+int ph_message_set(const char *text, size_t len)
+{
+	struct ph_message *m = &ph_suite.msg;
+	struct ph_mail mail;
+	struct intake in;
+
+	if (mail_fill(&mail, text, len, NULL, NULL, NULL) != 0)
+		return -1;
+	if (intake_text(&in, text, len) != 0) {
+		mail_free(&mail);
+		return -1;
+	}
+	message_free(m);
+	m->mail = mail;
+	m->in = in;
+	m->have_intake = true;
+	ph_message_sync_env();
+	return 0;
+}
+
+struct ph_box *ph_box_get(const char *name, bool create)
+{
+	struct ph_box *b;
+
+	for (size_t i = 0; i < ph_suite.nboxes; i++) {
+		const char *n = ph_suite.boxes[i].name;
+
+		/* INBOX is case-insensitive (RFC 3501 section 5.1) */
+		if (strcmp(n, name) == 0 || (strcasecmp(name, "INBOX") == 0 &&
+		    strcasecmp(n, "INBOX") == 0))
+			return &ph_suite.boxes[i];
+	}
+	if (!create || ph_suite.nboxes == PH_BOXES_MAX)
+		return NULL;
+	b = &ph_suite.boxes[ph_suite.nboxes];
+	if ((b->name = strdup(name)) == NULL)
+		return NULL;
+	ph_suite.nboxes++;
+	return b;
+}
+
+int ph_box_add(struct ph_box *box, const char *text, size_t len,
+    const char *flags)
+{
+	if (box->count == PH_BOX_MSGS)
+		return -1;
+	if (mail_fill(&box->mails[box->count], text, len, NULL, NULL,
+	    flags) != 0)
+		return -1;
+	box->count++;
+	return 0;
+}
+
+int ph_sent_add(const char *from, const char *to, const char *text,
+    size_t len)
+{
+	if (ph_suite.nsent == PH_SENT_MAX)
+		return -1;
+	if (mail_fill(&ph_suite.sent[ph_suite.nsent], text, len, from, to,
+	    NULL) != 0)
+		return -1;
+	ph_suite.nsent++;
+	return 0;
+}
+
+void ph_errors_take(struct sieve_msgs *from)
+{
+	sieve_msgs_free(&ph_suite.errors);
+	ph_suite.errors = *from;
+	memset(from, 0, sizeof *from);
+}
+
+void ph_block_end(const char *reason)
+{
+	if (ph_suite.block < 0)
+		return;
+	if (ph_suite.failed || reason != NULL)
+		fprintf(ph_suite.out, "fail %ld %s\n", ph_suite.block,
+		    reason ? reason : ph_suite.reason);
+	else
+		fprintf(ph_suite.out, "pass %ld\n", ph_suite.block);
+	ph_suite.block = -1;
+	ph_suite.failed = false;
+	ph_suite.reason[0] = '\0';
+}
