@@ -40,6 +40,7 @@ int ph_script_compile(const char *rel)
 	if (ph_suite.script != NULL)
 		sieve_script_free(ph_suite.script);
 	ph_suite.script = NULL;
+	ph_suite.saved[0] = '\0';
 	snprintf(path, sizeof path, "%s/%s", ph_suite.file_dir, rel);
 	if ((script = parse_file(path)) == NULL)
 		return -1;

@@ -64,6 +64,7 @@ struct ph_suite {
 
 	struct sieve_script *script;  /* of test_script_compile */
 	struct sieve_msgs errors;     /* of the last compile or run */
+	char saved[128];              /* test_binary_save's name for it */
 
 	long block;                   /* running block (0-based), -1: none */
 	long nblocks;                 /* blocks started */
