@@ -113,7 +113,7 @@ deps:
 	@sh tests/install-deps.sh
 
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BUILD)/tests/pigeonhole-run
 	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA) $(CHECK_FUZZ)
 	@$(MAKE) --no-print-directory check-pigeonhole
 
