@@ -1,0 +1,48 @@
+/* sieve_address.h: addresses for the Sieve address and envelope tests
+ * (RFC 5228 sections 2.7.4, 5.1, 5.4) and their parts, including
+ * :user/:detail of the subaddress extension (RFC 5233).
+ *
+ * A header value is read as an RFC 5322 section 3.4 address list (groups,
+ * comments, quoted local parts, obsolete routes) the way Pigeonhole
+ * 0.5.19's address test reads it.  Parsing is iterative, so nesting depth
+ * in the input costs no stack, and linear in the value's length. */
+#ifndef DELIVER_SIEVE_ADDRESS_H
+#define DELIVER_SIEVE_ADDRESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum sieve_address_part {
+	SIEVE_AP_ALL, SIEVE_AP_LOCALPART, SIEVE_AP_DOMAIN, SIEVE_AP_USER,
+	SIEVE_AP_DETAIL
+};
+/* "all", "localpart", "domain", "user", "detail" (without the colon,
+ * lower case): 0, or -1 unknown. */
+int sieve_address_part_lookup(const char *tag, enum sieve_address_part *out);
+
+struct sieve_address {
+	char *local;    /* malloced; for an unparsable value, the raw value */
+	char *domain;   /* malloced; NULL: none */
+};
+struct sieve_address_list { struct sieve_address *items; size_t n; };
+
+/* An address-list header value (RFC 5322 3.4: groups, comments, quoted
+ * local parts, obsolete routes), as Pigeonhole's address test reads it,
+ * including what it does with invalid or empty values.  0, or -1 when
+ * memory runs out. */
+int sieve_address_list_parse(const char *value, size_t len,
+                             struct sieve_address_list *out);
+void sieve_address_list_free(struct sieve_address_list *l);
+/* An envelope path (sender/recipient, "" = null path) for the envelope
+ * test. */
+int sieve_address_path_parse(const char *value,
+                             struct sieve_address_list *out);
+/* The part as a malloced string, or NULL when it does not exist (e.g.
+ * :detail of an address without a delimiter, per RFC 5233 and
+ * Pigeonhole); delimiters = recipient_delimiter characters (several
+ * allowed, Postfix style).  *nomem set when memory ran out. */
+char *sieve_address_part(const struct sieve_address *a,
+                         enum sieve_address_part part,
+                         const char *delimiters, bool *nomem);
+
+#endif
