@@ -31,21 +31,8 @@ struct sieve_vars_limits {
 	size_t max_variable_size;   /* bytes a value keeps; longer is cut */
 };
 
-/* The match values one :matches/:regex test produced; defined by
- * sieve_match.h (helper `match`), declared here the same way until then. */
-#if defined(__has_include)
-#if __has_include("sieve_match.h")
+/* struct sieve_match_values: what one :matches/:regex test captured. */
 #include "sieve_match.h"
-#endif
-#endif
-#ifndef SIEVE_MATCH_VALUES_DEFINED
-#define SIEVE_MATCH_VALUES_DEFINED
-struct sieve_match_values {
-	char *v[10];
-	size_t len[10];
-	size_t n;
-};
-#endif
 
 struct sieve_vars;
 
