@@ -1,13 +1,15 @@
 /* ph_result.c: test_result_execute: the plan of an evaluation carried out
  * into the in-memory mail store and outbox of ph_suite.h, as deliver
- * would carry it out into a Maildir and through sendmail (vacation
- * replies composed by deliver's own actions.c). */
+ * would carry it out into a Maildir and through sendmail: outgoing mail
+ * goes through deliver's own actions.c to the capturing sendmail of
+ * ph_outbox.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
 #include "ph_ext.h"
+#include "ph_outbox.h"
 #include "ph_suite.h"
 
 const char *ph_action_name(enum action_type type)
@@ -37,77 +39,67 @@ static int file_into(const char *folder, bool create, const char *flags)
 	return ph_box_add(box, m->text, m->len, flags);
 }
 
-static int send_vacation(const struct action *a)
+static struct action_ctx action_ctx(void)
 {
-	struct ph_message *m = &ph_suite.msg;
+	const struct ph_message *m = &ph_suite.msg;
 	struct action_ctx ctx = {
 		.cfg = &ph_suite.cfg,
 		.headers = m->env.headers,
 		.sender = m->env.sender,
 		.recipient = m->env.recipient,
-		.msg_fd = -1,
+		.msg_fd = m->fd,
 	};
-	char *text;
-	int rc;
 
-	if (vacation_refusal(&ctx, a) != NULL)
-		return 0;
-	if ((text = vacation_compose(&ctx, a)) == NULL)
-		return -1;
-	rc = ph_sent_add("", a->address && *a->address ? a->address :
-	    m->env.sender, text, strlen(text));
-	free(text);
-	return rc;
+	return ctx;
 }
 
-static int send_reject(const struct action *a)
+static int file_all(const struct plan *p)
 {
-	const struct ph_message *m = &ph_suite.msg;
-	char *text = NULL;
-	int rc;
+	int rc = 0;
 
-	if (*m->env.sender == '\0')
-		return 0;   /* nothing is ever sent to the null sender */
-	if (asprintf(&text, "To: <%s>\nSubject: Rejected: your message\n"
-	    "Auto-Submitted: auto-replied (rejected)\n\n%s\n", m->env.sender,
-	    a->text ? a->text : "") < 0)
-		return -1;
-	rc = ph_sent_add("", m->env.sender, text, strlen(text));
-	free(text);
-	return rc;
-}
+	for (size_t i = 0; i < p->count; i++) {
+		const struct action *a = &p->actions[i];
 
-static int execute_one(const struct action *a)
-{
-	const struct ph_message *m = &ph_suite.msg;
-
-	switch (a->type) {
-	case ACTION_KEEP:
-		return file_into(NULL, true, a->flags);
-	case ACTION_FILEINTO:
-		return file_into(a->mailbox, a->create, a->flags);
-	case ACTION_REDIRECT:
-		return ph_sent_add(m->env.sender, a->address, m->mail.text,
-		    m->mail.len);
-	case ACTION_VACATION:
-		return send_vacation(a);
-	case ACTION_REJECT:
-		return send_reject(a);
-	case ACTION_DISCARD:
-	case ACTION_NOTIFY:
-		return 0;
+		if (a->type == ACTION_KEEP)
+			rc |= file_into(NULL, true, a->flags);
+		else if (a->type == ACTION_FILEINTO)
+			rc |= file_into(a->mailbox, a->create, a->flags);
 	}
-	return 0;
+	return rc;
+}
+
+/* The actions in deliver's order (deliver.c): reject, redirects, filing,
+ * then vacation and notify; outgoing mail through deliver's actions.c. */
+static int execute_range(const struct plan *p)
+{
+	struct action_ctx ctx = action_ctx();
+	struct outcome out = { 0 };
+	bool keep_instead = false;
+	int rc = 0;
+
+	if (actions_reject(&ctx, p, &out) != 0)
+		rc = -1;
+	actions_redirect(&ctx, p, &keep_instead);
+	if (keep_instead)
+		rc |= file_into(NULL, true, NULL);
+	rc |= file_all(p);
+	actions_after_filing(&ctx, p);
+	if (ph_outbox_collect() != 0)
+		rc = -1;
+	return rc;
 }
 
 int ph_execute_plan(struct sieve_rt *rt)
 {
 	const struct plan *p = &rt->res->plan;
+	struct plan rest = { 0 };
 	int rc = 0;
 
-	for (size_t i = ph_suite.executed; i < p->count; i++)
-		if (execute_one(&p->actions[i]) != 0)
-			rc = -1;
+	if (ph_suite.executed < p->count) {
+		rest.actions = p->actions + ph_suite.executed;
+		rest.count = rest.cap = p->count - ph_suite.executed;
+		rc = execute_range(&rest);
+	}
 	ph_suite.executed = p->count;
 	if (rt->res->keep && !ph_suite.keep_executed) {
 		if (file_into(NULL, true, NULL) != 0)

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ph_outbox.h"
 #include "ph_suite.h"
 #include "sieve_parse.h"
 
@@ -39,11 +40,18 @@ static int mail_fill(struct ph_mail *m, const char *text, size_t len,
 
 int ph_suite_init(const char *dir, FILE *out)
 {
+	char err[300];
+
 	memset(&ph_suite, 0, sizeof ph_suite);
 	ph_suite.out = out;
 	ph_suite.block = -1;
 	strlcpy(ph_suite.file_dir, dir, sizeof ph_suite.file_dir);
 	config_defaults(&ph_suite.cfg);
+	/* a reject is a mail to the sender, as in Pigeonhole, not deliver's
+	 * default exit code for the MTA to bounce */
+	if (config_set(&ph_suite.cfg, "reject_mode", "mail", err,
+	    sizeof err) != 0 || ph_outbox_init(&ph_suite.cfg) != 0)
+		return -1;
 	/* Pigeonhole's testsuite starts with an empty message */
 	return ph_message_set("", 0);
 }
@@ -51,8 +59,10 @@ int ph_suite_init(const char *dir, FILE *out)
 static void message_free(struct ph_message *m)
 {
 	mail_free(&m->mail);
-	if (m->have_intake)
+	if (m->have_intake) {
 		intake_free(&m->in);
+		close(m->fd);
+	}
 	m->have_intake = false;
 }
 
@@ -75,11 +85,14 @@ void ph_suite_free(void)
 	if (ph_suite.script != NULL)
 		sieve_script_free(ph_suite.script);
 	sieve_msgs_free(&ph_suite.errors);
+	ph_outbox_free();
 	config_free(&ph_suite.cfg);
 }
 
-/* Run deliver's intake over text: memory file in, memory file out. */
-static int intake_text(struct intake *in, const char *text, size_t len)
+/* Run deliver's intake over text: memory file in, memory file out (the
+ * message as deliver would file it, kept in *fd for redirect). */
+static int intake_text(struct intake *in, const char *text, size_t len,
+    int *fd)
 {
 	int ifd = memfd_create("ph-in", MFD_CLOEXEC);
 	int ofd = memfd_create("ph-out", MFD_CLOEXEC);
@@ -92,8 +105,11 @@ static int intake_text(struct intake *in, const char *text, size_t len)
 		rc = message_intake(ifd, ofd, in, &out);
 	if (ifd >= 0)
 		close(ifd);
-	if (ofd >= 0)
+	if (rc == 0) {
+		*fd = ofd;
+	} else if (ofd >= 0) {
 		close(ofd);
+	}
 	if (rc != 0)
 		snprintf(ph_suite.reason, sizeof ph_suite.reason,
 		    "message intake failed: %.200s", out.reason);
@@ -116,16 +132,18 @@ int ph_message_set(const char *text, size_t len)
 	struct ph_message *m = &ph_suite.msg;
 	struct ph_mail mail;
 	struct intake in;
+	int fd = -1;
 
 	if (mail_fill(&mail, text, len, NULL, NULL, NULL) != 0)
 		return -1;
-	if (intake_text(&in, text, len) != 0) {
+	if (intake_text(&in, text, len, &fd) != 0) {
 		mail_free(&mail);
 		return -1;
 	}
 	message_free(m);
 	m->mail = mail;
 	m->in = in;
+	m->fd = fd;
 	m->have_intake = true;
 	ph_message_sync_env();
 	return 0;

@@ -42,6 +42,7 @@ struct ph_box {
 struct ph_message {
 	struct ph_mail mail;
 	struct intake in;
+	int fd;                 /* the message as deliver files it */
 	bool have_intake;
 	char *env_from, *env_to, *env_orig_to, *env_auth;
 	struct sieve_env env;
