@@ -143,25 +143,42 @@ static int show_mail(struct sieve_rt *rt, const struct sieve_call *c,
 	return 0;
 }
 
-static int run_test_message(struct sieve_rt *rt, const struct sieve_call *c)
+/* test_message :smtp N / :folder NAME N: the message to look at from now
+ * on.  As a command a missing message is a runtime error, as a test it
+ * is false. */
+static int select_message(struct sieve_rt *rt, const struct sieve_call *c,
+    bool as_test)
 {
 	uint64_t n = c->positional[c->npositional - 1]->number;
 	const struct sieve_arg *folder = sieve_call_tag_value(c, "folder");
-	const char *name;
-	struct ph_box *box;
+	const char *name = "";
+	struct ph_box *box = NULL;
 
-	if (folder == NULL) {
-		if (n >= ph_suite.nsent)
-			return sieve_rt_error(rt, c->pos, "test_message: no "
-			    "sent message %llu", (unsigned long long)n);
-		return show_mail(rt, c, &ph_suite.sent[n]);
+	if (folder != NULL) {
+		if ((name = arg_string(rt, folder, NULL)) == NULL)
+			return -1;
+		box = ph_box_get(name, false);
+		if (box != NULL && n < box->count)
+			return show_mail(rt, c, &box->mails[n]) < 0 ? -1 : 1;
+	} else if (n < ph_suite.nsent) {
+		return show_mail(rt, c, &ph_suite.sent[n]) < 0 ? -1 : 1;
 	}
-	if ((name = arg_string(rt, folder, NULL)) == NULL)
-		return -1;
-	if ((box = ph_box_get(name, false)) == NULL || n >= box->count)
-		return sieve_rt_error(rt, c->pos, "test_message: no message "
-		    "%llu in folder \"%s\"", (unsigned long long)n, name);
-	return show_mail(rt, c, &box->mails[n]);
+	if (as_test)
+		return 0;
+	return sieve_rt_error(rt, c->pos, "test_message: no %s message %llu"
+	    "%s%s%s", folder ? "filed" : "sent", (unsigned long long)n,
+	    folder ? " in \"" : "", name, folder ? "\"" : "");
+}
+
+static int run_test_message(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	return select_message(rt, c, false) < 0 ? -1 : 0;
+}
+
+static int run_test_message_test(struct sieve_rt *rt,
+    const struct sieve_call *c)
+{
+	return select_message(rt, c, true);
 }
 
 static const struct sieve_tag message_tags[] = {
@@ -374,6 +391,8 @@ static const struct sieve_def testsuite_defs[] = {
 	  run_test_set },
 	{ "test_message", false, message_tags, "N", SIEVE_NEST_NONE, false,
 	  NULL, run_test_message },
+	{ "test_message", true, message_tags, "N", SIEVE_NEST_NONE, false,
+	  NULL, run_test_message_test },
 	{ "test_message_print", false, message_print_tags, "", SIEVE_NEST_NONE,
 	  false, NULL, run_result_print },
 	{ "test_result_reset", false, NULL, "", SIEVE_NEST_NONE, false, NULL,
