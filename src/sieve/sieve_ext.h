@@ -31,6 +31,7 @@
 #include "sieve_ast.h"
 
 struct sieve_rt;        /* one evaluation: sieve_rt.h */
+struct sieve_action_ctx;   /* an action being added: sieve_rt.h */
 struct sieve_checker;   /* one check: below */
 
 /* What stands after a tag, or at a positional place. */
@@ -133,6 +134,14 @@ struct sieve_extension {
 	 * the implicit keep is settled (imap4flags gives it its flags).
 	 * 0, or -1 after sieve_rt_error. */
 	int (*end)(struct sieve_rt *rt);
+	/* Optional: called, when the script requires this extension, for
+	 * every action a command adds (keep, fileinto, redirect, discard,
+	 * reject, ...: see sieve_rt_action_done), in table order.  The
+	 * extension's tags on that command take effect here: copy keeps the
+	 * implicit keep (ax->cancels_keep = false), imap4flags sets the
+	 * flags, mailbox sets :create.  0, or -1 after sieve_rt_error. */
+	int (*on_action)(struct sieve_rt *rt, const struct sieve_call *c,
+	    struct sieve_action_ctx *ax);
 };
 
 /* ---- the table (sieve_ext_table.c) ---- */
@@ -213,5 +222,18 @@ void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
 
 /* For check hooks: whether the script required that extension. */
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);
+
+/* Whether a comparator of that name comes with a required extension (or
+ * the base: i;octet, i;ascii-casemap). */
+bool sieve_check_comparator_known(const struct sieve_checker *ck,
+    const char *name);
+
+/* The check hook shared by every test with a match type and comparator
+ * (header, address, envelope, string, hasflag, ...): the comparator
+ * supports the match type (i;ascii-numeric has no :contains), and a
+ * constant :regex key compiles.  Use as a def's check or call it from
+ * one. */
+void sieve_check_match_args(struct sieve_checker *ck,
+    const struct sieve_call *c);
 
 #endif

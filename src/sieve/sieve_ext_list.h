@@ -4,3 +4,11 @@
  * by sieve_ext_table.c (twice: declarations, then the table).  Keep the
  * lines sorted by name after the base; at most SIEVE_EXT_MAX lines. */
 SIEVE_EXT(base)
+SIEVE_EXT(comparator_casemap)
+SIEVE_EXT(comparator_numeric)
+SIEVE_EXT(comparator_octet)
+SIEVE_EXT(copy)
+SIEVE_EXT(fileinto)
+SIEVE_EXT(regex)
+SIEVE_EXT(relational)
+SIEVE_EXT(subaddress)

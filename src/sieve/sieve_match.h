@@ -44,7 +44,9 @@ struct sieve_strings {
 	size_t n;
 };
 
-#define SIEVE_MATCH_VALUES 10   /* ${0}..${9} */
+/* ${0}..${31}: Pigeonhole keeps 32 match values (SIEVE_MAX_MATCH_VALUES);
+ * its testsuite reads ${26} after a :matches with 26 wildcards. */
+#define SIEVE_MATCH_VALUES 32
 struct sieve_match_values {
 	char *v[SIEVE_MATCH_VALUES];   /* malloced, NUL-terminated */
 	size_t len[SIEVE_MATCH_VALUES];
@@ -73,7 +75,14 @@ struct sieve_matcher {
  * (reason in err).  With capture, a match by :matches or :regex fills
  * *out (${0} whole, ${1}.. the wildcards / groups) as Pigeonhole does;
  * otherwise *out is untouched.  :count compares the number of values
- * with each key. */
+ * with each key, as a decimal string, under the test's comparator (as
+ * Pigeonhole: scripts give "i;ascii-numeric").
+ *
+ * err is set to "" on entry.  A :regex key that does not compile (one
+ * made from variables; constant keys are checked by sieve_regex_check)
+ * is skipped, as Pigeonhole skips it: the return is then 0 or 1 and err
+ * holds the reason, which the caller reports as a runtime error without
+ * stopping the script (Pigeonhole's regex/errors.svtest). */
 int sieve_match(const struct sieve_matcher *m,
                 const struct sieve_strings *values,
                 const struct sieve_strings *keys,

@@ -143,6 +143,15 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
 const char *sieve_rt_address_part(struct sieve_rt *rt,
     const struct sieve_call *c);
 
+/* The address parts (c's address part tag, recipient_delimiter for
+ * :user/:detail) of every address in values: address-list header values,
+ * or with envelope each value one envelope path.  Addresses without the
+ * part (:detail of an address without delimiter) are left out.  0, or
+ * -1. */
+int sieve_rt_address_values(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, bool envelope,
+    struct sieve_strings *out);
+
 /* ---- actions ---- */
 
 /* Append an action to the plan (strings copied, NULL allowed) and return
@@ -152,6 +161,20 @@ const char *sieve_rt_address_part(struct sieve_rt *rt,
 struct action *sieve_rt_add_action(struct sieve_rt *rt, struct sieve_pos pos,
     enum action_type type, const char *mailbox, const char *flags,
     const char *address, const char *text);
+
+/* An action a command has just added, for the extensions' on_action
+ * hooks (sieve_ext.h). */
+struct sieve_action_ctx {
+	struct action *action;
+	bool cancels_keep;   /* fileinto, redirect, discard, reject: true */
+};
+
+/* Every command that adds an action calls this right after
+ * sieve_rt_add_action: the on_action hooks of the required extensions
+ * run (their tags take effect), then the implicit keep is cancelled when
+ * cancels_keep is still true.  0, or -1. */
+int sieve_rt_action_done(struct sieve_rt *rt, const struct sieve_call *c,
+    struct action *a, bool cancels_keep);
 
 /* The implicit keep is cancelled (fileinto, redirect, discard, reject;
  * never by :copy). */
