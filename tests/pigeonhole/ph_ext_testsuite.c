@@ -18,11 +18,6 @@
 #include "sieve_match.h"
 #include "sieve_parse.h"
 
-/* The interpreter's entry for commands with a block of their own; weak so
- * that the runner still links (and says why nothing runs) without it. */
-extern int sieve_rt_run_block(struct sieve_rt *rt,
-    const struct sieve_command *block) __attribute__((weak));
-
 #define END_TAG { NULL, SIEVE_ARGT_NONE, 0, NULL }
 #define MATCH_TAGS \
 	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
@@ -46,11 +41,6 @@ static int run_test(struct sieve_rt *rt, const struct sieve_call *c)
 		return sieve_rt_error(rt, c->pos, "tests cannot be nested");
 	ph_suite.block = ph_suite.nblocks++;
 	ph_suite.failed = false;
-	if (sieve_rt_run_block == NULL) {
-		ph_block_end("the interpreter cannot run a block "
-		    "(no sieve_rt_run_block)");
-		return 0;
-	}
 	r = sieve_rt_run_block(rt, c->cmd->block);
 	if (r < 0 || rt->error) {
 		const char *why = rt->res->errors.count ?
