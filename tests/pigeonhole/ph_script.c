@@ -31,6 +31,20 @@ static struct sieve_script *parse_file(const char *path)
 	return script;
 }
 
+/* Pigeonhole ends the errors of a script that fails to compile with one
+ * more, "parse failed" or "validation failed", which its tests count;
+ * the log gets them all, to see what a count compares. */
+static void compile_failed(const char *rel, const char *what)
+{
+	struct sieve_msgs *e = &ph_suite.errors;
+
+	(void)sieve_msgs_add(e, "%s: %s failed", rel, what);
+	fprintf(stderr, "test_script_compile %s: %zu errors\n", rel,
+	    e->count);
+	for (size_t i = 0; i < e->count; i++)
+		fprintf(stderr, "  %s\n", e->items[i]);
+}
+
 int ph_script_compile(const char *rel)
 {
 	struct sieve_result res;
@@ -42,14 +56,17 @@ int ph_script_compile(const char *rel)
 	ph_suite.script = NULL;
 	ph_suite.saved[0] = '\0';
 	snprintf(path, sizeof path, "%s/%s", ph_suite.file_dir, rel);
-	if ((script = parse_file(path)) == NULL)
+	if ((script = parse_file(path)) == NULL) {
+		compile_failed(rel, "parse");
 		return -1;
+	}
 	if (sieve_native_check(script, &res) != 0) {
 		sieve_script_free(script);
 		return -1;
 	}
 	ph_errors_take(&res.errors);
 	if (res.failed) {
+		compile_failed(rel, "validation");
 		sieve_result_free(&res);
 		sieve_script_free(script);
 		return -1;
