@@ -125,6 +125,9 @@ void ph_message_sync_env(void)
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
+	m->env.cfg = &ph_suite.cfg;
+	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
+	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
 }
 
 int ph_message_set(const char *text, size_t len)
