@@ -16,7 +16,8 @@ extern const struct sieve_extension sieve_ext_testsuite;
 const char *ph_action_name(enum action_type type);
 
 /* Carry out the actions of rt's result not carried out yet, and the
- * implicit keep once: filing into ph_suite's boxes, mail to its outbox.
+ * implicit keep once: filing into the run's Maildir (ph_store.h), mail
+ * to its outbox (ph_outbox.h).
  * 0, or -1 when an action failed (a folder that does not exist). */
 int ph_execute_plan(struct sieve_rt *rt);
 

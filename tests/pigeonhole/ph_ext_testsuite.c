@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ph_ext.h"
+#include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_match.h"
 #include "sieve_parse.h"
@@ -142,14 +143,18 @@ static int select_message(struct sieve_rt *rt, const struct sieve_call *c,
 	uint64_t n = c->positional[c->npositional - 1]->number;
 	const struct sieve_arg *folder = sieve_call_tag_value(c, "folder");
 	const char *name = "";
-	struct ph_box *box = NULL;
 
 	if (folder != NULL) {
+		struct ph_mail filed = { 0 };
+		int r;
+
 		if ((name = arg_string(rt, folder, NULL)) == NULL)
 			return -1;
-		box = ph_box_get(name, false);
-		if (box != NULL && n < box->count)
-			return show_mail(rt, c, &box->mails[n]) < 0 ? -1 : 1;
+		if (ph_store_read(name, n, &filed.text, &filed.len) == 0) {
+			r = show_mail(rt, c, &filed);
+			free(filed.text);
+			return r < 0 ? -1 : 1;
+		}
 	} else if (n < ph_suite.nsent) {
 		return show_mail(rt, c, &ph_suite.sent[n]) < 0 ? -1 : 1;
 	}
@@ -328,8 +333,9 @@ static int run_mailbox_create(struct sieve_rt *rt, const struct sieve_call *c)
 
 	if (name == NULL)
 		return -1;
-	if (ph_box_get(name, true) == NULL)
-		return sieve_rt_error(rt, c->pos, "too many mailboxes");
+	if (ph_store_create(name) != 0)
+		return sieve_rt_error(rt, c->pos, "test_mailbox_create: "
+		    "cannot create \"%s\"", name);
 	return 0;
 }
 

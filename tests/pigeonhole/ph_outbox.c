@@ -1,7 +1,7 @@
 /* ph_outbox.c: the mail deliver's actions send, caught.  deliver hands
  * outgoing mail (redirect, vacation, rejection, notify) to the program
  * of its sendmail setting; for a test file that program is a two-line
- * shell script in a temporary directory which writes each message, with
+ * shell script in the run's temporary directory which writes each message, with
  * its envelope, into a spool there.  After each action the spool is read
  * into ph_suite's outbox, in the order sent, for test_message :smtp. */
 #include <dirent.h>
@@ -35,13 +35,11 @@ static int write_capture(const char *path)
 	return 0;
 }
 
-int ph_outbox_init(struct config *cfg)
+int ph_outbox_init(struct config *cfg, const char *dir)
 {
 	char path[128], err[300];
 
-	strlcpy(outbox_dir, "/tmp/ph-outbox.XXXXXX", sizeof outbox_dir);
-	if (mkdtemp(outbox_dir) == NULL)
-		return -1;
+	strlcpy(outbox_dir, dir, sizeof outbox_dir);
 	snprintf(path, sizeof path, "%s/sendmail.spool", outbox_dir);
 	if (mkdir(path, 0700) != 0)
 		return -1;
@@ -105,19 +103,4 @@ int ph_outbox_collect(void)
 	}
 	free(names);
 	return rc;
-}
-
-void ph_outbox_free(void)
-{
-	char path[128];
-
-	if (outbox_dir[0] == '\0')
-		return;
-	(void)ph_outbox_collect();
-	snprintf(path, sizeof path, "%s/sendmail.spool", outbox_dir);
-	rmdir(path);
-	snprintf(path, sizeof path, "%s/sendmail", outbox_dir);
-	unlink(path);
-	rmdir(outbox_dir);
-	outbox_dir[0] = '\0';
 }

@@ -4,13 +4,11 @@
 
 #include "config.h"
 
-/* Make a capturing sendmail and point cfg's sendmail setting at it. */
-int ph_outbox_init(struct config *cfg);
+/* Make a capturing sendmail in dir and point cfg's sendmail setting at
+ * it. */
+int ph_outbox_init(struct config *cfg, const char *dir);
 
 /* Move what was sent since the last call into ph_suite's outbox. */
 int ph_outbox_collect(void);
-
-/* Remove the temporary directory. */
-void ph_outbox_free(void);
 
 #endif

@@ -1,6 +1,6 @@
 /* ph_result.c: test_result_execute: the plan of an evaluation carried out
- * into the in-memory mail store and outbox of ph_suite.h, as deliver
- * would carry it out into a Maildir and through sendmail: outgoing mail
+ * as deliver carries it out: filing through deliver's plan.c into the
+ * run's Maildir (ph_store.h), outgoing mail
  * goes through deliver's own actions.c to the capturing sendmail of
  * ph_outbox.h. */
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include "actions.h"
 #include "ph_ext.h"
 #include "ph_outbox.h"
+#include "ph_store.h"
 #include "ph_suite.h"
 
 const char *ph_action_name(enum action_type type)
@@ -26,17 +27,23 @@ const char *ph_action_name(enum action_type type)
 	return "";
 }
 
-static int file_into(const char *folder, bool create, const char *flags)
+/* File the message under test (as deliver's intake wrote it) by the
+ * filing actions of p, through deliver's plan.c. */
+static int file_plan(const struct plan *p)
 {
-	const struct ph_mail *m = &ph_suite.msg.mail;
-	bool inbox = folder == NULL || *folder == '\0' ||
-	    strcasecmp(folder, "INBOX") == 0;
-	struct ph_box *box = ph_box_get(inbox ? "INBOX" : folder,
-	    inbox || create || ph_suite.cfg.autocreate);
+	return ph_store_file(p, ph_suite.msg.fd);
+}
 
-	if (box == NULL)
+static int file_keep(void)
+{
+	struct plan keep = { 0 };
+	int rc;
+
+	if (plan_default(&keep, "") != 0)
 		return -1;
-	return ph_box_add(box, m->text, m->len, flags);
+	rc = file_plan(&keep);
+	plan_free(&keep);
+	return rc;
 }
 
 static struct action_ctx action_ctx(void)
@@ -53,21 +60,6 @@ static struct action_ctx action_ctx(void)
 	return ctx;
 }
 
-static int file_all(const struct plan *p)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < p->count; i++) {
-		const struct action *a = &p->actions[i];
-
-		if (a->type == ACTION_KEEP)
-			rc |= file_into(NULL, true, a->flags);
-		else if (a->type == ACTION_FILEINTO)
-			rc |= file_into(a->mailbox, a->create, a->flags);
-	}
-	return rc;
-}
-
 /* The actions in deliver's order (deliver.c): reject, redirects, filing,
  * then vacation and notify; outgoing mail through deliver's actions.c. */
 static int execute_range(const struct plan *p)
@@ -81,8 +73,8 @@ static int execute_range(const struct plan *p)
 		rc = -1;
 	actions_redirect(&ctx, p, &keep_instead);
 	if (keep_instead)
-		rc |= file_into(NULL, true, NULL);
-	rc |= file_all(p);
+		rc |= file_keep();
+	rc |= file_plan(p);
 	actions_after_filing(&ctx, p);
 	if (ph_outbox_collect() != 0)
 		rc = -1;
@@ -102,7 +94,7 @@ int ph_execute_plan(struct sieve_rt *rt)
 	}
 	ph_suite.executed = p->count;
 	if (rt->res->keep && !ph_suite.keep_executed) {
-		if (file_into(NULL, true, NULL) != 0)
+		if (file_keep() != 0)
 			rc = -1;
 		ph_suite.keep_executed = true;
 	}

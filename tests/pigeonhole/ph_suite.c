@@ -3,12 +3,14 @@
  * (message.h) from the text test_set gives, the mail store and outbox in
  * memory, and the block reports. */
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "ph_outbox.h"
+#include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_parse.h"
 
@@ -19,12 +21,11 @@ static void mail_free(struct ph_mail *m)
 	free(m->text);
 	free(m->from);
 	free(m->to);
-	free(m->flags);
 	memset(m, 0, sizeof *m);
 }
 
 static int mail_fill(struct ph_mail *m, const char *text, size_t len,
-    const char *from, const char *to, const char *flags)
+    const char *from, const char *to)
 {
 	memset(m, 0, sizeof *m);
 	if ((m->text = malloc(len + 1)) == NULL)
@@ -34,7 +35,6 @@ static int mail_fill(struct ph_mail *m, const char *text, size_t len,
 	m->len = len;
 	m->from = from ? strdup(from) : NULL;
 	m->to = to ? strdup(to) : NULL;
-	m->flags = flags ? strdup(flags) : NULL;
 	return 0;
 }
 
@@ -49,8 +49,11 @@ int ph_suite_init(const char *dir, FILE *out)
 	config_defaults(&ph_suite.cfg);
 	/* a reject is a mail to the sender, as in Pigeonhole, not deliver's
 	 * default exit code for the MTA to bounce */
+	strlcpy(ph_suite.tmpdir, "/tmp/ph-run.XXXXXX", sizeof ph_suite.tmpdir);
 	if (config_set(&ph_suite.cfg, "reject_mode", "mail", err,
-	    sizeof err) != 0 || ph_outbox_init(&ph_suite.cfg) != 0)
+	    sizeof err) != 0 || mkdtemp(ph_suite.tmpdir) == NULL ||
+	    ph_outbox_init(&ph_suite.cfg, ph_suite.tmpdir) != 0 ||
+	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;
 	/* Pigeonhole's testsuite starts with an empty message */
 	return ph_message_set("", 0);
@@ -66,6 +69,15 @@ static void message_free(struct ph_message *m)
 	m->have_intake = false;
 }
 
+static int remove_one(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : 0;   /* go on whatever fails */
+}
+
 void ph_suite_free(void)
 {
 	struct ph_message *m = &ph_suite.msg;
@@ -75,17 +87,14 @@ void ph_suite_free(void)
 	free(m->env_to);
 	free(m->env_orig_to);
 	free(m->env_auth);
-	for (size_t i = 0; i < ph_suite.nboxes; i++) {
-		for (size_t k = 0; k < ph_suite.boxes[i].count; k++)
-			mail_free(&ph_suite.boxes[i].mails[k]);
-		free(ph_suite.boxes[i].name);
-	}
 	for (size_t i = 0; i < ph_suite.nsent; i++)
 		mail_free(&ph_suite.sent[i]);
 	if (ph_suite.script != NULL)
 		sieve_script_free(ph_suite.script);
 	sieve_msgs_free(&ph_suite.errors);
-	ph_outbox_free();
+	ph_store_free();
+	if (ph_suite.tmpdir[0] != '\0')
+		(void)nftw(ph_suite.tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 	config_free(&ph_suite.cfg);
 }
 
@@ -126,6 +135,7 @@ void ph_message_sync_env(void)
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
 	m->env.cfg = &ph_suite.cfg;
+	m->env.root = ph_store_root();
 	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
 }
@@ -137,7 +147,7 @@ int ph_message_set(const char *text, size_t len)
 	struct intake in;
 	int fd = -1;
 
-	if (mail_fill(&mail, text, len, NULL, NULL, NULL) != 0)
+	if (mail_fill(&mail, text, len, NULL, NULL) != 0)
 		return -1;
 	if (intake_text(&in, text, len, &fd) != 0) {
 		mail_free(&mail);
@@ -152,46 +162,13 @@ int ph_message_set(const char *text, size_t len)
 	return 0;
 }
 
-struct ph_box *ph_box_get(const char *name, bool create)
-{
-	struct ph_box *b;
-
-	for (size_t i = 0; i < ph_suite.nboxes; i++) {
-		const char *n = ph_suite.boxes[i].name;
-
-		/* INBOX is case-insensitive (RFC 3501 section 5.1) */
-		if (strcmp(n, name) == 0 || (strcasecmp(name, "INBOX") == 0 &&
-		    strcasecmp(n, "INBOX") == 0))
-			return &ph_suite.boxes[i];
-	}
-	if (!create || ph_suite.nboxes == PH_BOXES_MAX)
-		return NULL;
-	b = &ph_suite.boxes[ph_suite.nboxes];
-	if ((b->name = strdup(name)) == NULL)
-		return NULL;
-	ph_suite.nboxes++;
-	return b;
-}
-
-int ph_box_add(struct ph_box *box, const char *text, size_t len,
-    const char *flags)
-{
-	if (box->count == PH_BOX_MSGS)
-		return -1;
-	if (mail_fill(&box->mails[box->count], text, len, NULL, NULL,
-	    flags) != 0)
-		return -1;
-	box->count++;
-	return 0;
-}
-
 int ph_sent_add(const char *from, const char *to, const char *text,
     size_t len)
 {
 	if (ph_suite.nsent == PH_SENT_MAX)
 		return -1;
-	if (mail_fill(&ph_suite.sent[ph_suite.nsent], text, len, from, to,
-	    NULL) != 0)
+	if (mail_fill(&ph_suite.sent[ph_suite.nsent], text, len, from,
+	    to) != 0)
 		return -1;
 	ph_suite.nsent++;
 	return 0;

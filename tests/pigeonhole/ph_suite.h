@@ -1,8 +1,9 @@
 /* ph_suite.h: the world a Pigeonhole test file runs in, as the test-only
  * extension vnd.dovecot.testsuite (ph_ext_testsuite.c) changes and
- * inspects it: the message under test and its envelope, a mail store
- * held in memory (what test_result_execute files), the messages "sent"
- * (redirect, vacation, reject), the last compiled script and its
+ * inspects it: the message under test and its envelope, a temporary
+ * directory holding the mail store (ph_store.h) and the outbox's spool
+ * (ph_outbox.h), the messages "sent" (redirect, vacation, reject), the
+ * last compiled script and its
  * diagnostics, the settings of test_config_set, and which test block is
  * running.  One file runs in one child process, so the state is one
  * static object (ph_suite). */
@@ -18,23 +19,14 @@
 #include "sieve_ast.h"
 #include "sieve_rt.h"
 
-#define PH_BOXES_MAX   64
-#define PH_BOX_MSGS    32
 #define PH_SENT_MAX    64
 #define PH_REASON_LEN  240
 
-/* A message as stored or sent: its text and what goes with it. */
+/* A message under test or sent: its text and its envelope. */
 struct ph_mail {
 	char *text;
 	size_t len;
 	char *from, *to;        /* envelope (sent mail) */
-	char *flags;            /* Maildir letters (filed mail), may be NULL */
-};
-
-struct ph_box {
-	char *name;
-	struct ph_mail mails[PH_BOX_MSGS];
-	size_t count;
 };
 
 /* The message the script looks at: its text, the header index deliver's
@@ -51,12 +43,11 @@ struct ph_message {
 struct ph_suite {
 	FILE *out;                    /* the block reports (ph_exec.h) */
 	char file_dir[1024];          /* directory of the running file */
+	char tmpdir[64];              /* the store and the outbox spool */
 	struct config cfg;            /* deliver's settings (test_config_set) */
 	struct sieve_native_limits lim;
 	struct ph_message msg;
 
-	struct ph_box boxes[PH_BOXES_MAX];
-	size_t nboxes;
 	struct ph_mail sent[PH_SENT_MAX];
 	size_t nsent;
 	size_t executed;              /* plan actions test_result_execute
@@ -86,12 +77,7 @@ int ph_message_set(const char *text, size_t len);
 /* Point the envelope fields of the env at the current values. */
 void ph_message_sync_env(void);
 
-/* The mailbox of that name, created when create is true; NULL else. */
-struct ph_box *ph_box_get(const char *name, bool create);
-
-/* Add a copy of text to a box or the outbox.  -1 when full. */
-int ph_box_add(struct ph_box *box, const char *text, size_t len,
-    const char *flags);
+/* Add a copy of text to the outbox.  -1 when full. */
 int ph_sent_add(const char *from, const char *to, const char *text,
     size_t len);
 
