@@ -76,9 +76,13 @@ static int run_test_fail(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* ---- test_set ---- */
 
+/* An envelope path as test_set gives it: "<>" is the null path, one
+ * pair of angle brackets around an address is dropped. */
 static int set_field(char **field, const char *value)
 {
-	char *copy = strdup(value);
+	size_t n = strlen(value);
+	char *copy = (n >= 2 && value[0] == '<' && value[n - 1] == '>') ?
+	    strndup(value + 1, n - 2) : strdup(value);
 
 	if (copy == NULL)
 		return -1;
@@ -184,9 +188,16 @@ static const struct sieve_tag message_tags[] = {
 
 /* ---- the result ---- */
 
-static int run_result_reset(struct sieve_rt *rt, const struct sieve_call *c)
+/* A new, empty result: Pigeonhole makes one, so extension state kept
+ * per result (imap4flags' internal flags) starts afresh too. */
+static int reset_result(struct sieve_rt *rt)
 {
-	(void)c;
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++)
+		if (rt->ext_state[i] != NULL &&
+		    sieve_ext_table[i]->state_free != NULL) {
+			sieve_ext_table[i]->state_free(rt->ext_state[i]);
+			rt->ext_state[i] = NULL;
+		}
 	plan_free(&rt->res->plan);
 	memset(&rt->res->plan, 0, sizeof rt->res->plan);
 	rt->res->keep = true;
@@ -195,6 +206,14 @@ static int run_result_reset(struct sieve_rt *rt, const struct sieve_call *c)
 	ph_suite.executed = 0;
 	ph_suite.keep_executed = false;
 	return 0;
+}
+
+/* test_result_reset: the result, and the mail sent so far. */
+static int run_result_reset(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	(void)c;
+	ph_sent_reset();
+	return reset_result(rt);
 }
 
 static int run_result_print(struct sieve_rt *rt, const struct sieve_call *c)
@@ -283,7 +302,7 @@ static int run_script_compile(struct sieve_rt *rt, const struct sieve_call *c)
 static int run_script_run(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	if (sieve_call_tag(c, "append_result") == NULL)
-		(void)run_result_reset(rt, c);
+		(void)reset_result(rt);
 	return ph_script_run(rt, c->pos);
 }
 

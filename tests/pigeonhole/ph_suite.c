@@ -4,6 +4,7 @@
  * memory, and the block reports. */
 #include <errno.h>
 #include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -12,6 +13,7 @@
 #include "ph_outbox.h"
 #include "ph_store.h"
 #include "ph_suite.h"
+#include "sieve_address.h"
 #include "sieve_parse.h"
 
 struct ph_suite ph_suite;
@@ -38,6 +40,14 @@ static int mail_fill(struct ph_mail *m, const char *text, size_t len,
 	return 0;
 }
 
+/* The message Pigeonhole's testsuite starts with. */
+static const char default_message[] =
+    "From: sender@example.com\n"
+    "To: recipient@example.org\n"
+    "Subject: Frop!\n"
+    "\n"
+    "Friep!\n";
+
 int ph_suite_init(const char *dir, FILE *out)
 {
 	char err[300];
@@ -55,8 +65,7 @@ int ph_suite_init(const char *dir, FILE *out)
 	    ph_outbox_init(&ph_suite.cfg, ph_suite.tmpdir) != 0 ||
 	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;
-	/* Pigeonhole's testsuite starts with an empty message */
-	return ph_message_set("", 0);
+	return ph_message_set(default_message, strlen(default_message));
 }
 
 static void message_free(struct ph_message *m)
@@ -140,6 +149,52 @@ void ph_message_sync_env(void)
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
 }
 
+/* The first address of the first of these headers that has one, as
+ * local@domain (malloced), or a copy of fallback. */
+static char *header_address(const struct header_index *idx,
+    const char *const *names, const char *fallback)
+{
+	for (; *names != NULL; names++) {
+		const char *v = header_get(idx, *names, 0);
+		struct sieve_address_list l = { 0 };
+		char *found = NULL;
+
+		if (v == NULL || sieve_address_list_parse(v, strlen(v), &l) != 0)
+			continue;
+		for (size_t i = 0; i < l.n && found == NULL; i++)
+			if (l.items[i].local && *l.items[i].local &&
+			    l.items[i].domain && *l.items[i].domain &&
+			    asprintf(&found, "%s@%s", l.items[i].local,
+			    l.items[i].domain) < 0)
+				found = NULL;
+		sieve_address_list_free(&l);
+		if (found != NULL)
+			return found;
+	}
+	return strdup(fallback);
+}
+
+/* As Pigeonhole does for every message it is given: the envelope comes
+ * from its headers (or the defaults), the original recipient is the
+ * recipient, no authenticated user. */
+static void envelope_from_headers(struct ph_message *m)
+{
+	static const char *const from[] = { "Return-Path", "Sender", "From",
+		NULL };
+	static const char *const to[] = { "Envelope-To", "To", NULL };
+
+	free(m->env_from);
+	free(m->env_to);
+	free(m->env_orig_to);
+	free(m->env_auth);
+	m->env_from = header_address(&m->in.headers, from,
+	    "sender@example.com");
+	m->env_to = header_address(&m->in.headers, to,
+	    "recipient@example.com");
+	m->env_orig_to = m->env_to ? strdup(m->env_to) : NULL;
+	m->env_auth = NULL;
+}
+
 int ph_message_set(const char *text, size_t len)
 {
 	struct ph_message *m = &ph_suite.msg;
@@ -158,8 +213,16 @@ int ph_message_set(const char *text, size_t len)
 	m->in = in;
 	m->fd = fd;
 	m->have_intake = true;
+	envelope_from_headers(m);
 	ph_message_sync_env();
 	return 0;
+}
+
+void ph_sent_reset(void)
+{
+	for (size_t i = 0; i < ph_suite.nsent; i++)
+		mail_free(&ph_suite.sent[i]);
+	ph_suite.nsent = 0;
 }
 
 int ph_sent_add(const char *from, const char *to, const char *text,

@@ -70,12 +70,16 @@ extern struct ph_suite ph_suite;
 int ph_suite_init(const char *dir, FILE *out);
 void ph_suite_free(void);
 
-/* Make text the message under test (envelope kept).  -1 when it cannot
- * be read (reason in ph_suite.reason). */
+/* Make text the message under test, its envelope taken from its
+ * headers as Pigeonhole takes it.  -1 when it cannot be read (reason in
+ * ph_suite.reason). */
 int ph_message_set(const char *text, size_t len);
 
 /* Point the envelope fields of the env at the current values. */
 void ph_message_sync_env(void);
+
+/* Empty the outbox (test_result_reset). */
+void ph_sent_reset(void);
 
 /* Add a copy of text to the outbox.  -1 when full. */
 int ph_sent_add(const char *from, const char *to, const char *text,
