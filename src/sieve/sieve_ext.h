@@ -98,7 +98,9 @@ struct sieve_def {
 	bool is_test;
 	const struct sieve_tag *tags;  /* its own tags; NULL for none */
 	/* One letter per positional argument, in order: 'S' string, 'L'
-	 * string list (a single string fits), 'N' number.  "" for none. */
+	 * string list (a single string fits), 'N' number.  "" for none.
+	 * Lower case: optional, given only when more arguments stand than
+	 * the required ones (setflag ["var"] <flags>: "sL"). */
 	const char *positional;
 	enum sieve_nesting nesting;
 	bool block;                    /* a command ended by { ... } */
@@ -142,6 +144,12 @@ struct sieve_extension {
 	 * flags, mailbox sets :create.  0, or -1 after sieve_rt_error. */
 	int (*on_action)(struct sieve_rt *rt, const struct sieve_call *c,
 	    struct sieve_action_ctx *ax);
+	/* Optional: called by the checker, when the script requires this
+	 * extension, for every string argument of every command and test
+	 * (before that command's own checks), in table order.  It may
+	 * rewrite the string in place, never making it longer:
+	 * encoded-character decodes its escapes here. */
+	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
 };
 
 /* ---- the table (sieve_ext_table.c) ---- */

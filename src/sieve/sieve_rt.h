@@ -74,6 +74,8 @@ struct sieve_rt {
 	uint64_t steps;                     /* counted by sieve_rt_step */
 	struct timespec cpu_start;          /* CLOCK_PROCESS_CPUTIME_ID */
 	size_t nactions, nredirects;
+	struct sieve_pos pos;               /* of the command or test running:
+	                                     * errors given line 0 use it */
 	bool stopped;                       /* "stop" ran */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
