@@ -144,6 +144,12 @@ struct sieve_extension {
 	 * flags, mailbox sets :create.  0, or -1 after sieve_rt_error. */
 	int (*on_action)(struct sieve_rt *rt, const struct sieve_call *c,
 	    struct sieve_action_ctx *ax);
+	/* Optional: called by the checker, when the script requires this
+	 * extension, for every string argument of every command and test
+	 * (before that command's own checks), in table order.  It may
+	 * rewrite the string in place, never making it longer:
+	 * encoded-character decodes its escapes here. */
+	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
 };
 
 /* ---- the table (sieve_ext_table.c) ---- */

@@ -176,6 +176,24 @@ static const struct sieve_arg *check_tag(struct sieve_checker *ck,
 	return val ? val->next : a->next;
 }
 
+/* The on_string hooks of the required extensions over every string of
+ * args (encoded-character decodes before anything reads them). */
+static void filter_strings(struct sieve_checker *ck,
+    const struct sieve_arg *args)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->on_string == NULL ||
+		    !sieve_ext_set_has(&ck->res->required, e))
+			continue;
+		for (const struct sieve_arg *a = args; a; a = a->next)
+			for (struct sieve_string *s = a->strings; s;
+			    s = s->next)
+				e->on_string(ck, s);
+	}
+}
+
 /* Tags first (RFC 5228 section 2.6.2), then exactly the positional
  * arguments of the definition. */
 static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
@@ -188,6 +206,7 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 	size_t optional;
 
 	memset(&s, 0, sizeof s);
+	filter_strings(ck, args);
 	while (a && a->kind == SIEVE_ARG_TAG)
 		a = check_tag(ck, def, a, &s);
 	optional = optional_given(p, a);

@@ -203,28 +203,29 @@ static void set_err(char *err, size_t errlen, const char *msg)
 		strlcpy(err, msg, errlen);
 }
 
-/* One value against one key; -2 from :regex is a skipped key (reason
- * kept in err). */
-static int match_one(const struct sieve_matcher *m, const char *v,
-                     size_t vlen, const char *k, size_t klen,
+/* One value against key number k; -2 from :regex is a skipped key
+ * (reason kept in err). */
+static int match_one(const struct sieve_matcher *m,
+                     struct sieve_regex_cache *rc, const char *v, size_t vlen,
+                     const struct sieve_strings *keys, size_t k,
                      struct sieve_mv_builder *mvb, char *err, size_t errlen)
 {
-	const struct sieve_match_limits *lim =
-	    m->lim != NULL ? m->lim : &SIEVE_MATCH_LIMITS_DEFAULT;
+	const char *key = keys->v[k];
+	size_t klen = keys->len[k];
 	switch (m->type) {
 	case SIEVE_MT_IS:
-		return match_is(m->cmp, v, vlen, k, klen);
+		return match_is(m->cmp, v, vlen, key, klen);
 	case SIEVE_MT_CONTAINS:
-		return match_contains(m->cmp, v, vlen, k, klen);
+		return match_contains(m->cmp, v, vlen, key, klen);
 	case SIEVE_MT_MATCHES:
-		return sieve_glob_match(m->cmp, v, vlen, k, klen, mvb);
+		return sieve_glob_match(m->cmp, v, vlen, key, klen, mvb);
 	case SIEVE_MT_REGEX:
-		return sieve_regex_match(m->cmp, lim, v, vlen, k, klen, mvb,
+		return sieve_regex_match(rc, k, m->cmp, v, vlen, key, klen, mvb,
 		                         err, errlen);
 	case SIEVE_MT_VALUE:
 	case SIEVE_MT_COUNT:
-		return relation_holds(m->rel,
-		                      sieve_cmp_compare(m->cmp, v, vlen, k, klen));
+		return relation_holds(m->rel, sieve_cmp_compare(m->cmp, v, vlen,
+		                                                key, klen));
 	}
 	return 0;
 }
@@ -253,6 +254,44 @@ static bool captures(const struct sieve_matcher *m)
 	       (m->type == SIEVE_MT_MATCHES || m->type == SIEVE_MT_REGEX);
 }
 
+/* 1 when the pair matched (values committed into *out), 0 when not, -1
+ * on a fatal error (reason in err) */
+static int match_pair(const struct sieve_matcher *m,
+                      struct sieve_regex_cache *rc,
+                      const struct sieve_strings *values, size_t i,
+                      const struct sieve_strings *keys, size_t j,
+                      struct sieve_match_values *out, char *err, size_t errlen)
+{
+	struct sieve_mv_builder mvb;
+	struct sieve_mv_builder *pb = NULL;
+	if (captures(m)) {
+		sieve_mvb_init(&mvb, m->lim != NULL ? m->lim->value_max : 0);
+		pb = &mvb;
+	}
+	char kerr[256] = "";
+	int r = match_one(m, rc, values->v[i], values->len[i], keys, j, pb,
+	                  kerr, sizeof kerr);
+	if (r == -2) {   /* a key that does not compile is skipped */
+		set_err(err, errlen, kerr);
+		r = 0;
+	} else if (r < 0) {
+		set_err(err, errlen, kerr[0] != '\0' ? kerr : "out of memory");
+	}
+	if (r != 1 || pb == NULL) {
+		if (pb != NULL)
+			sieve_mvb_discard(pb);
+		return r;
+	}
+	/* :regex sets ${0} to the matched part itself */
+	if (m->type == SIEVE_MT_MATCHES)
+		sieve_mvb_set0(pb, values->v[i], values->len[i]);
+	if (sieve_mvb_commit(pb, out) < 0) {
+		set_err(err, errlen, "out of memory");
+		return -1;
+	}
+	return 1;
+}
+
 int sieve_match(const struct sieve_matcher *m,
                 const struct sieve_strings *values,
                 const struct sieve_strings *keys,
@@ -266,47 +305,22 @@ int sieve_match(const struct sieve_matcher *m,
 	}
 	if (m->type == SIEVE_MT_COUNT)
 		return match_count(m, values, keys);
-	size_t value_max = m->lim != NULL ? m->lim->value_max : 0;
-	for (size_t i = 0; i < values->n; i++) {
-		for (size_t j = 0; j < keys->n; j++) {
-			struct sieve_mv_builder mvb;
-			struct sieve_mv_builder *pb = NULL;
-			if (captures(m)) {
-				sieve_mvb_init(&mvb, value_max);
-				pb = &mvb;
-			}
-			char kerr[256] = "";
-			int r = match_one(m, values->v[i], values->len[i],
-			                  keys->v[j], keys->len[j], pb, kerr,
-			                  sizeof kerr);
-			if (r == -2) {
-				set_err(err, errlen, kerr);
-				r = 0;
-			}
-			if (r != 1) {
-				if (pb != NULL)
-					sieve_mvb_discard(pb);
-				if (r < 0) {
-					set_err(err, errlen, kerr[0] != '\0' ?
-					        kerr : "out of memory");
-					return -1;
-				}
-				continue;
-			}
-			if (pb != NULL) {
-				/* :regex sets ${0} to the matched part itself */
-				if (m->type == SIEVE_MT_MATCHES)
-					sieve_mvb_set0(pb, values->v[i],
-					               values->len[i]);
-				if (sieve_mvb_commit(pb, out) < 0) {
-					set_err(err, errlen, "out of memory");
-					return -1;
-				}
-			}
-			return 1;
+	struct sieve_regex_cache *rc = NULL;
+	if (m->type == SIEVE_MT_REGEX && values->n > 0) {
+		rc = sieve_regex_cache_new(keys->n, m->lim != NULL ? m->lim :
+		                           &SIEVE_MATCH_LIMITS_DEFAULT);
+		if (rc == NULL) {
+			set_err(err, errlen, "out of memory");
+			return -1;
 		}
 	}
-	return 0;
+	int r = 0;
+	for (size_t i = 0; i < values->n && r == 0; i++) {
+		for (size_t j = 0; j < keys->n && r == 0; j++)
+			r = match_pair(m, rc, values, i, keys, j, out, err, errlen);
+	}
+	sieve_regex_cache_free(rc);
+	return r;
 }
 
 /* Match-value builder */

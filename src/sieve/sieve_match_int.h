@@ -40,10 +40,16 @@ void sieve_mvb_discard(struct sieve_mv_builder *b);
 int sieve_glob_match(enum sieve_comparator cmp, const char *val, size_t vlen,
                      const char *key, size_t klen, struct sieve_mv_builder *mvb);
 
-/* :regex of one value against one key: 1, 0, -1 fatal (limit, memory),
- * -2 the key does not compile (reason in err; the caller skips the key). */
-int sieve_regex_match(enum sieve_comparator cmp,
-                      const struct sieve_match_limits *lim,
+/* Compiled :regex keys of one sieve_match call, compiled on first use */
+struct sieve_regex_cache;
+struct sieve_regex_cache *sieve_regex_cache_new(size_t nkeys,
+                                                const struct sieve_match_limits *lim);
+void sieve_regex_cache_free(struct sieve_regex_cache *c);
+/* :regex of one value against key number k: 1, 0, -1 fatal (limit,
+ * memory), -2 the key does not compile (reason in err; the caller skips
+ * the key).  With mvb non-NULL, a match sets ${0} and appends the groups. */
+int sieve_regex_match(struct sieve_regex_cache *c, size_t k,
+                      enum sieve_comparator cmp,
                       const char *val, size_t vlen,
                       const char *key, size_t klen,
                       struct sieve_mv_builder *mvb, char *err, size_t errlen);

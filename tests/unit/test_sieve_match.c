@@ -513,6 +513,248 @@ static void test_matches_pathological(void **state)
 	free(k);
 }
 
+static int regex(const char *v, const char *k, enum sieve_comparator c)
+{
+	return run(SIEVE_MT_REGEX, c, 0, v, k);
+}
+
+/* one key, "|" and all */
+static int regex1(const char *v, const char *k)
+{
+	const char *kk[] = { k };
+	size_t kl = strlen(k);
+	struct sieve_strings K = { kk, &kl, 1 };
+	struct list vl;
+	char err[256];
+	split(&vl, v);
+	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, false,
+	                           NULL };
+	return sieve_match(&m, &vl.s, &K, &mv, err, sizeof err);
+}
+
+static void expect_regex_mv(const char *v, const char *k, const char *want)
+{
+	sieve_match_values_clear(&mv);
+	if (regex(v, k, SIEVE_CMP_OCTET) != 1) {
+		print_error("'%s' should match regex '%s'\n", v, k);
+		fail();
+	}
+	assert_string_equal(mvs(), want);
+}
+
+static void check_ok(const char *re)
+{
+	char err[256];
+	if (sieve_regex_check(re, strlen(re), SIEVE_CMP_OCTET, err,
+	                      sizeof err) != 0) {
+		print_error("'%s' should compile: %s\n", re, err);
+		fail();
+	}
+}
+
+static void check_bad(const char *re, const char *why)
+{
+	char err[256];
+	if (sieve_regex_check(re, strlen(re), SIEVE_CMP_OCTET, err,
+	                      sizeof err) != -1) {
+		print_error("'%s' should not compile\n", re);
+		fail();
+	}
+	assert_string_equal(err, why);
+}
+
+/* extensions/regex/basic.svtest, match-values.svtest */
+static void test_regex_pigeonhole(void **state)
+{
+	(void)state;
+	const char *from = "stephan+sieve@friep.example.com";
+	assert_int_equal(regex(from, "stephan(\\+.*)?@it\\.example\\.com|"
+	                       "stephan(\\+.*)?@friep\\.example\\.com",
+	                       SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(regex(NULL, ".*\\.com|.*\\.nl", SIEVE_CMP_OCTET), 0);
+	const char *to = "tss@example.net|nico@nl.example.com|"
+	                 "sirius@fi.example.com";
+	assert_int_equal(regex(to, ".*\\.uk|.*\\.nl|.*\\.tk", SIEVE_CMP_OCTET), 0);
+	assert_int_equal(regex(to, ".*\\.uk|.*\\.nl|.*\\.tk|.*fi\\..*",
+	                       SIEVE_CMP_OCTET), 1);
+	expect_regex_mv(from, "stephan[+](sieve)@friep.example.com",
+	                "stephan+sieve@friep.example.com:sieve");
+	expect_regex_mv("antlr-interest-bounces@ant.example.com",
+	                "([^-@]*)-([^-@]*)(-bounces)?@ant.example.com",
+	                "antlr-interest-bounces@ant.example.com:antlr:interest:"
+	                "-bounces");
+	/* an optional group that took no part before one that did: empty */
+	expect_regex_mv("antlr-interest-bounces@ant.example.com",
+	                "(.*>[ \\t]*,?[ \\t]*)?([^-@]*)-([^-@]*)(-bounces)?"
+	                "@ant.example.com",
+	                "antlr-interest-bounces@ant.example.com::antlr:interest:"
+	                "-bounces");
+	/* ${0} is the matched text, not the value; trailing unset groups are
+	 * absent */
+	expect_regex_mv("xx abc yy", "a(b)c(d)?", "abc:b");
+	expect_regex_mv("xx abc yy", "(q)?a(b)c", "abc::b");
+	/* errors/compile.sieve: the three refused expressions */
+	check_bad("sirius(+\\+.*)?@friep\\.example\\.com",
+	          "invalid preceding regular expression");
+	check_bad("sirius(\\+.*)?@friep\\.ex[]ample.com",
+	          "unmatched [, [^, [:, [., or [=");
+	char err[256];
+	assert_int_equal(sieve_regex_check("a", 1, SIEVE_CMP_NUMERIC, err,
+	                                   sizeof err), -1);
+	/* errors/runtime.sieve: a key made at run time that does not compile
+	 * is skipped with a message; the other keys still count */
+	struct list vl, kl;
+	split(&vl, "to@example.com");
+	split(&kl, "[|example");
+	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, false,
+	                           NULL };
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 1);
+	assert_string_equal(err, "unmatched [, [^, [:, [., or [=");
+	split(&kl, "[");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 0);
+	assert_string_equal(err, "unmatched [, [^, [:, [., or [=");
+	split(&kl, "example");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 1);
+	assert_string_equal(err, "");
+}
+
+/* POSIX ERE as glibc's regcomp(REG_EXTENDED) reads it (each case was
+ * checked against glibc) */
+static void test_regex_posix(void **state)
+{
+	(void)state;
+	enum sieve_comparator o = SIEVE_CMP_OCTET;
+	/* a backslash in brackets is itself; outside, it makes a literal */
+	assert_int_equal(regex("a\\b", "[\\]", o), 1);
+	assert_int_equal(regex("]", "[]a]", o), 1);
+	assert_int_equal(regex("x", "[^]a]", o), 1);
+	assert_int_equal(regex("]", "[^]a]", o), 0);
+	assert_int_equal(regex("d", "\\d", o), 1);
+	assert_int_equal(regex("5", "\\d", o), 0);
+	assert_int_equal(regex("n", "\\n", o), 1);
+	assert_int_equal(regex("a{", "a\\{", o), 1);
+	/* glibc's operators */
+	assert_int_equal(regex("foo bar", "\\<bar", o), 1);
+	assert_int_equal(regex("foobar", "\\<bar", o), 0);
+	assert_int_equal(regex("foo bar", "foo\\>", o), 1);
+	assert_int_equal(regex("foobar", "foo\\>", o), 0);
+	assert_int_equal(regex("a_1", "^\\w+$", o), 1);
+	assert_int_equal(regex("a b", "a\\sb", o), 1);
+	assert_int_equal(regex("abab", "(ab)\\1", o), 1);
+	assert_int_equal(regex("abba", "(ab)\\1", o), 0);
+	assert_int_equal(regex("xy", "\\`xy\\'", o), 1);
+	/* classes, collating symbols, equivalence classes */
+	assert_int_equal(regex("x9", "[[:alpha:]][[:digit:]]", o), 1);
+	assert_int_equal(regex("a", "[[.a.]]", o), 1);
+	assert_int_equal(regex("a", "[[=a=]]", o), 1);
+	assert_int_equal(regex("-", "[--a]", o), 1);
+	assert_int_equal(regex("-", "[a-]", o), 1);
+	/* stacked repetitions repeat, never lazy nor possessive */
+	expect_regex_mv("aaa", "(a*?)", "aaa:aaa");
+	expect_regex_mv("aaa", "(a+?)", "aaa:aaa");
+	assert_int_equal(regex("aaa", "^a*+a$", o), 1);
+	assert_int_equal(regex("aaaaaa", "^a{2}{3}$", o), 1);
+	assert_int_equal(regex("aaaa", "^a{2}{3}$", o), 0);
+	assert_int_equal(regex("aa", "^(a?){2}$", o), 1);
+	assert_int_equal(regex("aa", "^a**$", o), 1);
+	assert_int_equal(regex("aa", "^a{,2}$", o), 1);
+	assert_int_equal(regex("aaa", "^a{,2}$", o), 0);
+	assert_int_equal(regex("aa", "^a{1,}$", o), 1);
+	/* an unmatched ")" is literal; "." and [^a] match a newline; "$" only
+	 * the very end */
+	assert_int_equal(regex("a)", "a)", o), 1);
+	assert_int_equal(regex("a\nb", "a.b", o), 1);
+	assert_int_equal(regex("a\nb", "a[^x]b", o), 1);
+	assert_int_equal(regex("a\n", "a$", o), 0);
+	assert_int_equal(regex("b\na", "^a", o), 0);
+	/* the empty expression matches everything */
+	assert_int_equal(regex("", "", o), 1);
+	assert_int_equal(regex("abc", "", o), 1);
+	/* alternation, groups, empty branches */
+	assert_int_equal(regex1("b", "(|a)b"), 1);
+	assert_int_equal(regex1("b", "a||b"), 1);
+	assert_int_equal(regex1("c", "a||b"), 1);
+	assert_int_equal(regex1("ab", "^(a|ab)$"), 1);
+	assert_int_equal(regex("", "()", o), 1);
+	/* casemap: ASCII caseless, also in classes and ranges */
+	assert_int_equal(regex("HELLO", "hel+o", SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(regex("HELLO", "hel+o", o), 0);
+	assert_int_equal(regex("Q", "[a-z]", SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(regex("\xc3\x89", "\xc3\xa9", SIEVE_CMP_CASEMAP), 0);
+	/* PCRE2 syntax that is not ERE stays inert */
+	assert_int_equal(regex("(?i)A", "(?i)A", o), -0);
+	assert_int_equal(sieve_regex_check("a|b", 3, o, NULL, 0), 0);
+	check_ok("[[:space:][:punct:]]");
+	check_ok("(a(b(c)))\\3");
+	check_ok("x{0}");
+	check_ok("a{32767}");
+	check_bad("(?i)a", "invalid preceding regular expression");
+	check_bad("(*UTF)a", "invalid preceding regular expression");
+	check_bad("*a", "invalid preceding regular expression");
+	check_bad("+a", "invalid preceding regular expression");
+	check_bad("a|*b", "invalid preceding regular expression");
+	check_bad("^*", "invalid preceding regular expression");
+	check_bad("{1}", "invalid preceding regular expression");
+	check_bad("a{", "unmatched \\{");
+	check_bad("a{1", "unmatched \\{");
+	check_bad("a{x", "unmatched \\{");
+	check_bad("a{}", "invalid content of \\{\\}");
+	check_bad("a{1,x}", "invalid content of \\{\\}");
+	check_bad("a{2,1}", "invalid content of \\{\\}");
+	check_bad("a{32768}", "regular expression too big");
+	check_bad("(a", "unmatched ( or \\(");
+	check_bad("[a", "unmatched [, [^, [:, [., or [=");
+	check_bad("[]", "unmatched [, [^, [:, [., or [=");
+	check_bad("[[:alpha:]", "unmatched [, [^, [:, [., or [=");
+	check_bad("[[:foo:]]", "invalid character class name");
+	check_bad("[[.ab.]]", "invalid collation character");
+	check_bad("[b-a]", "invalid range end");
+	check_bad("[a-c-e]", "invalid range end");
+	check_bad("a\\", "trailing backslash");
+	check_bad("\\1(a)", "invalid back reference");
+	check_bad("(a\\1)", "invalid back reference");
+}
+
+/* PCRE2's limits turn runaway backtracking into a runtime error */
+static void test_regex_limits(void **state)
+{
+	(void)state;
+	char v[64];
+	memset(v, 'a', sizeof v - 2);
+	v[sizeof v - 2] = '!';
+	v[sizeof v - 1] = '\0';
+	struct list vl, kl;
+	char err[256];
+	split(&vl, v);
+	split(&kl, "^(a+)+(a+)+(a+)+$");
+	struct sieve_match_limits lim = { 10000, 100, 0 };
+	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, true,
+	                           &lim };
+	double t0 = now();
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err),
+	                 -1);
+	assert_non_null(strstr(err, "limit"));
+	assert_true(now() - t0 < 1.0);
+	/* deep nesting is refused when compiled, not run */
+	char deep[1024];
+	size_t n = 0;
+	for (int i = 0; i < 300; i++)
+		deep[n++] = '(';
+	deep[n++] = 'a';
+	for (int i = 0; i < 300; i++)
+		deep[n++] = ')';
+	deep[n] = '\0';
+	check_bad(deep, "regular expression too big");
+	/* a NUL ends the value and the key, as in C strings */
+	const char *vv[] = { "ab\0c" };
+	size_t vlens[] = { 4 };
+	const char *kk[] = { "c" };
+	size_t klens[] = { 1 };
+	struct sieve_strings V = { vv, vlens, 1 }, K = { kk, klens, 1 };
+	m.lim = NULL;
+	assert_int_equal(sieve_match(&m, &V, &K, &mv, err, sizeof err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +766,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_matches_values, teardown),
 		cmocka_unit_test_teardown(test_matches_beyond_pigeonhole, teardown),
 		cmocka_unit_test_teardown(test_matches_pathological, teardown),
+		cmocka_unit_test_teardown(test_regex_pigeonhole, teardown),
+		cmocka_unit_test_teardown(test_regex_posix, teardown),
+		cmocka_unit_test_teardown(test_regex_limits, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
