@@ -13,7 +13,7 @@ if [ ! -x "$RUN" ]; then
 	echo "1..0 # skip $RUN is not built (make $RUN)"
 	exit 0
 fi
-plan 17
+plan 18
 
 T="$TMP/tests"
 mkdir -p "$T/a" "$T/plugins" "$T/extensions/metadata"
@@ -86,9 +86,9 @@ test "stop" { stop; test_fail "after stop"; }
 test "never" { }
 S
 printf 'require "vnd.dovecot.testsuite";\ntest "f" { test_fail "x"; }\ntest "p" { }\n' > "$U/failures/f.svtest"
-"$RUN" -v "$U" > "$TMP/out" 2>&1
+"$RUN" -v -w "$TMP/new" "$U" > "$TMP/out" 2>&1
 if grep -q 'no native Sieve interpreter' "$TMP/out"; then
-	for i in 1 2 3 4 5 6 7; do skip "built without the native interpreter"; done
+	for i in 1 2 3 4 5 6 7 8; do skip "built without the native interpreter"; done
 	finish
 fi
 is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 8 test blocks pass" "4 of 6 blocks pass, 1 of 2 in failures/"
@@ -96,6 +96,8 @@ like "$(cat "$TMP/out")" "FAIL r.svtest: fails: test_fail: on purpose" "test_fai
 like "$(cat "$TMP/out")" "FAIL r.svtest: never: not reached" "a block after stop is not reached"
 like "$(cat "$TMP/out")" "FAIL failures/f.svtest: p: " "in failures/ a block that passes fails"
 is "$(grep -c '^FAIL' "$TMP/out")" 3 "no other block failed (redirect to the outbox, fileinto a folder, stop)"
+is "$(sort "$TMP/new" | uniq | wc -l)/$(wc -l < "$TMP/new")" "5/5" \
+	"-w: each passing block once, though the mailer forked"
 printf 'require "vnd.dovecot.testsuite";\nrequire "x-none";\ntest "a" { }\n' > "$U/failures/g.svtest"
 "$RUN" -v "$U" > "$TMP/out" 2>&1
 like "$(cat "$TMP/out")" "FAIL failures/g.svtest: a: does not compile: " "in failures/ a file that does not compile passes nothing"

@@ -123,7 +123,9 @@ static int run_file(const struct run *r, const char *rel,
 	pid_t pid;
 	FILE *in;
 
-	fflush(stdout);
+	/* a child that forks (deliver's mailer flushes every stream first)
+	 * must not write what the parent buffered a second time */
+	fflush(NULL);
 	if (pipe(fds) != 0 || (pid = fork()) < 0) {
 		perror("pigeonhole: pipe/fork");
 		return -1;
