@@ -31,7 +31,7 @@ int sieve_comparator_lookup(const char *name, enum sieve_comparator *out)
 		{ "i;ascii-numeric", SIEVE_CMP_NUMERIC },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(name, names[i].name) == 0) {
+		if (strcasecmp(name, names[i].name) == 0) {
 			*out = names[i].cmp;
 			return 0;
 		}
@@ -47,7 +47,7 @@ int sieve_relation_lookup(const char *name, enum sieve_relation *out)
 		[SIEVE_REL_EQ] = "eq", [SIEVE_REL_NE] = "ne",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcasecmp(name, names[i]) == 0) {
+		if (strcmp(name, names[i]) == 0) {
 			*out = (enum sieve_relation)i;
 			return 0;
 		}

@@ -2,8 +2,9 @@
  * ${...} references (RFC 5229 sections 3 and 4).
  *
  * Names are kept lower-cased, so lookups are case-insensitive as the RFC
- * asks; at most max_scope_size of them exist (a linear search over a few
- * hundred short names costs less than keeping a hash).  A reference is
+ * asks; at most max_scope_size of them exist, found through a small
+ * open-addressing hash (the limit is configurable, and a script may name
+ * variables hundreds of thousands of times).  A reference is
  * recognised the way Pigeonhole recognises it: "${", up to ten
  * dot-separated elements (identifiers of at most 64 characters, or digits),
  * "}".  A reference that does not parse stays in the text as written and
@@ -12,6 +13,7 @@
  * like a reference is not expanded again. */
 #include "sieve_vars.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,8 @@ struct sieve_vars {
 	struct sieve_vars_limits lim;
 	struct vars_entry *vars;
 	size_t n, cap;
+	size_t *slots;        /* index into vars + 1; 0 is free */
+	size_t nslots;        /* a power of two, more than twice n */
 	char *match[SIEVE_VARS_MATCH_MAX];
 	size_t match_len[SIEVE_VARS_MATCH_MAX];
 	size_t nmatch;
@@ -151,20 +155,73 @@ static bool next_ref(const char *s, size_t len, size_t from, size_t *at,
 	return false;
 }
 
+/* FNV-1a over the lower-cased name. */
+static size_t name_hash(const char *name, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)ascii_lower(name[i]);
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static bool name_is(const char *lower, const char *name, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		if (lower[k] == '\0' || lower[k] != ascii_lower(name[k]))
+			return false;
+	return lower[len] == '\0';
+}
+
 static struct vars_entry *find(const struct sieve_vars *v, const char *name,
     size_t namelen)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		const char *a = v->vars[i].name;
-		size_t k;
+	size_t mask = v->nslots - 1, i;
 
-		for (k = 0; k < namelen && a[k] != '\0'; k++)
-			if (a[k] != ascii_lower(name[k]))
-				break;
-		if (k == namelen && a[k] == '\0')
-			return &v->vars[i];
+	if (v->nslots == 0)
+		return NULL;
+	for (i = name_hash(name, namelen) & mask; v->slots[i] != 0;
+	    i = (i + 1) & mask) {
+		struct vars_entry *e = &v->vars[v->slots[i] - 1];
+
+		if (name_is(e->name, name, namelen))
+			return e;
 	}
 	return NULL;
+}
+
+static void slot_insert(struct sieve_vars *v, size_t idx)
+{
+	const char *name = v->vars[idx].name;
+	size_t mask = v->nslots - 1;
+	size_t i = name_hash(name, strlen(name)) & mask;
+
+	while (v->slots[i] != 0)
+		i = (i + 1) & mask;
+	v->slots[i] = idx + 1;
+}
+
+/* Room in the index for one more name (at most half full); -1 when
+ * memory runs out. */
+static int slots_reserve(struct sieve_vars *v)
+{
+	size_t nslots = v->nslots ? v->nslots : 32;
+	size_t *slots;
+
+	while (nslots < 2 * (v->n + 1))
+		nslots *= 2;
+	if (nslots == v->nslots)
+		return 0;
+	if ((slots = calloc(nslots, sizeof *slots)) == NULL)
+		return -1;
+	free(v->slots);
+	v->slots = slots;
+	v->nslots = nslots;
+	for (size_t i = 0; i < v->n; i++)
+		slot_insert(v, i);
+	return 0;
 }
 
 struct sieve_vars *sieve_vars_new(const struct sieve_vars_limits *lim)
@@ -201,6 +258,7 @@ void sieve_vars_free(struct sieve_vars *v)
 		free(v->vars[i].value);
 	}
 	free(v->vars);
+	free(v->slots);
 	clear_match(v);
 	free(v);
 }
@@ -212,7 +270,7 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 	struct vars_entry *e;
 	size_t namelen = strlen(name);
 
-	if (v->n >= v->lim.max_scope_size)
+	if (v->n >= v->lim.max_scope_size || slots_reserve(v) < 0)
 		return NULL;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
@@ -231,7 +289,7 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 	e->name[namelen] = '\0';
 	e->value = NULL;
 	e->len = 0;
-	v->n++;
+	slot_insert(v, v->n++);
 	return e;
 }
 

@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 25
+plan 27
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -147,6 +147,8 @@ nvac() {
 nvac "a personal message gets a reply" 1 "To: bob@example.org"
 nvac "the user only in Resent-To: reply" 1 "To: x@example.net" "Resent-To: bob@example.org"
 nvac ":addresses count as the user's" 1 "To: Bob <bob@example.net>"
+is "$(grep '^From:' "$CAP/msg.0")" "From: <bob@example.net>" "the reply comes from the :addresses entry found"
+nvac "X-Auto-Response-Suppress: DR, OOF: no reply" 0 "To: bob@example.org" "X-Auto-Response-Suppress: DR, OOF"
 nvac "mailing list: no reply" 0 "To: bob@example.org" "List-Id: <l.example.org>"
 nvac "auto-submitted: no reply" 0 "To: bob@example.org" "Auto-Submitted: auto-replied"
 FROM="" nvac "null sender: no reply" 0 "To: bob@example.org"

@@ -14,6 +14,7 @@
 #include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_address.h"
+#include "sieve_run.h"
 #include "sieve_parse.h"
 
 struct ph_suite ph_suite;
@@ -65,6 +66,7 @@ int ph_suite_init(const char *dir, FILE *out)
 	    ph_outbox_init(&ph_suite.cfg, ph_suite.tmpdir) != 0 ||
 	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;
+	sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 	return ph_message_set(default_message, strlen(default_message));
 }
 

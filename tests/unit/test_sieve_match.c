@@ -122,12 +122,17 @@ static void test_lookups(void **state)
 	assert_int_equal(c, SIEVE_CMP_CASEMAP);
 	assert_int_equal(sieve_comparator_lookup("i;ascii-numeric", &c), 0);
 	assert_int_equal(c, SIEVE_CMP_NUMERIC);
+	assert_int_equal(sieve_comparator_lookup("I;ASCII-Numeric", &c), 0);
+	assert_int_equal(c, SIEVE_CMP_NUMERIC);
 	assert_int_equal(sieve_comparator_lookup("i;unicode-casemap", &c), -1);
 	assert_int_equal(sieve_comparator_lookup("", &c), -1);
 	assert_int_equal(sieve_relation_lookup("gt", &r), 0);
 	assert_int_equal(r, SIEVE_REL_GT);
-	assert_int_equal(sieve_relation_lookup("NE", &r), 0);
+	assert_int_equal(sieve_relation_lookup("ne", &r), 0);
 	assert_int_equal(r, SIEVE_REL_NE);
+	assert_int_equal(sieve_relation_lookup("NE", &r), -1);
+	assert_int_equal(sieve_relation_lookup("g", &r), -1);
+	assert_int_equal(sieve_relation_lookup("gte", &r), -1);
 	assert_int_equal(sieve_relation_lookup("eg", &r), -1);
 	assert_int_equal(sieve_relation_lookup("", &r), -1);
 	assert_true(sieve_comparator_supports(SIEVE_CMP_NUMERIC, SIEVE_MT_IS));

@@ -426,6 +426,34 @@ static void test_scope_limit_configured(void **state)
 	sieve_vars_free(v);
 }
 
+/* A large configured scope: every name still found, in any case, and
+ * found fast (hashed, not searched one by one). */
+static void test_scope_large(void **state)
+{
+	struct sieve_vars_limits lim = { .max_scope_size = 20000,
+	    .max_variable_size = 4096 };
+	struct sieve_vars *v = sieve_vars_new(&lim);
+	char name[16], want[16];
+	const char *val;
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(name, sizeof name, "v%d", i);
+		set(v, name, name);
+	}
+	assert_int_equal(sieve_vars_set(v, "one_more", "x", 1), -1);
+	for (int i = 0; i < 20000; i += 7) {
+		snprintf(name, sizeof name, "V%d", i);
+		snprintf(want, sizeof want, "v%d", i);
+		assert_int_equal(sieve_vars_get(v, name, &val, &len), 1);
+		assert_string_equal(val, want);
+	}
+	assert_int_equal(sieve_vars_get(v, "v20000", &val, &len), 0);
+	expands(v, "${v0}${V19999}${v20000}", "v0v19999");
+	sieve_vars_free(v);
+}
+
 static void test_value_size_limit(void **state)
 {
 	struct sieve_vars *v = sieve_vars_new(NULL);
@@ -840,6 +868,7 @@ int main(void)
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_scope_limit),
 		cmocka_unit_test(test_scope_limit_configured),
+		cmocka_unit_test(test_scope_large),
 		cmocka_unit_test(test_value_size_limit),
 		cmocka_unit_test(test_value_size_limit_utf8),
 		cmocka_unit_test(test_utf8_helpers),
