@@ -11,7 +11,7 @@
 # The normalized outcome is a sorted list of lines:
 #   store FOLDER [flags=LETTERS] [keywords=K1,K2]   (keep is store INBOX)
 #   redirect ADDRESS | reject | notify
-#   vacation seconds=N: reply to ADDRESS | vacation seconds=N: no reply
+#   vacation reply to ADDRESS seconds=N  (only when the reply goes out)
 #   error                                 (the script failed: failsafe keep)
 # A message stored nowhere and sent nowhere shows as "(nothing)".
 use strict;
@@ -46,9 +46,11 @@ sub store_line {
 	return $l;
 }
 
-sub vacation_verdict {
-	my ($log, $sent_re) = @_;
-	return $log =~ $sent_re ? "reply to $1" : 'no reply';
+# A vacation counts only when its reply goes out (the rules that hold it
+# back, RFC 5230 4.5 and RFC 3834, apply in the executing runs).
+sub vacation_line {
+	my ($set, $seconds, $log, $sent_re) = @_;
+	$set->{"vacation reply to $1 seconds=$seconds"} = 1 if $log =~ $sent_re;
 }
 
 sub finish {
@@ -94,7 +96,7 @@ sub pigeonhole {
 				$set{reject} = 1;
 			} elsif ($a eq 'discard') {
 			} elsif ($a =~ /^send vacation message/) {
-				$vac = 'vacation';
+				$vac = 0;
 			} elsif ($a =~ /notification/) {
 				$set{notify} = 1;
 			} else {
@@ -103,13 +105,13 @@ sub pigeonhole {
 		} elsif (/^\s+\+ add IMAP flags:\s*(.*)$/ && defined $store) {
 			push @flags, split ' ', $1;
 		} elsif (/^    => seconds : (\d+)/ && defined $vac) {
-			$vac = "vacation seconds=$1";
+			$vac = $1;
 		}
 	}
 	$flush->();
 	if (defined $vac) {
-		$set{"$vac: " . vacation_verdict(slurp("$base.exec.err"),
-		    qr/sent vacation response to <([^>]*)>/)} = 1;
+		vacation_line(\%set, $vac, slurp("$base.exec.err"),
+		    qr/sent vacation response to <([^>]*)>/);
 	}
 	return finish(%set);
 }
@@ -131,9 +133,9 @@ sub deliver {
 			$set{reject} = 1;
 		} elsif (/^discard$/) {
 		} elsif (/^vacation .*days=(\d+)/) {
-			$set{"vacation seconds=" . $1 * 86400 . ': ' .
-			    vacation_verdict(slurp("$base.exec.err"),
-			    qr/vacation reply sent to <([^>]*)>/)} = 1;
+			vacation_line(\%set, $1 * 86400,
+			    slurp("$base.exec.err"),
+			    qr/vacation reply sent to <([^>]*)>/);
 		} elsif (/^notify /) {
 			$set{notify} = 1;
 		} else {

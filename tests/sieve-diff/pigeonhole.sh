@@ -57,3 +57,4 @@ while read -r s; do
 		fi
 	done <messages.list
 done <scripts.list
+times >"$W/times.ph"
