@@ -374,8 +374,30 @@ static bool list_message(const struct action_ctx *c)
 	return false;
 }
 
+/* Whether one of the :addresses lines of a is addr or, with addr NULL,
+ * appears in the header value v. */
+static bool in_addresses(const struct action *a, const char *addr,
+    const char *v)
+{
+	char one[1100];
+
+	for (const char *p = a->addresses; p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, "\n");
+
+		if (n > 0 && n < sizeof one) {
+			snprintf(one, sizeof one, "%.*s", (int)n, p);
+			if (addr != NULL ? strcasecmp(one, addr) == 0 :
+			    address_list_has(v, one))
+				return true;
+		}
+		p += n + (p[n] == '\n');
+	}
+	return false;
+}
+
 /* One of the user's addresses in To, Cc, Bcc or Resent-To/Cc/Bcc
- * (RFC 5230 section 4.5). */
+ * (RFC 5230 section 4.5): the recipient (with and without its detail),
+ * :from and :addresses. */
 static bool addressed_to_user(const struct action_ctx *c,
     const struct action *a)
 {
@@ -390,10 +412,13 @@ static bool addressed_to_user(const struct action_ctx *c,
 	    c->cfg->recipient_delimiter, bare, sizeof bare);
 	for (size_t n = 0; names[n]; n++)
 		for (size_t i = 0; (v = header_get(c->headers, names[n], i));
-		    i++)
+		    i++) {
 			for (size_t k = 0; k < 3; k++)
 				if (mine[k] && address_list_has(v, mine[k]))
 					return true;
+			if (in_addresses(a, NULL, v))
+				return true;
+		}
 	return false;
 }
 
@@ -408,7 +433,8 @@ const char *vacation_refusal(const struct action_ctx *c,
 		return "null sender";
 	if (!mailer_address_ok(s))
 		return "unusable sender address";
-	if (is_own_address(c, s) || (a->from && strcasecmp(a->from, s) == 0))
+	if (is_own_address(c, s) || (a->from && strcasecmp(a->from, s) == 0) ||
+	    in_addresses(a, s, NULL))
 		return "sender is the user";
 	if (system_sender(s))
 		return "sender is a system address";
@@ -497,6 +523,10 @@ static void vacation(const struct action_ctx *c, const struct action *a)
 	struct outcome out = { 0 };
 	char shown[600], why[700];
 	const char *refusal = vacation_refusal(c, a);
+	/* the native engine gives the period in seconds (vacation-seconds),
+	 * libsieve in days */
+	unsigned long long period = a->seconds ? a->seconds :
+	    (unsigned long long)a->days * 86400;
 
 	log_escape(c->sender ? c->sender : "", shown, sizeof shown);
 	if (refusal != NULL) {
@@ -504,9 +534,10 @@ static void vacation(const struct action_ctx *c, const struct action *a)
 		    shown, refusal);
 		return;
 	}
-	if (!store_vacation_due(c->store, c->sender, a->handle, a->days)) {
+	if (!store_vacation_due_period(c->store, c->sender, a->handle,
+	    period)) {
 		log_line(LOG_INFO, "sieve: vacation: <%s> already answered "
-		    "within %u days", shown, a->days);
+		    "within %llu seconds", shown, period);
 		return;
 	}
 	if ((body.head = vacation_compose(c, a)) == NULL)

@@ -43,6 +43,11 @@ struct sieve_env {
 	const char *delimiter;    /* recipient_delimiter: any of these chars */
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = unlimited */
 	bool trace;               /* collect libsieve's debug trace */
+	/* native engine only (in process; NULL elsewhere): the root Maildir,
+	 * read by mailboxexists, and the configuration (folder names,
+	 * sieve_vacation_*_period) */
+	const struct maildir *root;
+	const struct config *cfg;
 };
 
 struct sieve_result {

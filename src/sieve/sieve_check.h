@@ -67,4 +67,13 @@ const char *sieve_supported_extensions(void);
  * section 3.2 wants), 0 for others. */
 unsigned sieve_ext_bit(const char *name);
 
+/* Whether name is an extension Pigeonhole knows that this libsieve path
+ * cannot run ("variables", "vnd.dovecot.pipe"): named as unsupported,
+ * not as unknown.  The native checker asks too. */
+bool sieve_check_known_extension(const char *name);
+
+/* The extension a command or test of that name belongs to when deliver's
+ * libsieve path does not run it ("set" -> "variables"), or NULL. */
+const char *sieve_check_foreign_ext(const char *name);
+
 #endif

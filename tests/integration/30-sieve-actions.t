@@ -2,7 +2,7 @@
 # Sieve actions: keep, fileinto, discard, stop, flags, implicit keep,
 # several copies as hard links of one file (issue 3).
 . "$(dirname "$0")/sieve-lib.sh"
-plan 17
+plan 18
 
 mail "$TMP/m" "Subject: hello" "Message-ID: <a1@example.org>" "To: bob@example.org"
 
@@ -74,8 +74,13 @@ is "$RC:$(landed)" "0:INBOX/cur:2,F" "addflag then keep: the flag is kept"
 reset_md
 script 'require ["imap4flags"];
 addflag "\\Flagged";'
-sdlv "$TMP/m"
+sdlv "$TMP/m" -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:INBOX/new" "addflag alone: the implicit keep has no flags (libsieve, documented)"
+# native: RFC 5232 section 3, as Pigeonhole: the implicit keep takes the
+# internal flags
+reset_md
+sdlv "$TMP/m"
+is "$RC:$(landed)" "0:INBOX/cur:2,F" "native: addflag alone: the implicit keep is flagged"
 
 reset_md
 script 'require "fileinto";

@@ -1,0 +1,165 @@
+/* sieve_regex.c: the :regex match type (draft-ietf-sieve-regex-01, as
+ * Pigeonhole implements it): each key is a POSIX extended regular
+ * expression (rewritten for PCRE2 by sieve_ere.c), unanchored, matched
+ * against the value's octets; i;ascii-casemap matches caselessly (ASCII
+ * only, PCRE2's default tables), i;octet exactly.  PCRE2 runs without JIT
+ * under the match and depth limits the interpreter gives; hitting one is
+ * a runtime error, never a silent "no match".
+ *
+ * Match values as Pigeonhole's: ${0} is the text the expression matched
+ * (not the whole value), ${N} group N; a group that did not take part is
+ * an empty value when a later group did, and absent after the last group
+ * that did.  A value is read up to its first NUL and so is a key, as
+ * regexec and regcomp read C strings. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sieve_ere.h"
+#include "sieve_match_int.h"
+
+#define REGEX_KEY_MAX (64 * 1024)   /* bytes of one expression */
+
+static uint32_t compile_options(enum sieve_comparator cmp)
+{
+	uint32_t o = PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY | PCRE2_NEVER_UTF |
+	             PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C;
+	if (cmp == SIEVE_CMP_CASEMAP)
+		o |= PCRE2_CASELESS;
+	return o;
+}
+
+/* The compiled key, or NULL with the reason in err */
+static pcre2_code *compile(const char *key, size_t klen,
+                           enum sieve_comparator cmp, char *err, size_t errlen)
+{
+	if (cmp == SIEVE_CMP_NUMERIC) {
+		snprintf(err, errlen, "regex match type only supports "
+		         "i;octet and i;ascii-casemap comparators");
+		return NULL;
+	}
+	if (klen > REGEX_KEY_MAX) {
+		snprintf(err, errlen, "regular expression too big");
+		return NULL;
+	}
+	size_t plen;
+	char *pat = sieve_ere_to_pcre2(key, klen, &plen, err, errlen);
+	if (pat == NULL)
+		return NULL;
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, plen,
+	                               compile_options(cmp), &code, &off, NULL);
+	free(pat);
+	if (re == NULL) {
+		PCRE2_UCHAR msg[200];
+		if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+			snprintf((char *)msg, sizeof msg, "error %d", code);
+		snprintf(err, errlen, "%s", (const char *)msg);
+	}
+	return re;
+}
+
+int sieve_regex_check(const char *pattern, size_t len,
+                      enum sieve_comparator cmp, char *err, size_t errlen)
+{
+	pcre2_code *re = compile(pattern, len, cmp, err, errlen);
+	if (re == NULL)
+		return -1;
+	pcre2_code_free(re);
+	return 0;
+}
+
+/* Compiled keys, one slot per key, filled on first use */
+struct sieve_regex_cache {
+	size_t n;
+	pcre2_match_context *mctx;
+	pcre2_match_data *md;
+	struct slot { pcre2_code *re; bool tried; char err[200]; } slot[];
+};
+
+struct sieve_regex_cache *sieve_regex_cache_new(size_t nkeys,
+                                                const struct sieve_match_limits *lim)
+{
+	struct sieve_regex_cache *c =
+	    calloc(1, sizeof *c + nkeys * sizeof c->slot[0]);
+	if (c == NULL)
+		return NULL;
+	c->n = nkeys;
+	c->mctx = pcre2_match_context_create(NULL);
+	c->md = pcre2_match_data_create(SIEVE_MATCH_VALUES, NULL);
+	if (c->mctx == NULL || c->md == NULL) {
+		sieve_regex_cache_free(c);
+		return NULL;
+	}
+	if (lim->regex_match_limit > 0)
+		pcre2_set_match_limit(c->mctx, lim->regex_match_limit);
+	if (lim->regex_depth_limit > 0)
+		pcre2_set_depth_limit(c->mctx, lim->regex_depth_limit);
+	return c;
+}
+
+void sieve_regex_cache_free(struct sieve_regex_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		pcre2_code_free(c->slot[i].re);
+	pcre2_match_context_free(c->mctx);
+	pcre2_match_data_free(c->md);
+	free(c);
+}
+
+static void capture(const char *val, const PCRE2_SIZE *ov, int rc,
+                    struct sieve_mv_builder *mvb)
+{
+	size_t skipped = 0;
+	sieve_mvb_set0(mvb, val + ov[0], ov[1] - ov[0]);
+	for (int g = 1; g < rc; g++) {
+		if (ov[2 * g] == PCRE2_UNSET) {
+			skipped++;
+			continue;
+		}
+		for (; skipped > 0; skipped--)
+			sieve_mvb_add(mvb, NULL, 0);
+		sieve_mvb_add(mvb, val + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+	}
+}
+
+int sieve_regex_match(struct sieve_regex_cache *c, size_t k,
+                      enum sieve_comparator cmp,
+                      const char *val, size_t vlen,
+                      const char *key, size_t klen,
+                      struct sieve_mv_builder *mvb, char *err, size_t errlen)
+{
+	struct slot *s = &c->slot[k];
+	if (!s->tried) {
+		s->tried = true;
+		s->re = compile(key, klen, cmp, s->err, sizeof s->err);
+	}
+	if (s->re == NULL) {
+		snprintf(err, errlen, "%s", s->err);
+		return -2;
+	}
+	const char *nul = memchr(val, '\0', vlen);
+	if (nul != NULL)
+		vlen = (size_t)(nul - val);
+	int rc = pcre2_match(s->re, (PCRE2_SPTR)val, vlen, 0, 0, c->md, c->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0) {
+		PCRE2_UCHAR msg[200];
+		if (pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+			snprintf((char *)msg, sizeof msg, "error %d", rc);
+		snprintf(err, errlen, "regex match failed: %s", (const char *)msg);
+		return -1;
+	}
+	if (mvb != NULL) {
+		if (rc == 0)   /* more groups than the vector holds */
+			rc = SIEVE_MATCH_VALUES;
+		capture(val, pcre2_get_ovector_pointer(c->md), rc, mvb);
+	}
+	return 1;
+}
