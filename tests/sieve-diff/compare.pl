@@ -16,6 +16,8 @@
 # A message stored nowhere and sent nowhere shows as "(nothing)".
 use strict;
 use warnings;
+use Encode qw(decode encode);
+use MIME::Base64 qw(decode_base64);
 
 my ($work, $known_file, $with_libsieve) = @ARGV;
 my %system_flag = ('\\seen' => 'S', '\\answered' => 'R', '\\flagged' => 'F',
@@ -27,6 +29,33 @@ sub slurp {
 	local $/;
 	my $s = <$fh>;
 	close $fh;
+	return $s;
+}
+
+# deliver -n prints names as strvis(3) does (C-style, octal) when they are
+# not plain ASCII, and folders by their on-disk names, in IMAP's modified
+# UTF-7 (RFC 3501 5.1.3); Pigeonhole prints UTF-8 as written.
+sub unvis {
+	my ($s) = @_;
+	my %c = (n => "\n", t => "\t", r => "\r", s => ' ', a => "\a",
+	    b => "\b", f => "\f", v => "\013");
+	$s =~ s{\\(?:([0-7]{1,3})|(.))}
+	    {defined $1 ? chr(oct $1) : ($c{$2} // $2)}gse;
+	return $s;
+}
+
+sub mutf7 {
+	my ($s) = @_;
+	$s =~ s{&([^-]*)-}{
+		my $b = $1;
+		if ($b eq '') {
+			'&';
+		} else {
+			$b =~ tr{,}{/};
+			$b .= '=' x ((4 - length($b) % 4) % 4);
+			encode('UTF-8', decode('UTF-16BE', decode_base64($b)));
+		}
+	}ge;
 	return $s;
 }
 
@@ -126,9 +155,9 @@ sub deliver {
 	for (split /\n/, $out) {
 		next if /^trace: /;
 		if (/^fileinto (.*?)(?: flags=([A-Z]*))?$/) {
-			$set{store_line($1, $2 // '')} = 1;
+			$set{store_line(mutf7(unvis($1)), $2 // '')} = 1;
 		} elsif (/^redirect (.*)$/) {
-			$set{"redirect $1"} = 1;
+			$set{'redirect ' . unvis($1)} = 1;
 		} elsif (/^reject/) {
 			$set{reject} = 1;
 		} elsif (/^discard$/) {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# pigeonhole.sh WORK: the reference half of the differential test.  Runs
+# pigeonhole.sh WORK [K N]: the reference half of the differential test.  Runs
 # Pigeonhole's sieve-test on every script x message pair listed in
 # WORK/scripts.list and WORK/messages.list and leaves, per pair, the printed
 # result (out/ph/S@M.out), sieve-test's log (.err, ending in "rc=N") and,
@@ -11,10 +11,12 @@
 # refuses root), in one
 # process loop: one sieve-test per pair, no dovecot daemon.  A script that
 # does not compile is compiled once; its other pairs copy that outcome.
+# With K and N it takes the Kth of every N scripts (0-based), so that two
+# can run side by side.
 set -u
-W=$1
+W=$1 shard=${2:-0} shards=${3:-1}
 ST=${SIEVE_TEST:-sieve-test}
-export HOME=$W/ph-home
+export HOME=$W/ph-home-$shard
 cd "$W" || exit 1
 mkdir -p out/ph "$HOME"
 
@@ -34,7 +36,10 @@ exec_run() { # exec_run OUT ARGS...
 	echo "rc=$?" >>"$o.exec.err"
 }
 
+i=-1
 while read -r s; do
+	i=$((i + 1))
+	[ $((i % shards)) = "$shard" ] || continue
 	broken=
 	while read -r m from to; do
 		o=out/ph/$s@$m
@@ -57,4 +62,4 @@ while read -r s; do
 		fi
 	done <messages.list
 done <scripts.list
-times >"$W/times.ph"
+times >"$W/times.ph$shard"
