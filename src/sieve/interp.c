@@ -138,6 +138,11 @@ static int run_block(struct sieve_rt *rt, const struct sieve_command *cmd)
 	return 0;
 }
 
+int sieve_rt_run_block(struct sieve_rt *rt, const struct sieve_command *block)
+{
+	return run_block(rt, block);
+}
+
 /* ---- one evaluation ---- */
 
 static void fill_limits(struct sieve_native_limits *l,

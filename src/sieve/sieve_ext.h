@@ -98,7 +98,9 @@ struct sieve_def {
 	bool is_test;
 	const struct sieve_tag *tags;  /* its own tags; NULL for none */
 	/* One letter per positional argument, in order: 'S' string, 'L'
-	 * string list (a single string fits), 'N' number.  "" for none. */
+	 * string list (a single string fits), 'N' number.  "" for none.
+	 * Lower case: optional, given only when more arguments stand than
+	 * the required ones (setflag ["var"] <flags>: "sL"). */
 	const char *positional;
 	enum sieve_nesting nesting;
 	bool block;                    /* a command ended by { ... } */

@@ -7,6 +7,7 @@
  * Recursion follows the nesting of blocks and tests, which the parser
  * bounds by SIEVE_DEPTH_MAX (sieve_parse.h), so its depth does not follow
  * the input beyond that. */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,8 +104,23 @@ static const char *argt_name(enum sieve_argtype t)
 
 static enum sieve_argtype positional_type(char code)
 {
+	code = (char)toupper((unsigned char)code);
 	return code == 'S' ? SIEVE_ARGT_STRING : code == 'L' ?
 	    SIEVE_ARGT_LIST : SIEVE_ARGT_NUMBER;
+}
+
+/* How many of def's optional (lower-case) leading positional arguments
+ * the arguments from a on fill: those beyond the required ones. */
+static size_t optional_given(const char *p, const struct sieve_arg *a)
+{
+	size_t given = 0, required = 0, optional = 0;
+
+	for (; a != NULL; a = a->next)
+		given++;
+	for (; *p; p++)
+		islower((unsigned char)*p) ? optional++ : required++;
+	given = given > required ? given - required : 0;
+	return given < optional ? given : optional;
 }
 
 struct seen {
@@ -187,11 +203,21 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 	const struct sieve_arg *a = args;
 	const char *p = def->positional;
 
+	size_t optional;
+
 	memset(&s, 0, sizeof s);
 	filter_strings(ck, args);
 	while (a && a->kind == SIEVE_ARG_TAG)
 		a = check_tag(ck, def, a, &s);
+	optional = optional_given(p, a);
 	for (; *p; p++, a = a->next) {
+		/* an optional argument not given (setflag's variable) */
+		while (islower((unsigned char)*p) && optional == 0)
+			p++;
+		if (islower((unsigned char)*p))
+			optional--;
+		if (*p == '\0')
+			break;
 		if (a == NULL) {
 			sieve_check_error(ck, pos, "`%s` needs %zu positional "
 			    "argument%s", def->name, strlen(def->positional),

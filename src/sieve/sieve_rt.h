@@ -192,6 +192,12 @@ bool sieve_rt_requires(const struct sieve_rt *rt, const char *ext);
 void **sieve_rt_ext_state(struct sieve_rt *rt,
     const struct sieve_extension *ext);
 
+/* Run the commands of a block (cmd->block of a command whose definition
+ * has `block`) in this evaluation, as if and else run theirs; it ends
+ * early once rt->stopped is set.  0, or -1 after a runtime error.  For
+ * commands that own their block (the test runner's `test`). */
+int sieve_rt_run_block(struct sieve_rt *rt, const struct sieve_command *block);
+
 /* ---- entry points (interp.c) ---- */
 
 /* Evaluate a parsed script against the message in env, in this process.
