@@ -139,11 +139,13 @@ check-mta: $(BUILD)/deliver
 # --trace-children=no.  --vgdb=no: deliver drops root after valgrind has
 # made its vgdb FIFOs in /tmp, which it then could not remove.  Skipped:
 # 70-faults and 72-crash (strace counts and injects valgrind's system calls,
-# not deliver's), 90-bench-smoke (timing, not correctness) and
+# not deliver's), 90-bench-smoke (timing, not correctness),
 # 73-concurrency-all (400 deliveries, about ten minutes under memcheck; 15,
-# 42 and 51 run the same concurrent paths with fewer).  Tests that
+# 42 and 51 run the same concurrent paths with fewer) and 96-sieve-differential
+# (about 2,000 deliveries; 30-38 run the same Sieve paths).  Tests that
 # limit deliver's address space (14-large) skip that part: DELIVER_VALGRIND.
-VALGRIND_SKIP  := 70-faults 72-crash 73-concurrency-all 90-bench-smoke
+VALGRIND_SKIP  := 70-faults 72-crash 73-concurrency-all 90-bench-smoke \
+                  96-sieve-differential
 VALGRIND_INTEG := $(filter-out $(VALGRIND_SKIP:%=tests/integration/%.t),$(INTEG))
 VALGRIND_OPTS  := -q --error-exitcode=99 --leak-check=full \
                   --errors-for-leak-kinds=definite --trace-children=no --vgdb=no \

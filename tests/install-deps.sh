@@ -14,6 +14,9 @@ PACKAGES="$PACKAGES maildrop"
 # clang's libFuzzer, which is in libclang-rt-14-dev (only recommended by
 # clang-14, and this script installs no recommends)
 PACKAGES="$PACKAGES clang libclang-rt-14-dev"
+# Sieve differential test: tests/sieve-diff/run.sh compares deliver with
+# Pigeonhole's sieve-test, which is in dovecot-sieve (dovecot-core above)
+PACKAGES="$PACKAGES dovecot-sieve"
 # MTA tests (issue 7): swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an
