@@ -210,6 +210,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
 	d->trace = sp.trace;
+	d->sieve_guard = sp.guard;
 	if (rc < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
@@ -636,6 +637,7 @@ static void delivery_init(struct delivery *d, const struct request *req)
 	d->tmp_fd = d->quota.fd = -1;
 	d->root.dirfd = d->root.tmpfd = d->root.newfd = d->root.curfd = -1;
 	d->claim.status = CLAIM_SKIPPED;
+	d->sieve_guard.tmpfd = -1;
 }
 
 static void delivery_store(struct delivery *d)
@@ -654,6 +656,8 @@ static void delivery_store(struct delivery *d)
 static int delivery_end(struct delivery *d, int code,
     const struct outcome *out)
 {
+	if (code == EX_OK)   /* a crashed attempt's marker, if any, goes */
+		sieve_guard_delivered(&d->sieve_guard);
 	if (!d->req->dry_run) {
 		stage_record(d, code);
 		report_result(d, code, out);

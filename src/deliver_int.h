@@ -31,6 +31,7 @@ struct delivery {
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
 	struct quota quota;          /* quota (issue 4) */
 	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
+	struct sieve_guard sieve_guard;  /* the native engine's marker */
 	/* one write, many recipients (issue 8): the delivery that holds the
 	 * message (NULL = this one), the base name of this recipient's files
 	 * ("" = tmp_name), several = a batch: no Delivered-To, file shared */

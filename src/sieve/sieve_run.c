@@ -671,6 +671,36 @@ static int run_script(const struct sieve_job *job, size_t i,
 	return keep;
 }
 
+/* The native engine evaluates in this process, so a crash while it
+ * evaluates would recur on every retry of the message: the guard remembers
+ * the attempt in tmp/ (sieve_guard.h).  True when an earlier attempt died
+ * there: the scripts are skipped and the message is kept.  No guard for a
+ * dry run (it files nothing) or without a Maildir to hold the marker. */
+static bool guard_says_skip(const struct sieve_job *job, char *const *seq,
+    struct sieve_plan *out)
+{
+	const struct sieve_env *env = &job->env;
+	const char *hook = getenv("DELIVER_TEST_HOOK");
+
+	if (job->cfg->sieve_engine != SIEVE_ENGINE_NATIVE || job->dry_run ||
+	    env->root == NULL || env->root->tmpfd < 0 ||
+	    (seq[0] == NULL && seq[1] == NULL && seq[2] == NULL))
+		return false;
+	if (sieve_guard_enter(&out->guard, env->root->tmpfd, env->headers,
+	    env->recipient) == 1) {
+		log_line(LOG_WARNING, "sieve: an earlier attempt died while "
+		    "evaluating the scripts for this message; keeping it "
+		    "without running them");
+		out->scripted = true;
+		return true;
+	}
+	/* the test suite's stand-in for a crash inside the interpreter */
+	if (hook != NULL && strcmp(hook, "sieve-crash") == 0 &&
+	    out->guard.held)
+		raise(SIGKILL);
+	return false;
+}
+
 int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 {
 	char *own[3] = { NULL, NULL, NULL };
@@ -679,11 +709,15 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	int keep = 1;
 
 	memset(out, 0, sizeof *out);
+	out->guard.tmpfd = -1;
 	if (!early.active)
 		script_paths(job, own);
+	if (guard_says_skip(job, seq, out))
+		keep = 0;   /* the implicit keep, below */
 	for (size_t i = 0; i < 3 && keep > 0; i++)
 		if (seq[i] != NULL)
 			keep = run_script(job, i, seq[i], out, &implicit);
+	sieve_guard_leave(&out->guard);
 	if (keep >= 0 && out->scripted && implicit &&
 	    plan_add(&out->plan, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
 		keep = -1;

@@ -28,6 +28,7 @@
 #include "config.h"
 #include "plan.h"
 #include "sieve.h"
+#include "sieve_guard.h"
 
 /* Work for the parent while the first child evaluates (a second core):
  * fn(ctx) runs at most once per plan, right after that fork or, with the
@@ -51,6 +52,9 @@ struct sieve_plan {
 	struct plan plan;          /* empty when no script exists */
 	bool scripted;             /* at least one script was found */
 	struct sieve_msgs trace;   /* for -n: what ran and libsieve's trace */
+	/* the native engine's marker of this evaluation (sieve_guard.h):
+	 * sieve_guard_delivered once the message is safely filed */
+	struct sieve_guard guard;
 };
 
 /* Issue 9: a single delivery starts its Sieve child before it reads the
