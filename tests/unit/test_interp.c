@@ -250,6 +250,20 @@ static void test_check_errors(void **state)
 	    "without a preceding `if`");
 }
 
+/* RFC 5463 ihave: an unknown extension makes the test false and its
+ * block is not even checked; a known one is enabled in it. */
+static void test_ihave(void **state)
+{
+	(void)state;
+	run("require \"ihave\"; if ihave \"nonsense-extension\" "
+	    "{ nonsense_command \"Frop!\"; } redirect \"frop@example.com\";",
+	    "redirect:frop@example.com no-keep");
+	run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"F\"; }",
+	    "fileinto:F no-keep");
+	run("require \"ihave\"; if ihave \"variables\" { discard; }",
+	    "implicit-keep");
+}
+
 static void test_action_limits(void **state)
 {
 	struct sieve_native_limits lim = { .max_actions = 3 };
@@ -332,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_address_exists_size),
 		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_ihave),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),
