@@ -34,6 +34,7 @@ static int setup(void **state)
 	hdr("Subject", "=?UTF-8?Q?caf=C3=A9?= news");
 	hdr("Received", "from a");
 	hdr("Received", "from b");
+	hdr("X-Trail", "abc \t ");
 	return 0;
 }
 
@@ -200,6 +201,9 @@ static void test_header(void **state)
 	run("if header :comparator \"i;octet\" :matches \"from\" "
 	    "\"*@EXAMPLE.com>\" { keep; }", "implicit-keep");
 	run("if header \"x-none\" \"\" { keep; }", "implicit-keep");
+	/* trailing whitespace is not part of the value (Pigeonhole) */
+	run("if header :is \"x-trail\" \"abc\" { keep; }",
+	    "keep implicit-keep");
 	run("if header :contains [\"x-none\", \"subject\"] \"news\" "
 	    "{ keep; }", "keep implicit-keep");
 }
