@@ -19,6 +19,12 @@
  *     "*?*", nor "ab" "a*?*";
  *   - a literal after a "?" that fails to match, with no star before it,
  *     is skipped: Pigeonhole says "baaba" matches "?b*";
+ *   - a segment with "?" after its first literal is tried only at the
+ *     first place its first literal run occurs (and, last in the key,
+ *     must end the value there): Pigeonhole says "abcabc" does not match
+ *     "*a?c", nor "abbbbab" "***bb?b";
+ *   - after such a failed try it resumes past the first literal run, not
+ *     one octet on: Pigeonhole says "xaaxc" does not match "*?a?c*";
  *   - some keys ending in "?" groups or an escape make it read past the
  *     key and abort ("ab" against "*?*??", "bb" against "*???").
  * A lone backslash at the end of a key is a literal backslash. */

@@ -473,6 +473,7 @@ static void test_matches_beyond_pigeonhole(void **state)
 	expect_mv("aaaaab", "??*?a?", "aaaaab:a:a:a:a:b");
 	expect_mv("xaaxc", "*?a?c*", "xaaxc:x:a:x:");
 	expect_mv("abcabc", "*a?c", "abcabc:abc:b");
+	expect_mv("abbbbab", "***bb?b", "abbbbab:::abb:a");
 }
 
 static double now(void)
