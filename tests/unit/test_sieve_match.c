@@ -687,6 +687,36 @@ static void test_regex_posix(void **state)
 	assert_int_equal(regex("HELLO", "hel+o", o), 0);
 	assert_int_equal(regex("Q", "[a-z]", SIEVE_CMP_CASEMAP), 1);
 	assert_int_equal(regex("\xc3\x89", "\xc3\xa9", SIEVE_CMP_CASEMAP), 0);
+	/* leftmost-longest, as glibc (each checked with sieve-test) */
+	static const struct { const char *v, *k, *want; } longest[] = {
+		{ "xab", "x(a|ab)", "xab:ab" },
+		{ "ab", "a|ab", "ab" },
+		{ "ab", "(a|ab)", "ab:ab" },
+		{ "abcd", "(a|ab)(c|bcd)", "abcd:a:bcd" },
+		{ "abab", "(ab|a)(bab)?", "abab:a:bab" },
+		{ "aaa", "(a*)(a)", "aaa:aa:a" },
+		{ "xyz", "(x|xy)(z|yz)", "xyz:x:yz" },
+		{ "abc", "(a|ab)(bc|c)?", "abc:a:bc" },
+		{ "foo bar", "(o+) (b)", "oo b:oo:b" },
+		{ "aa", "(a|aa)*", "aa:a" },
+		{ "abab", "(a|ab)\\1", "abab:ab" },   /* back reference */
+	};
+	for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
+		const char *kk[] = { longest[i].k };
+		size_t kl = strlen(longest[i].k), vl = strlen(longest[i].v);
+		const char *vv[] = { longest[i].v };
+		struct sieve_strings V = { vv, &vl, 1 }, K = { kk, &kl, 1 };
+		struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, true,
+		                           NULL };
+		char err[64];
+		sieve_match_values_clear(&mv);
+		assert_int_equal(sieve_match(&m, &V, &K, &mv, err, sizeof err), 1);
+		if (strcmp(mvs(), longest[i].want) != 0) {
+			print_error("'%s' on '%s': got '%s', want '%s'\n",
+			            longest[i].k, longest[i].v, mvs(), longest[i].want);
+			fail();
+		}
+	}
 	/* PCRE2 syntax that is not ERE stays inert */
 	assert_int_equal(regex("(?i)A", "(?i)A", o), -0);
 	assert_int_equal(sieve_regex_check("a|b", 3, o, NULL, 0), 0);
