@@ -4,7 +4,9 @@
  * against the value's octets; i;ascii-casemap matches caselessly (ASCII
  * only, PCRE2's default tables), i;octet exactly.  PCRE2 runs without JIT
  * under the match and depth limits the interpreter gives; hitting one is
- * a runtime error, never a silent "no match".
+ * a runtime error, never a silent "no match".  PCRE2's DFA matcher
+ * answers first (no exponential backtracking); the backtracking matcher
+ * only runs where the DFA one cannot (back references, too many states).
  *
  * Match values as Pigeonhole's: ${0} is the text the expression matched
  * (not the whole value), ${N} group N; a group that did not take part is
@@ -30,7 +32,7 @@
 #include "sieve_match_int.h"
 
 #define REGEX_KEY_MAX (64 * 1024)   /* bytes of one expression */
-#define REGEX_DFA_WORDS 1000        /* pcre2_dfa_match workspace */
+#define REGEX_DFA_WORDS 32768       /* pcre2_dfa_match workspace (ints) */
 
 static uint32_t compile_options(enum sieve_comparator cmp)
 {
@@ -92,6 +94,7 @@ struct sieve_regex_cache {
 	size_t n;
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
+	int *dfa_ws;   /* nested repetitions need a large workspace */
 	struct slot {
 		pcre2_code *re;
 		char *pat;            /* the PCRE2 pattern of re */
@@ -111,7 +114,8 @@ struct sieve_regex_cache *sieve_regex_cache_new(size_t nkeys,
 	c->n = nkeys;
 	c->mctx = pcre2_match_context_create(NULL);
 	c->md = pcre2_match_data_create(SIEVE_MATCH_VALUES, NULL);
-	if (c->mctx == NULL || c->md == NULL) {
+	c->dfa_ws = calloc(REGEX_DFA_WORDS, sizeof *c->dfa_ws);
+	if (c->mctx == NULL || c->md == NULL || c->dfa_ws == NULL) {
 		sieve_regex_cache_free(c);
 		return NULL;
 	}
@@ -133,6 +137,7 @@ void sieve_regex_cache_free(struct sieve_regex_cache *c)
 	}
 	pcre2_match_context_free(c->mctx);
 	pcre2_match_data_free(c->md);
+	free(c->dfa_ws);
 	free(c);
 }
 
@@ -170,19 +175,27 @@ static pcre2_code *end_anchored(struct slot *s, enum sieve_comparator cmp)
 	return s->re_end;
 }
 
+/* PCRE2's DFA matcher: 1 with the leftmost-longest span in c->md, 0 no
+ * match, -1 it cannot say (back references, its workspace, a limit) */
+static int dfa_match(struct sieve_regex_cache *c, const struct slot *s,
+                     const char *val, size_t vlen)
+{
+	int rc = pcre2_dfa_match(s->re, (PCRE2_SPTR)val, vlen, 0, 0, c->md,
+	                         c->mctx, c->dfa_ws, REGEX_DFA_WORDS);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return rc < 0 ? -1 : 1;
+}
+
 /* The POSIX match (see the file comment) into c->md: its pcre2_match
- * return, 0 (PCRE2_ERROR_NOMATCH as 0) when there is none, or -1 when it
- * cannot be had this way (use the plain match). */
+ * return, 0 when there is none, or -1 when it cannot be had this way
+ * (use the plain match). */
 static int posix_match(struct sieve_regex_cache *c, struct slot *s,
                        enum sieve_comparator cmp, const char *val, size_t vlen)
 {
-	int ws[REGEX_DFA_WORDS];
-	int rc = pcre2_dfa_match(s->re, (PCRE2_SPTR)val, vlen, 0, 0, c->md,
-	                         c->mctx, ws, REGEX_DFA_WORDS);
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
-	if (rc < 0)
-		return -1;
+	int rc = dfa_match(c, s, val, vlen);
+	if (rc <= 0)
+		return rc;
 	const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 	PCRE2_SIZE so = ov[0], eo = ov[1];
 	pcre2_code *re_end = end_anchored(s, cmp);
@@ -211,7 +224,13 @@ int sieve_regex_match(struct sieve_regex_cache *c, size_t k,
 	const char *nul = memchr(val, '\0', vlen);
 	if (nul != NULL)
 		vlen = (size_t)(nul - val);
-	if (mvb != NULL) {
+	/* The DFA matcher first: its time is polynomial where backtracking
+	 * can run away ("^.*(ab|q)$" on 64 KiB) */
+	if (mvb == NULL) {
+		int drc = dfa_match(c, s, val, vlen);
+		if (drc >= 0)
+			return drc;
+	} else {
 		int prc = posix_match(c, s, cmp, val, vlen);
 		if (prc == 0)
 			return 0;

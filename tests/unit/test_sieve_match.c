@@ -771,7 +771,8 @@ static void test_regex_limits(void **state)
 	struct list vl, kl;
 	char err[256];
 	split(&vl, v);
-	split(&kl, "^(a+)+(a+)+(a+)+$");
+	/* the back reference keeps the DFA matcher out: backtracking runs */
+	split(&kl, "^(a+)+(a+)+\\1$");
 	struct sieve_match_limits lim = { 10000, 100, 0 };
 	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, true,
 	                           &lim };
@@ -779,7 +780,17 @@ static void test_regex_limits(void **state)
 	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err),
 	                 -1);
 	assert_non_null(strstr(err, "limit"));
+	m.capture = false;
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err),
+	                 -1);
 	assert_true(now() - t0 < 1.0);
+	/* without a back reference the DFA matcher answers, in
+	 * polynomial time, under the default limits */
+	m.lim = NULL;
+	split(&kl, "^(a+)+(a+)+(a+)+$");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 0);
+	m.capture = true;
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 0);
 	/* deep nesting is refused when compiled, not run */
 	char deep[1024];
 	size_t n = 0;
