@@ -274,7 +274,8 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 		return NULL;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
-		struct vars_entry *vars = reallocarray(v->vars, cap, sizeof *vars);
+		struct vars_entry *vars = reallocarray(v->vars, cap,
+		    sizeof *vars);
 
 		if (vars == NULL)
 			return NULL;
@@ -444,15 +445,16 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
 		p++;
 	}
 	if (elements == 0 || p != end || memchr(name, '\0', len) != NULL) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	if (elements == 1 && numeric) {
-		snprintf(err, errlen, "cannot assign to match variable");
+		(void)snprintf(err, errlen, "cannot assign to match variable");
 		return -1;
 	}
 	if (elements > 1) {
-		snprintf(err, errlen,
+		(void)snprintf(err, errlen,
 		    "referring to variable in unknown namespace '%.*s'",
 		    (int)strcspn(name, "."), name);
 		return -1;
@@ -470,8 +472,8 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 	name[r->namelen] = '\0';
 	if (find(decl, name, r->namelen) != NULL || add(decl, name) != NULL)
 		return 0;
-	snprintf(err, errlen, "(implicit) declaration of new variable '%s' "
-	    "exceeds the limit (max variables: %zu)", name,
+	(void)snprintf(err, errlen, "(implicit) declaration of new variable "
+	    "'%s' exceeds the limit (max variables: %zu)", name,
 	    decl->lim.max_scope_size);
 	return -1;
 }
@@ -484,14 +486,15 @@ int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
 
 	while (next_ref(s, len, pos, &at, &r)) {
 		if (r.kind == REF_NAMESPACE) {
-			snprintf(err, errlen, "referring to variable in unknown "
-			    "namespace '%.*s'", (int)strcspn(r.name, "."),
-			    r.name);
+			(void)snprintf(err, errlen, "referring to variable in "
+			    "unknown namespace '%.*s'",
+			    (int)strcspn(r.name, "."), r.name);
 			return -1;
 		}
-		if (r.kind == REF_MATCH && r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
-			snprintf(err, errlen, "match value index %zu out of "
-			    "range (max: %d)", r.index,
+		if (r.kind == REF_MATCH &&
+		    r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
+			(void)snprintf(err, errlen, "match value index %zu out "
+			    "of range (max: %d)", r.index,
 			    SIEVE_VARS_MATCH_INDEX_MAX);
 			return -1;
 		}
@@ -510,7 +513,8 @@ int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
 	    .namelen = strlen(name) };
 
 	if (!sieve_vars_name_valid(name)) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	return declare(decl, &r, err, errlen);

@@ -552,8 +552,8 @@ static void test_check_string(void **state)
 	assert_int_equal(sieve_vars_check_string(NULL, "${33}", 5, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "match value index 33 out of range (max: 32)");
-	assert_int_equal(sieve_vars_check_string(NULL, "x${complex.struct.frop}",
-	    23, err, sizeof err), -1);
+	assert_int_equal(sieve_vars_check_string(NULL,
+	    "x${complex.struct.frop}", 23, err, sizeof err), -1);
 	assert_string_equal(err,
 	    "referring to variable in unknown namespace 'complex'");
 	/* invalid references are text, not errors */
