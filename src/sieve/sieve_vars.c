@@ -36,6 +36,7 @@ struct sieve_vars {
 	struct sieve_vars_limits lim;
 	struct vars_entry *vars;
 	size_t n, cap;
+	size_t total;         /* bytes of all values */
 	size_t *slots;        /* index into vars + 1; 0 is free */
 	size_t nslots;        /* a power of two, more than twice n */
 	char *match[SIEVE_VARS_MATCH_MAX];
@@ -303,15 +304,18 @@ int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
 	if (!sieve_vars_name_valid(name))
 		return -1;
 	len = sieve_utf8_truncate(value, len, v->lim.max_variable_size);
+	e = find(v, name, strlen(name));
+	if (v->total - (e != NULL ? e->len : 0) + len > SIEVE_VARS_TOTAL_MAX)
+		return -2;
 	if ((copy = malloc(len + 1)) == NULL)
 		return -1;
 	memcpy(copy, value, len);
 	copy[len] = '\0';
-	if ((e = find(v, name, strlen(name))) == NULL &&
-	    (e = add(v, name)) == NULL) {
+	if (e == NULL && (e = add(v, name)) == NULL) {
 		free(copy);
 		return -1;
 	}
+	v->total = v->total - e->len + len;
 	free(e->value);
 	e->value = copy;
 	e->len = len;

@@ -20,6 +20,9 @@
  * sieve_variables_max_variable_size). */
 #define SIEVE_VARS_SCOPE_DEFAULT     255
 #define SIEVE_VARS_VALUE_DEFAULT     4096
+/* Bytes all values together may hold, whatever the two limits above are
+ * configured to (255 x 4096 bytes by default is far below it). */
+#define SIEVE_VARS_TOTAL_MAX         (64u * 1024 * 1024)
 /* Match variables: the RFC asks for ${0}..${9}; Pigeonhole keeps
  * ${0}..${32} and rejects a higher index when the script is checked. */
 #define SIEVE_VARS_MATCH_INDEX_MAX   32
@@ -41,7 +44,8 @@ void sieve_vars_free(struct sieve_vars *v);
 
 /* Set (or replace) a named variable.  A value longer than the limit is
  * cut to it, at a UTF-8 character boundary.  0; -1 when the scope is full
- * (a runtime error) or memory runs out. */
+ * (a runtime error) or memory runs out; -2 when the values together would
+ * pass SIEVE_VARS_TOTAL_MAX. */
 int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
     size_t len);
 
