@@ -559,6 +559,26 @@ static void test_ihave(void **state)
 	assert_filing(0, ACTION_KEEP, NULL, NULL, "fileinto two");
 }
 
+static void test_ihave_guards_blocks(void **state)
+{
+	(void)state;
+	/* Pigeonhole's ihave/execute/ihave.sieve */
+	run_ok("require \"ihave\";\n"
+	    "if ihave \"nonsense-extension\" {\n"
+	    "\tnonsense_command \"Frop!\";\n}\n"
+	    "redirect \"frop@example.com\";\n");
+	assert_int_equal(action(0)->type, ACTION_REDIRECT);
+	/* known ones are loaded as a require would */
+	run_ok("require \"ihave\";\n"
+	    "if ihave \"fileinto\" { fileinto \"A\"; }\n"
+	    "elsif ihave \"variables\" { set \"x\" \"y\"; }\n");
+	assert_filing(0, ACTION_FILEINTO, "A", NULL, NULL);
+	/* outside an ihave block an unknown command is still an error */
+	run_fails("require \"ihave\";\n"
+	    "if ihave \"nonsense\" { discard; }\nnonsense_command;\n",
+	    "nonsense_command");
+}
+
 static void test_error_command(void **state)
 {
 	(void)state;
@@ -598,6 +618,7 @@ int main(void)
 		T(test_fileinto_create),
 		T(test_copy),
 		T(test_ihave),
+		T(test_ihave_guards_blocks),
 		T(test_error_command),
 	};
 #undef T
