@@ -148,9 +148,16 @@ static struct flag_list *internal_flags(struct sieve_rt *rt,
 		(void)sieve_rt_error(rt, pos, "imap4flags: no state");
 		return NULL;
 	}
-	if (*slot == NULL && (*slot = calloc(1, sizeof(struct flag_list))) ==
-	    NULL)
-		(void)sieve_rt_error(rt, pos, "out of memory");
+	if (*slot == NULL) {
+		if ((*slot = calloc(1, sizeof(struct flag_list))) == NULL) {
+			(void)sieve_rt_error(rt, pos, "out of memory");
+			return NULL;
+		}
+		/* the message's own flags, when it has any, come first */
+		if (rt->env->flags != NULL)
+			(void)list_add(*slot, rt->env->flags,
+			    strlen(rt->env->flags));
+	}
 	return *slot;
 }
 
@@ -459,8 +466,7 @@ static int on_action(struct sieve_rt *rt, const struct sieve_call *c,
 static int end_flags(struct sieve_rt *rt)
 {
 	struct sieve_pos none = { 0, 0 };
-	void **slot = sieve_rt_ext_state(rt, &sieve_ext_imap4flags);
-	const struct flag_list *l = slot ? *slot : NULL;
+	const struct flag_list *l;
 	struct plan *p = &rt->res->plan;
 
 	if (!rt->res->keep)
@@ -470,7 +476,9 @@ static int end_flags(struct sieve_rt *rt)
 			rt->res->keep = false;
 			return 0;
 		}
-	if (l == NULL || l->len == 0)
+	if ((l = internal_flags(rt, none)) == NULL)
+		return -1;
+	if (l->len == 0)
 		return 0;
 	if (plan_add(p, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
 		return sieve_rt_error(rt, none, "out of memory");

@@ -48,6 +48,11 @@ struct sieve_env {
 	 * sieve_vacation_*_period) */
 	const struct maildir *root;
 	const struct config *cfg;
+	/* the IMAP flags the message already has (a message filtered again
+	 * from a folder), space separated: the start value of imap4flags'
+	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
+	 * a new message */
+	const char *flags;
 };
 
 struct sieve_result {

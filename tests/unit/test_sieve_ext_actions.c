@@ -240,6 +240,18 @@ static void test_flag_list_is_bounded(void **state)
 	free(script);
 }
 
+static void test_message_flags_start_the_variable(void **state)
+{
+	(void)state;
+	env.flags = "\\Seen $Junk bad(";
+	run_ok("require \"imap4flags\";\n"
+	    "if hasflag \"$junk\" { addflag \"had\"; }\n");
+	assert_filing(0, ACTION_KEEP, NULL, "S", "$Junk had");
+	run_ok("require [\"imap4flags\", \"fileinto\"];\n"
+	    "removeflag \"\\\\seen\"; fileinto \"A\";\n");
+	assert_filing(0, ACTION_FILEINTO, "A", NULL, "$Junk");
+}
+
 static void test_imapflags_mark_unmark(void **state)
 {
 	(void)state;
@@ -601,6 +613,7 @@ int main(void)
 		T(test_hasflag),
 		T(test_invalid_flags_dropped),
 		T(test_flag_list_is_bounded),
+		T(test_message_flags_start_the_variable),
 		T(test_imapflags_mark_unmark),
 		T(test_flag_variables),
 		T(test_vacation_defaults),
