@@ -6,6 +6,7 @@
  * function: the interpreter (interp.c) walks them itself. */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sieve_match.h"
 #include "sieve_rt.h"
@@ -145,6 +146,47 @@ static int run_exists(struct sieve_rt *rt, const struct sieve_call *c)
 	return 1;
 }
 
+/* The headers the address test may name (Pigeonhole 0.5.19's list: the
+ * address headers of RFC 5322 and common non-standard ones); a name
+ * holding a variable is not checked. */
+static const char *const address_headers[] = {
+	"from", "to", "cc", "bcc", "sender", "resent-from", "resent-to",
+	"reply-to", "resent-reply-to", "resent-sender", "resent-cc",
+	"resent-bcc", "for-approval", "for-handling", "for-comment",
+	"apparently-to", "errors-to", "delivered-to", "return-receipt-to",
+	"x-admin", "read-receipt-to", "x-confirm-reading-to",
+	"return-receipt-requested", "registered-mail-reply-requested-by",
+	"mail-followup-to", "mail-reply-to", "abuse-reports-to",
+	"x-complaints-to", "x-report-abuse-to", "x-beenthere",
+	"x-original-to", NULL
+};
+
+static bool address_header(const char *name)
+{
+	for (const char *const *h = address_headers; *h; h++)
+		if (strcasecmp(*h, name) == 0)
+			return true;
+	return false;
+}
+
+static void check_address(struct sieve_checker *ck,
+    const struct sieve_call *c)
+{
+	bool vars = sieve_check_requires(ck, "variables");
+
+	for (const struct sieve_string *s = c->positional[0]->strings; s;
+	    s = s->next) {
+		if (vars && strstr(s->value, "${") != NULL)
+			continue;
+		if (!address_header(s->value)) {
+			sieve_check_error(ck, s->pos, "specified header '%s' "
+			    "is not allowed for the address test", s->value);
+			return;
+		}
+	}
+	sieve_check_match_args(ck, c);
+}
+
 static int run_address(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	struct sieve_strings names, keys, values, parts;
@@ -169,7 +211,7 @@ static const struct sieve_def base_defs[] = {
 	{ "redirect", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
 	  run_redirect },
 	{ "address", true, address_tags, "LL", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_address },
+	  check_address, run_address },
 	{ "header", true, header_tags, "LL", SIEVE_NEST_NONE, false,
 	  sieve_check_match_args, run_header },
 	{ "exists", true, NULL, "L", SIEVE_NEST_NONE, false, NULL,

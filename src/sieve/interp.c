@@ -47,6 +47,7 @@ static int run_leaf_test(struct sieve_rt *rt, const struct sieve_test *t)
 		return sieve_rt_error(rt, t->pos, "test `%s` cannot run",
 		    t->name);
 	sieve_call_init(&c, def, NULL, t);
+	rt->pos = t->pos;
 	r = def->run(rt, &c);
 	/* what the test allocated is not needed once it has answered */
 	sieve_pool_release(rt->pool, mark);
@@ -86,6 +87,7 @@ static int run_action(struct sieve_rt *rt, const struct sieve_command *cmd)
 		return sieve_rt_error(rt, cmd->pos, "command `%s` cannot run",
 		    cmd->name);
 	sieve_call_init(&c, def, cmd, NULL);
+	rt->pos = cmd->pos;
 	sieve_rt_trace(rt, "  line %u: %s", cmd->pos.line, cmd->name);
 	r = def->run(rt, &c);
 	sieve_pool_release(rt->pool, mark);
@@ -134,6 +136,11 @@ static int run_block(struct sieve_rt *rt, const struct sieve_command *cmd)
 			return -1;
 	}
 	return 0;
+}
+
+int sieve_rt_run_block(struct sieve_rt *rt, const struct sieve_command *block)
+{
+	return run_block(rt, block);
 }
 
 /* ---- one evaluation ---- */

@@ -29,6 +29,8 @@ int sieve_rt_error(struct sieve_rt *rt, struct sieve_pos pos,
 	if (rt->error)
 		return -1;      /* the first error is the one that counts */
 	rt->error = true;
+	if (pos.line == 0)
+		pos = rt->pos;
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
@@ -272,6 +274,30 @@ static int matcher_of(struct sieve_rt *rt, const struct sieve_call *c,
 	return 0;
 }
 
+/* The steps one match costs: a step per value and key compared, plus the
+ * bytes compared (in units of 256), and for :matches and :regex, whose
+ * work grows with the value times the key, that product (in units of
+ * 4096).  A bound of the work, not a measure: the point is that a huge
+ * key list or a huge value costs in proportion. */
+static uint64_t match_cost(const struct sieve_matcher *m,
+    const struct sieve_strings *values, const struct sieve_strings *keys)
+{
+	bool product = m->type == SIEVE_MT_MATCHES ||
+	    m->type == SIEVE_MT_REGEX;
+	uint64_t cost = 1, klen = 0;
+
+	for (size_t k = 0; k < keys->n; k++)
+		klen += keys->len[k];
+	for (size_t v = 0; v < values->n; v++) {
+		uint64_t vl = values->len[v];
+
+		cost += keys->n + (vl * keys->n + klen) / 256;
+		if (product)
+			cost += vl * klen / 4096;
+	}
+	return cost;
+}
+
 int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *values, const struct sieve_strings *keys)
 {
@@ -283,8 +309,7 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
 
 	if (matcher_of(rt, c, &m, &lim) < 0)
 		return -1;
-	if (sieve_rt_step(rt, c->pos, (uint64_t)values->n * (keys->n + 1) +
-	    1) < 0)
+	if (sieve_rt_step(rt, c->pos, match_cost(&m, values, keys)) < 0)
 		return -1;
 	memset(&mv, 0, sizeof mv);
 	rc = sieve_match(&m, values, keys, &mv, err, sizeof err);

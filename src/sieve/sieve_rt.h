@@ -74,6 +74,8 @@ struct sieve_rt {
 	uint64_t steps;                     /* counted by sieve_rt_step */
 	struct timespec cpu_start;          /* CLOCK_PROCESS_CPUTIME_ID */
 	size_t nactions, nredirects;
+	struct sieve_pos pos;               /* of the command or test running:
+	                                     * errors given line 0 use it */
 	bool stopped;                       /* "stop" ran */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
@@ -189,6 +191,12 @@ bool sieve_rt_requires(const struct sieve_rt *rt, const char *ext);
  * extension stores what it allocates there; ext->state_free frees it). */
 void **sieve_rt_ext_state(struct sieve_rt *rt,
     const struct sieve_extension *ext);
+
+/* Run the commands of a block (cmd->block of a command whose definition
+ * has `block`) in this evaluation, as if and else run theirs; it ends
+ * early once rt->stopped is set.  0, or -1 after a runtime error.  For
+ * commands that own their block (the test runner's `test`). */
+int sieve_rt_run_block(struct sieve_rt *rt, const struct sieve_command *block);
 
 /* ---- entry points (interp.c) ---- */
 
