@@ -242,6 +242,10 @@ static void test_check_errors(void **state)
 	run("if address \"subject\" \"x\" { keep; }", "FAILED: line 1, "
 	    "column 12: specified header 'subject' is not allowed for the "
 	    "address test");
+	run("redirect \"not an address\";", "FAILED: line 1, column 10: "
+	    "specified redirect address 'not an address' is invalid");
+	run("redirect \"Bob <bob@example.org>\";",
+	    "redirect:bob@example.org no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
 }
@@ -258,8 +262,8 @@ static void test_action_limits(void **state)
 	    "fileinto \"c\"; fileinto \"d\";", &lim, "FAILED: line 1, column "
 	    "63: total number of actions exceeds policy limit (4 > 3)");
 	run("redirect \"a@x\"; redirect \"b@x\"; redirect \"c@x\"; "
-	    "redirect \"d@x\"; redirect \"e@x\";", "FAILED: line 1, column "
-	    "65: number of redirect actions exceeds policy limit (5 > 4)");
+	    "redirect \"d@x\"; redirect \"e@x\"; redirect \"a@x\";",
+	    "FAILED: line 1, column 65: number of redirect actions exceeds policy limit (5 > 4)");
 }
 
 static void test_step_limit(void **state)
