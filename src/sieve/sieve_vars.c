@@ -36,6 +36,7 @@ struct sieve_vars {
 	struct sieve_vars_limits lim;
 	struct vars_entry *vars;
 	size_t n, cap;
+	size_t total;         /* bytes of all values */
 	size_t *slots;        /* index into vars + 1; 0 is free */
 	size_t nslots;        /* a power of two, more than twice n */
 	char *match[SIEVE_VARS_MATCH_MAX];
@@ -274,7 +275,8 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 		return NULL;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
-		struct vars_entry *vars = reallocarray(v->vars, cap, sizeof *vars);
+		struct vars_entry *vars = reallocarray(v->vars, cap,
+		    sizeof *vars);
 
 		if (vars == NULL)
 			return NULL;
@@ -302,15 +304,18 @@ int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
 	if (!sieve_vars_name_valid(name))
 		return -1;
 	len = sieve_utf8_truncate(value, len, v->lim.max_variable_size);
+	e = find(v, name, strlen(name));
+	if (v->total - (e != NULL ? e->len : 0) + len > SIEVE_VARS_TOTAL_MAX)
+		return -2;
 	if ((copy = malloc(len + 1)) == NULL)
 		return -1;
 	memcpy(copy, value, len);
 	copy[len] = '\0';
-	if ((e = find(v, name, strlen(name))) == NULL &&
-	    (e = add(v, name)) == NULL) {
+	if (e == NULL && (e = add(v, name)) == NULL) {
 		free(copy);
 		return -1;
 	}
+	v->total = v->total - e->len + len;
 	free(e->value);
 	e->value = copy;
 	e->len = len;
@@ -444,15 +449,16 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
 		p++;
 	}
 	if (elements == 0 || p != end || memchr(name, '\0', len) != NULL) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	if (elements == 1 && numeric) {
-		snprintf(err, errlen, "cannot assign to match variable");
+		(void)snprintf(err, errlen, "cannot assign to match variable");
 		return -1;
 	}
 	if (elements > 1) {
-		snprintf(err, errlen,
+		(void)snprintf(err, errlen,
 		    "referring to variable in unknown namespace '%.*s'",
 		    (int)strcspn(name, "."), name);
 		return -1;
@@ -470,8 +476,8 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 	name[r->namelen] = '\0';
 	if (find(decl, name, r->namelen) != NULL || add(decl, name) != NULL)
 		return 0;
-	snprintf(err, errlen, "(implicit) declaration of new variable '%s' "
-	    "exceeds the limit (max variables: %zu)", name,
+	(void)snprintf(err, errlen, "(implicit) declaration of new variable "
+	    "'%s' exceeds the limit (max variables: %zu)", name,
 	    decl->lim.max_scope_size);
 	return -1;
 }
@@ -484,14 +490,15 @@ int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
 
 	while (next_ref(s, len, pos, &at, &r)) {
 		if (r.kind == REF_NAMESPACE) {
-			snprintf(err, errlen, "referring to variable in unknown "
-			    "namespace '%.*s'", (int)strcspn(r.name, "."),
-			    r.name);
+			(void)snprintf(err, errlen, "referring to variable in "
+			    "unknown namespace '%.*s'",
+			    (int)strcspn(r.name, "."), r.name);
 			return -1;
 		}
-		if (r.kind == REF_MATCH && r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
-			snprintf(err, errlen, "match value index %zu out of "
-			    "range (max: %d)", r.index,
+		if (r.kind == REF_MATCH &&
+		    r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
+			(void)snprintf(err, errlen, "match value index %zu out "
+			    "of range (max: %d)", r.index,
 			    SIEVE_VARS_MATCH_INDEX_MAX);
 			return -1;
 		}
@@ -510,7 +517,8 @@ int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
 	    .namelen = strlen(name) };
 
 	if (!sieve_vars_name_valid(name)) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	return declare(decl, &r, err, errlen);

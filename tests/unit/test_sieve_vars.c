@@ -470,6 +470,29 @@ static void test_value_size_limit(void **state)
 	sieve_vars_free(v);
 }
 
+/* However large the configured limits, the values together stay under
+ * SIEVE_VARS_TOTAL_MAX; replacing a value counts only the difference. */
+static void test_total_size_cap(void **state)
+{
+	struct sieve_vars_limits lim = { .max_scope_size = 1000,
+	    .max_variable_size = 16 * 1024 * 1024 };
+	struct sieve_vars *v = sieve_vars_new(&lim);
+	char *big = repeat('z', 16 * 1024 * 1024), name[8];
+	size_t quarter = SIEVE_VARS_TOTAL_MAX / 4;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "b%d", i);
+		assert_int_equal(sieve_vars_set(v, name, big, quarter), 0);
+	}
+	assert_int_equal(sieve_vars_set(v, "one", "x", 1), -2);
+	assert_int_equal(sieve_vars_set(v, "b0", big, quarter), 0);
+	assert_int_equal(sieve_vars_set(v, "b0", "", 0), 0);
+	assert_int_equal(sieve_vars_set(v, "one", "x", 1), 0);
+	free(big);
+	sieve_vars_free(v);
+}
+
 /* limits.svtest "Variable size limit UTF-8": 3999 bytes and a 3-byte
  * character in a 4000-byte variable keep 3999 bytes. */
 static void test_value_size_limit_utf8(void **state)
@@ -552,8 +575,8 @@ static void test_check_string(void **state)
 	assert_int_equal(sieve_vars_check_string(NULL, "${33}", 5, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "match value index 33 out of range (max: 32)");
-	assert_int_equal(sieve_vars_check_string(NULL, "x${complex.struct.frop}",
-	    23, err, sizeof err), -1);
+	assert_int_equal(sieve_vars_check_string(NULL,
+	    "x${complex.struct.frop}", 23, err, sizeof err), -1);
 	assert_string_equal(err,
 	    "referring to variable in unknown namespace 'complex'");
 	/* invalid references are text, not errors */
@@ -871,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_scope_large),
 		cmocka_unit_test(test_value_size_limit),
 		cmocka_unit_test(test_value_size_limit_utf8),
+		cmocka_unit_test(test_total_size_cap),
 		cmocka_unit_test(test_utf8_helpers),
 		cmocka_unit_test(test_check_name),
 		cmocka_unit_test(test_check_string),
