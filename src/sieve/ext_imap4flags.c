@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ext_imap4flags.h"
 #include "maildir_keywords.h"
 #include "sieve_match.h"
 #include "sieve_rt.h"
@@ -148,9 +149,16 @@ static struct flag_list *internal_flags(struct sieve_rt *rt,
 		(void)sieve_rt_error(rt, pos, "imap4flags: no state");
 		return NULL;
 	}
-	if (*slot == NULL && (*slot = calloc(1, sizeof(struct flag_list))) ==
-	    NULL)
-		(void)sieve_rt_error(rt, pos, "out of memory");
+	if (*slot == NULL) {
+		if ((*slot = calloc(1, sizeof(struct flag_list))) == NULL) {
+			(void)sieve_rt_error(rt, pos, "out of memory");
+			return NULL;
+		}
+		/* the message's own flags, when it has any, come first */
+		if (rt->env->flags != NULL)
+			(void)list_add(*slot, rt->env->flags,
+			    strlen(rt->env->flags));
+	}
 	return *slot;
 }
 
@@ -452,30 +460,46 @@ static int on_action(struct sieve_rt *rt, const struct sieve_call *c,
 	return set_action_flags(rt, c->pos, a, l);
 }
 
-/* The implicit keep: an explicit keep already stands for it (Pigeonhole
- * files into INBOX once, with the explicit keep's flags); otherwise it
- * takes the internal variable's final flags, made an explicit keep so
- * that the flags travel with it. */
+int sieve_imap4flags_apply(const char *flags, struct action *a)
+{
+	struct flag_list *l = calloc(1, sizeof *l);
+	char *letters, *keywords;
+
+	if (l == NULL)
+		return -1;
+	(void)list_add(l, flags, strlen(flags));
+	if (split_for_action(l, &letters, &keywords) < 0) {
+		free(l);
+		free(keywords);
+		return -1;
+	}
+	free(l);
+	free(a->flags);
+	free(a->keywords);
+	a->flags = letters;
+	a->keywords = keywords;
+	return 0;
+}
+
+/* The end of the script: the internal variable goes to res->flags, for
+ * the implicit keep (added after the last script of a sequence) and the
+ * next script.  An explicit keep stands for the implicit one: Pigeonhole
+ * files into INBOX once, with the explicit keep's flags. */
 static int end_flags(struct sieve_rt *rt)
 {
 	struct sieve_pos none = { 0, 0 };
-	void **slot = sieve_rt_ext_state(rt, &sieve_ext_imap4flags);
-	const struct flag_list *l = slot ? *slot : NULL;
+	const struct flag_list *l;
 	struct plan *p = &rt->res->plan;
 
-	if (!rt->res->keep)
-		return 0;
-	for (size_t i = 0; i < p->count; i++)
-		if (p->actions[i].type == ACTION_KEEP) {
+	for (size_t i = 0; i < p->count && rt->res->keep; i++)
+		if (p->actions[i].type == ACTION_KEEP)
 			rt->res->keep = false;
-			return 0;
-		}
-	if (l == NULL || l->len == 0)
-		return 0;
-	if (plan_add(p, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
+	if ((l = internal_flags(rt, none)) == NULL)
+		return -1;
+	free(rt->res->flags);
+	if ((rt->res->flags = strdup(l->text)) == NULL)
 		return sieve_rt_error(rt, none, "out of memory");
-	rt->res->keep = false;
-	return set_action_flags(rt, none, &p->actions[p->count - 1], l);
+	return 0;
 }
 
 /* ---- checks ---- */

@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 27
+plan 29
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -59,6 +59,20 @@ script 'require "imapflags";
 mark;'
 ndlv "$TMP/m"
 is "$RC:$(landed)" "0:INBOX/cur:2,F" "imapflags' mark flags the message"
+
+# a sequence: sieve_before flags, the user's script files (Pigeonhole
+# keeps the internal variable through the sequence)
+reset_md
+printf 'require "imap4flags";\naddflag "$Junk";\n' > "$TMP/before.sieve"
+script 'require "fileinto";
+fileinto "Work";'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "0:Work/cur:2,a" "sieve_before's flags go with the user's fileinto, no extra keep"
+reset_md
+script 'require "imap4flags";
+addflag "\\Seen";'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "0:INBOX/cur:2,Sa" "both scripts' flags on the implicit keep"
 
 # Dovecot reads the keywords back (needs doveadm, dovecot-core)
 dove() { # dove MAILBOX: the flags doveadm shows for the mailbox's messages
