@@ -17,8 +17,8 @@
 #include "sieve_match_int.h"
 
 const struct sieve_match_limits SIEVE_MATCH_LIMITS_DEFAULT = {
-	.regex_match_limit = 100000,
-	.regex_depth_limit = 1000,
+	.regex_match_limit = 1000000,
+	.regex_depth_limit = 10000,
 	.value_max = 0,
 };
 

@@ -76,7 +76,11 @@ struct sieve_matcher {
  * *out (${0} whole, ${1}.. the wildcards / groups) as Pigeonhole does;
  * otherwise *out is untouched.  :count compares the number of values
  * with each key, as a decimal string, under the test's comparator (as
- * Pigeonhole: scripts give "i;ascii-numeric").
+ * Pigeonhole: scripts give "i;ascii-numeric").  What to pass as values
+ * for :count, as Pigeonhole counts: every header value (header test);
+ * every item of sieve_address_list, raw ones included, whatever the
+ * address part (address and envelope tests: "nonsense" counts 1 for
+ * :localpart too); only the non-empty strings (string test).
  *
  * err is set to "" on entry.  A :regex key that does not compile (one
  * made from variables; constant keys are checked by sieve_regex_check)

@@ -6,9 +6,16 @@
  *     its match values add up to the value (every octet is a literal of
  *     the key or inside one wildcard's value);
  *   - :contains agrees with a naive search;
+ *   - :regex agrees with glibc's regcomp/regexec (REG_EXTENDED, what
+ *     Pigeonhole runs) on whether a key compiles, whether it matches and
+ *     on the span of ${0}, for keys without "\" or "{" (the known
+ *     differences) or stacked repetitions (glibc's regcomp takes
+ *     exponential time on "a+++++...") and values without a newline
+ *     (glibc's anchors next to one);
  *   - match values are at most SIEVE_MATCH_VALUES, each NUL-terminated;
  *   - the same bytes read as a header value give addresses with a
  *     non-empty printable-ASCII local part and a domain, or one raw item. */
+#include <regex.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +99,67 @@ static size_t key_literals(const unsigned char *k, size_t kl, size_t *wild)
 	return lits;
 }
 
+static bool stacked_repetition(const char *k, size_t kl)
+{
+	for (size_t i = 1; i < kl; i++) {
+		if (strchr("*+?", k[i]) != NULL && strchr("*+?", k[i - 1]) != NULL)
+			return true;
+	}
+	return false;
+}
+
+static bool regex_comparable(const char *v, size_t vl, const char *k,
+                             size_t kl)
+{
+	return kl <= 64 && !stacked_repetition(k, kl) && memchr(k, '\\', kl) == NULL &&
+	       memchr(k, '{', kl) == NULL && memchr(k, '\0', kl) == NULL &&
+	       memchr(v, '\n', vl) == NULL && memchr(v, '\0', vl) == NULL;
+}
+
+/* glibc's verdict: -1 does not compile, 0 no match, 1 match (span) */
+static int glibc_regex(const char *v, size_t vl, const char *k, size_t kl,
+                       bool icase, size_t *so, size_t *eo)
+{
+	char *ks = strndup(k, kl), *vs = strndup(v, vl);
+	regex_t re;
+	regmatch_t pm[1];
+	int r = -1;
+	if (ks != NULL && vs != NULL &&
+	    regcomp(&re, ks, REG_EXTENDED | (icase ? REG_ICASE : 0)) == 0) {
+		r = regexec(&re, vs, 1, pm, 0) == 0;
+		if (r == 1) {
+			*so = (size_t)pm[0].rm_so;
+			*eo = (size_t)pm[0].rm_eo;
+		}
+		regfree(&re);
+	}
+	free(ks);
+	free(vs);
+	return r;
+}
+
+static void check_regex(const struct sieve_matcher *m, const char *v,
+                        size_t vl, const char *k, size_t kl, int r,
+                        const struct sieve_match_values *mv)
+{
+	if (!regex_comparable(v, vl, k, kl))
+		return;
+	size_t so = 0, eo = 0;
+	char err[128];
+	int g = glibc_regex(v, vl, k, kl, m->cmp == SIEVE_CMP_CASEMAP, &so, &eo);
+	int compiles = sieve_regex_check(k, kl, m->cmp, err, sizeof err) == 0;
+	if (compiles != (g >= 0))
+		abort();
+	if (g < 0 || r < 0)
+		return;
+	if (r != g)
+		abort();
+	if (r == 1 && m->capture &&
+	    (mv->n == 0 || mv->len[0] != eo - so ||
+	     memcmp(mv->v[0], v + so, eo - so) != 0))
+		abort();
+}
+
 static void check_values(const struct sieve_match_values *mv)
 {
 	if (mv->n > SIEVE_MATCH_VALUES)
@@ -131,6 +199,8 @@ static void check_pair(const struct sieve_matcher *m, const char *v,
 				abort();
 		}
 	}
+	if (m->type == SIEVE_MT_REGEX)
+		check_regex(m, v, vl, k, kl, r, &mv);
 	check_values(&mv);
 	sieve_match_values_clear(&mv);
 }
