@@ -35,6 +35,7 @@ struct ph_message {
 	struct ph_mail mail;
 	struct intake in;
 	int fd;                 /* the message as deliver files it */
+	char flags[1024];       /* its IMAP flags when read from a folder */
 	bool have_intake;
 	char *env_from, *env_to, *env_orig_to, *env_auth;
 	struct sieve_env env;
