@@ -154,9 +154,18 @@ static int select_message(struct sieve_rt *rt, const struct sieve_call *c,
 
 		if ((name = arg_string(rt, folder, NULL)) == NULL)
 			return -1;
-		if (ph_store_read(name, n, &filed.text, &filed.len) == 0) {
+		char flags[sizeof ph_suite.msg.flags];
+
+		if (ph_store_read(name, n, &filed.text, &filed.len, flags,
+		    sizeof flags) == 0) {
 			r = show_mail(rt, c, &filed);
 			free(filed.text);
+			if (r >= 0) {
+				/* imap4flags starts from the mail's flags */
+				strlcpy(ph_suite.msg.flags, flags,
+				    sizeof ph_suite.msg.flags);
+				ph_message_sync_env();
+			}
 			return r < 0 ? -1 : 1;
 		}
 	} else if (n < ph_suite.nsent) {

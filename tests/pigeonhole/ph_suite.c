@@ -147,6 +147,7 @@ void ph_message_sync_env(void)
 	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
 	m->env.cfg = &ph_suite.cfg;
 	m->env.root = ph_store_root();
+	m->env.flags = m->flags[0] ? m->flags : NULL;
 	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
 }
@@ -214,6 +215,7 @@ int ph_message_set(const char *text, size_t len)
 	m->mail = mail;
 	m->in = in;
 	m->fd = fd;
+	m->flags[0] = '\0';
 	m->have_intake = true;
 	envelope_from_headers(m);
 	ph_message_sync_env();
