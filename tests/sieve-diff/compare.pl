@@ -149,13 +149,16 @@ sub deliver {
 	my ($base) = @_;
 	my $out = slurp("$base.out");
 	my $err = slurp("$base.err");
-	return 'error' if $out =~ /^trace: error:/m;
+	# a script error, or the libsieve child killed (it keeps the message)
+	return 'error' if $out =~ /^trace: (?:error:|.*killed by signal)/m;
 	my %set;
 	$set{"deliver exit $1"} = 1 if $err =~ /rc=(\d+)\s*\z/ && $1 != 0;
 	for (split /\n/, $out) {
 		next if /^trace: /;
-		if (/^fileinto (.*?)(?: flags=([A-Z]*))?$/) {
-			$set{store_line(mutf7(unvis($1)), $2 // '')} = 1;
+		if (/^fileinto (.*?)(?: flags=([A-Z]*))?(?: keywords=(.*))?$/) {
+			# keywords: space-separated IMAP keywords
+			$set{store_line(mutf7(unvis($1)), $2 // '',
+			    split(' ', unvis($3 // '')))} = 1;
 		} elsif (/^redirect (.*)$/) {
 			$set{'redirect ' . unvis($1)} = 1;
 		} elsif (/^reject/) {

@@ -36,6 +36,14 @@ exec_run() { # exec_run OUT ARGS...
 	echo "rc=$?" >>"$o.exec.err"
 }
 
+# has FILE TEXT: FILE holds TEXT (a newline first: TEXT starts a line);
+# read by the shell itself, as a grep per pair would cost a process
+has() {
+	local c
+	IFS= read -r -d '' c <"$1"
+	[[ $'\n'$c == *"$2"* ]]
+}
+
 i=-1
 while read -r s; do
 	i=$((i + 1))
@@ -55,9 +63,9 @@ while read -r s; do
 		args+=("scripts/$s.sieve" "msgs/$m.eml")
 		"$ST" "${args[@]}" >"$o.out" 2>"$o.err"
 		echo "rc=$?" >>"$o.err"
-		if grep -q 'failed to compile' "$o.err"; then
+		if has "$o.err" 'failed to compile'; then
 			broken=$o
-		elif grep -q '^ \* send vacation message' "$o.out"; then
+		elif has "$o.out" $'\n * send vacation message'; then
 			exec_run "$o" "${args[@]}"
 		fi
 	done <messages.list
