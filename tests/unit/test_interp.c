@@ -34,6 +34,7 @@ static int setup(void **state)
 	hdr("Subject", "=?UTF-8?Q?caf=C3=A9?= news");
 	hdr("Received", "from a");
 	hdr("Received", "from b");
+	hdr("X-Trail", "abc \t ");
 	return 0;
 }
 
@@ -200,6 +201,9 @@ static void test_header(void **state)
 	run("if header :comparator \"i;octet\" :matches \"from\" "
 	    "\"*@EXAMPLE.com>\" { keep; }", "implicit-keep");
 	run("if header \"x-none\" \"\" { keep; }", "implicit-keep");
+	/* trailing whitespace is not part of the value (Pigeonhole) */
+	run("if header :is \"x-trail\" \"abc\" { keep; }",
+	    "keep implicit-keep");
 	run("if header :contains [\"x-none\", \"subject\"] \"news\" "
 	    "{ keep; }", "keep implicit-keep");
 }
@@ -248,6 +252,20 @@ static void test_check_errors(void **state)
 	    "redirect:bob@example.org no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
+}
+
+/* RFC 5463 ihave: an unknown extension makes the test false and its
+ * block is not even checked; a known one is enabled in it. */
+static void test_ihave(void **state)
+{
+	(void)state;
+	run("require \"ihave\"; if ihave \"nonsense-extension\" "
+	    "{ nonsense_command \"Frop!\"; } redirect \"frop@example.com\";",
+	    "redirect:frop@example.com no-keep");
+	run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"F\"; }",
+	    "fileinto:F no-keep");
+	run("require \"ihave\"; if ihave \"variables\" { discard; }",
+	    "implicit-keep");
 }
 
 static void test_action_limits(void **state)
@@ -332,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_address_exists_size),
 		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_ihave),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),
