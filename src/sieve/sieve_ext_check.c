@@ -321,36 +321,6 @@ static void check_tests(struct sieve_checker *ck, const struct sieve_test *t)
 static void check_commands(struct sieve_checker *ck,
     const struct sieve_command *cmd, unsigned depth);
 
-static bool is(const char *a, const char *b)
-{
-	return a != NULL && strcmp(a, b) == 0;
-}
-
-/* if ihave "x" { ... } (RFC 5463): when x is an extension this deliver
- * lacks (or one ihave may not switch on: variables, encoded-character)
- * the test is false and the block never runs, so what it names is not
- * checked; when all are known they are loaded for the script, as
- * Pigeonhole's validator loads them.  True when the block is skipped. */
-static bool ihave_skips(struct sieve_checker *ck,
-    const struct sieve_command *cmd)
-{
-	const struct sieve_test *t = cmd->tests;
-	const struct sieve_string *s;
-
-	if ((!is(cmd->name, "if") && !is(cmd->name, "elsif")) || t == NULL ||
-	    !is(t->name, "ihave") || !sieve_check_requires(ck, "ihave") ||
-	    t->args == NULL || t->args->kind == SIEVE_ARG_TAG)
-		return false;
-	for (s = t->args->strings; s; s = s->next)
-		if (sieve_ext_find(s->value) == NULL ||
-		    is(s->value, "variables") ||
-		    is(s->value, "encoded-character"))
-			return true;
-	for (s = t->args->strings; s; s = s->next)
-		add_required(ck, sieve_ext_find(s->value));
-	return false;
-}
-
 static void check_block(struct sieve_checker *ck,
     const struct sieve_def *def, const struct sieve_command *cmd,
     unsigned depth)
@@ -361,8 +331,12 @@ static void check_block(struct sieve_checker *ck,
 	else if (!def->block && cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` takes no block (is a ';' "
 		    "missing?)", def->name);
-	if (!ihave_skips(ck, cmd))
-		check_commands(ck, cmd->block, depth + 1);
+	check_commands(ck, cmd->block, depth + 1);
+}
+
+static bool is(const char *a, const char *b)
+{
+	return a != NULL && strcmp(a, b) == 0;
 }
 
 /* RFC 5463 ihave as Pigeonhole 0.5.19 checks it, when it is the test of

@@ -32,7 +32,8 @@
 #include "sieve_match_int.h"
 
 #define REGEX_KEY_MAX (64 * 1024)   /* bytes of one expression */
-#define REGEX_DFA_WORDS 32768       /* pcre2_dfa_match workspace (ints) */
+#define REGEX_DFA_WORDS 1000        /* pcre2_dfa_match workspace (ints) */
+#define REGEX_DFA_WORDS_BIG 32768   /* ... when that is not enough */
 
 static uint32_t compile_options(enum sieve_comparator cmp)
 {
@@ -94,7 +95,7 @@ struct sieve_regex_cache {
 	size_t n;
 	pcre2_match_context *mctx;
 	pcre2_match_data *md;
-	int *dfa_ws;   /* nested repetitions need a large workspace */
+	int *dfa_big;   /* nested repetitions need a large workspace */
 	struct slot {
 		pcre2_code *re;
 		char *pat;            /* the PCRE2 pattern of re */
@@ -114,8 +115,7 @@ struct sieve_regex_cache *sieve_regex_cache_new(size_t nkeys,
 	c->n = nkeys;
 	c->mctx = pcre2_match_context_create(NULL);
 	c->md = pcre2_match_data_create(SIEVE_MATCH_VALUES, NULL);
-	c->dfa_ws = calloc(REGEX_DFA_WORDS, sizeof *c->dfa_ws);
-	if (c->mctx == NULL || c->md == NULL || c->dfa_ws == NULL) {
+	if (c->mctx == NULL || c->md == NULL) {
 		sieve_regex_cache_free(c);
 		return NULL;
 	}
@@ -137,7 +137,7 @@ void sieve_regex_cache_free(struct sieve_regex_cache *c)
 	}
 	pcre2_match_context_free(c->mctx);
 	pcre2_match_data_free(c->md);
-	free(c->dfa_ws);
+	free(c->dfa_big);
 	free(c);
 }
 
@@ -180,8 +180,18 @@ static pcre2_code *end_anchored(struct slot *s, enum sieve_comparator cmp)
 static int dfa_match(struct sieve_regex_cache *c, const struct slot *s,
                      const char *val, size_t vlen)
 {
+	int ws[REGEX_DFA_WORDS];
 	int rc = pcre2_dfa_match(s->re, (PCRE2_SPTR)val, vlen, 0, 0, c->md,
-	                         c->mctx, c->dfa_ws, REGEX_DFA_WORDS);
+	                         c->mctx, ws, REGEX_DFA_WORDS);
+	if (rc == PCRE2_ERROR_DFA_WSSIZE) {
+		if (c->dfa_big == NULL)
+			c->dfa_big = reallocarray(NULL, REGEX_DFA_WORDS_BIG,
+			                          sizeof *c->dfa_big);
+		if (c->dfa_big == NULL)
+			return -1;
+		rc = pcre2_dfa_match(s->re, (PCRE2_SPTR)val, vlen, 0, 0, c->md,
+		                     c->mctx, c->dfa_big, REGEX_DFA_WORDS_BIG);
+	}
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	return rc < 0 ? -1 : 1;
