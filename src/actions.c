@@ -591,17 +591,26 @@ void actions_after_filing(const struct action_ctx *c,
     const struct plan *plan)
 {
 	char m[600], t[600];
+	bool answered = false;
 
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct action *a = &plan->actions[i];
 
-		if (a->type == ACTION_VACATION)
+		/* one response per message: a later script's vacation (a
+		 * sequence: sieve_before, the user's, sieve_after) gives way
+		 * to the earlier one, as in Pigeonhole */
+		if (a->type == ACTION_VACATION && !answered) {
 			vacation(c, a);
-		else if (a->type == ACTION_NOTIFY)
+			answered = true;
+		} else if (a->type == ACTION_VACATION) {
+			log_line(LOG_INFO, "sieve: vacation: an earlier script "
+			    "already answers this message");
+		} else if (a->type == ACTION_NOTIFY) {
 			log_line(LOG_INFO, "sieve: notify :method %s: %s "
 			    "(not sent: notify is only logged)",
 			    log_escape(a->address ? a->address : "", m,
 			    sizeof m), log_escape(a->text ? a->text : "", t,
 			    sizeof t));
+		}
 	}
 }

@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 29
+plan 30
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -184,4 +184,13 @@ vacation :seconds 30 "away";'
 ndlv "$TMP/v"
 ndlv "$TMP/v"
 is "$(sent)" 1 ":seconds 30 raised to the 1-day minimum: answered once"
+
+# a sequence with two vacations answers once, with the earlier one
+reset_md
+printf 'require "vacation";\nvacation :subject "first" "a";\n' > "$TMP/before.sieve"
+script 'require "vacation";
+vacation :subject "second" "b";'
+mail "$TMP/v" "To: bob@example.org" "Subject: q" "Message-ID: <w1@example.org>"
+ndlv "$TMP/v" -o sieve_before="$TMP/before.sieve"
+is "$(sent):$(grep '^Subject:' "$CAP/msg.0")" "1:Subject: first" "two scripts' vacations: one reply, the earlier script's"
 finish
