@@ -5,9 +5,11 @@
  * not, anyof and allof.  if/elsif/else, not, anyof and allof have no run
  * function: the interpreter (interp.c) walks them itself. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "sieve_address.h"
 #include "sieve_match.h"
 #include "sieve_rt.h"
 
@@ -77,15 +79,54 @@ static int run_discard(struct sieve_rt *rt, const struct sieve_call *c)
 	return a ? sieve_rt_action_done(rt, c, a, true) : -1;
 }
 
+/* A redirect target as Pigeonhole reads it: one RFC 5322 mailbox (a
+ * display name allowed), reduced to its address.  Malloced
+ * "local@domain", or NULL when the string is no such address (or memory
+ * runs out). */
+static char *redirect_address(const char *s, size_t len)
+{
+	struct sieve_address_list l = { 0 };
+	char *out = NULL;
+
+	if (sieve_address_list_parse(s, len, &l) == 0 && l.n == 1 &&
+	    l.items[0].domain != NULL && *l.items[0].local != '\0' &&
+	    *l.items[0].domain != '\0' && asprintf(&out, "%s@%s",
+	    l.items[0].local, l.items[0].domain) < 0)
+		out = NULL;
+	sieve_address_list_free(&l);
+	return out;
+}
+
+static void check_redirect(struct sieve_checker *ck,
+    const struct sieve_call *c)
+{
+	const struct sieve_string *to = c->positional[0]->strings;
+	char *addr;
+
+	if (sieve_check_requires(ck, "variables") &&
+	    strstr(to->value, "${") != NULL)
+		return;      /* checked when it is known */
+	if ((addr = redirect_address(to->value, to->len)) == NULL)
+		sieve_check_error(ck, to->pos, "specified redirect address "
+		    "'%s' is invalid", to->value);
+	free(addr);
+}
+
 static int run_redirect(struct sieve_rt *rt, const struct sieve_call *c)
 {
-	const char *to = sieve_rt_string(rt, c->positional[0]->strings, NULL);
+	size_t len;
+	const char *to = sieve_rt_string(rt, c->positional[0]->strings, &len);
 	struct action *a;
+	char *addr;
 
 	if (to == NULL)
 		return -1;
-	a = sieve_rt_add_action(rt, c->pos, ACTION_REDIRECT, NULL, NULL, to,
+	if ((addr = redirect_address(to, len)) == NULL)
+		return sieve_rt_error(rt, c->pos, "specified redirect address "
+		    "'%s' is invalid", to);
+	a = sieve_rt_add_action(rt, c->pos, ACTION_REDIRECT, NULL, NULL, addr,
 	    NULL);
+	free(addr);
 	/* copy's :copy (RFC 3894) leaves the implicit keep alone */
 	return a ? sieve_rt_action_done(rt, c, a,
 	    sieve_call_tag(c, "copy") == NULL) : -1;
@@ -208,8 +249,8 @@ static const struct sieve_def base_defs[] = {
 	{ "keep", false, NULL, "", SIEVE_NEST_NONE, false, NULL, run_keep },
 	{ "discard", false, NULL, "", SIEVE_NEST_NONE, false, NULL,
 	  run_discard },
-	{ "redirect", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
-	  run_redirect },
+	{ "redirect", false, NULL, "S", SIEVE_NEST_NONE, false,
+	  check_redirect, run_redirect },
 	{ "address", true, address_tags, "LL", SIEVE_NEST_NONE, false,
 	  check_address, run_address },
 	{ "header", true, header_tags, "LL", SIEVE_NEST_NONE, false,

@@ -178,6 +178,25 @@ static int count_matching(struct sieve_rt *rt,
 	return 0;
 }
 
+/* A header value as Pigeonhole compares it: trailing whitespace dropped
+ * (the index already dropped the leading), RFC 2047-decoded.  Malloced;
+ * NULL when memory runs out. */
+static char *decoded_value(const char *value, bool phrase)
+{
+	size_t n = strlen(value);
+	char *cut, *d;
+
+	if (n == 0 || (value[n - 1] != ' ' && value[n - 1] != '\t'))
+		return rfc2047_decode(value, phrase);
+	while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+		n--;
+	if ((cut = strndup(value, n)) == NULL)
+		return NULL;
+	d = rfc2047_decode(cut, phrase);
+	free(cut);
+	return d;
+}
+
 static int add_decoded(struct sieve_rt *rt, const char *name,
     struct sieve_strings *out, const char **v, size_t *len, size_t cap)
 {
@@ -191,7 +210,7 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 
 		if (strcasecmp(idx->items[i].name, name) != 0)
 			continue;
-		if ((d = rfc2047_decode(idx->items[i].value, phrase)) == NULL)
+		if ((d = decoded_value(idx->items[i].value, phrase)) == NULL)
 			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
 			    "out of memory");
 		len[out->n] = strlen(d);

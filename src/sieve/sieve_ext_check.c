@@ -339,6 +339,32 @@ static bool is(const char *a, const char *b)
 	return a != NULL && strcmp(a, b) == 0;
 }
 
+/* RFC 5463 ihave as Pigeonhole 0.5.19 checks it, when it is the test of
+ * an if or elsif: when every named extension exists (and none is
+ * variables or encoded-character, which cannot be switched on halfway),
+ * they are enabled from here on, as if required; otherwise the test is
+ * false for good and the block is not checked at all (it may use what
+ * does not exist).  Returns whether the block is to be checked. */
+static bool ihave_block_live(struct sieve_checker *ck,
+    const struct sieve_command *cmd)
+{
+	const struct sieve_test *t = cmd->tests;
+	const struct sieve_arg *a;
+
+	if (cmd->ntests != 1 || cmd->test_list || !is(t->name, "ihave") ||
+	    !sieve_check_requires(ck, "ihave") || (a = t->args) == NULL ||
+	    a->kind == SIEVE_ARG_TAG || a->kind == SIEVE_ARG_NUMBER)
+		return true;
+	for (const struct sieve_string *s = a->strings; s; s = s->next)
+		if (sieve_ext_find(s->value) == NULL || s->len == 0 ||
+		    is(s->value, "variables") ||
+		    is(s->value, "encoded-character"))
+			return false;
+	for (const struct sieve_string *s = a->strings; s; s = s->next)
+		add_required(ck, sieve_ext_find(s->value));
+	return true;
+}
+
 static void check_one(struct sieve_checker *ck,
     const struct sieve_command *cmd, const char *prev, bool *at_start,
     unsigned depth)
@@ -371,6 +397,8 @@ static void check_one(struct sieve_checker *ck,
 	check_args(ck, def, cmd->pos, cmd->args);
 	check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
 	    cmd->test_list);
+	if (def->block && cmd->has_block && !ihave_block_live(ck, cmd))
+		return;      /* never runs: not checked, as Pigeonhole */
 	check_block(ck, def, cmd, depth);
 	if (ck->res->nerrors == before)
 		run_hook(ck, def, cmd, NULL);

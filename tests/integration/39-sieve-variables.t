@@ -24,7 +24,7 @@ $body"
 # fileinto :create where the engine has the mailbox extension
 MAILBOX= CREATE=
 if "$DELIVER" -V 2>/dev/null | grep -q '^sieve extensions (native.* mailbox'; then
-	MAILBOX='\"mailbox\", ' CREATE=':create '
+	MAILBOX='"mailbox", ' CREATE=':create '
 fi
 is "$(run "if header :matches \"List-Id\" \"*<*.*>*\" { set :lower \"list\" \"\${2}\"; fileinto ${CREATE}\"Lists.\${list}\"; }")" \
     "0:Lists.dovecot/new" "List-Id example: :matches, \${2}, set :lower, fileinto ${CREATE}"

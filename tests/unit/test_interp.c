@@ -34,6 +34,7 @@ static int setup(void **state)
 	hdr("Subject", "=?UTF-8?Q?caf=C3=A9?= news");
 	hdr("Received", "from a");
 	hdr("Received", "from b");
+	hdr("X-Trail", "abc \t ");
 	return 0;
 }
 
@@ -200,6 +201,9 @@ static void test_header(void **state)
 	run("if header :comparator \"i;octet\" :matches \"from\" "
 	    "\"*@EXAMPLE.com>\" { keep; }", "implicit-keep");
 	run("if header \"x-none\" \"\" { keep; }", "implicit-keep");
+	/* trailing whitespace is not part of the value (Pigeonhole) */
+	run("if header :is \"x-trail\" \"abc\" { keep; }",
+	    "keep implicit-keep");
 	run("if header :contains [\"x-none\", \"subject\"] \"news\" "
 	    "{ keep; }", "keep implicit-keep");
 }
@@ -242,8 +246,26 @@ static void test_check_errors(void **state)
 	run("if address \"subject\" \"x\" { keep; }", "FAILED: line 1, "
 	    "column 12: specified header 'subject' is not allowed for the "
 	    "address test");
+	run("redirect \"not an address\";", "FAILED: line 1, column 10: "
+	    "specified redirect address 'not an address' is invalid");
+	run("redirect \"Bob <bob@example.org>\";",
+	    "redirect:bob@example.org no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
+}
+
+/* RFC 5463 ihave: an unknown extension makes the test false and its
+ * block is not even checked; a known one is enabled in it. */
+static void test_ihave(void **state)
+{
+	(void)state;
+	run("require \"ihave\"; if ihave \"nonsense-extension\" "
+	    "{ nonsense_command \"Frop!\"; } redirect \"frop@example.com\";",
+	    "redirect:frop@example.com no-keep");
+	run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"F\"; }",
+	    "fileinto:F no-keep");
+	run("require \"ihave\"; if ihave \"variables\" { discard; }",
+	    "implicit-keep");
 }
 
 static void test_action_limits(void **state)
@@ -258,8 +280,8 @@ static void test_action_limits(void **state)
 	    "fileinto \"c\"; fileinto \"d\";", &lim, "FAILED: line 1, column "
 	    "63: total number of actions exceeds policy limit (4 > 3)");
 	run("redirect \"a@x\"; redirect \"b@x\"; redirect \"c@x\"; "
-	    "redirect \"d@x\"; redirect \"e@x\";", "FAILED: line 1, column "
-	    "65: number of redirect actions exceeds policy limit (5 > 4)");
+	    "redirect \"d@x\"; redirect \"e@x\"; redirect \"a@x\";",
+	    "FAILED: line 1, column 65: number of redirect actions exceeds policy limit (5 > 4)");
 }
 
 static void test_step_limit(void **state)
@@ -328,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_address_exists_size),
 		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_ihave),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),
