@@ -60,8 +60,14 @@ sub mutf7 {
 }
 
 # Both sides name sub-folders with the separator the user wrote ("/") or
-# Maildir++'s ("."): one form, so that a name compares equal either way.
-sub folder { my ($f) = @_; $f =~ tr{/}{.}; return $f; }
+# Maildir++'s ("."): one form, so that a name compares equal either way;
+# and INBOX in any case is INBOX (RFC 3501 5.1), as Dovecot stores it.
+sub folder {
+	my ($f) = @_;
+	$f =~ tr{/}{.};
+	$f =~ s/^inbox(?=\.|$)/INBOX/i;
+	return $f;
+}
 
 sub store_line {
 	my ($folder, $letters, @keywords) = @_;

@@ -8,11 +8,10 @@
 #
 # It runs under `doveconf -c WORK/dovecot.conf -e`, which passes the
 # configuration in the environment, as an unprivileged user (sieve-test
-# refuses root), in one
-# process loop: one sieve-test per pair, no dovecot daemon.  A script that
-# does not compile is compiled once; its other pairs copy that outcome.
-# With K and N it takes the Kth of every N scripts (0-based), so that two
-# can run side by side.
+# refuses root), in one process loop: one sieve-test per pair, no dovecot
+# daemon.  A script that does not compile is compiled once; its other pairs
+# copy that outcome.  With K and N it takes the Kth of every N scripts
+# (0-based), so that two can run side by side.
 set -u
 W=$1 shard=${2:-0} shards=${3:-1}
 ST=${SIEVE_TEST:-sieve-test}
