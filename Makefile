@@ -69,7 +69,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 INTEG     := $(sort $(wildcard tests/integration/*.t))
 MANPAGES  := $(wildcard man/*.1 man/*.5)
-# MTA tests (issue 7): state of tests/mta/setup.sh (unpacked Exim, skips)
+# MTA tests: state of tests/mta/setup.sh (unpacked Exim, skips)
 MTA_TESTS := $(sort $(wildcard tests/mta/*.t))
 MTA_STATE := $(CURDIR)/$(BUILD)/mta
 # ...run by make check, except with SANITIZE=1: Postfix and Exim start
@@ -128,7 +128,7 @@ check-mta: $(BUILD)/deliver
 	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
 	    prove $(MTA_TESTS)
 
-# check-valgrind (issue 6): the integration tests with deliver run under
+# check-valgrind: the integration tests with deliver run under
 # memcheck by a generated wrapper; any error or definite leak exits 99, so
 # the test that ran it fails.  Not part of `make check` (it is slow, every
 # run pays valgrind's start), so it installs valgrind itself.  Forked
@@ -220,7 +220,7 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz build-valgrind demo
 
-# bench (issue 9): a benchmark, not a test; never fails the build.
+# bench: a benchmark, not a test; never fails the build.
 #   make bench               about 10 minutes, writes bench/RESULTS.md
 #   make bench BENCH_QUICK=1 a 1-2 minute smoke run
 #   make bench-deps          install the peers measured (Debian)

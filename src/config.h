@@ -12,8 +12,8 @@
 #define DELIVER_DEFAULT_CONFIG "/etc/deliver.conf"
 
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
-enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
-enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve (issue 3) */
+enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota */
+enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve */
 
 struct config {
 	/* delivery core */
@@ -30,7 +30,7 @@ struct config {
 	char *recipient_delimiter;  /* characters that start an address detail */
 	char *hostname;             /* for unique names and defaults; "" = gethostname */
 
-	/* sieve (issue 3) */
+	/* sieve */
 	char *sieve;                /* the user's script; "" = ~/.dovecot.sieve
 	                               if it exists, else ~/.sieve */
 	char *sieve_before;         /* global script run before the user's */
@@ -42,14 +42,14 @@ struct config {
 	enum reject_mode reject_mode;
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
 
-	/* quota (issue 4) */
+	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
 	enum quota_full quota_full; /* over quota: retry later or bounce */
 	char *quota_full_message;
 	unsigned quota_warn;        /* percent; 0 = no warning */
 	char *quota_warn_message;   /* template file; "" = built-in text */
 
-	/* store (issue 5) */
+	/* store */
 	char *store;                /* deliver.db path; "" or "none" = no store */
 	unsigned store_timeout;     /* seconds to wait for a lock or a claim */
 	bool dedup;                 /* duplicate suppression */
@@ -57,7 +57,7 @@ struct config {
 	bool delivery_log;          /* one log row per delivery */
 	unsigned log_days;          /* log rows older than this are pruned */
 
-	/* virtual mailboxes (issue 8) */
+	/* virtual mailboxes */
 	char *mailbox_map;          /* PCRE2 map file; "" = none */
 	char *mailbox_base;         /* every mapped Maildir stays below it */
 };
@@ -86,7 +86,7 @@ int config_parse_size(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
 
-/* virtual mailboxes (issue 8): whether key names a key of this build. */
+/* virtual mailboxes: whether key names a key of this build. */
 bool config_key_exists(const char *key);
 
 #endif

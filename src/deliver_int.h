@@ -25,13 +25,13 @@ struct delivery {
 	struct intake in;
 	struct plan plan;
 	struct targets targets;
-	/* store (issue 5) */
+	/* store */
 	struct store *store;
 	struct store_claim claim;
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
-	struct quota quota;          /* quota (issue 4) */
-	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
-	/* one write, many recipients (issue 8): the delivery that holds the
+	struct quota quota;          /* quota */
+	struct sieve_msgs trace;   /* sieve: for -n */
+	/* one write, many recipients: the delivery that holds the
 	 * message (NULL = this one), the base name of this recipient's files
 	 * ("" = tmp_name), several = a batch: no Delivered-To, file shared */
 	struct delivery *owner;
@@ -40,9 +40,9 @@ struct delivery {
 	bool recorded;               /* the store took the log row */
 	bool synced;                 /* the message file is durable */
 	int sync_errno;              /* its fsync's errno, 0 = none */
-	/* deliver --redeliver (issue 7): this message's report to the run,
+	/* deliver --redeliver: this message's report to the run,
 	 * published into req->redelivery when it ends (and when it waits:
-	 * deliver_begin), as the run's messages overlap (issue 9) */
+	 * deliver_begin), as the run's messages overlap */
 	bool rd_duplicate, rd_in_place;
 	size_t rd_copies;
 };

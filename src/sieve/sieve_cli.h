@@ -1,5 +1,5 @@
 /* sieve_cli.h: deliver -C, checking a Sieve script or a directory of them
- * with deliver's own front end (issue 10), then libsieve (isolated) on the
+ * with deliver's own front end, then libsieve (isolated) on the
  * canonical text the front end emits.
  *
  * A script: its errors, one a line, as "PATH: line L, column C: reason"

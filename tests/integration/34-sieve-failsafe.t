@@ -1,6 +1,6 @@
 #!/bin/bash
 # A broken filter never costs mail: syntax and run-time errors, a crashing
-# or runaway libsieve, unreadable scripts (issue 3).
+# or runaway libsieve, unreadable scripts.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 19
 
@@ -16,7 +16,7 @@ if header :contains "subject" "hi" {
 }'
 udlv
 is "$RC:$(landed)" "0:INBOX/new" "syntax error: implicit keep into INBOX"
-# issue 10: deliver's own parser reports it, where the ';' belongs
+# deliver's own parser reports it, where the ';' belongs
 is "$(cat "$S.err")" "$S: line 3, column 19: expected ';' or a block after 'fileinto', found '}'" "error with its line and column in <script>.err"
 like "$ERR" "sieve: $S: error: line 3, column 19: expected ';'" "error logged"
 like "$ERR" "sieve: $S: script failed; keeping the message" "fallback logged"
