@@ -51,13 +51,6 @@ static void while_sieve_runs(void *arg)
 	sync_now(arg);
 }
 
-const char *delivery_message_id(const struct delivery *d)
-{
-	const char *id = header_get(&d->in.headers, "Message-ID", 0);
-
-	return id ? id : "";
-}
-
 /* The Maildir, created if need be, and tmp/ looked through for stale
  * files (at most hourly).  A redelivery's messages share the run's. */
 static int open_root(struct delivery *d, struct outcome *out)

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "deliver.h"
+#include "headers.h"
 #include "maildir.h"
 #include "message.h"
 #include "plan.h"
@@ -47,8 +48,16 @@ struct delivery {
 	size_t rd_copies;
 };
 
-/* The message's Message-ID header as it came, "" when it has none. */
-const char *delivery_message_id(const struct delivery *d);
+/* The message's Message-ID header as it came, "" when it has none.
+ * Inline here, as both files need it and deliver_report.c must depend on
+ * deliver.c's structures only, never on its functions (one way: deliver.c
+ * calls the report, not the reverse). */
+static inline const char *delivery_message_id(const struct delivery *d)
+{
+	const char *id = header_get(&d->in.headers, "Message-ID", 0);
+
+	return id ? id : "";
+}
 
 /* deliver_report.c.  The filing targets as "INBOX,Lists.deliver"; the
  * files placed as "new/X,.Lists.x/new/X"; the plan's actions as
