@@ -1,4 +1,4 @@
-/* deliver.h: one delivery, start to finish (the pipeline of DESIGN.md).
+/* deliver.h: one delivery, start to finish (the pipeline of doc/DESIGN.md).
  *
  *   intake (stdin -> tmp/) -> loop check -> plan -> targets -> place
  *   -> unlink tmp -> log
