@@ -13,6 +13,9 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
+# pkg-config is read when make parses this file.  On a new machine the
+# packages are not there yet: `deps` installs them, so demo and check run
+# deps and then a second make, which parses anew and finds them.
 PKGS    := libpcre2-8 libbsd-overlay sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -89,6 +92,7 @@ CHECK_FUZZ_SECONDS ?= 5
 CHECK_FUZZ   := $(if $(shell command -v clang 2>/dev/null),check-fuzz,check-fuzz-skip)
 
 .PHONY: all check check-unit check-integration check-man check-mta deps demo \
+        check-after-deps check-fresh \
         install uninstall clean fuzz check-valgrind check-fuzz check-fuzz-skip
 .DEFAULT_GOAL := all
 
@@ -111,22 +115,30 @@ $(BUILD) $(BUILD)/tests:
 deps:
 	@sh tests/install-deps.sh
 
+# The second make decides, after deps, whether clang is there (check-fuzz):
+# the first one looked before deps installed it.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS)
-	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA) $(CHECK_FUZZ)
+	@$(MAKE) --no-print-directory check-unit check-integration check-man \
+	    check-after-deps
+
+check-after-deps: $(CHECK_MTA) $(CHECK_FUZZ)
 
 check-unit: $(UNIT_BINS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BINS)
 
+# Through tests/reachable.sh: the tests run deliver as unprivileged users,
+# who cannot reach it in a checkout under /root; it then tests a copy.
 check-integration: $(BUILD)/deliver
-	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) prove $(INTEG)
+	SRCDIR=$(CURDIR) sh tests/reachable.sh $(CURDIR)/$(BUILD)/deliver \
+	    prove $(INTEG)
 
 # Real Postfix and Exim on loopback ports; installs what it needs itself
 # (tests/mta/setup.sh), skips with the reason what it cannot have.
 check-mta: $(BUILD)/deliver
 	@sh tests/mta/setup.sh $(MTA_STATE)
-	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
-	    prove $(MTA_TESTS)
+	SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
+	    sh tests/reachable.sh $(CURDIR)/$(BUILD)/deliver prove $(MTA_TESTS)
 
 # check-valgrind: the integration tests with deliver run under
 # memcheck by a generated wrapper; any error or definite leak exits 99, so
@@ -201,9 +213,10 @@ check-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 check-fuzz-skip:
-	@echo "check-fuzz: skipped, clang is not installed (tests/install-deps.sh installs it)"
+	@echo "check-fuzz: skipped (clang is not installed, or CHECK_FUZZ=check-fuzz-skip)"
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver
 
 install: all
@@ -219,6 +232,12 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz build-valgrind demo
+
+# check-fresh: README's two commands in a fresh Debian 12 root, from a
+# clone of this checkout's HEAD (FRESH=demo: make demo only).
+FRESH ?= all
+check-fresh:
+	@bash tests/fresh-root.sh $(FRESH)
 
 # bench: a benchmark, not a test; never fails the build.
 #   make bench               about 10 minutes, writes bench/RESULTS.md
