@@ -4,6 +4,9 @@
 set -eu
 PACKAGES="gcc make pkg-config perl libsieve2-dev libcmocka-dev libpcre2-dev
 libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
+# 52-store-resume.t watches for a delivery that stopped itself with ps,
+# which a minimal Debian (debootstrap's minbase, a container) lacks
+PACKAGES="$PACKAGES procps"
 # folders: tests/integration/21-folders-dovecot.t reads our folders with doveadm
 PACKAGES="$PACKAGES dovecot-core"
 # quota: 43-quota-courier.t runs Courier's deliverquota and
