@@ -13,6 +13,9 @@ MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 
 CC      ?= cc
+# pkg-config is read when make parses this file.  On a new machine the
+# packages are not there yet: `deps` installs them, so demo and check run
+# deps and then a second make, which parses anew and finds them.
 PKGS    := libpcre2-8 libbsd-overlay sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -69,7 +72,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 INTEG     := $(sort $(wildcard tests/integration/*.t))
 MANPAGES  := $(wildcard man/*.1 man/*.5)
-# MTA tests (issue 7): state of tests/mta/setup.sh (unpacked Exim, skips)
+# MTA tests: state of tests/mta/setup.sh (unpacked Exim, skips)
 MTA_TESTS := $(sort $(wildcard tests/mta/*.t))
 MTA_STATE := $(CURDIR)/$(BUILD)/mta
 # ...run by make check, except with SANITIZE=1: Postfix and Exim start
@@ -90,6 +93,7 @@ CHECK_FUZZ   := $(if $(shell command -v clang 2>/dev/null),check-fuzz,check-fuzz
 
 .PHONY: all check check-unit check-integration check-man check-mta deps demo \
         check-pigeonhole pigeonhole-expected \
+        check-after-deps deb check-deb check-fresh \
         install uninstall clean fuzz check-valgrind check-fuzz check-fuzz-skip
 .DEFAULT_GOAL := all
 
@@ -97,13 +101,13 @@ all: $(BUILD)/deliver
 
 $(BUILD)/%.o: src/%.c $(HDRS) | $(BUILD)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/deliver: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
 	$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(HDRS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS) -lcmocka
 
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
@@ -112,25 +116,33 @@ $(BUILD) $(BUILD)/tests:
 deps:
 	@sh tests/install-deps.sh
 
+# The second make decides, after deps, whether clang is there (check-fuzz):
+# the first one looked before deps installed it.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BUILD)/tests/pigeonhole-run
-	@$(MAKE) --no-print-directory check-unit check-integration check-man $(CHECK_MTA) $(CHECK_FUZZ)
+	@$(MAKE) --no-print-directory check-unit check-integration check-man \
+	    check-after-deps
 	@$(MAKE) --no-print-directory check-pigeonhole
+
+check-after-deps: $(CHECK_MTA) $(CHECK_FUZZ)
 
 check-unit: $(UNIT_BINS)
 	CMOCKA_MESSAGE_OUTPUT=TAP prove --exec '' $(UNIT_BINS)
 
+# Through tests/reachable.sh: the tests run deliver as unprivileged users,
+# who cannot reach it in a checkout under /root; it then tests a copy.
 check-integration: $(BUILD)/deliver
-	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) prove $(INTEG)
+	SRCDIR=$(CURDIR) sh tests/reachable.sh $(CURDIR)/$(BUILD)/deliver \
+	    prove $(INTEG)
 
 # Real Postfix and Exim on loopback ports; installs what it needs itself
 # (tests/mta/setup.sh), skips with the reason what it cannot have.
 check-mta: $(BUILD)/deliver
 	@sh tests/mta/setup.sh $(MTA_STATE)
-	DELIVER=$(CURDIR)/$(BUILD)/deliver SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
-	    prove $(MTA_TESTS)
+	SRCDIR=$(CURDIR) MTA_STATE=$(MTA_STATE) \
+	    sh tests/reachable.sh $(CURDIR)/$(BUILD)/deliver prove $(MTA_TESTS)
 
-# check-valgrind (issue 6): the integration tests with deliver run under
+# check-valgrind: the integration tests with deliver run under
 # memcheck by a generated wrapper; any error or definite leak exits 99, so
 # the test that ran it fails.  Not part of `make check` (it is slow, every
 # run pays valgrind's start), so it installs valgrind itself.  Forked
@@ -242,9 +254,10 @@ check-fuzz:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 
 check-fuzz-skip:
-	@echo "check-fuzz: skipped, clang is not installed (tests/install-deps.sh installs it)"
+	@echo "check-fuzz: skipped (clang is not installed, or CHECK_FUZZ=check-fuzz-skip)"
 
-demo: deps all
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver
 
 install: all
@@ -259,9 +272,25 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
 
 clean:
-	rm -rf build build-asan build-fuzz build-valgrind demo
+	rm -rf build build-asan build-fuzz build-valgrind demo deliver_*.deb
 
-# bench (issue 9): a benchmark, not a test; never fails the build.
+# deb: the Debian package (debian/), deliver_VERSION_ARCH.deb at the top;
+# tests/build-deb.sh says how.  check-deb: that package installed with
+# apt-get into a fresh Debian 12 root, and a delivery through it as
+# Postfix's mailbox_command makes one (slow: not part of make check).
+# check-fresh: README's two commands in a fresh Debian 12 root, from a
+# clone of this checkout's HEAD (FRESH=demo: make demo only).
+FRESH ?= all
+deb:
+	@sh tests/build-deb.sh
+
+check-deb: deb
+	@bash tests/fresh-root.sh deb "$$(cat build/deb/name)"
+
+check-fresh:
+	@bash tests/fresh-root.sh $(FRESH)
+
+# bench: a benchmark, not a test; never fails the build.
 #   make bench               about 10 minutes, writes bench/RESULTS.md
 #   make bench BENCH_QUICK=1 a 1-2 minute smoke run
 #   make bench-deps          install the peers measured (Debian)

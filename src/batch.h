@@ -1,4 +1,4 @@
-/* batch.h: the verdict on a delivery to several recipients (issue 8).
+/* batch.h: the verdict on a delivery to several recipients.
  *
  * deliver -a A -a B -a C ends with one exit code for all of them (Postfix's
  * pipe(8) and Exim's pipe transport know nothing finer), so the rules that

@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
-	KEY_QUOTA /* quota (issue 4): a string that must parse as a quota */,
+	KEY_QUOTA /* quota: a string that must parse as a quota */,
 	KEY_PERIOD /* seconds as Dovecot writes them ("1d"); "" = unset */ };
 
 struct config_key {
@@ -23,7 +23,7 @@ struct config_key {
 };
 
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
-static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota (issue 4) */
+static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota */
 static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 static const char *const sieve_engines[] = { "native", "libsieve", NULL };
 
@@ -45,7 +45,7 @@ static const struct config_key config_keys[] = {
 	{ "recipient_delimiter", KEY_STRING, FIELD(recipient_delimiter), "+", NULL, 0 },
 	{ "hostname", KEY_STRING, FIELD(hostname), "", NULL, 0 },
 
-	/* sieve (issue 3) */
+	/* sieve */
 	{ "sieve", KEY_STRING, FIELD(sieve), "", NULL, 0 },
 	{ "sieve_before", KEY_STRING, FIELD(sieve_before), "", NULL, 0 },
 	{ "sieve_after", KEY_STRING, FIELD(sieve_after), "", NULL, 0 },
@@ -84,7 +84,7 @@ static const struct config_key config_keys[] = {
 	{ "sieve_max_memory", KEY_SIZE, FIELD(sieve_max_memory), "64M", NULL,
 	  0 },
 
-	/* quota (issue 4) */
+	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
 	{ "quota_full", KEY_ENUM, FIELD(quota_full), "tempfail",
 	  quota_full_modes, 0 },
@@ -94,7 +94,7 @@ static const struct config_key config_keys[] = {
 	{ "quota_warn_message", KEY_STRING, FIELD(quota_warn_message), "",
 	  NULL, 0 },
 
-	/* store (issue 5) */
+	/* store */
 	{ "store", KEY_STRING, FIELD(store), "deliver.db", NULL, 0 },
 	{ "store_timeout", KEY_UINT, FIELD(store_timeout), "5", NULL, 3600 },
 	{ "dedup", KEY_BOOL, FIELD(dedup), "yes", NULL, 0 },
@@ -102,7 +102,7 @@ static const struct config_key config_keys[] = {
 	{ "delivery_log", KEY_BOOL, FIELD(delivery_log), "yes", NULL, 0 },
 	{ "log_days", KEY_UINT, FIELD(log_days), "30", NULL, 36500 },
 
-	/* virtual mailboxes (issue 8) */
+	/* virtual mailboxes */
 	{ "mailbox_map", KEY_STRING, FIELD(mailbox_map), "", NULL, 0 },
 	{ "mailbox_base", KEY_STRING, FIELD(mailbox_base), "", NULL, 0 },
 };
@@ -117,7 +117,7 @@ static const struct config_key *find_key(const char *name)
 	return NULL;
 }
 
-/* virtual mailboxes (issue 8) */
+/* virtual mailboxes */
 bool config_key_exists(const char *key)
 {
 	return find_key(key) != NULL;
@@ -211,7 +211,7 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 	char *copy;
 
 	switch (k->type) {
-	case KEY_QUOTA: /* quota (issue 4) */
+	case KEY_QUOTA: /* quota */
 		if (!quota_config_valid(v))
 			return -1;
 		/* fall through */

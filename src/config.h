@@ -12,8 +12,8 @@
 #define DELIVER_DEFAULT_CONFIG "/etc/deliver.conf"
 
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
-enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota (issue 4) */
-enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve (issue 3) */
+enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota */
+enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve */
 enum sieve_engine { SIEVE_ENGINE_NATIVE, SIEVE_ENGINE_LIBSIEVE };
 
 struct config {
@@ -31,7 +31,7 @@ struct config {
 	char *recipient_delimiter;  /* characters that start an address detail */
 	char *hostname;             /* for unique names and defaults; "" = gethostname */
 
-	/* sieve (issue 3) */
+	/* sieve */
 	char *sieve;                /* the user's script; "" = ~/.dovecot.sieve
 	                               if it exists, else ~/.sieve */
 	char *sieve_before;         /* global script run before the user's */
@@ -56,14 +56,14 @@ struct config {
 	unsigned sieve_max_steps;              /* commands, tests, values */
 	unsigned long long sieve_max_memory;   /* scratch bytes per command */
 
-	/* quota (issue 4) */
+	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
 	enum quota_full quota_full; /* over quota: retry later or bounce */
 	char *quota_full_message;
 	unsigned quota_warn;        /* percent; 0 = no warning */
 	char *quota_warn_message;   /* template file; "" = built-in text */
 
-	/* store (issue 5) */
+	/* store */
 	char *store;                /* deliver.db path; "" or "none" = no store */
 	unsigned store_timeout;     /* seconds to wait for a lock or a claim */
 	bool dedup;                 /* duplicate suppression */
@@ -71,7 +71,7 @@ struct config {
 	bool delivery_log;          /* one log row per delivery */
 	unsigned log_days;          /* log rows older than this are pruned */
 
-	/* virtual mailboxes (issue 8) */
+	/* virtual mailboxes */
 	char *mailbox_map;          /* PCRE2 map file; "" = none */
 	char *mailbox_base;         /* every mapped Maildir stays below it */
 };
@@ -105,7 +105,7 @@ int config_parse_period(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
 
-/* virtual mailboxes (issue 8): whether key names a key of this build. */
+/* virtual mailboxes: whether key names a key of this build. */
 bool config_key_exists(const char *key);
 
 #endif

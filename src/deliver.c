@@ -19,7 +19,7 @@
 #include "plan.h"
 #include "store.h"
 #include "quota.h"
-#include "actions.h"     /* sieve (issue 3) */
+#include "actions.h"     /* sieve */
 #include "sieve_run.h"
 
 static int stage_adopt(struct delivery *d, struct outcome *out);
@@ -42,20 +42,13 @@ static int sync_message(struct delivery *d, struct outcome *out)
 	    "cannot sync message") : 0;
 }
 
-/* sieve (issue 3): the parent's wait for the Sieve child, put to use: the
+/* sieve: the parent's wait for the Sieve child, put to use: the
  * message's fsync (the child evaluates on the second core meanwhile).
  * Opening the store there too measured slower: the parent's writes then
  * fault on pages it still shares with the child. */
 static void while_sieve_runs(void *arg)
 {
 	sync_now(arg);
-}
-
-const char *delivery_message_id(const struct delivery *d)
-{
-	const char *id = header_get(&d->in.headers, "Message-ID", 0);
-
-	return id ? id : "";
 }
 
 /* The Maildir, created if need be, and tmp/ looked through for stale
@@ -86,7 +79,7 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 	const struct request *req = d->req;
 	int out_fd;
 
-	if (d->owner)   /* issue 8: the message is already in */
+	if (d->owner)   /* another recipient's copy: the message is already in */
 		return stage_adopt(d, out);
 	d->in.sender = req->sender;
 	d->in.recipient = req->recipient;
@@ -128,7 +121,7 @@ static int stage_loop_check(struct delivery *d, struct outcome *out)
 	    log_escape(d->req->recipient, shown, sizeof shown));
 }
 
-/* sieve (issue 3): what outgoing actions need to know. */
+/* sieve: what outgoing actions need to know. */
 static struct action_ctx action_context(const struct delivery *d)
 {
 	const char *sender = d->in.envelope_sender;
@@ -140,7 +133,7 @@ static struct action_ctx action_context(const struct delivery *d)
 	};
 }
 
-/* deliver --redeliver (issue 7): no mail goes out about old messages (a
+/* deliver --redeliver: no mail goes out about old messages (a
  * vacation reply, notification, redirect or rejection notice to senders
  * of long ago).  A redirect or reject that took the message away becomes
  * a keep, so that --move never loses it.  -1 when memory runs out. */
@@ -175,7 +168,7 @@ static int redelivery_quiet(struct plan *p)
 	    NULL) : 0;
 }
 
-/* sieve (issue 3): the scripts make the plan; returns 1, or 0 when there
+/* sieve: the scripts make the plan; returns 1, or 0 when there
  * is no script (the default keep follows).  A reject ends the delivery
  * here (exit 77) or is answered by mail; redirects go out before the
  * filing, and one that cannot go out becomes a keep, so the message is
@@ -195,7 +188,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .delimiter = cfg->recipient_delimiter,
 		    .vacation_min_days = cfg->vacation_min_days,
 		    .vacation_max_days = cfg->vacation_max_days,
-		    /* issue 7: not per message of a redelivery */
+		    /* a redelivery's -n reports in its summary, not per message */
 		    .trace = d->req->dry_run && !d->req->redelivery,
 		    .root = &d->root, .cfg = cfg },
 	};
@@ -215,11 +208,11 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (!sp.scripted)
 		return 0;   /* synced after the claim (stages_file) */
-	/* issue 9: a redelivery syncs its messages in windows instead
+	/* a redelivery syncs its messages in windows instead, fewer fsyncs
 	 * (deliver_sync; its worker runs no overlap) */
 	if (!d->req->redelivery && sync_message(d, out) < 0)
 		return -1;
-	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* issue 7 */
+	if (d->req->redelivery && redelivery_quiet(&d->plan) < 0)  /* no mail on old mail */
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	if (d->req->dry_run)
 		return 1;
@@ -235,7 +228,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 /* What to do with the message.  Without a script: keep. */
 static int stage_plan(struct delivery *d, struct outcome *out)
 {
-	int scripted = stage_sieve(d, out);   /* sieve (issue 3) */
+	int scripted = stage_sieve(d, out);   /* sieve */
 
 	if (scripted < 0)
 		return -1;
@@ -247,7 +240,7 @@ static int stage_plan(struct delivery *d, struct outcome *out)
 	return 0;
 }
 
-/* store (issue 5): the targets as the claim records them, one line each:
+/* store: the targets as the claim records them, one line each:
  * '0' or '1' (may create), the flag letters, '/', the directory name
  * ("" = INBOX).  Neither flags nor directory names hold '/' or '\n'. */
 static char *targets_encode(const struct targets *t)
@@ -334,7 +327,7 @@ static int targets_decode(const char *text, struct targets *out)
 	return 0;
 }
 
-/* deliver --redeliver (issue 7): the run's own dedup replaces the
+/* deliver --redeliver: the run's own dedup replaces the
  * store's claim; deliver.db recorded the delivery that made the source,
  * so asking it would call every redelivered message a duplicate. */
 static void redelivery_claim(struct delivery *d)
@@ -349,7 +342,7 @@ static void redelivery_claim(struct delivery *d)
 	}
 }
 
-/* deliver --redeliver (issue 7): a target that is the folder the source
+/* deliver --redeliver: a target that is the folder the source
  * lies in is already done: the source is that copy (no double). */
 static void redelivery_in_place(struct delivery *d)
 {
@@ -384,7 +377,7 @@ static void redelivery_report(struct delivery *d, int code)
 		}
 }
 
-/* issue 7: what the run reads back (redeliver.c) */
+/* a redelivery: what the run reads back (redeliver.c) */
 static void redelivery_publish(const struct delivery *d)
 {
 	struct redelivery *r = d->req->redelivery;
@@ -402,7 +395,7 @@ static void store_report(int priority, const char *line)
 	log_line(priority, "%s", line);
 }
 
-/* store (issue 5): claim the message before filing it.  A duplicate
+/* store: claim the message before filing it.  A duplicate
  * files nothing; a dead delivery's claim is finished with its base name
  * and targets. */
 static int stage_claim(struct delivery *d, struct outcome *out)
@@ -412,7 +405,7 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 	struct store_claim *c = &d->claim;
 	char shown[600];
 
-	if (d->req->redelivery) {  /* issue 7: no store claim, no targets */
+	if (d->req->redelivery) {  /* the run's own dedup: no claim */
 		redelivery_claim(d);
 		return 0;
 	}
@@ -456,17 +449,17 @@ static int stage_place(struct delivery *d, struct outcome *out)
 		.root = &d->root, .tmp_name = d->tmp_name,
 		.tmp_fd = d->tmp_fd, .base = d->base[0] ? d->base : d->tmp_name,
 		.size = d->in.size, .shared = d->several,
-		.src = d->owner ? &d->owner->root : NULL,   /* issue 8 */
+		.src = d->owner ? &d->owner->root : NULL,   /* link the owner's copy */
 	};
 
-	/* store (issue 5): a resumed delivery reuses the dead one's base name,
+	/* store: a resumed delivery reuses the dead one's base name,
 	 * so a copy it already placed is found (EEXIST), not doubled */
 	if (d->claim.status == CLAIM_RESUME)
 		file.base = d->claim.base;
 	return plan_place(&d->targets, &file, d->req->cfg, out);
 }
 
-/* quota (issue 4): how many copies count against the quota: one per
+/* quota: how many copies count against the quota: one per
  * distinct filing target, except in Trash or flagged deleted. */
 static size_t quota_copies(const struct targets *t)
 {
@@ -477,7 +470,7 @@ static size_t quota_copies(const struct targets *t)
 	return n;
 }
 
-/* quota (issue 4): decided before anything is linked into place.  A plan
+/* quota: decided before anything is linked into place.  A plan
  * without a counted copy (discard, Trash only) does not touch maildirsize. */
 static int stage_quota(struct delivery *d, struct outcome *out)
 {
@@ -502,7 +495,7 @@ static int stage_quota(struct delivery *d, struct outcome *out)
 	return -1;
 }
 
-/* quota (issue 4): one maildirsize line once the copies are durable; mail
+/* quota: one maildirsize line once the copies are durable; mail
  * is no longer at stake, so a failure here is only logged. */
 /* A resumed delivery cannot know whether the killed one appended its
  * line before it died: counting the Maildir again is exact either way
@@ -536,7 +529,7 @@ static const char *result_name(const struct delivery *d, int code)
 	return code == EX_TEMPFAIL ? "deferred" : "bounced";
 }
 
-/* store (issue 5): confirm or release the claim and add the log row.  A
+/* store: confirm or release the claim and add the log row.  A
  * store that cannot record it is logged; the delivery stands. */
 static void stage_record(struct delivery *d, int code)
 {
@@ -579,12 +572,12 @@ static void release(struct delivery *d)
 	if (!d->root_shared)
 		maildir_close(&d->root);
 	store_claim_free(&d->claim);
-	if (d->req->redelivery == NULL)  /* issue 7: the run's store */
+	if (d->req->redelivery == NULL)  /* a redelivery's store is the run's */
 		store_close(d->store);
 	targets_free(&d->targets);
 	plan_free(&d->plan);
-	sieve_msgs_free(&d->trace);   /* sieve (issue 3) */
-	if (d->owner == NULL)   /* issue 8: a borrowed intake is the owner's */
+	sieve_msgs_free(&d->trace);   /* sieve */
+	if (d->owner == NULL)   /* a borrowed intake is the owner's */
 		intake_free(&d->in);
 }
 
@@ -596,7 +589,7 @@ static int stages_decide(struct delivery *d, struct outcome *out)
 	if (stage_intake(d, out) < 0 || stage_loop_check(d, out) < 0 ||
 	    stage_plan(d, out) < 0)
 		return -1;
-	redelivery_in_place(d);   /* issue 7 */
+	redelivery_in_place(d);
 	if (d->req->dry_run) {
 		if (d->req->redelivery)
 			redelivery_claim(d);
@@ -616,7 +609,7 @@ static int stages_file(struct delivery *d, struct outcome *out)
 	    stage_place(d, out) < 0)
 		return -1;
 	stage_quota_account(d);
-	/* sieve (issue 3): vacation and notify, once the mail is safe */
+	/* sieve: vacation and notify, once the mail is safe */
 	struct action_ctx ac = action_context(d);
 
 	actions_after_filing(&ac, &d->plan);
@@ -644,7 +637,7 @@ static void delivery_store(struct delivery *d)
 {
 	const struct request *req = d->req;
 
-	if (req->redelivery)   /* issue 7: opened once for the run */
+	if (req->redelivery)   /* opened once for the run */
 		d->store = req->dry_run ? NULL : req->redelivery->store;
 	else if (!req->dry_run)
 		d->store = store_new(req->cfg, req->maildir, req->home,
@@ -662,7 +655,7 @@ static int delivery_end(struct delivery *d, int code,
 		stage_record(d, code);
 		report_result(d, code, out);
 	}
-	redelivery_report(d, code);  /* issue 7 */
+	redelivery_report(d, code);
 	redelivery_publish(d);
 	release(d);
 	return code;
@@ -676,7 +669,7 @@ static int deliver_one(struct delivery *d, struct outcome *out)
 	    out);
 }
 
-/* issue 9: the Sieve child is forked before the message is read, while
+/* The Sieve child is forked before the message is read, while
  * this process is still small; it reads and compiles the scripts on the
  * second core meanwhile.  Not for a redelivery (its worker serves every
  * message) nor a batch. */
@@ -701,7 +694,7 @@ int deliver_message(const struct request *req, struct outcome *out)
 	return code;
 }
 
-/* ---- a redelivery's messages, synced in windows (issue 9) -------------- */
+/* ---- a redelivery's messages, synced in windows -------------- */
 
 struct delivery *deliver_begin(const struct request *req,
     struct outcome *out, int *code)
@@ -746,7 +739,7 @@ size_t deliver_held_bytes(const struct delivery *d)
 	    sizeof *d->in.headers.items;
 }
 
-/* ---- one write, many recipients (issue 8) ------------------------------ */
+/* ---- one write, many recipients ------------------------------ */
 
 /* A batch recipient takes the message its owner read in: its own Maildir
  * opened (created if missing), the message borrowed, and a base name of its

@@ -1,4 +1,4 @@
-/* deliver.h: one delivery, start to finish (the pipeline of DESIGN.md).
+/* deliver.h: one delivery, start to finish (the pipeline of doc/DESIGN.md).
  *
  *   intake (stdin -> tmp/) -> loop check -> plan -> targets -> place
  *   -> unlink tmp -> log
@@ -17,7 +17,7 @@
 
 struct store;
 
-/* deliver --redeliver (issue 7): what the messages of one run share and
+/* deliver --redeliver: what the messages of one run share and
  * what each one reports back (redeliver.h).  NULL in a normal delivery. */
 struct redelivery {
 	struct store *store;      /* opened once for the run, or NULL (none);
@@ -32,7 +32,7 @@ struct redelivery {
 	void (*filed)(void *ctx, const char *folder);  /* one per copy filed */
 	void *ctx;
 	/* The Maildir's root, opened by the run's first message and shared
-	 * by the rest (issue 9: 9 system calls a message fewer); its
+	 * by the rest (9 system calls a message fewer); its
 	 * descriptors are -1 until then, and the run closes them. */
 	struct maildir root;
 	/* out */
@@ -55,14 +55,14 @@ struct request {
 	int input_fd;            /* stdin or -p FILE */
 	bool dry_run;            /* -n: plan only, write nothing */
 	bool errors_only;        /* -e */
-	struct redelivery *redelivery;  /* issue 7, NULL = normal delivery */
+	struct redelivery *redelivery;  /* NULL = normal delivery */
 };
 
 /* Deliver one message.  Returns the exit code (EX_OK or a sysexits value,
  * with the reason in *out). */
 int deliver_message(const struct request *req, struct outcome *out);
 
-/* deliver --redeliver (issue 9): a delivery in two halves, so that a run
+/* deliver --redeliver: a delivery in two halves, so that a run
  * can sync many messages' files together (the first fsync commits the
  * journal for all of them, the others find their file on disk already).
  * deliver_begin reads the message into tmp/ and decides where it goes;
@@ -81,7 +81,7 @@ int deliver_finish(struct delivery *d, struct outcome *out);
  * window. */
 size_t deliver_held_bytes(const struct delivery *d);
 
-/* One write, many recipients (issue 8): deliver -a A -a B ... */
+/* One write, many recipients: deliver -a A -a B ... */
 struct recipient_result {
 	const char *recipient;       /* as given, for the report */
 	const struct request *req;   /* NULL: failed before (code, out set) */

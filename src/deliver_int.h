@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "deliver.h"
+#include "headers.h"
 #include "maildir.h"
 #include "message.h"
 #include "plan.h"
@@ -25,14 +26,14 @@ struct delivery {
 	struct intake in;
 	struct plan plan;
 	struct targets targets;
-	/* store (issue 5) */
+	/* store */
 	struct store *store;
 	struct store_claim claim;
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
-	struct quota quota;          /* quota (issue 4) */
-	struct sieve_msgs trace;   /* sieve (issue 3): for -n */
+	struct quota quota;          /* quota */
+	struct sieve_msgs trace;   /* sieve: for -n */
 	struct sieve_guard sieve_guard;  /* the native engine's marker */
-	/* one write, many recipients (issue 8): the delivery that holds the
+	/* one write, many recipients: the delivery that holds the
 	 * message (NULL = this one), the base name of this recipient's files
 	 * ("" = tmp_name), several = a batch: no Delivered-To, file shared */
 	struct delivery *owner;
@@ -41,15 +42,23 @@ struct delivery {
 	bool recorded;               /* the store took the log row */
 	bool synced;                 /* the message file is durable */
 	int sync_errno;              /* its fsync's errno, 0 = none */
-	/* deliver --redeliver (issue 7): this message's report to the run,
+	/* deliver --redeliver: this message's report to the run,
 	 * published into req->redelivery when it ends (and when it waits:
-	 * deliver_begin), as the run's messages overlap (issue 9) */
+	 * deliver_begin), as the run's messages overlap */
 	bool rd_duplicate, rd_in_place;
 	size_t rd_copies;
 };
 
-/* The message's Message-ID header as it came, "" when it has none. */
-const char *delivery_message_id(const struct delivery *d);
+/* The message's Message-ID header as it came, "" when it has none.
+ * Inline here, as both files need it and deliver_report.c must depend on
+ * deliver.c's structures only, never on its functions (one way: deliver.c
+ * calls the report, not the reverse). */
+static inline const char *delivery_message_id(const struct delivery *d)
+{
+	const char *id = header_get(&d->in.headers, "Message-ID", 0);
+
+	return id ? id : "";
+}
 
 /* deliver_report.c.  The filing targets as "INBOX,Lists.deliver"; the
  * files placed as "new/X,.Lists.x/new/X"; the plan's actions as

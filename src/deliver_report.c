@@ -21,7 +21,7 @@ void report_folders(const struct targets *t, char *buf, size_t len)
 	}
 }
 
-/* store (issue 5): "new/X,.Lists.x/new/X" */
+/* store: "new/X,.Lists.x/new/X" */
 void report_files(const struct targets *t, char *buf, size_t len)
 {
 	buf[0] = '\0';
@@ -38,7 +38,7 @@ void report_files(const struct targets *t, char *buf, size_t len)
 	}
 }
 
-/* store (issue 5): "keep,fileinto Lists.x,redirect a@b" */
+/* store: "keep,fileinto Lists.x,redirect a@b" */
 void report_actions(const struct plan *p, char *buf, size_t len)
 {
 	static const char *const names[] = { "keep", "fileinto", "discard",
@@ -61,7 +61,7 @@ void report_actions(const struct plan *p, char *buf, size_t len)
 	}
 }
 
-/* sieve (issue 3): the actions that are not filing, then the trace. */
+/* sieve: the actions that are not filing, then the trace. */
 static void print_dry_run_sieve(const struct delivery *d)
 {
 	char a[600], b[600];
@@ -102,7 +102,7 @@ void report_dry_run(const struct delivery *d)
 		    t->flags, t->keywords[0] ? " keywords=" : "",
 		    log_escape(t->keywords, kw, sizeof kw));
 	}
-	print_dry_run_sieve(d);   /* sieve (issue 3) */
+	print_dry_run_sieve(d);   /* sieve */
 }
 
 /* The one log line that says what happened to this message. */

@@ -24,7 +24,8 @@ static int fsync_dir_now(int dirfd)
 	return 0;
 }
 
-/* issue 7: directories whose fsync is deferred (each once, by identity) */
+/* --redeliver: directories whose fsync is deferred (each once, by
+ * identity), so that a run syncs each directory once, not per message */
 #define PENDING_MAX 64
 static struct pending_dir {
 	dev_t dev;

@@ -81,7 +81,7 @@ int maildir_scan_tmp(struct maildir *md, unsigned limit, time_t now);
 /* fsync a directory descriptor; EINVAL (filesystems that cannot) is ok. */
 int maildir_fsync_dir(int dirfd);
 
-/* deliver --redeliver (issue 7): while deferring, maildir_fsync_dir only
+/* deliver --redeliver: while deferring, maildir_fsync_dir only
  * remembers the directory (a file is still fsynced before it is linked,
  * so nothing becomes half-visible); maildir_sync_pending() then fsyncs
  * each remembered directory once.  The caller must call it before

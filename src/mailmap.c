@@ -41,8 +41,8 @@ struct mailmap {
 	pcre2_jit_stack *jit_stack;
 };
 
-/* Keys whose issue (Sieve: 3, quota: 4) may not be merged into this build
- * yet: a map may already carry them.  They are accepted unchecked and
+/* Keys of features (Sieve, quota) that a build may lack: a map may
+ * already carry them.  They are accepted unchecked and
  * shown by --where, and take effect once config.c knows them. */
 static const char *const pending_keys[] = { "sieve", "quota", NULL };
 

@@ -5,8 +5,8 @@
  *         [-n] [-e] [-V] [-h]
  * deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... [-d USER]
  *         [-M MAILDIR]
- * deliver -C SIEVE_SCRIPT   (check a script; sieve, issue 3)
- * deliver --redeliver [--move] [-n] [options] PATH...   (issue 7)
+ * deliver -C SIEVE_SCRIPT   (check a script)
+ * deliver --redeliver [--move] [-n] [options] PATH...
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -20,19 +20,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batch.h"     /* several recipients (issue 8) */
+#include "batch.h"     /* several recipients */
 #include "config.h"
 #include "deliver.h"
 #include "identity.h"
 #include "log.h"
-#include "mailmap.h"  /* virtual mailboxes (issue 8) */
+#include "mailmap.h"  /* virtual mailboxes */
 #include "message.h"
 #include "outcome.h"
 #include "store.h"
 #include "quota.h"
-#include "redeliver.h"   /* issue 7: --redeliver */
-#include "sieve_run.h"   /* sieve (issue 3): -C, -V */
-#include "sieve_cli.h"   /* issue 10: -C on our front end */
+#include "redeliver.h"   /* --redeliver */
+#include "sieve_run.h"   /* sieve: -C, -V */
+#include "sieve_cli.h"   /* -C on our front end */
 
 #define DELIVER_VERSION "0.1"
 #define MAX_OVERRIDES 64
@@ -45,17 +45,17 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
-	/* store (issue 5): deliver --log */
+	/* store: deliver --log */
 	bool show_log;
 	struct store_log_filter log_filter;
 	char log_msgid[STORE_MSGID_MAX + 1];
-	/* quota (issue 4): --quota[=raw] [--recalc] */
+	/* quota: --quota[=raw] [--recalc] */
 	bool quota, quota_raw, quota_recalc;
-	const char *check_script;   /* sieve (issue 3): -C */
-	const char *where;          /* --where ADDRESS (issue 8) */
-	bool redeliver;             /* issue 7: --redeliver [--move] PATH... */
+	const char *check_script;   /* sieve: -C */
+	const char *where;          /* --where ADDRESS */
+	bool redeliver;             /* --redeliver [--move] PATH... */
 	struct redeliver_options redo;
-	const char *recipients[MAX_RECIPIENTS];  /* every -a (issue 8) */
+	const char *recipients[MAX_RECIPIENTS];  /* every -a */
 	size_t nrecipients;
 };
 
@@ -85,33 +85,33 @@ static void usage(FILE *to)
 static void version(void)
 {
 	printf("deliver %s\n", DELIVER_VERSION);
-	sieve_print_extensions();   /* sieve (issue 3) */
+	sieve_print_extensions();   /* sieve */
 }
 
-enum { OPT_WHERE = 256 }; /* long-only options (issue 8) */
-enum { OPT_REDELIVER = 2000, OPT_MOVE };  /* issue 7 */
+enum { OPT_WHERE = 256 }; /* long-only options */
+enum { OPT_REDELIVER = 2000, OPT_MOVE };
 
 static const struct option long_options[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
-	/* store (issue 5) */
+	/* store */
 	{ "log", no_argument, NULL, 1000 },
 	{ "since", required_argument, NULL, 1001 },
 	{ "message-id", required_argument, NULL, 1002 },
 	{ "sender", required_argument, NULL, 1003 },
 	{ "folder", required_argument, NULL, 1004 },
 	{ "limit", required_argument, NULL, 1005 },
-	/* quota (issue 4) */
+	/* quota */
 	{ "quota", optional_argument, NULL, 'Q' },
 	{ "recalc", no_argument, NULL, 'R' },
-	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve (issue 3) */
-	{ "where", required_argument, NULL, OPT_WHERE }, /* issue 8 */
-	{ "redeliver", no_argument, NULL, OPT_REDELIVER },  /* issue 7 */
+	{ "check-sieve", required_argument, NULL, 'C' },  /* sieve */
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ "redeliver", no_argument, NULL, OPT_REDELIVER },
 	{ "move", no_argument, NULL, OPT_MOVE },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* store (issue 5): the --log options; -1 for a bad value. */
+/* store: the --log options; -1 for a bad value. */
 static int parse_log_option(int c, struct options *o, struct outcome *out)
 {
 	struct store_log_filter *f = &o->log_filter;
@@ -141,7 +141,7 @@ static int parse_log_option(int c, struct options *o, struct outcome *out)
 	return fail(out, EX_USAGE, "bad command line");
 }
 
-/* issue 7: deliver --redeliver [--move] PATH... */
+/* deliver --redeliver [--move] PATH... */
 static int redeliver_args(int argc, char **argv, struct options *o,
     struct outcome *out)
 {
@@ -156,7 +156,7 @@ static int redeliver_args(int argc, char **argv, struct options *o,
 	return 0;
 }
 
-/* -a, repeated (issue 8); the first one is the recipient of one. */
+/* -a, repeated; the first one is the recipient of one. */
 static int add_recipient(struct options *o, const char *address,
     struct outcome *out)
 {
@@ -196,7 +196,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'p': o->message_file = optarg; break;
 		case 'n': o->dry_run = true; break;
 		case 'e': o->errors_only = true; break;
-		case 'Q': /* quota (issue 4) */
+		case 'Q': /* quota */
 			if (optarg && strcmp(optarg, "raw") != 0)
 				return fail(out, EX_USAGE, "--quota takes no "
 				    "value but \"raw\"");
@@ -205,29 +205,29 @@ static int parse_args(int argc, char **argv, struct options *o,
 			break;
 		case 'R': o->quota_recalc = true; break;
 		case 'V': version(); return 1;
-		case 'C': o->check_script = optarg; break;  /* sieve (issue 3) */
+		case 'C': o->check_script = optarg; break;  /* sieve */
 		case 'h': usage(stdout); return 1;
 		case 1000: case 1001: case 1002: case 1003: case 1004:
 		case 1005:
 			if (parse_log_option(c, o, out) < 0)
 				return -1;
 			break;
-		case OPT_WHERE: o->where = optarg; break; /* issue 8 */
-		case OPT_REDELIVER: o->redeliver = true; break;  /* issue 7 */
+		case OPT_WHERE: o->where = optarg; break;
+		case OPT_REDELIVER: o->redeliver = true; break;
 		case OPT_MOVE: o->redo.move = true; break;
 		default:
 			usage(stderr);
 			return fail(out, EX_USAGE, "bad command line");
 		}
 	}
-	if (o->redeliver)   /* issue 7 */
+	if (o->redeliver)
 		return redeliver_args(argc, argv, o, out);
 	if (o->redo.move)
 		return fail(out, EX_USAGE, "--move needs --redeliver");
 	if (optind != argc && o->nrecipients == 0)
 		return fail(out, EX_USAGE, "unexpected argument \"%s\"",
 		    argv[optind]);
-	/* issue 8: pipe(8) expands "-a ${recipient}" to -a A B C */
+	/* pipe(8) expands "-a ${recipient}" to -a A B C */
 	for (; optind < argc; optind++)
 		if (add_recipient(o, argv[optind], out) < 0)
 			return -1;
@@ -374,7 +374,7 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
-/* store (issue 5): deliver --log prints the user's delivery log.
+/* store: deliver --log prints the user's delivery log.
  * Returns -1 with out filled, or 0. */
 static int show_log(const struct options *o, const struct config *cfg,
     const struct identity *id, struct outcome *out)
@@ -397,7 +397,7 @@ static int show_log(const struct options *o, const struct config *cfg,
 	return 0;
 }
 
-/* quota (issue 4): deliver --quota prints the Maildir's usage and limits. */
+/* quota: deliver --quota prints the Maildir's usage and limits. */
 static int run_quota(const struct options *o, const struct config *cfg,
     const struct identity *id, struct outcome *out)
 {
@@ -410,8 +410,8 @@ static int run_quota(const struct options *o, const struct config *cfg,
 	return EX_OK;
 }
 
-/* sieve (issue 3): deliver -C SCRIPT; the errors go to stdout.  Issue 10:
- * our own front end, and a directory of scripts. */
+/* sieve: deliver -C SCRIPT; the errors go to stdout.  Our own front
+ * end first, so errors carry line and column; a directory: each script. */
 static int check_script(const char *path, const struct config *cfg,
     struct outcome *out)
 {
@@ -424,7 +424,7 @@ static int check_script(const char *path, const struct config *cfg,
 	return code;
 }
 
-/* virtual mailboxes (issue 8): with mailbox_map set and no -M, the map
+/* virtual mailboxes: with mailbox_map set and no -M, the map
  * names the Maildir of the recipient and may set config keys.  cache: see
  * mailmap_resolve_cached(); NULL = compile the map for this call alone. */
 static int map_recipient(struct options *o, struct config *cfg,
@@ -445,7 +445,7 @@ static int map_recipient(struct options *o, struct config *cfg,
 	return 0;
 }
 
-/* --where ADDRESS: what the map says, without delivering (issue 8). */
+/* --where ADDRESS: what the map says, without delivering. */
 static int where(const char *address, struct config *cfg,
     struct outcome *out)
 {
@@ -460,7 +460,7 @@ static int where(const char *address, struct config *cfg,
 	    fail_errno(out, errno, "cannot write output");
 }
 
-/* ---- one write, many recipients (issue 8) ---- */
+/* ---- one write, many recipients ---- */
 
 /* What one recipient of a batch needs until the end. */
 struct batch_slot {
@@ -549,33 +549,33 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 	struct options o = { 0 };
 	struct identity id;
 	struct request req;
-	struct mailmap_result mapped; /* issue 8 */
+	struct mailmap_result mapped;
 	char maildir[4096], rcpt[2100];
 	int rc = parse_args(argc, argv, &o, out);
 
 	if (rc != 0)
 		return rc < 0 ? out->code : EX_OK;
-	/* issue 7: a redelivery reports in its summary, not line by line */
+	/* a redelivery reports in its summary, not line by line */
 	log_open(o.errors_only || (isatty(STDERR_FILENO) && !o.redeliver));
 	if (load_config(&o, cfg, out) < 0)
 		return out->code;
-	if (o.check_script != NULL)   /* sieve (issue 3) */
+	if (o.check_script != NULL)   /* sieve */
 		return check_script(o.check_script, cfg, out);
-	if (o.where) /* issue 8 */
+	if (o.where)
 		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
 	if (identity_assume(o.user, &id, out) < 0)
 		return out->code;
-	if (o.show_log) /* store (issue 5) */
+	if (o.show_log) /* store */
 		return show_log(&o, cfg, &id, out) < 0 ? out->code : EX_OK;
-	if (o.quota) /* quota (issue 4) */
+	if (o.quota) /* quota */
 		return run_quota(&o, cfg, &id, out);
-	if (o.nrecipients > 1) /* issue 8 */
+	if (o.nrecipients > 1)  /* one write, many recipients */
 		return run_batch(&o, &id, out);
-	if (map_recipient(&o, cfg, &id, NULL, &mapped, out) < 0 || /* issue 8 */
+	if (map_recipient(&o, cfg, &id, NULL, &mapped, out) < 0 || /* a map */
 	    build_request(&o, cfg, &id, &req, maildir, sizeof maildir, rcpt,
 	    sizeof rcpt, out) < 0)
 		return out->code;
-	if (o.redeliver)   /* issue 7 */
+	if (o.redeliver)
 		return redeliver_run(&req, &o.redo, out);
 	return deliver_message(&req, out);
 }

@@ -1,4 +1,4 @@
-/* mbox.h: splitting an mbox file into its messages, streaming (issue 7).
+/* mbox.h: splitting an mbox file into its messages, streaming.
  *
  * A message starts at a line beginning with "From " that opens the file or
  * follows an empty line; the empty line before it is the separator and

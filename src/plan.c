@@ -62,7 +62,7 @@ void plan_free(struct plan *plan)
 		free(plan->actions[i].keywords);
 		free(plan->actions[i].address);
 		free(plan->actions[i].text);
-		free(plan->actions[i].subject);   /* sieve (issue 3) */
+		free(plan->actions[i].subject);   /* sieve */
 		free(plan->actions[i].from);
 		free(plan->actions[i].handle);
 		free(plan->actions[i].addresses);

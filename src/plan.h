@@ -35,7 +35,7 @@ struct action {
 	char *text;        /* REJECT reason; VACATION/NOTIFY message */
 	bool create;       /* FILEINTO :create */
 
-	/* VACATION (issue 3): address = reply-to, text = the reason */
+	/* VACATION: address = reply-to, text = the reason */
 	char *subject;     /* :subject; NULL = "Auto: " + original subject */
 	char *from;        /* :from, or the user's address libsieve matched */
 	char *handle;      /* :handle, or one made from the other arguments */
@@ -90,7 +90,7 @@ struct delivery_file {
 	int tmp_fd;
 	const char *base;     /* unique base name for the final files */
 	off_t size;
-	/* one write, many recipients (issue 8): the Maildir whose tmp/ holds
+	/* one write, many recipients: the Maildir whose tmp/ holds
 	 * the file when it is not root's (NULL = root), and whether other
 	 * recipients still need the file (then it is never renamed away) */
 	struct maildir *src;

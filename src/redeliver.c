@@ -21,7 +21,7 @@
 #include "tally.h"
 
 #define BATCH 256        /* messages between directory syncs */
-/* issue 9: messages read into tmp/ before their files are synced together
+/* Messages read into tmp/ before their files are synced together
  * and filed, and the header memory they may hold meanwhile.  Each holds 1
  * descriptor (its file: the Maildir and its tmp/, new/, cur/ are the
  * run's); filing it takes up to WINDOW_SPARE_FDS more with everything else
@@ -52,7 +52,7 @@ struct items {
 
 enum result { R_DELIVERED, R_IN_PLACE, R_DUPLICATE, R_FAILED };
 
-/* A message read into tmp/ and waiting for its window's sync (issue 9). */
+/* A message read into tmp/ and waiting for its window's sync. */
 struct waiting {
 	struct delivery *d;
 	char label[1100];
@@ -516,7 +516,7 @@ static void message_done(struct run *run, const struct waiting *w,
 		remove_source(run, w->remove);
 }
 
-/* issue 9: the waiting messages' files synced one after the other (the
+/* The waiting messages' files synced one after the other (the
  * first fsync commits the journal for all, their writeback having started
  * when each was read in), then each filed, their deliver.db records in
  * one transaction. */

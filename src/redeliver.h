@@ -1,4 +1,4 @@
-/* redeliver.h: deliver --redeliver [--move] [-n] PATH... (issue 7).
+/* redeliver.h: deliver --redeliver [--move] [-n] PATH...
  *
  * Runs messages that are already on disk through the whole pipeline again
  * (Sieve, quota, log), in this one process: config, identity and deliver.db

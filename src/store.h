@@ -1,4 +1,4 @@
-/* store.h: deliver.db, the per-user SQLite store (issue 5).
+/* store.h: deliver.db, the per-user SQLite store.
  *
  * One file per user (mode 0600, WAL journal) holding duplicate suppression,
  * the delivery log and the tracking Sieve's vacation and redirect need.  The
@@ -124,7 +124,7 @@ struct store_delivery {
 int store_record(struct store *st, const struct store_claim *c,
     const struct store_delivery *d);
 
-/* deliver --redeliver (issue 9): from store_batch_begin to store_batch_end
+/* deliver --redeliver: from store_batch_begin to store_batch_end
  * every store_record goes into one transaction, each record its own
  * savepoint (one that fails is undone alone), committed by
  * store_batch_end: one WAL write of the pages the records share instead
@@ -153,7 +153,7 @@ int store_parse_since(const char *text, time_t now, time_t *out);
 int store_print_log(struct store *st, const struct store_log_filter *f,
     FILE *fp, char *err, size_t errlen);
 
-/* Tracking for Sieve (issue 3).
+/* Tracking for Sieve.
  *
  * Vacation: may we reply to `sender` for the response identified by
  * `handle` (RFC 5230 section 4.2), given a reply at most every `days` days?

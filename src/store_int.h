@@ -28,8 +28,9 @@ struct store {
 	long long vacation_period; /* seconds, from the last
 	                            * store_vacation_due_period() */
 	char *vacation_pair;
-	/* issue 9: records batched into one transaction (store_batch_begin),
-	 * whether it is open, and how many records it holds */
+	/* records batched into one transaction (store_batch_begin), one commit
+	 * a window instead of one a message; whether it is open, and how
+	 * many records it holds */
 	bool batch, batch_open;
 	unsigned batch_rows;
 };

@@ -4,20 +4,23 @@
 set -eu
 PACKAGES="gcc make pkg-config perl libsieve2-dev libcmocka-dev libpcre2-dev
 libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
-# folders (issue 2): tests/integration/21-folders-dovecot.t reads our folders with doveadm
+# 52-store-resume.t watches for a delivery that stopped itself with ps,
+# which a minimal Debian (debootstrap's minbase, a container) lacks
+PACKAGES="$PACKAGES procps"
+# folders: tests/integration/21-folders-dovecot.t reads our folders with doveadm
 PACKAGES="$PACKAGES dovecot-core"
-# quota (issue 4): 43-quota-courier.t runs Courier's deliverquota and
+# quota: 43-quota-courier.t runs Courier's deliverquota and
 # maildirmake against deliver's maildirsize; 44-quota-dovecot.t needs
 # dovecot-core (above) for its quota plugin and doveadm quota
 PACKAGES="$PACKAGES maildrop"
-# fuzzing (issue 6): make check runs each tests/fuzz target briefly with
+# fuzzing: make check runs each tests/fuzz target briefly with
 # clang's libFuzzer, which is in libclang-rt-14-dev (only recommended by
 # clang-14, and this script installs no recommends)
 PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 # Sieve differential test: tests/sieve-diff/run.sh compares deliver with
 # Pigeonhole's sieve-test, which is in dovecot-sieve (dovecot-core above)
 PACKAGES="$PACKAGES dovecot-sieve"
-# MTA tests (issue 7): swaks, postfix and an unpacked exim4-daemon-light
+# MTA tests: swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an
 # installed MTA (apt-get --no-remove), and exim4 conflicts with postfix.

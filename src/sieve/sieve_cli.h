@@ -1,7 +1,7 @@
 /* sieve_cli.h: deliver -C, checking a Sieve script or a directory of them
  * for the engine in use (sieve_engine).  Native: deliver's parser and the
  * native checker (sieve_ext.h), nothing else.  libsieve: deliver's own
- * front end (issue 10), then libsieve (isolated) on the canonical text
+ * front end, then libsieve (isolated) on the canonical text
  * the front end emits.
  *
  * A script: its errors, one a line, as "PATH: line L, column C: reason"

@@ -365,7 +365,7 @@ static bool has_explicit_keep(const struct plan *plan)
 	return false;
 }
 
-/* ---- the front end (issue 10) ------------------------------------------ */
+/* ---- the front end ------------------------------------------ */
 
 int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m)
 {
@@ -407,7 +407,7 @@ static int refused(const struct sieve_job *job, const char *path,
 	return 1;
 }
 
-/* ---- the early child (issue 9) ------------------------------------------ */
+/* ---- the early child ------------------------------------------ */
 
 /* The scripts of this delivery, settled by sieve_early_start before the
  * message is read: before, the user's, after (NULL = none named), and
@@ -569,7 +569,7 @@ static int run_here(const struct sieve_job *job, const char *path,
 		ans->error = found < 0 ? errno : ENOENT;
 		return 0;
 	}
-	/* issue 10: libsieve gets the front end's canonical text, never the
+	/* libsieve gets the front end's canonical text, never the
 	 * user's; what the front end refuses never reaches libsieve */
 	if (sieve_front_prepare(text, strlen(text), &front) < 0) {
 		free(text);

@@ -57,7 +57,7 @@ struct sieve_plan {
 	struct sieve_guard guard;
 };
 
-/* Issue 9: a single delivery starts its Sieve child before it reads the
+/* A single delivery starts its Sieve child before it reads the
  * message (sieve_worker.h, "the early child"), so that reading the
  * scripts and the front end run on the second core meanwhile.  Only
  * job's cfg, home and script are used.  No script: no child.  Until
@@ -99,8 +99,8 @@ int sieve_read_script(const char *path, char **text);
 int sieve_read_script_fd(int fd, char **text);
 
 struct sieve_front;
-/* The front end's diagnostics as "line L, column C: reason" lines (issue
- * 10).  -1 when memory runs out. */
+/* The front end's diagnostics as "line L, column C: reason" lines.
+ * -1 when memory runs out. */
 int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
 
 /* Wait until pfd's descriptor is ready (EINTR retried) or the

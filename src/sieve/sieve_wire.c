@@ -64,7 +64,7 @@ static void put_action(struct out *o, const struct action *a)
 	put_str(o, 's', a->subject);
 	put_str(o, 'F', a->from);
 	put_str(o, 'h', a->handle);
-	if (a->create)      /* fileinto :create (issue 10) */
+	if (a->create)      /* fileinto :create */
 		put_u32(o, 'C', 1);
 	if (a->type == ACTION_VACATION) {
 		put_u32(o, 'd', a->days);

@@ -51,7 +51,7 @@ void sieve_worker_shutdown(void);
 unsigned long sieve_worker_started(void);
 pid_t sieve_worker_pid(void);
 
-/* ---- the early child (one delivery, issue 9) ----
+/* ---- the early child (one delivery) ----
  *
  * A single delivery forks its Sieve child before it reads the message:
  * the child reads the scripts (from descriptors the parent opened) and

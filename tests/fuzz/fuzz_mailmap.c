@@ -1,4 +1,4 @@
-/* libFuzzer target: virtual mailbox maps (issue 8).  The input is a map,
+/* libFuzzer target: virtual mailbox maps.  The input is a map,
  * a NUL byte, then addresses separated by newlines.  A map either loads or
  * fails with "FILE:LINE: reason" (or "FILE: reason"); every address either
  * maps to a path strictly below the base, with no empty, "." or ".." level

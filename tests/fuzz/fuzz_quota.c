@@ -1,4 +1,4 @@
-/* libFuzzer target: maildirsize parsing and quota definitions (issue 6).
+/* libFuzzer target: maildirsize parsing and quota definitions.
  * The input is read as a maildirsize file: the parse must agree with a
  * plain reference reading (line 1 the definition; every complete further
  * line blank or "<signed> <signed>" between blanks, an optional CR before

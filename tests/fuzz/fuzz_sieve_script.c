@@ -1,4 +1,4 @@
-/* libFuzzer target: the Sieve parser through the adapter (issue 6).  The
+/* libFuzzer target: the Sieve parser through the adapter.  The
  * input is a script; sieve_check parses it (as deliver -C does) and, when
  * it is valid, sieve_eval runs it against a fixed message.  Checks: no
  * crash in the adapter's callbacks; a valid script's result survives the

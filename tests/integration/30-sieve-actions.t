@@ -1,6 +1,6 @@
 #!/bin/bash
 # Sieve actions: keep, fileinto, discard, stop, flags, implicit keep,
-# several copies as hard links of one file (issue 3).
+# several copies as hard links of one file.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 19
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Sieve tests: address, header, exists, size, envelope, subaddress,
-# relational, regex, comparators, RFC 2047 decoding (issue 3).
+# relational, regex, comparators, RFC 2047 decoding.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 23
 

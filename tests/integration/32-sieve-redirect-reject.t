@@ -1,5 +1,5 @@
 #!/bin/bash
-# redirect and reject through a capturing sendmail (issue 3).
+# redirect and reject through a capturing sendmail.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 24
 

@@ -1,6 +1,5 @@
 #!/bin/bash
-# vacation (RFC 5230 + RFC 3834): the reply, and every "do not reply" rule
-# (issue 3).
+# vacation (RFC 5230 + RFC 3834): the reply, and every "do not reply" rule.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 27
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # A broken filter never costs mail: syntax and run-time errors, a crashing
 # or runaway libsieve, the native engine's limits, unreadable scripts
-# (issue 3).  Tests of libsieve's own behaviour run with
+#.  Tests of libsieve's own behaviour run with
 # -o sieve_engine=libsieve, the native engine's expectation next to them.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 26
@@ -18,7 +18,7 @@ if header :contains "subject" "hi" {
 }'
 udlv
 is "$RC:$(landed)" "0:INBOX/new" "syntax error: implicit keep into INBOX"
-# issue 10: deliver's own parser reports it, where the ';' belongs
+# deliver's own parser reports it, where the ';' belongs
 is "$(cat "$S.err")" "$S: line 3, column 19: expected ';' or a block after 'fileinto', found '}'" "error with its line and column in <script>.err"
 like "$ERR" "sieve: $S: error: line 3, column 19: expected ';'" "error logged"
 like "$ERR" "sieve: $S: script failed; keeping the message" "fallback logged"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Which script runs (-s, `sieve`, ~/.dovecot.sieve, ~/.sieve), the global
-# sieve_before/sieve_after sequence, -n, -C and -V (issue 3).
+# sieve_before/sieve_after sequence, -n, -C and -V.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 26
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Every script in sieve-examples/: a message that matches lands where the
-# script says, one that does not lands in INBOX (issue 3).
+# script says, one that does not lands in INBOX.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 23
 

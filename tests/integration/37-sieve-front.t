@@ -1,5 +1,5 @@
 #!/bin/bash
-# deliver's own Sieve front end (issue 10): scripts libsieve 2.2.6 cannot
+# deliver's own Sieve front end: scripts libsieve 2.2.6 cannot
 # read as written run after the canonical rewrite and file the message
 # where Pigeonhole (RFC 5228 and its extensions) files it; :copy and
 # :create are carried by deliver.

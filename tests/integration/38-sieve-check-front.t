@@ -1,5 +1,5 @@
 #!/bin/bash
-# deliver -C with deliver's own front end (issue 10): errors with line,
+# deliver -C with deliver's own front end: errors with line,
 # column and a precise reason; unsupported extensions named; a directory
 # of scripts, one verdict a line and a total.
 . "$(dirname "$0")/sieve-lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Virtual mailboxes (issue 8): mailbox_map, mailbox_base, the hashed layout,
+# Virtual mailboxes: mailbox_map, mailbox_base, the hashed layout,
 # --where, and delivery into the mapped Maildir as the mail user.
 . "$(dirname "$0")/lib.sh"
 plan 32

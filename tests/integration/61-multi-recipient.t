@@ -1,5 +1,5 @@
 #!/bin/bash
-# One write, many recipients (issue 8): deliver -a A -a B -a C reads the
+# One write, many recipients: deliver -a A -a B -a C reads the
 # message once and hard-links it into every recipient's Maildir, each with
 # its own Sieve script, quota, store and log line; the exit code and the
 # stderr lines cover all of them (man/deliver.1, MULTIPLE RECIPIENTS).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # deliver --redeliver with a Sieve script: one long-lived Sieve child for
-# the whole run instead of a fork per message (issue 9), filing exactly as
+# the whole run instead of a fork per message, filing exactly as
 # one delivery per message does; a crash or a runaway evaluation costs only
 # that message's filter and the next message gets a fresh child.
 . "$(dirname "$0")/lib.sh"

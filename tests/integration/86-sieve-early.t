@@ -1,6 +1,6 @@
 #!/bin/bash
 # The Sieve child of a single delivery is forked before the message is
-# read, and the delivery does not wait for it to exit (issue 9): it gives
+# read, and the delivery does not wait for it to exit: it gives
 # up deliver's stdout/stderr before its last answer (an MTA waits for EOF
 # on them) and dies with its parent.  No script: no child at all.
 . "$(dirname "$0")/sieve-lib.sh"

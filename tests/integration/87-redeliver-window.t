@@ -1,5 +1,5 @@
 #!/bin/bash
-# deliver --redeliver syncs its messages in windows (issue 9): up to 32
+# deliver --redeliver syncs its messages in windows: up to 32
 # messages (fewer under a low descriptor limit) are read into tmp/ and
 # planned, then their files are fsynced one after the other (the first
 # fsync commits the journal for all), then each is linked.  Checked from

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The benchmark must not rot (issue 9): its quickest mode, 3 deliveries per
+# The benchmark must not rot: its quickest mode, 3 deliveries per
 # configuration, has to print a ratio line for the baseline, the baseline
 # with an isolated child and deliver plain.  Figures are not checked: this is a benchmark, not a test of speed.
 set -u

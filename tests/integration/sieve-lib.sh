@@ -1,4 +1,4 @@
-# sieve-lib.sh: helpers shared by the 3x-sieve-*.t tests (issue 3).
+# sieve-lib.sh: helpers shared by the 3x-sieve-*.t tests.
 . "$(dirname "$0")/lib.sh"
 
 MD="$TMP/u/Maildir"

@@ -212,7 +212,7 @@ else
 	_result 1 "exit 77: the bounce reaches the sender"
 fi
 
-# --- Sieve (issue 3) --------------------------------------------------------
+# --- Sieve --------------------------------------------------------
 S=dmta-sue
 SM=$(home_of $S)/Maildir
 cat >"$(home_of $S)/.dovecot.sieve" <<'EOF'
@@ -230,7 +230,7 @@ send "$PORT" "$C@$MTA_DOMAIN" "$S@$MTA_DOMAIN" "$TMP/m8"
 ok "sieve reject: Exim fails the address with the script's reason" \
     log_has "\*\* $S@$MTA_DOMAIN R=deliver_user T=deliver_pipe: Child process of deliver_pipe transport returned 77"
 
-# --- quota (issue 4) ------------------------------------------------------
+# --- quota ------------------------------------------------------
 Q=dmta-frank
 PAD="X-Pad: $(head -c 3000 /dev/zero | tr '\0' 'x')"
 mta_msg "$TMP/m9" m9@example.net "quota 1" "$PAD"
@@ -241,7 +241,7 @@ send "$PORT" sender@example.net "$Q@$MTA_DOMAIN" "$TMP/m10"
 ok "over quota: Exim defers and keeps the message" \
     log_has "== $Q@$MTA_DOMAIN R=variants T=deliver_quota defer \([-0-9]+\): Child process of deliver_quota transport returned 75"
 
-# --- dedup (issue 5) ------------------------------------------------------
+# --- dedup ------------------------------------------------------
 G=dmta-gina
 mta_msg "$TMP/m11" m11@example.net "dedup"
 send "$PORT" sender@example.net "dmta-alias2@$MTA_DOMAIN" "$TMP/m11"

@@ -252,7 +252,7 @@ else
 	_result 1 "exit 77: the bounce reaches the sender"
 fi
 
-# --- Sieve (issue 3) --------------------------------------------------------
+# --- Sieve --------------------------------------------------------
 S=dmta-sue
 SM=$(home_of $S)/Maildir
 cat >"$(home_of $S)/.dovecot.sieve" <<'EOF'
@@ -270,7 +270,7 @@ send "$PORT" "$C@$MTA_DOMAIN" "$S@$MTA_DOMAIN" "$TMP/m8"
 ok "sieve reject: Postfix bounces with the script's reason" \
     log_has "to=<$S@$MTA_DOMAIN>.*status=bounced \(.*not wanted here"
 
-# --- quota (issue 4) ------------------------------------------------------
+# --- quota ------------------------------------------------------
 Q=dmta-frank
 PAD="X-Pad: $(head -c 3000 /dev/zero | tr '\0' 'x')"
 mta_msg "$TMP/m9" m9@example.net "quota 1" "$PAD"
@@ -282,7 +282,7 @@ ok "over quota: Postfix defers (status=deferred)" \
     log_has "to=<$Q@$MTA_DOMAIN>.*status=deferred \(temporary failure"
 like "$(queue)" "$Q@$MTA_DOMAIN" "over quota: the message stays in the queue with the reason"
 
-# --- dedup (issue 5) ------------------------------------------------------
+# --- dedup ------------------------------------------------------
 G=dmta-gina
 mta_msg "$TMP/m11" m11@example.net "dedup"
 send "$PORT" sender@example.net "dmta-alias2@$MTA_DOMAIN" "$TMP/m11"

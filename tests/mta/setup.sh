@@ -49,8 +49,10 @@ apt_install() { # PACKAGE...: install the missing ones; status of apt-get
 	    --no-install-recommends --no-remove $missing >"$STATE/apt.log" 2>&1
 }
 
-apt_install swaks || {
-	echo "swaks cannot be installed: $(tail -n 1 "$STATE/apt.log")" |
+# iproute2: lib.sh finds free loopback ports with ss, which a minimal
+# Debian (debootstrap's minbase, a container) lacks
+apt_install swaks iproute2 || {
+	echo "swaks or iproute2 cannot be installed: $(tail -n 1 "$STATE/apt.log")" |
 	    tee "$STATE/postfix.skip" >"$STATE/exim.skip"
 	exit 0
 }

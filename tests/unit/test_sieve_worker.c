@@ -1,6 +1,6 @@
 /* test_sieve_worker.c: the long-lived Sieve child (src/sieve_worker.c):
  * its request format, one child for many evaluations, a fresh one after a
- * crash; the early child of a single delivery (issue 9). */
+ * crash; the early child of a single delivery. */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>

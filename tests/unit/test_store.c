@@ -304,7 +304,7 @@ static void test_skips(void **state)
 	assert_null(store_new(&cfg, dir, NULL, report));
 }
 
-/* issue 9: a batch's records go into one transaction: another connection
+/* A batch's records go into one transaction: another connection
  * sees none of them before store_batch_end and all after; a record that
  * fails inside the batch is undone alone. */
 static void test_batch_one_commit(void **state)
@@ -335,7 +335,7 @@ static void test_batch_one_commit(void **state)
 	store_close(st);
 }
 
-/* issue 9: a batch whose commit fails (the WAL cannot grow: a file size
+/* A batch whose commit fails (the WAL cannot grow: a file size
  * limit) loses its records and says how many. */
 static void test_batch_commit_fails(void **state)
 {
