@@ -158,6 +158,10 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 		ph_message_sync_env();
 		return 0;
 	}
+	if (value == NULL && config_reset(&ph_suite.cfg, key) == 0) {
+		ph_message_sync_env();
+		return 0;
+	}
 	/* a setting deliver does not have: the test will show it */
 	sieve_rt_note(rt, "test_config_set: no setting %s in deliver", key);
 	return 0;
