@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "mailer.h"
+#include "vacation_reply.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -86,54 +87,6 @@ static void new_message_id(const struct config *cfg, char *out, size_t len)
 	hostname_of(cfg, host, sizeof host);
 	snprintf(out, len, "<%lld.%ld.%08x.deliver@%s>", (long long)time(NULL),
 	    (long)getpid(), r, host);
-}
-
-static bool is_ascii(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return false;
-	return true;
-}
-
-/* RFC 2047 B-encoding of UTF-8 text, as one or more encoded words. */
-static void encode_words(const char *s, char *out, size_t outlen)
-{
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s), o = 0;
-
-	out[0] = '\0';
-	for (size_t i = 0; i < n;) {
-		size_t chunk = n - i < 45 ? n - i : 45;
-		char word[128];
-		size_t w = 0;
-
-		/* do not split a UTF-8 sequence between two words */
-		while (chunk < n - i && chunk > 0 &&
-		    ((unsigned char)s[i + chunk] & 0xc0) == 0x80)
-			chunk--;
-		for (size_t j = 0; j < chunk; j += 3) {
-			unsigned v = (unsigned char)s[i + j] << 16;
-
-			if (j + 1 < chunk)
-				v |= (unsigned char)s[i + j + 1] << 8;
-			if (j + 2 < chunk)
-				v |= (unsigned char)s[i + j + 2];
-			word[w++] = b64[v >> 18 & 63];
-			word[w++] = b64[v >> 12 & 63];
-			word[w++] = j + 1 < chunk ? b64[v >> 6 & 63] : '=';
-			word[w++] = j + 2 < chunk ? b64[v & 63] : '=';
-		}
-		word[w] = '\0';
-		o += (size_t)snprintf(out + o, o < outlen ? outlen - o : 0,
-		    "%s=?UTF-8?B?%s?=", i ? " " : "", word);
-		if (o >= outlen) {
-			out[outlen - 1] = '\0';
-			return;
-		}
-		i += chunk;
-	}
 }
 
 /* Pigeonhole's original recipient: the one before aliasing when known,
@@ -728,36 +681,6 @@ const char *vacation_refusal(const struct action_ctx *c,
 	return NULL;
 }
 
-/* Subject of the reply: :subject, or "Auto: " + the original. */
-static void reply_subject(const struct action_ctx *c, const struct action *a,
-    char *out, size_t outlen)
-{
-	char raw[1000];
-	const char *orig = header_get(c->headers, "Subject", 0);
-
-	if (a->subject && *a->subject) {
-		header_safe(a->subject, raw, sizeof raw);
-		if (is_ascii(raw))
-			strlcpy(out, raw, outlen);
-		else
-			encode_words(raw, out, outlen);
-		return;
-	}
-	header_safe(orig, raw, sizeof raw);
-	if (orig == NULL || raw[strspn(raw, " ")] == '\0') {
-		header_safe(c->cfg->sieve_vacation_default_subject, raw,
-		    sizeof raw);
-		strlcpy(out, *raw ? raw : "Automated reply", outlen);
-	} else {
-		snprintf(out, outlen, "Auto: %s", raw + strspn(raw, " "));
-	}
-	/* 8-bit text goes out as RFC 2047 words, as Pigeonhole sends it */
-	if (!is_ascii(out)) {
-		strlcpy(raw, out, sizeof raw);
-		encode_words(raw, out, outlen);
-	}
-}
-
 static void references(const struct action_ctx *c, const char *msgid,
     char *out, size_t outlen)
 {
@@ -773,7 +696,7 @@ static void references(const struct action_ctx *c, const char *msgid,
 
 char *vacation_compose(const struct action_ctx *c, const struct action *a)
 {
-	char date[64], id[300], subj[1200], from[1100], to[1100];
+	char date[64], id[300], subj[8192], from[1100], to[1200];
 	char orig[1000], refs[3100], threading[4200] = "", pm[1100];
 	const char *msgid = header_get(c->headers, "Message-ID", 0);
 	char *text = NULL;
@@ -781,21 +704,26 @@ char *vacation_compose(const struct action_ctx *c, const struct action *a)
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
-	reply_subject(c, a, subj, sizeof subj);
+	vacation_subject(c->cfg, c->headers, a->subject, subj, sizeof subj);
 	/* From: :from, else the address the message was sent to, else the
 	 * postmaster (Pigeonhole's order) */
 	(void)addressed_to_user(c, a, &rf);
 	postmaster(c, pm, sizeof pm);
 	header_safe(a->from && *a->from ? a->from : rf.from[0] ? rf.from :
 	    pm, from, sizeof from);
-	header_safe(c->sender, to, sizeof to);
+	vacation_reply_to(c->cfg, c->headers, c->sender, to, sizeof to);
 	if (msgid != NULL) {
 		header_safe(msgid, orig, sizeof orig);
 		references(c, orig, refs, sizeof refs);
 		snprintf(threading, sizeof threading,
 		    "In-Reply-To: %s\nReferences: %s\n", orig, refs);
+	} else if (header_get(c->headers, "References", 0) != NULL) {
+		header_safe(header_get(c->headers, "References", 0), refs,
+		    sizeof refs);
+		snprintf(threading, sizeof threading, "References: %s\n",
+		    refs);
 	}
-	if (asprintf(&text, "From: %s%s%s\nTo: <%s>\nSubject: %s\nDate: %s\n"
+	if (asprintf(&text, "From: %s%s%s\nTo: %s\nSubject: %s\nDate: %s\n"
 	    "Message-ID: %s\n%sAuto-Submitted: auto-replied (vacation)\n"
 	    "Precedence: bulk\nX-Auto-Response-Suppress: All\n"
 	    "MIME-Version: 1.0\n%s%s\n",

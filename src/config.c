@@ -98,6 +98,12 @@ static const struct config_key config_keys[] = {
 	  FIELD(sieve_vacation_send_from_recipient), "no", NULL, 0 },
 	{ "sieve_vacation_default_subject", KEY_STRING,
 	  FIELD(sieve_vacation_default_subject), "", NULL, 0 },
+	{ "sieve_vacation_default_subject_template", KEY_STRING,
+	  FIELD(sieve_vacation_default_subject_template), "", NULL, 0 },
+	{ "sieve_vacation_max_subject_codepoints", KEY_UINT,
+	  FIELD(sieve_vacation_max_subject_codepoints), "256", NULL, 1024 },
+	{ "sieve_vacation_to_header_ignore_envelope", KEY_BOOL,
+	  FIELD(sieve_vacation_to_header_ignore_envelope), "no", NULL, 0 },
 
 	/* quota (issue 4) */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

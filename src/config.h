@@ -67,6 +67,9 @@ struct config {
 	bool sieve_vacation_use_original_recipient;
 	bool sieve_vacation_send_from_recipient;
 	char *sieve_vacation_default_subject;  /* "" = "Automated reply" */
+	char *sieve_vacation_default_subject_template; /* "" = "Auto: %$" */
+	unsigned sieve_vacation_max_subject_codepoints;
+	bool sieve_vacation_to_header_ignore_envelope;
 
 	/* quota (issue 4) */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
