@@ -73,12 +73,12 @@ void vacation_encode_words(const char *s, char *out, size_t outlen)
 	}
 }
 
-void vacation_cut_codepoints(char *text, size_t max)
+void vacation_cut_codepoints(char *text, size_t size, size_t max)
 {
 	static const char ellipsis[] = "\xe2\x80\xa6";
-	size_t cps = 0, i = 0, keep = 0;
+	size_t cps = 0, keep = 0;
 
-	for (; text[i] != '\0'; i++)
+	for (size_t i = 0; text[i] != '\0'; i++)
 		if (((unsigned char)text[i] & 0xc0) != 0x80) {
 			if (cps == (max ? max - 1 : 0))
 				keep = i;
@@ -86,12 +86,13 @@ void vacation_cut_codepoints(char *text, size_t max)
 		}
 	if (cps <= max)
 		return;
-	/* the cut leaves room for the ellipsis: it is one byte longer than
-	 * the code point it replaces at worst by two, and the text had
-	 * more code points than max */
-	if (keep + sizeof ellipsis > i + 1)
-		keep = i + 1 - sizeof ellipsis;
-	memcpy(text + keep, ellipsis, sizeof ellipsis);
+	/* room for the ellipsis in a full buffer: cut code points more */
+	while (keep > 0 && keep + sizeof ellipsis > size)
+		while (keep > 0 &&
+		    ((unsigned char)text[--keep] & 0xc0) == 0x80)
+			;
+	if (keep + sizeof ellipsis <= size)
+		memcpy(text + keep, ellipsis, sizeof ellipsis);
 }
 
 /* The template with "%$" and "%{subject}" replaced by subject, "%%" by
@@ -152,7 +153,8 @@ void vacation_subject(const struct config *cfg,
 			strlcpy(text, "Automated reply", SUBJECT_MAX);
 	}
 	free(decoded);
-	vacation_cut_codepoints(text, cfg->sieve_vacation_max_subject_codepoints);
+	vacation_cut_codepoints(text, SUBJECT_MAX,
+	    cfg->sieve_vacation_max_subject_codepoints);
 	if (is_ascii(text))
 		strlcpy(out, text, outlen);
 	else

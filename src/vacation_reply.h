@@ -30,9 +30,10 @@ void vacation_reply_to(const struct config *cfg,
     const struct header_index *headers, const char *sender, char *out,
     size_t outlen);
 
-/* Text cut at max code points of UTF-8, the last one replaced by U+2026
- * when cut (Dovecot's str_sanitize_utf8), in place. */
-void vacation_cut_codepoints(char *text, size_t max);
+/* Text (in a buffer of size bytes) cut at max code points of UTF-8, the
+ * last one replaced by U+2026 when cut (Dovecot's str_sanitize_utf8), in
+ * place. */
+void vacation_cut_codepoints(char *text, size_t size, size_t max);
 
 /* RFC 2047 B-encoding of UTF-8 text as encoded words, folded between
  * words. */
