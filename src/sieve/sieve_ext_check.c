@@ -417,22 +417,21 @@ static void check_one(struct sieve_checker *ck,
 	    !is(prev, "if") && !is(prev, "elsif"))
 		sieve_check_error(ck, cmd->pos, "`%s` without a preceding "
 		    "`if`", cmd->name);
-	if (is(cmd->name, "require")) {
-		if (!*at_start)
-			sieve_check_error(ck, cmd->pos, "`require` must come "
-			    "before any other command, at the top of the "
-			    "script");
-		else if (cmd->args && cmd->args->kind != SIEVE_ARG_TAG)
-			for (const struct sieve_string *s =
-			    cmd->args->strings; s; s = s->next)
-				check_require_name(ck, s);
-	} else {
+	if (!is(cmd->name, "require"))
 		*at_start = false;
-	}
+	else if (!*at_start)
+		sieve_check_error(ck, cmd->pos, "`require` must come before "
+		    "any other command, at the top of the script");
 	check_args(ck, def, cmd->pos, cmd->args);
 	shape = ck->res->nerrors == before;
 	shape = check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
 	    cmd->test_list) && shape;
+	/* the extension names, once the require itself is well formed */
+	if (is(cmd->name, "require") && *at_start && shape &&
+	    !cmd->has_block && cmd->args && cmd->args->kind != SIEVE_ARG_TAG)
+		for (const struct sieve_string *s = cmd->args->strings; s;
+		    s = s->next)
+			check_require_name(ck, s);
 	if (def->block && cmd->has_block && !ihave_block_live(ck, cmd))
 		return;      /* never runs: not checked, as Pigeonhole */
 	check_block(ck, def, cmd, depth, shape);
