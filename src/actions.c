@@ -394,7 +394,8 @@ static const char *redirect_refusal(const struct action_ctx *c,
 static int redirect_one(const struct action_ctx *c, const char *target,
     const char *marker, const char *msgid)
 {
-	char head[2400], shown[600], why[700], from[1100], self[1100];
+	char head[4096], shown[600], why[700], from[1100], self[1100];
+	char newid[300] = "";
 	struct mail_body body = { .head = head, .body_fd = c->msg_fd,
 		.body_offset = return_path_length(c->msg_fd) };
 	struct outcome out = { 0 };
@@ -408,8 +409,13 @@ static int redirect_one(const struct action_ctx *c, const char *target,
 	/* X-Sieve-Redirected-From: whose Sieve redirected it (Pigeonhole's
 	 * loop marker), sieve_user_email or the recipient */
 	header_safe(me, self, sizeof self);
-	snprintf(head, sizeof head, "X-Loop: %s\n%s%s%s", marker,
-	    *self ? "X-Sieve-Redirected-From: " : "", self, *self ? "\n" : "");
+	/* a message without a Message-ID gets one, as Pigeonhole gives it:
+	 * the receiving side can then recognise it */
+	if (*msgid == '\0')
+		new_message_id(c->cfg, newid, sizeof newid);
+	snprintf(head, sizeof head, "X-Loop: %s\n%s%s%s%s%s%s", marker,
+	    *self ? "X-Sieve-Redirected-From: " : "", self, *self ? "\n" : "",
+	    *newid ? "Message-ID: " : "", newid, *newid ? "\n" : "");
 	redirect_sender(c, from, sizeof from);
 	if (mailer_send(c->cfg->sendmail, from, target, &body, &out) < 0) {
 		log_line(LOG_ERR, "sieve: redirect to <%s> failed: %s",

@@ -5,7 +5,7 @@
 # check, the rejection notice's form, vacation's recipient settings and
 # its reply's headers; ORIGINAL_RECIPIENT as the original recipient.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 42
+plan 45
 
 mail "$TMP/m" "Subject: fwd me" "Message-ID: <s1@example.org>" "To: bob@example.org"
 script 'redirect "carol@example.net";'
@@ -59,6 +59,10 @@ is "$RC:$(landed):$(sent)" "0:INBOX/new:0" "any X-Sieve-Redirected-From naming s
 reset_md
 sdlv "$TMP/loop2"
 is "$RC:$(landed):$(sent)" "0::1" "other addresses there: redirected"
+like "$(sed -n 3p "$CAP/msg.0")" "^Message-ID: <[0-9]+\.[0-9]+\.[0-9a-f]{8}\.deliver@[^>]+>$" "a message without Message-ID gets one"
+is "$(grep -c '^Message-ID:' "$CAP/msg.0")" "1" "only one"
+redir
+is "$(grep -c '^Message-ID:' "$CAP/msg.0")" "1" "a message with one keeps its own, none added"
 
 # reject as Pigeonhole's MDN-like notice (RFC 5429)
 mail "$TMP/r" "Subject: buy now" "Message-ID: <s2@example.org>" "To: bob@example.org" "Content-Type: text/plain"
