@@ -106,15 +106,23 @@ static const char *user_email(const struct action_ctx *c)
 	return u != NULL && *u != '\0' ? u : NULL;
 }
 
-/* postmaster_address, or postmaster@ the recipient's domain (the host
- * name when it has none), as Dovecot's default. */
-static void postmaster(const struct action_ctx *c, char *out, size_t len)
+/* The postmaster's address: postmaster_address's, or postmaster@ the
+ * recipient's domain (the host name when it has none), as Dovecot's
+ * default. */
+static void postmaster_address(const struct action_ctx *c, char *out,
+    size_t len)
 {
 	const char *at = c->recipient ? strrchr(c->recipient, '@') : NULL;
 	char host[256];
 
-	if (c->cfg->postmaster_address && *c->cfg->postmaster_address) {
-		header_safe(c->cfg->postmaster_address, out, len);
+	const char *pm = c->cfg->postmaster_address, *lt;
+
+	if (pm && *pm) {
+		/* "Name <address>": the address alone */
+		if ((lt = strrchr(pm, '<')) != NULL)
+			pm = lt;
+		if (header_bare_address(pm, out, len) >= len)
+			out[0] = '\0';
 		return;
 	}
 	if (at != NULL && at[1] != '\0') {
@@ -125,17 +133,21 @@ static void postmaster(const struct action_ctx *c, char *out, size_t len)
 	snprintf(out, len, "postmaster@%s", host);
 }
 
-/* A From header value: an address alone is put in <>, a value with its
- * own <> (a display name) is written as given. */
-static void from_value(const char *addr, char *out, size_t len)
+/* The postmaster as a From header value: postmaster_address as written
+ * when it has a display name, else "Postmaster <address>", as Dovecot
+ * writes it. */
+static void postmaster_from(const struct action_ctx *c, char *out,
+    size_t len)
 {
-	char safe[1100];
+	char addr[1000];
 
-	header_safe(addr, safe, sizeof safe);
-	if (strchr(safe, '<') != NULL)
-		strlcpy(out, safe, len);
-	else
-		snprintf(out, len, "<%s>", safe);
+	if (c->cfg->postmaster_address &&
+	    strchr(c->cfg->postmaster_address, '<') != NULL) {
+		header_safe(c->cfg->postmaster_address, out, len);
+		return;
+	}
+	postmaster_address(c, addr, sizeof addr);
+	snprintf(out, len, "Postmaster <%s>", addr);
 }
 
 /* ---- reject ------------------------------------------------------------ */
@@ -183,8 +195,9 @@ static void original_header(int fd, FILE *f)
  * the MDN fields and the original header, from the postmaster. */
 static char *reject_compose(const struct action_ctx *c, const char *reason)
 {
-	char date[64], id[300], to[1100], from[1200], pm[1100], host[256];
+	char date[64], id[300], to[1100], host[256];
 	char boundary[400], rcpt[1100], orig[1100], msgid[1000];
+	char from[1200];
 	const char *mid = header_get(c->headers, "Message-ID", 0);
 	char *text = NULL;
 	size_t len = 0;
@@ -193,8 +206,7 @@ static char *reject_compose(const struct action_ctx *c, const char *reason)
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
 	hostname_of(c->cfg, host, sizeof host);
-	postmaster(c, pm, sizeof pm);
-	from_value(pm, from, sizeof from);
+	postmaster_from(c, from, sizeof from);
 	header_safe(c->sender, to, sizeof to);
 	header_safe(orig_rcpt(c), rcpt, sizeof rcpt);
 	header_safe(c->orig_recipient, orig, sizeof orig);
@@ -346,7 +358,7 @@ static void redirect_sender(const struct action_ctx *c, char *out,
 	else if (strcmp(how, "user_email") == 0)
 		from = user_email(c);
 	else if (strcmp(how, "postmaster") == 0) {
-		postmaster(c, out, len);
+		postmaster_address(c, out, len);
 		return;
 	} else if (how[0] == '<') {       /* "<address>" or "<>" */
 		snprintf(out, len, "%.*s", (int)strlen(how) - 2, how + 1);
@@ -714,7 +726,7 @@ char *vacation_compose(const struct action_ctx *c, const struct action *a)
 	/* From: :from, else the address the message was sent to, else the
 	 * postmaster (Pigeonhole's order) */
 	(void)addressed_to_user(c, a, &rf);
-	postmaster(c, pm, sizeof pm);
+	postmaster_from(c, pm, sizeof pm);
 	header_safe(a->from && *a->from ? a->from : rf.from[0] ? rf.from :
 	    pm, from, sizeof from);
 	vacation_reply_to(c->cfg, c->headers, c->sender, to, sizeof to);

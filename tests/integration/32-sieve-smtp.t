@@ -5,7 +5,7 @@
 # check, the rejection notice's form, vacation's recipient settings and
 # its reply's headers; ORIGINAL_RECIPIENT as the original recipient.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 45
+plan 47
 
 mail "$TMP/m" "Subject: fwd me" "Message-ID: <s1@example.org>" "To: bob@example.org"
 script 'redirect "carol@example.net";'
@@ -40,6 +40,8 @@ redir -o sieve_redirect_envelope_from=postmaster
 is "$A" "-i -f postmaster@example.org -- carol@example.net " "postmaster: postmaster@ the recipient's domain"
 redir -o sieve_redirect_envelope_from=postmaster -o postmaster_address=pm@example.com
 is "$A" "-i -f pm@example.com -- carol@example.net " "postmaster: postmaster_address"
+redir -o sieve_redirect_envelope_from=postmaster -o "postmaster_address=Mail System <mailer@example.com>"
+is "$A" "-i -f mailer@example.com -- carol@example.net " "postmaster: postmaster_address's address without its display name"
 FROM=""
 redir -o "sieve_redirect_envelope_from=<bounce@example.net>"
 is "$A" "-i -f <> -- carol@example.net " "a null sender stays null whatever the setting (RFC 5228 4.2)"
@@ -72,7 +74,7 @@ reset_md
 ORIGINAL_RECIPIENT=all@example.org sdlv "$TMP/r" -o reject_mode=mail
 r="$CAP/msg.0"
 is "$RC:$(landed):$(cat "$CAP/argv.0" | tr '\n' ' ')" "0::-i -f <> -- alice@example.org " "notice from <> to the sender"
-is "$(grep '^From:' "$r")" "From: <postmaster@example.org>" "From: the postmaster"
+is "$(grep '^From:' "$r")" "From: Postmaster <postmaster@example.org>" "From: the postmaster, named as Dovecot names it"
 is "$(grep -m1 '^To:' "$r")" "To: <alice@example.org>" "To: the sender"
 is "$(grep -m1 '^Subject:' "$r")" "Subject: Automatically rejected mail" "Subject"
 is "$(grep -A1 '^Content-Type: multipart/report' "$r" | tr '\n\t' '| ')" "Content-Type: multipart/report; report-type=disposition-notification;| boundary=\"$(sed -n 's/^.*boundary="\(.*\)"$/\1/p' "$r")\"|" "a disposition-notification report"
@@ -84,6 +86,9 @@ is "$(sed -n '/^Content-Type: message\/rfc822/,$p' "$r" | grep -c -e '^Subject: 
 reset_md
 sdlv "$TMP/r" -o reject_mode=mail -o postmaster_address="Mail System <mailer@example.com>"
 is "$(grep '^From:' "$CAP/msg.0")" "From: Mail System <mailer@example.com>" "From: postmaster_address as written"
+reset_md
+sdlv "$TMP/r" -o reject_mode=mail -o postmaster_address=pm@example.com
+is "$(grep '^From:' "$CAP/msg.0")" "From: Postmaster <pm@example.com>" "From: a bare postmaster_address named Postmaster"
 
 # vacation
 script 'require "vacation";
