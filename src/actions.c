@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "mailer.h"
+#include "reject_notice.h"
 #include "vacation_reply.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -161,47 +162,18 @@ static const struct action *find_action(const struct plan *plan,
 	return NULL;
 }
 
-/* The header of the message as filed, without Content-Type (the report
- * carries no body, so a multipart type would mislead), cut at
- * REJECT_HEADER_MAX bytes on a line boundary, written to f. */
-#define REJECT_HEADER_MAX (64 * 1024)
-
-static void original_header(int fd, FILE *f)
-{
-	char *buf = malloc(REJECT_HEADER_MAX + 1);
-	ssize_t n = buf && fd >= 0 ? pread(fd, buf, REJECT_HEADER_MAX, 0) : -1;
-	bool skipping = false;
-
-	for (ssize_t i = 0; n > 0 && i < n;) {
-		char *nl = memchr(buf + i, '\n', (size_t)(n - i));
-		size_t len;
-
-		if (nl == NULL)
-			break;              /* a line cut by the cap: left out */
-		len = (size_t)(nl - (buf + i)) + 1;
-		if (len == 1 || (len == 2 && buf[i] == '\r'))
-			break;              /* the end of the header */
-		if (buf[i] != ' ' && buf[i] != '\t')
-			skipping = strncasecmp(buf + i, "Content-Type:", 13) == 0;
-		if (!skipping)
-			fwrite(buf + i, 1, len, f);
-		i += (ssize_t)len;
-	}
-	free(buf);
-}
-
-/* The rejection as Pigeonhole sends it (RFC 5429 section 2.1.1): a
- * multipart/report of type disposition-notification with the reason,
- * the MDN fields and the original header, from the postmaster. */
+/* The rejection as Pigeonhole sends it (reject_notice.h), from the
+ * postmaster, for the original recipient. */
 static char *reject_compose(const struct action_ctx *c, const char *reason)
 {
-	char date[64], id[300], to[1100], host[256];
-	char boundary[400], rcpt[1100], orig[1100], msgid[1000];
-	char from[1200];
+	char date[64], id[300], to[1100], host[256], rcpt[1100], orig[1100];
+	char msgid[1000], from[1200];
 	const char *mid = header_get(c->headers, "Message-ID", 0);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	struct reject_notice n = {
+		.from = from, .to = to, .recipient = rcpt,
+		.orig_recipient = orig, .msgid = msgid, .reason = reason,
+		.host = host, .date = date, .id = id, .msg_fd = c->msg_fd,
+	};
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
@@ -211,35 +183,7 @@ static char *reject_compose(const struct action_ctx *c, const char *reason)
 	header_safe(orig_rcpt(c), rcpt, sizeof rcpt);
 	header_safe(c->orig_recipient, orig, sizeof orig);
 	header_safe(mid, msgid, sizeof msgid);
-	snprintf(boundary, sizeof boundary, "%ld.%lld/%s", (long)getpid(),
-	    (long long)time(NULL), host);
-	if ((f = open_memstream(&text, &len)) == NULL)
-		return NULL;
-	fprintf(f, "Message-ID: %s\nDate: %s\nFrom: %s\nTo: <%s>\n"
-	    "Subject: Automatically rejected mail\n"
-	    "Auto-Submitted: auto-replied (rejected)\nPrecedence: bulk\n"
-	    "MIME-Version: 1.0\nContent-Type: multipart/report; "
-	    "report-type=disposition-notification;\n\tboundary=\"%s\"\n\n"
-	    "This is a MIME-encapsulated message\n\n", id, date, from, to,
-	    boundary);
-	fprintf(f, "--%s\nContent-Type: text/plain; charset=utf-8\n"
-	    "Content-Disposition: inline\nContent-Transfer-Encoding: 8bit\n\n"
-	    "Your message to <%s> was automatically rejected:\n%s\n",
-	    boundary, rcpt, reason);
-	fprintf(f, "--%s\nContent-Type: message/disposition-notification\n\n"
-	    "Reporting-UA: %s; deliver\n%s%s%sFinal-Recipient: rfc822; %s\n"
-	    "%s%s%sDisposition: automatic-action/MDN-sent-automatically; "
-	    "deleted\n\n", boundary, host, *orig ? "Original-Recipient: "
-	    "rfc822; " : "", orig, *orig ? "\n" : "", rcpt,
-	    *msgid ? "Original-Message-ID: " : "", msgid, *msgid ? "\n" : "");
-	fprintf(f, "--%s\nContent-Type: message/rfc822\n\n", boundary);
-	original_header(c->msg_fd, f);
-	fprintf(f, "\n\n--%s--\n", boundary);
-	if (fclose(f) != 0) {
-		free(text);
-		return NULL;
-	}
-	return text;
+	return reject_notice_compose(&n);
 }
 
 /* The reason as one line for stderr and the log. */
