@@ -8,8 +8,8 @@
  * path that does not parse gives no value at all (so not even :contains
  * "" matches); a part an address lacks (:detail without a delimiter)
  * gives no value.  Pigeonhole's non-standard "auth" part (the SMTP AUTH
- * user) is accepted and has no value: a local delivery is told none, as
- * Pigeonhole's is for an unauthenticated message. */
+ * user) has the value sieve_env's auth gives; a local delivery is told
+ * none, as Pigeonhole's is for an unauthenticated message. */
 #include <string.h>
 #include <strings.h>
 
@@ -40,7 +40,7 @@ static int envelope_paths(struct sieve_rt *rt, const struct sieve_call *c,
     const char **v, size_t *len, size_t *n, bool *null_from)
 {
 	struct sieve_strings parts;
-	bool from = false, to = false;
+	bool from = false, to = false, auth = false;
 
 	*n = 0;
 	*null_from = false;
@@ -50,6 +50,8 @@ static int envelope_paths(struct sieve_rt *rt, const struct sieve_call *c,
 		from |= parts.len[i] == 4 &&
 		    strncasecmp(parts.v[i], "from", 4) == 0;
 		to |= parts.len[i] == 2 && strncasecmp(parts.v[i], "to", 2) == 0;
+		auth |= parts.len[i] == 4 &&
+		    strncasecmp(parts.v[i], "auth", 4) == 0;
 	}
 	if (from) {
 		const char *s = rt->env->sender ? rt->env->sender : "";
@@ -63,13 +65,18 @@ static int envelope_paths(struct sieve_rt *rt, const struct sieve_call *c,
 		v[*n] = rt->env->recipient;
 		len[(*n)++] = strlen(rt->env->recipient);
 	}
+	/* the authenticated user, when the caller knows one */
+	if (auth && rt->env->auth != NULL && *rt->env->auth != '\0') {
+		v[*n] = rt->env->auth;
+		len[(*n)++] = strlen(rt->env->auth);
+	}
 	return 0;
 }
 
 static int run_envelope(struct sieve_rt *rt, const struct sieve_call *c)
 {
-	const char *pv[2];
-	size_t plen[2], n, *len;
+	const char *pv[3];
+	size_t plen[3], n, *len;
 	struct sieve_strings paths = { pv, plen, 0 }, keys, parts, values;
 	const char **v;
 	bool null_from;

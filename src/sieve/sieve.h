@@ -39,6 +39,11 @@ struct sieve_env {
 	const struct header_index *headers;
 	const char *sender;       /* envelope sender, "" for <> */
 	const char *recipient;    /* envelope recipient */
+	/* the recipient before any aliasing (Postfix's ORIGINAL_RECIPIENT,
+	 * SMTP's ORCPT) and the authenticated submitter (envelope "auth");
+	 * NULL when not known */
+	const char *orig_recipient;
+	const char *auth;
 	off_t size;
 	const char *delimiter;    /* recipient_delimiter: any of these chars */
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = unlimited */
