@@ -93,6 +93,7 @@ CHECK_FUZZ   := $(if $(shell command -v clang 2>/dev/null),check-fuzz,check-fuzz
 
 .PHONY: all check check-unit check-integration check-man check-mta deps demo \
         check-after-deps deb check-deb check-fresh \
+        check-pigeonhole pigeonhole-expected \
         install uninstall clean fuzz check-valgrind check-fuzz check-fuzz-skip
 .DEFAULT_GOAL := all
 
@@ -118,9 +119,10 @@ deps:
 # The second make decides, after deps, whether clang is there (check-fuzz):
 # the first one looked before deps installed it.
 check: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BINS)
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(BUILD)/tests/pigeonhole-run
 	@$(MAKE) --no-print-directory check-unit check-integration check-man \
 	    check-after-deps
+	@$(MAKE) --no-print-directory check-pigeonhole
 
 check-after-deps: $(CHECK_MTA) $(CHECK_FUZZ)
 
@@ -175,6 +177,43 @@ check-valgrind:
 	@chmod 755 $(VALGRIND_BUILD)/deliver-valgrind
 	DELIVER=$(CURDIR)/$(VALGRIND_BUILD)/deliver-valgrind DELIVER_VALGRIND=1 SRCDIR=$(CURDIR) \
 	    prove $(VALGRIND_INTEG)
+
+# check-pigeonhole: Pigeonhole 0.5.19's own testsuite (its *.svtest files,
+# in its test language vnd.dovecot.testsuite) run on deliver's native Sieve
+# interpreter by build/tests/pigeonhole-run, which alone carries that
+# test-only extension.  Prints the figures per directory and, last,
+# "pigeonhole: N of M test blocks pass".  Fails only when a block of
+# tests/pigeonhole/expected-pass.txt no longer passes; make
+# pigeonhole-expected rewrites that list (refusing while a listed block
+# fails, unless FORCE=1), so the figure can only go up.
+PIGEONHOLE_TESTS ?= $(CURDIR)/../shared/pigeonhole-tests/tests
+PH_DIR   := tests/pigeonhole
+# The runner links its own extension table (the product's list plus the
+# testsuite extension, tests/pigeonhole/ph_ext_table.c) in place of the
+# product's.
+PH_SRCS  := $(sort $(wildcard $(PH_DIR)/*.c))
+PH_OBJS  := $(filter-out $(BUILD)/sieve/sieve_ext_table.o,$(LIB_OBJS))
+PH_RUN   := $(BUILD)/tests/pigeonhole-run
+PH_ARGS  := -n $(PH_DIR)/not-applicable.txt -l $(BUILD)/tests/pigeonhole.log
+PH_SKIP  := echo "check-pigeonhole: skipped, no testsuite at $(PIGEONHOLE_TESTS) (PIGEONHOLE_TESTS=DIR: Pigeonhole 0.5.19's tests/)"
+
+$(PH_RUN): $(PH_SRCS) $(wildcard $(PH_DIR)/*.h) $(PH_OBJS) $(HDRS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -I$(PH_DIR) $(LDFLAGS) -o $@ $(PH_SRCS) $(PH_OBJS) $(LDLIBS)
+
+check-pigeonhole: $(PH_RUN)
+	@if [ -d "$(PIGEONHOLE_TESTS)" ]; then \
+	    $(PH_RUN) $(PH_ARGS) -e $(PH_DIR)/expected-pass.txt $(PIGEONHOLE_TESTS); \
+	 else $(PH_SKIP); fi
+
+pigeonhole-expected: $(PH_RUN)
+	@test -d "$(PIGEONHOLE_TESTS)" || { $(PH_SKIP); exit 1; }
+	@rc=0; $(PH_RUN) $(PH_ARGS) -e $(PH_DIR)/expected-pass.txt \
+	    -w $(BUILD)/tests/expected-pass.new $(PIGEONHOLE_TESTS) || rc=$$?; \
+	 if [ $$rc = 1 ] && [ "$(FORCE)" != 1 ]; then \
+	    echo "pigeonhole-expected: regressions, list kept (FORCE=1 accepts them)"; exit 1; \
+	 elif [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	 mv $(BUILD)/tests/expected-pass.new $(PH_DIR)/expected-pass.txt; \
+	 echo "pigeonhole-expected: $(PH_DIR)/expected-pass.txt: $$(wc -l < $(PH_DIR)/expected-pass.txt) blocks"
 
 check-man:
 	@for m in $(MANPAGES); do mandoc -Tlint -W warning $$m || exit 1; done; \

@@ -10,7 +10,8 @@
 #include <string.h>
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
-	KEY_QUOTA /* quota: a string that must parse as a quota */ };
+	KEY_QUOTA /* quota: a string that must parse as a quota */,
+	KEY_PERIOD /* seconds as Dovecot writes them ("1d"); "" = unset */ };
 
 struct config_key {
 	const char *name;
@@ -24,6 +25,7 @@ struct config_key {
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
 static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota */
 static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
+static const char *const sieve_engines[] = { "native", "libsieve", NULL };
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -54,10 +56,33 @@ static const struct config_key config_keys[] = {
 	{ "sieve_max_redirects", KEY_UINT, FIELD(sieve_max_redirects), "4",
 	  NULL, 64 },
 	{ "reject_mode", KEY_ENUM, FIELD(reject_mode), "exit", reject_modes, 0 },
+	/* Pigeonhole's names; unset: vacation_min_days / vacation_max_days */
+	{ "sieve_vacation_min_period", KEY_PERIOD,
+	  FIELD(sieve_vacation_min_period), "", NULL, 0 },
+	{ "sieve_vacation_max_period", KEY_PERIOD,
+	  FIELD(sieve_vacation_max_period), "", NULL, 0 },
 	{ "vacation_min_days", KEY_UINT, FIELD(vacation_min_days), "1", NULL,
 	  3650 },
 	{ "vacation_max_days", KEY_UINT, FIELD(vacation_max_days), "0", NULL,
 	  3650 },
+	{ "sieve_engine", KEY_ENUM, FIELD(sieve_engine), "native",
+	  sieve_engines, 0 },
+	{ "sieve_max_actions", KEY_UINT, FIELD(sieve_max_actions), "32", NULL,
+	  10000 },
+	{ "sieve_max_script_size", KEY_SIZE, FIELD(sieve_max_script_size),
+	  "1M", NULL, 0 },
+	{ "sieve_max_cpu_time", KEY_UINT, FIELD(sieve_max_cpu_time), "30",
+	  NULL, 3600 },
+	{ "sieve_variables_max_scope_size", KEY_UINT,
+	  FIELD(sieve_variables_max_scope_size), "255", NULL, 100000 },
+	{ "sieve_variables_max_variable_size", KEY_UINT,
+	  FIELD(sieve_variables_max_variable_size), "4096", NULL, 1048576 },
+	{ "sieve_regex_match_limit", KEY_UINT, FIELD(sieve_regex_match_limit),
+	  "100000", NULL, 100000000 },
+	{ "sieve_max_steps", KEY_UINT, FIELD(sieve_max_steps), "10000000",
+	  NULL, 4000000000u },
+	{ "sieve_max_memory", KEY_SIZE, FIELD(sieve_max_memory), "64M", NULL,
+	  0 },
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
@@ -137,6 +162,38 @@ int config_parse_size(const char *text, unsigned long long *out)
 	return 0;
 }
 
+int config_parse_period(const char *text, unsigned long long *out)
+{
+	static const struct { const char *unit; unsigned long long mult; }
+	    units[] = {
+		{ "", 1 }, { "s", 1 }, { "sec", 1 }, { "secs", 1 },
+		{ "second", 1 }, { "seconds", 1 }, { "m", 60 }, { "min", 60 },
+		{ "mins", 60 }, { "minute", 60 }, { "minutes", 60 },
+		{ "h", 3600 }, { "hour", 3600 }, { "hours", 3600 },
+		{ "d", 86400 }, { "day", 86400 }, { "days", 86400 },
+		{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
+	};
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcasecmp(end, units[i].unit) == 0) {
+			if (v > UINT64_MAX / units[i].mult)
+				return -1;
+			*out = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
 static int set_enum(const struct config_key *k, void *field, const char *v)
 {
 	for (int i = 0; k->choices[i]; i++)
@@ -184,6 +241,14 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 		return 0;
 	case KEY_ENUM:
 		return set_enum(k, field, v);
+	case KEY_PERIOD:
+		if (*v == '\0')
+			n = CONFIG_PERIOD_UNSET;
+		else if (config_parse_period(v, &n) < 0 ||
+		    n == CONFIG_PERIOD_UNSET)
+			return -1;
+		*(unsigned long long *)field = n;
+		return 0;
 	}
 	return -1;
 }

@@ -14,6 +14,7 @@
 enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
 enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota */
 enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve */
+enum sieve_engine { SIEVE_ENGINE_NATIVE, SIEVE_ENGINE_LIBSIEVE };
 
 struct config {
 	/* delivery core */
@@ -39,8 +40,21 @@ struct config {
 	unsigned long long sieve_memory_limit; /* address space of the child */
 	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
 	unsigned sieve_max_redirects;
+	/* vacation's period bounds in seconds, CONFIG_PERIOD_UNSET = from
+	 * vacation_min_days / vacation_max_days (0 max = no limit) */
+	unsigned long long sieve_vacation_min_period, sieve_vacation_max_period;
 	enum reject_mode reject_mode;
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = no limit */
+	/* the native engine (in process) and its bounds, Pigeonhole's names */
+	enum sieve_engine sieve_engine;
+	unsigned sieve_max_actions;
+	unsigned long long sieve_max_script_size;
+	unsigned sieve_max_cpu_time;           /* CPU seconds per script */
+	unsigned sieve_variables_max_scope_size;
+	unsigned sieve_variables_max_variable_size;
+	unsigned sieve_regex_match_limit;      /* PCRE2 match limit */
+	unsigned sieve_max_steps;              /* commands, tests, values */
+	unsigned long long sieve_max_memory;   /* scratch bytes per command */
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
@@ -83,6 +97,11 @@ int config_set_pair(struct config *cfg, const char *pair, char *err,
 /* Parse a size with an optional K/M/G/T suffix (powers of 1024), as used by
  * size-valued keys.  Returns -1 on junk or overflow. */
 int config_parse_size(const char *text, unsigned long long *out);
+
+/* A period as Dovecot's settings write it: "30" or "30s", "5m", "12h",
+ * "1d", "2w" (also "1 day", "2 weeks", ...), into seconds.  0 or -1. */
+#define CONFIG_PERIOD_UNSET (~0ULL)
+int config_parse_period(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
 

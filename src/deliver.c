@@ -182,12 +182,15 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		.dry_run = d->req->dry_run,
 		.env = { .headers = &d->in.headers,
 		    .sender = sender ? sender : "",
-		    .recipient = d->req->recipient, .size = d->in.size,
+		    .recipient = d->req->recipient,
+		    /* as received: without the headers deliver prepended */
+		    .size = d->in.size - d->in.added,
 		    .delimiter = cfg->recipient_delimiter,
 		    .vacation_min_days = cfg->vacation_min_days,
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* a redelivery's -n reports in its summary, not per message */
-		    .trace = d->req->dry_run && !d->req->redelivery },
+		    .trace = d->req->dry_run && !d->req->redelivery,
+		    .root = &d->root, .cfg = cfg },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	struct sieve_plan sp;

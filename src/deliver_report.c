@@ -92,14 +92,15 @@ static void print_dry_run_sieve(const struct delivery *d)
 
 void report_dry_run(const struct delivery *d)
 {
-	char shown[600];
+	char shown[600], kw[1200];
 
 	for (size_t i = 0; i < d->targets.count; i++) {
 		const struct target *t = &d->targets.items[i];
 
-		printf("fileinto %s%s%s\n", log_escape(target_display(t),
+		printf("fileinto %s%s%s%s%s\n", log_escape(target_display(t),
 		    shown, sizeof shown), t->flags[0] ? " flags=" : "",
-		    t->flags);
+		    t->flags, t->keywords[0] ? " keywords=" : "",
+		    log_escape(t->keywords, kw, sizeof kw));
 	}
 	print_dry_run_sieve(d);   /* sieve */
 }

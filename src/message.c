@@ -206,6 +206,7 @@ static int put_header(struct state *st, size_t pos, const char *name,
 		return 0; /* cannot happen: addresses are checked for length */
 	if (writer_put(st->w, line, (size_t)n) < 0)
 		return -1;
+	st->in->added += n;
 	line[n - 1] = '\0';
 	return header_insert_added(&st->in->headers, pos, name,
 	    line + strlen(name) + 2);
@@ -376,6 +377,7 @@ int message_intake(int in_fd, int out_fd, struct intake *in,
 	bool line_end;
 	int got, rc = -1;
 
+	in->added = 0;
 	st.value = malloc(HEADER_VALUE_MAX);
 	st.hold = malloc(HOLD_MAX);
 	if (!r || !w || !st.value || !st.hold) {

@@ -27,6 +27,8 @@ struct intake {
 	                             NULL when no source named one */
 	bool had_from_line;
 	off_t size;               /* bytes written to the tmp file */
+	off_t added;              /* of which headers deliver prepended (the
+	                             Sieve size test counts the rest) */
 	struct header_index headers;
 };
 

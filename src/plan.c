@@ -8,6 +8,7 @@
 
 #include "folder.h"
 #include "log.h"
+#include "maildir_keywords.h"
 
 static char *dup_or_null(const char *s, bool *failed)
 {
@@ -58,11 +59,13 @@ void plan_free(struct plan *plan)
 	for (size_t i = 0; i < plan->count; i++) {
 		free(plan->actions[i].mailbox);
 		free(plan->actions[i].flags);
+		free(plan->actions[i].keywords);
 		free(plan->actions[i].address);
 		free(plan->actions[i].text);
 		free(plan->actions[i].subject);   /* sieve */
 		free(plan->actions[i].from);
 		free(plan->actions[i].handle);
+		free(plan->actions[i].addresses);
 	}
 	free(plan->actions);
 	memset(plan, 0, sizeof *plan);
@@ -88,20 +91,49 @@ static void resolve_dirname(const char *name, const struct config *cfg,
 	dirname[0] = '\0';
 }
 
+/* The action's keywords, each once (IMAP compares them without case),
+ * in the order written; what does not fit is left out. */
+static void normalize_keywords(const char *in, char *out, size_t outlen)
+{
+	char word[MAILDIR_KEYWORD_LEN_MAX + 2];
+
+	out[0] = '\0';
+	while (in != NULL && *in != '\0') {
+		size_t n = strcspn(in, " ");
+		bool seen = false;
+
+		if (n > 0 && n < sizeof word - 1) {
+			snprintf(word, sizeof word, "%.*s", (int)n, in);
+			for (const char *p = out; !seen &&
+			    (p = strcasestr(p, word)) != NULL; p++)
+				seen = (p == out || p[-1] == ' ') &&
+				    (p[n] == ' ' || p[n] == '\0');
+			if (!seen && strlen(out) + n + 2 <= outlen) {
+				if (out[0] != '\0')
+					strlcat(out, " ", outlen);
+				strlcat(out, word, outlen);
+			}
+		}
+		in += n + (in[n] == ' ');
+	}
+}
+
 static struct target *find_target(struct targets *t, const char *dirname,
-    const char *flags)
+    const char *flags, const char *keywords)
 {
 	for (size_t i = 0; i < t->count; i++)
 		if (strcmp(t->items[i].dirname, dirname) == 0 &&
-		    strcmp(t->items[i].flags, flags) == 0)
+		    strcmp(t->items[i].flags, flags) == 0 &&
+		    strcmp(t->items[i].keywords, keywords) == 0)
 			return &t->items[i];
 	return NULL;
 }
 
 static int add_target(struct targets *t, const char *dirname,
-    const char *flags, bool create)
+    const char *flags, const char *keywords, bool create)
 {
-	struct target *grown, *found = find_target(t, dirname, flags);
+	struct target *grown, *found = find_target(t, dirname, flags,
+	    keywords);
 
 	if (found) {
 		found->create |= create;
@@ -115,6 +147,7 @@ static int add_target(struct targets *t, const char *dirname,
 	memset(found, 0, sizeof *found);
 	strlcpy(found->dirname, dirname, sizeof found->dirname);
 	strlcpy(found->flags, flags, sizeof found->flags);
+	strlcpy(found->keywords, keywords, sizeof found->keywords);
 	found->create = create;
 	return 0;
 }
@@ -125,14 +158,15 @@ int plan_targets(const struct plan *plan, const char *default_folder,
 	memset(out, 0, sizeof *out);
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct action *a = &plan->actions[i];
-		char dirname[256], flags[53];
+		char dirname[256], flags[53], keywords[TARGET_KEYWORDS_MAX];
 
 		if (a->type != ACTION_KEEP && a->type != ACTION_FILEINTO)
 			continue;
 		resolve_dirname(a->type == ACTION_KEEP ? default_folder :
 		    a->mailbox, cfg, dirname, sizeof dirname);
 		maildir_normalize_flags(a->flags, flags);
-		if (add_target(out, dirname, flags, cfg->autocreate ||
+		normalize_keywords(a->keywords, keywords, sizeof keywords);
+		if (add_target(out, dirname, flags, keywords, cfg->autocreate ||
 		    a->create) < 0)
 			return -1;
 	}
@@ -190,6 +224,25 @@ static void unplace(struct targets *targets, struct maildir *root)
 	}
 }
 
+/* The target's flag letters plus the letters of its keywords in the
+ * folder dst; a keyword without a letter is logged and left out (the
+ * message itself is still filed). */
+static void flags_with_keywords(const struct target *t,
+    const struct maildir *dst, char *out)
+{
+	char letters[53], shown[600], name[600];
+	const char *why = NULL;
+
+	strlcpy(letters, t->flags, sizeof letters);
+	if (t->keywords[0] != '\0' && maildir_keywords_letters(dst->dirfd,
+	    t->keywords, letters, sizeof letters, &why) < 0)
+		log_line(LOG_WARNING, "folder %s: keywords \"%s\" not all "
+		    "stored: %s", log_escape(target_display(t), name,
+		    sizeof name), log_escape(t->keywords,
+		    shown, sizeof shown), why ? why : "error");
+	maildir_normalize_flags(letters, out);
+}
+
 int plan_place(struct targets *targets, const struct delivery_file *msg,
     const struct config *cfg, struct outcome *out)
 {
@@ -198,14 +251,16 @@ int plan_place(struct targets *targets, const struct delivery_file *msg,
 	for (size_t i = 0; i < targets->count; i++) {
 		struct target *t = &targets->items[i];
 		struct maildir folder, *dst;
+		char flags[53];
 		int rc;
 
 		if (t->done)
 			continue;
 		folder.dirfd = folder.tmpfd = folder.newfd = folder.curfd = -1;
 		dst = open_target(t, msg->root, cfg, &folder);
+		flags_with_keywords(t, dst, flags);
 		rc = maildir_place(src, msg->tmp_name, msg->tmp_fd, dst,
-		    msg->base, msg->size, t->flags,
+		    msg->base, msg->size, flags,
 		    i + 1 == targets->count && !msg->shared,
 		    t->placed, sizeof t->placed, out);
 		if (dst != msg->root)

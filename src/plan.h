@@ -29,6 +29,8 @@ struct action {
 	enum action_type type;
 	char *mailbox;     /* FILEINTO: folder name as written in the script */
 	char *flags;       /* KEEP/FILEINTO: Maildir flag letters, may be NULL */
+	char *keywords;    /* KEEP/FILEINTO: IMAP keywords, space separated,
+	                    * may be NULL (maildir_keywords.h) */
 	char *address;     /* REDIRECT target; VACATION reply-to */
 	char *text;        /* REJECT reason; VACATION/NOTIFY message */
 	bool create;       /* FILEINTO :create */
@@ -38,6 +40,9 @@ struct action {
 	char *from;        /* :from, or the user's address libsieve matched */
 	char *handle;      /* :handle, or one made from the other arguments */
 	unsigned days;     /* :days, clamped */
+	unsigned long long seconds; /* the native engine's period (:days or
+	                    * :seconds, clamped); 0 = days is the period */
+	char *addresses;   /* :addresses, one per line: also the user's */
 	bool mime;         /* :mime: text is a whole MIME entity */
 };
 
@@ -56,9 +61,11 @@ int plan_default(struct plan *plan, const char *default_folder);
 void plan_free(struct plan *plan);
 
 /* One distinct place the message is filed into, resolved from the plan. */
+#define TARGET_KEYWORDS_MAX 1024
 struct target {
 	char dirname[256];   /* directory in the root ("" = INBOX itself) */
 	char flags[53];      /* sorted Maildir flag letters */
+	char keywords[TARGET_KEYWORDS_MAX]; /* space separated, distinct */
 	bool create;         /* may be created (autocreate or :create) */
 	char placed[MAILDIR_NAME_MAX + 48];  /* after placing: "new/..." */
 	bool done;
@@ -70,9 +77,9 @@ struct targets {
 };
 
 /* Resolve every filing action (keep, fileinto) into distinct targets: the
- * same folder with the same flags is filed once.  A refused folder name is
- * logged and replaced by INBOX.  default_folder is -m's name ("" = INBOX).
- * -1 only when memory runs out. */
+ * same folder with the same flags and keywords is filed once.  A refused
+ * folder name is logged and replaced by INBOX.  default_folder is -m's
+ * name ("" = INBOX).  -1 only when memory runs out. */
 int plan_targets(const struct plan *plan, const char *default_folder,
     const struct config *cfg, struct targets *out);
 
@@ -92,8 +99,10 @@ struct delivery_file {
 
 /* Link the message into every target not yet done, each durable before the
  * next.  A folder that cannot be opened or created is logged and the copy
- * goes to INBOX instead.  Returns -1 with *out filled when a copy could not
- * be made durable (the caller then fails temporarily). */
+ * goes to INBOX instead.  Keywords become the folder's letters through its
+ * dovecot-keywords file; one that cannot is logged and left out.  Returns
+ * -1 with *out filled when a copy could not be made durable (the caller
+ * then fails temporarily). */
 int plan_place(struct targets *targets, const struct delivery_file *msg,
     const struct config *cfg, struct outcome *out);
 

@@ -165,9 +165,14 @@ int store_print_log(struct store *st, const struct store_log_filter *f,
 bool store_vacation_due(struct store *st, const char *sender,
     const char *handle, unsigned days);
 
+/* The same with the period in seconds (vacation-seconds, RFC 6131);
+ * 0 = reply every time. */
+bool store_vacation_due_period(struct store *st, const char *sender,
+    const char *handle, unsigned long long seconds);
+
 /* Remember that a vacation reply was sent now. 0, or -1 on a store error
- * (never fatal to the delivery).  The record expires after the `days` of
- * the last store_vacation_due() call for the same pair (else 7 days). */
+ * (never fatal to the delivery).  The record expires after the period of
+ * the last store_vacation_due*() call for the same pair (else 7 days). */
 int store_vacation_sent(struct store *st, const char *sender,
     const char *handle);
 

@@ -25,7 +25,8 @@ struct store {
 	bool known;
 	bool down;             /* unusable for the rest of this process */
 	bool quarantined;      /* a corrupt file was moved aside already */
-	unsigned vacation_days; /* from the last store_vacation_due() */
+	long long vacation_period; /* seconds, from the last
+	                            * store_vacation_due_period() */
 	char *vacation_pair;
 	/* records batched into one transaction (store_batch_begin), one commit
 	 * a window instead of one a message; whether it is open, and how

@@ -95,8 +95,8 @@ static char *pair_key(const char *a, const char *b)
 	return key;
 }
 
-bool store_vacation_due(struct store *st, const char *sender,
-    const char *handle, unsigned days)
+bool store_vacation_due_period(struct store *st, const char *sender,
+    const char *handle, unsigned long long seconds)
 {
 	bool failed, seen;
 
@@ -104,31 +104,38 @@ bool store_vacation_due(struct store *st, const char *sender,
 		return true;
 	free(st->vacation_pair);
 	st->vacation_pair = pair_key(sender, handle);
-	st->vacation_days = days;
-	if (days == 0)
+	st->vacation_period = (long long)seconds;
+	if (seconds == 0)
 		return true;
 	seen = exists(st, "SELECT 1 FROM vacation WHERE sender = lower(?1) "
 	    "AND handle = ?2 AND sent > ?3", sender, handle,
-	    (long long)time(NULL) - days * DAY, &failed);
+	    (long long)time(NULL) - (long long)seconds, &failed);
 	return failed || !seen;
+}
+
+bool store_vacation_due(struct store *st, const char *sender,
+    const char *handle, unsigned days)
+{
+	return store_vacation_due_period(st, sender, handle,
+	    (unsigned long long)days * DAY);
 }
 
 int store_vacation_sent(struct store *st, const char *sender,
     const char *handle)
 {
 	time_t now = time(NULL);
-	unsigned days = 7;  /* RFC 5230's default :days */
+	long long period = 7 * DAY;  /* RFC 5230's default :days */
 	char *key;
 
 	if (st == NULL || sender == NULL)
 		return 0;
 	if ((key = pair_key(sender, handle)) && st->vacation_pair &&
-	    strcmp(key, st->vacation_pair) == 0 && st->vacation_days > 0)
-		days = st->vacation_days;
+	    strcmp(key, st->vacation_pair) == 0 && st->vacation_period > 0)
+		period = st->vacation_period;
 	free(key);
 	return track(st, VACATION_TABLE, "INSERT OR REPLACE INTO vacation "
 	    "(sender, handle, sent, expires) VALUES (lower(?1), ?2, ?3, ?4)",
-	    sender, handle, now, now + days * DAY, "DELETE FROM vacation WHERE "
+	    sender, handle, now, now + period, "DELETE FROM vacation WHERE "
 	    "(sender, handle) IN (SELECT sender, handle FROM vacation WHERE "
 	    "expires < ?1 ORDER BY expires LIMIT ?2)", now);
 }

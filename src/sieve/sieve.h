@@ -43,6 +43,16 @@ struct sieve_env {
 	const char *delimiter;    /* recipient_delimiter: any of these chars */
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = unlimited */
 	bool trace;               /* collect libsieve's debug trace */
+	/* native engine only (in process; NULL elsewhere): the root Maildir,
+	 * read by mailboxexists, and the configuration (folder names,
+	 * sieve_vacation_*_period) */
+	const struct maildir *root;
+	const struct config *cfg;
+	/* the IMAP flags the message already has (a message filtered again
+	 * from a folder), space separated: the start value of imap4flags'
+	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
+	 * a new message */
+	const char *flags;
 };
 
 struct sieve_result {
@@ -52,6 +62,11 @@ struct sieve_result {
 	struct sieve_msgs errors;  /* "line N: text" where libsieve says */
 	struct sieve_msgs notes;   /* things worth a log line */
 	struct sieve_msgs trace;   /* libsieve's trace (env->trace) */
+	/* native imap4flags: the internal flags variable when the script
+	 * ended (IMAP flags, space separated; malloced), for the implicit
+	 * keep and the scripts after this one; NULL when the script did not
+	 * use imap4flags */
+	char *flags;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

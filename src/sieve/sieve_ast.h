@@ -41,6 +41,8 @@ struct sieve_string {
 	char *value;
 	size_t len;
 	bool multiline;              /* written as text: */
+	bool decoded;                /* encoded-character applied (once,
+	                              * however often the tree is checked) */
 	struct sieve_string *next;
 };
 

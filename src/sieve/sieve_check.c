@@ -62,7 +62,7 @@ static const char *const known_unsupported[] = {
 	"vnd.dovecot.filter", "vnd.dovecot.execute",
 };
 
-static bool is_known_unsupported(const char *name)
+bool sieve_check_known_extension(const char *name)
 {
 	for (size_t i = 0; i < sizeof known_unsupported /
 	    sizeof known_unsupported[0]; i++)
@@ -96,7 +96,7 @@ static const struct {
 	{ "execute", "vnd.dovecot.execute" },
 };
 
-static const char *foreign_ext(const char *name)
+const char *sieve_check_foreign_ext(const char *name)
 {
 	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++)
 		if (strcmp(name, foreign[i].name) == 0)
@@ -310,7 +310,7 @@ static void check_require_name(struct checker *c,
 		c->res->required |= bit;
 	} else if (s->len == 0) {
 		diag(c, s->pos, "empty extension name in `require`");
-	} else if (is_known_unsupported(s->value) ||
+	} else if (sieve_check_known_extension(s->value) ||
 	    strncmp(s->value, "vnd.", 4) == 0 ||
 	    strncmp(s->value, "comparator-", 11) == 0) {
 		note_unsupported(c, s->value);
@@ -513,7 +513,7 @@ static void check_nested(struct checker *c, const struct spec *sp,
 static void unknown(struct checker *c, struct sieve_pos pos,
     const char *what, const char *name)
 {
-	const char *ext = foreign_ext(name);
+	const char *ext = sieve_check_foreign_ext(name);
 
 	if (ext != NULL && list_has(c->res->unsupported, ext))
 		return;     /* its require line already said so */

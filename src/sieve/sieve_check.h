@@ -1,4 +1,6 @@
-/* sieve_check.h: semantic checks on a parsed Sieve script.
+/* sieve_check.h: semantic checks on a parsed Sieve script for the
+ * libsieve engine (the native engine's checker is table-driven:
+ * sieve_ext_check in sieve_ext.h).
  *
  * Knows the commands, tests and tags of RFC 5228 and of the extensions
  * deliver runs: what libsieve 2.2.6 implements (fileinto, reject,
@@ -66,5 +68,14 @@ const char *sieve_supported_extensions(void);
 /* The bit of a supported extension name (case-sensitive, as RFC 5228
  * section 3.2 wants), 0 for others. */
 unsigned sieve_ext_bit(const char *name);
+
+/* Whether name is an extension Pigeonhole knows that this libsieve path
+ * cannot run ("variables", "vnd.dovecot.pipe"): named as unsupported,
+ * not as unknown.  The native checker asks too. */
+bool sieve_check_known_extension(const char *name);
+
+/* The extension a command or test of that name belongs to when deliver's
+ * libsieve path does not run it ("set" -> "variables"), or NULL. */
+const char *sieve_check_foreign_ext(const char *name);
 
 #endif

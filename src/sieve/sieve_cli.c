@@ -11,7 +11,9 @@
 #include <sysexits.h>
 
 #include "sieve.h"
+#include "sieve_ext.h"
 #include "sieve_front.h"
+#include "sieve_parse.h"
 #include "sieve_run.h"
 
 /* What became of one script. */
@@ -64,6 +66,65 @@ static void check_libsieve(const char *text, const struct config *cfg,
 	sieve_result_free(&res);
 }
 
+/* The extensions a script requires that the native engine lacks, space
+ * separated into c->unsupported. */
+static void native_unsupported(const struct sieve_script *script,
+    struct check *c)
+{
+	const struct sieve_command *cmd = script->commands;
+
+	for (; cmd && strcmp(cmd->name, "require") == 0; cmd = cmd->next) {
+		if (cmd->args == NULL || cmd->args->kind == SIEVE_ARG_TAG)
+			continue;
+		for (const struct sieve_string *s = cmd->args->strings; s;
+		    s = s->next) {
+			if (s->len == 0 || sieve_ext_find(s->value) != NULL)
+				continue;
+			if (c->unsupported[0] != '\0')
+				(void)strlcat(c->unsupported, " ",
+				    sizeof c->unsupported);
+			(void)strlcat(c->unsupported, s->value,
+			    sizeof c->unsupported);
+		}
+	}
+}
+
+/* The native engine: parse and check against its extension table. */
+static void check_native(const char *text, struct check *c)
+{
+	struct sieve_script *script = NULL;
+	struct sieve_ncheck_result *ck;
+	struct sieve_diag err;
+	char line[700];
+
+	c->verdict = V_AS_WRITTEN;
+	if (sieve_parse(text, strlen(text), &script, &err) < 0) {
+		c->verdict = V_ERROR;
+		(void)sieve_diag_format(&err, line, sizeof line);
+		(void)sieve_msgs_add(&c->lines, "%s", line);
+		c->nerrors = 1;
+		return;
+	}
+	if ((ck = calloc(1, sizeof *ck)) == NULL) {
+		c->verdict = V_ERROR;
+		(void)sieve_msgs_add(&c->lines, "out of memory");
+		sieve_script_free(script);
+		return;
+	}
+	if (sieve_ext_check(script, ck) < 0) {
+		native_unsupported(script, c);
+		c->verdict = c->unsupported[0] ? V_UNSUPPORTED : V_ERROR;
+		for (size_t i = 0; i < ck->ndiags; i++) {
+			(void)sieve_diag_format(&ck->diags[i], line,
+			    sizeof line);
+			(void)sieve_msgs_add(&c->lines, "%s", line);
+		}
+		c->nerrors = ck->nerrors;
+	}
+	free(ck);
+	sieve_script_free(script);
+}
+
 /* Check one script file.  0, or -1 when it cannot be read (read_errno;
  * ENOENT when missing). */
 static int check_one(const char *path, const struct config *cfg,
@@ -77,6 +138,11 @@ static int check_one(const char *path, const struct config *cfg,
 	if ((found = sieve_read_script(path, &text)) <= 0) {
 		c->read_errno = found == 0 ? ENOENT : errno;
 		return -1;
+	}
+	if (cfg->sieve_engine == SIEVE_ENGINE_NATIVE) {
+		check_native(text, c);
+		free(text);
+		return 0;
 	}
 	(void)sieve_front_prepare(text, strlen(text), &f);
 	free(text);

@@ -16,10 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ext_imap4flags.h"
 #include "growbuf.h"
 #include "log.h"
 #include "sieve_front.h"
 #include "sieve_parse.h"
+#include "sieve_rt.h"
 #include "sieve_wire.h"
 #include "sieve_worker.h"
 
@@ -438,6 +440,8 @@ void sieve_early_start(const struct sieve_job *job)
 	sieve_early_end();
 	if (sieve_worker_in_use())   /* a redelivery has its worker */
 		return;
+	if (job->cfg->sieve_engine == SIEVE_ENGINE_NATIVE)
+		return;              /* evaluated in process: no child */
 	script_paths(job, early.paths);
 	for (size_t i = 0; i < 3; i++) {
 		if (early.paths[i] == NULL)
@@ -479,6 +483,72 @@ static bool early_more_after(size_t i)
 	return false;
 }
 
+/* ---- the native engine ------------------------------------------------ */
+
+void sieve_native_limits_of(const struct config *cfg,
+    struct sieve_native_limits *l)
+{
+	memset(l, 0, sizeof *l);
+	l->max_actions = cfg->sieve_max_actions;
+	l->max_redirects = cfg->sieve_max_redirects;
+	l->max_script_size = (size_t)cfg->sieve_max_script_size;
+	l->max_cpu_time = cfg->sieve_max_cpu_time;
+	l->max_scope_size = cfg->sieve_variables_max_scope_size;
+	l->max_variable_size = cfg->sieve_variables_max_variable_size;
+	l->regex_match_limit = cfg->sieve_regex_match_limit;
+	l->max_steps = cfg->sieve_max_steps;
+	l->max_memory = (size_t)cfg->sieve_max_memory;
+}
+
+/* A script the native engine cannot take before evaluating it (too long,
+ * does not parse): refused as the front end refuses for libsieve. */
+static int native_refused(struct sieve_early_answer *ans, const char *fmt,
+    const char *detail)
+{
+	ans->kind = SIEVE_EARLY_REFUSED;
+	ans->status = (int)SIEVE_FRONT_INVALID;
+	return sieve_msgs_add(&ans->res.errors, fmt, detail) < 0 ? -2 : 0;
+}
+
+/* Read, parse and evaluate in this process: no child, no fork (the
+ * interpreter is bounded by its own limits, sieve_rt.h).  0 with *ans
+ * filled, -2 when memory runs out. */
+static int run_native(const struct sieve_job *job, const char *path,
+    struct sieve_early_answer *ans)
+{
+	struct sieve_native_limits lim;
+	struct sieve_script *script = NULL;
+	struct sieve_diag err;
+	char *text = NULL, line[700];
+	int found, rc;
+	size_t len;
+
+	memset(ans, 0, sizeof *ans);
+	if ((found = sieve_read_script(path, &text)) <= 0) {
+		ans->kind = SIEVE_EARLY_UNREADABLE;
+		ans->error = found < 0 ? errno : ENOENT;
+		return 0;
+	}
+	sieve_native_limits_of(job->cfg, &lim);
+	len = strlen(text);
+	if (lim.max_script_size != 0 && len > lim.max_script_size) {
+		free(text);
+		(void)snprintf(line, sizeof line, "%zu bytes, more than "
+		    "sieve_max_script_size (%zu)", len, lim.max_script_size);
+		return native_refused(ans, "script too long: %s", line);
+	}
+	rc = sieve_parse(text, len, &script, &err);
+	free(text);
+	if (rc < 0) {
+		(void)sieve_diag_format(&err, line, sizeof line);
+		return native_refused(ans, "%s", line);
+	}
+	ans->kind = SIEVE_EARLY_RESULT;
+	rc = sieve_native_eval(script, &job->env, &lim, &ans->res);
+	sieve_script_free(script);
+	return rc < 0 ? -2 : 0;
+}
+
 /* ---- one script ---------------------------------------------------------- */
 
 /* Read, front end and evaluation in this process and a child forked for
@@ -491,6 +561,8 @@ static int run_here(const struct sieve_job *job, const char *path,
 	char *text = NULL;
 	int found, rc;
 
+	if (job->cfg->sieve_engine == SIEVE_ENGINE_NATIVE)
+		return run_native(job, path, ans);
 	memset(ans, 0, sizeof *ans);
 	if ((found = sieve_read_script(path, &text)) <= 0) {
 		ans->kind = SIEVE_EARLY_UNREADABLE;
@@ -541,8 +613,32 @@ static int get_answer(const struct sieve_job *job, size_t i,
 
 /* Run seq[i]; returns whether the keep is still in effect afterwards
  * (true for every failure), or -1 when memory runs out. */
+/* imap4flags across a sequence of scripts: a script that did not use it
+ * files its keeps and fileintos with the flags an earlier script left
+ * (Pigeonhole's internal variable lives as long as the result); one that
+ * used it leaves its own for the scripts after it and the implicit
+ * keep. */
+static int carry_flags(struct sieve_result *res, char **carried)
+{
+	if (res->flags != NULL) {
+		free(*carried);
+		*carried = res->flags;
+		res->flags = NULL;
+		return 0;
+	}
+	for (size_t k = 0; *carried != NULL && k < res->plan.count; k++) {
+		struct action *a = &res->plan.actions[k];
+
+		if ((a->type == ACTION_KEEP || a->type == ACTION_FILEINTO) &&
+		    a->flags == NULL && a->keywords == NULL &&
+		    sieve_imap4flags_apply(*carried, a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int run_script(const struct sieve_job *job, size_t i,
-    const char *path, struct sieve_plan *out, bool *implicit)
+    const char *path, struct sieve_plan *out, bool *implicit, char **carried)
 {
 	struct sieve_early_answer ans;
 	struct sieve_result *res = &ans.res;
@@ -594,7 +690,8 @@ static int run_script(const struct sieve_job *job, size_t i,
 		update_err_file(path, NULL);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
-	if (take_actions(&out->plan, &res->plan) < 0)
+	if (carry_flags(res, carried) < 0 ||
+	    take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
 	sieve_result_free(res);
 	return keep;
@@ -604,6 +701,8 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 {
 	char *own[3] = { NULL, NULL, NULL };
 	char *const *seq = early.active ? early.paths : own;
+	char *carried = NULL;     /* imap4flags' flags, script to script */
+	struct sieve_job each = *job;
 	bool implicit = true;
 	int keep = 1;
 
@@ -611,11 +710,21 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	if (!early.active)
 		script_paths(job, own);
 	for (size_t i = 0; i < 3 && keep > 0; i++)
-		if (seq[i] != NULL)
-			keep = run_script(job, i, seq[i], out, &implicit);
+		if (seq[i] != NULL) {
+			if (carried != NULL)
+				each.env.flags = carried;
+			keep = run_script(&each, i, seq[i], out, &implicit,
+			    &carried);
+		}
 	if (keep >= 0 && out->scripted && implicit &&
 	    plan_add(&out->plan, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
 		keep = -1;
+	/* the implicit keep files with the flags the scripts left */
+	if (keep >= 0 && out->scripted && implicit && carried != NULL &&
+	    sieve_imap4flags_apply(carried,
+	    &out->plan.actions[out->plan.count - 1]) < 0)
+		keep = -1;
+	free(carried);
 	/* a child the sequence no longer needs is stopped now */
 	if (early.active)
 		sieve_worker_end_early();
@@ -634,6 +743,9 @@ void sieve_print_extensions(void)
 {
 	char *list = sieve_extensions();
 
-	printf("sieve extensions: %s\n", list ? list : "(unknown)");
+	printf("sieve extensions (native, the default engine): %s\n",
+	    sieve_ext_names());
+	printf("sieve extensions (libsieve): %s\n", list ? list :
+	    "(unknown)");
 	free(list);
 }

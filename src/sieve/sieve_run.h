@@ -107,7 +107,13 @@ int sieve_wait_ready(struct pollfd *pfd, const struct timespec *deadline);
  * killed by signal N" or "evaluation exited with status N". */
 void sieve_describe_status(int status, char *why, size_t whylen);
 
-/* deliver -V: print the extensions supported (one line). */
+struct sieve_native_limits;
+/* The native engine's limits from deliver.conf. */
+void sieve_native_limits_of(const struct config *cfg,
+    struct sieve_native_limits *l);
+
+/* deliver -V: print the extensions each engine supports (one line
+ * each, the native engine's first). */
 void sieve_print_extensions(void);
 
 #endif

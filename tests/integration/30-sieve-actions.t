@@ -2,7 +2,7 @@
 # Sieve actions: keep, fileinto, discard, stop, flags, implicit keep,
 # several copies as hard links of one file.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 17
+plan 19
 
 mail "$TMP/m" "Subject: hello" "Message-ID: <a1@example.org>" "To: bob@example.org"
 
@@ -60,9 +60,14 @@ is "$RC:$(landed)" "0:INBOX/cur:2,DRT" "keep :flags with several flags in one st
 reset_md
 script 'require ["fileinto", "imap4flags"];
 fileinto :flags ["$Label1", "\\Seen"] "K";'
-sdlv "$TMP/m"
+sdlv "$TMP/m" -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:K/cur:2,S" "keywords are dropped, system flags kept"
 like "$ERR" 'sieve: .*s\.sieve: flag "\$Label1" is not a Maildir flag: dropped' "dropped keyword is logged"
+# native: the keyword is kept as Dovecot keeps it, a letter of the
+# folder's dovecot-keywords
+reset_md
+sdlv "$TMP/m"
+is "$RC:$(landed):$(cat "$MD/.K/dovecot-keywords" 2>&1)" "0:K/cur:2,Sa:0 \$Label1" "native: the keyword filed as Dovecot's letter a"
 
 reset_md
 script 'require ["imap4flags"];
@@ -74,8 +79,13 @@ is "$RC:$(landed)" "0:INBOX/cur:2,F" "addflag then keep: the flag is kept"
 reset_md
 script 'require ["imap4flags"];
 addflag "\\Flagged";'
-sdlv "$TMP/m"
+sdlv "$TMP/m" -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:INBOX/new" "addflag alone: the implicit keep has no flags (libsieve, documented)"
+# native: RFC 5232 section 3, as Pigeonhole: the implicit keep takes the
+# internal flags
+reset_md
+sdlv "$TMP/m"
+is "$RC:$(landed)" "0:INBOX/cur:2,F" "native: addflag alone: the implicit keep is flagged"
 
 reset_md
 script 'require "fileinto";

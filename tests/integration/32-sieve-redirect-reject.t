@@ -1,7 +1,7 @@
 #!/bin/bash
 # redirect and reject through a capturing sendmail.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 22
+plan 24
 
 mail "$TMP/m" "Subject: fwd me" "Message-ID: <r1@example.org>" "To: bob@example.org"
 
@@ -51,8 +51,13 @@ is "$RC:$(landed):$(sent)" "0:INBOX/new:0" "an address that looks like an option
 
 reset_md
 script 'redirect "a@example.net"; redirect "b@example.net"; redirect "c@example.net";'
-sdlv "$TMP/m" -o sieve_max_redirects=2
+sdlv "$TMP/m" -o sieve_max_redirects=2 -o sieve_engine=libsieve
 is "$RC:$(landed):$(sent)" "0:INBOX/new:2" "more than sieve_max_redirects: the rest is kept"
+# native: one more is a run-time error, as in Pigeonhole: nothing sent
+reset_md
+sdlv "$TMP/m" -o sieve_max_redirects=2
+is "$RC:$(landed):$(sent)" "0:INBOX/new:0" "native: more than sieve_max_redirects: run-time error, kept, nothing sent"
+like "$ERR" "error: line 1, column 53: number of redirect actions exceeds policy limit \(3 > 2\)" "native: the redirect limit logged with its position"
 
 reset_md
 printf '#!/bin/sh\ncat >/dev/null\nexit 75\n' > "$TMP/badmail"; chmod 755 "$TMP/badmail"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # vacation (RFC 5230 + RFC 3834): the reply, and every "do not reply" rule.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 26
+plan 27
 
 script 'require "vacation";
 vacation :days 3 "I am away until Monday.";'
@@ -12,9 +12,10 @@ vac() {
 	local d=$1 want=$2; shift 2
 	reset_md
 	mail "$TMP/v" "$@" "Subject: question" "Message-ID: <v1@example.org>"
-	sdlv "$TMP/v"
+	sdlv "$TMP/v" "${VARGS[@]}"
 	is "$RC:$(landed):$(sent)" "0:INBOX/new:$want" "$d"
 }
+VARGS=()
 
 vac "reply to a personal message" 1 "To: bob@example.org"
 r="$CAP/msg.0"
@@ -30,7 +31,11 @@ like "$ERR" "sieve: vacation reply sent to <alice@example.org>" "reply logged"
 
 vac "user in Cc" 1 "To: x@example.net" "Cc: Bob <bob@example.org>"
 # libsieve 2.2.6 itself looks only at To, Cc and Bcc (documented)
+VARGS=(-o sieve_engine=libsieve)
 vac "user only in Resent-To: libsieve does not call back" 0 "To: x@example.net" "Resent-To: bob@example.org"
+VARGS=()
+# the native engine, as Pigeonhole's sieve-test: Resent-To counts too
+vac "native: user only in Resent-To: reply" 1 "To: x@example.net" "Resent-To: bob@example.org"
 vac "user not in To/Cc/Bcc: no reply" 0 "To: x@example.net"
 vac "Auto-Submitted: auto-generated: no reply" 0 "To: bob@example.org" "Auto-Submitted: auto-generated"
 vac "Auto-Submitted: no: reply" 1 "To: bob@example.org" "Auto-Submitted: no"

@@ -1,8 +1,10 @@
 #!/bin/bash
 # A broken filter never costs mail: syntax and run-time errors, a crashing
-# or runaway libsieve, unreadable scripts.
+# or runaway libsieve, the native engine's limits, unreadable scripts.
+# Tests of libsieve's own behaviour run with -o sieve_engine=libsieve, the
+# native engine's expectation next to them.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 19
+plan 26
 
 S="$TMP/u/user.sieve"
 mail "$TMP/m" "Subject: hi" "To: joe@example.com" "Message-ID: <f1@example.org>"
@@ -30,23 +32,34 @@ ok "<script>.err removed once the script is clean" test ! -e "$S.err"
 
 reset_md
 uscript 'require "bogus-extension";'
-udlv
+udlv -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:INBOX/new" "unknown require: INBOX"
 like "$(cat "$S.err")" "line 1, column 9: unknown extension \`bogus-extension\` \(supported: fileinto " "unknown require reported with its position, named as unknown"
+reset_md
+udlv
+like "$(cat "$S.err")" "^$S: line 1, column 9: unknown extension \`bogus-extension\` \(supported: comparator-i;ascii-casemap comparator-i;ascii-numeric comparator-i;octet copy [a-z0-9; -]*\)\$" "native: unknown require reported with its position, named as unknown"
 
 reset_md
 uscript "require \"fileinto\";
 $(for i in $(seq 1 70); do echo "fileinto \"F$i\";"; done)"
-udlv
+udlv -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:INBOX/new" "run-time error (over 64 actions): INBOX, none of the folders"
 is "$(cat "$S.err")" "$S: more than 64 actions" ".err for the run-time error"
+# native: Pigeonhole's sieve_max_actions (32) and its message
+reset_md
+udlv
+is "$RC:$(landed)" "0:INBOX/new" "native: run-time error (over 32 actions): INBOX, none of the folders"
+is "$(cat "$S.err")" "$S: line 34, column 1: total number of actions exceeds policy limit (33 > 32)" "native: .err for the run-time error"
+reset_md
+udlv -o sieve_max_actions=70
+is "$RC:$(landed)" "0:$(for i in $(seq 1 70); do echo "F$i/new"; done | sort | tr '\n' ' ' | sed 's/ $//')" "native: sieve_max_actions = 70 lets the 70 fileinto run"
 
 # libsieve 2.2.6 dereferences NULL on an unparsable :addresses entry when
 # the user is not in To/Cc (LIBSIEVE.md; REFERENCE 5.5): a real crash.
 reset_md
 uscript 'require "vacation";
 vacation :addresses [""] "away";'
-udlv
+udlv -o sieve_engine=libsieve
 is "$RC:$(landed)" "0:INBOX/new" "libsieve segfault in the child: INBOX"
 like "$ERR" "sieve: $S: evaluation (killed by signal 11|exited with status (1|99)); keeping the message" "crash logged (ASan, when built in, exits 1 or 99)"
 
@@ -55,10 +68,16 @@ reset_md
 uscript 'if header :matches "subject" "*a*a*a*a*a*a*a*a*a*a*a*a*b" { discard; }'
 mail "$TMP/m" "Subject: $(head -c 3000 /dev/zero | tr '\0' a)"
 start=$(date +%s)
-udlv -o sieve_cpu_limit=1
+udlv -o sieve_engine=libsieve -o sieve_cpu_limit=1
 is "$RC:$(landed)" "0:INBOX/new" "runaway evaluation: INBOX"
 like "$ERR" "evaluation killed by signal 24 \(CPU limit\); keeping the message" "CPU limit logged"
 ok "stopped within seconds, not minutes" test $(( $(date +%s) - start )) -le 15
+# native: :matches is linear in the value times the key, nothing runs away
+reset_md
+start=$(date +%s)
+udlv
+is "$RC:$(landed)" "0:INBOX/new" "native: the same :matches does not match: INBOX"
+ok "native: answered within seconds" test $(( $(date +%s) - start )) -le 15
 
 # Bounded work on a hostile message: 10,000 headers and a 1 MiB header.
 reset_md
@@ -74,6 +93,10 @@ dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" -o sieve_cpu_limit=5 < "$TMP/hosti
 is "$RC:$(landed)" "0:Many/new" "10,000 Received headers and a 1 MiB header: filtered within the CPU limit"
 unlike_err() { printf '%s' "$ERR" | grep -q "keeping the message"; _result $((! $?)) "$1"; }
 unlike_err "no fallback needed for the hostile message"
+# native: the step limit stops a script that does too much work
+reset_md
+dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" -o sieve_max_steps=1000 < "$TMP/hostile"
+is "$RC:$(landed):$(cat "$S.err")" "0:INBOX/new:$S: line 2, column 4: execution exceeded the step limit (sieve_max_steps = 1000)" "native: sieve_max_steps hit: runtime error in .err, INBOX"
 
 reset_md
 mail "$TMP/m" "Subject: hi"

@@ -2,7 +2,7 @@
 # Which script runs (-s, `sieve`, ~/.dovecot.sieve, ~/.sieve), the global
 # sieve_before/sieve_after sequence, -n, -C and -V.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 22
+plan 26
 
 H="$TMP/h"
 user_dir "$H"
@@ -76,12 +76,23 @@ script 'require ["fileinto", "imap4flags", "vacation"];
 if header :contains "subject" "hi" { fileinto :flags "\\Seen" "Lists/x"; redirect "carol@example.net"; }
 vacation :days 0 "away";'
 reset_md
-out=$("$DELIVER" -c "$DCONF" $(is_root && echo -d "$TEST_USER") -M "$MD" -s "$TMP/s.sieve" -o sendmail="$TMP/sendmail" -f "$FROM" -a "$RCPT" -n < "$TMP/m")
+out=$("$DELIVER" -c "$DCONF" $(is_root && echo -d "$TEST_USER") -M "$MD" -s "$TMP/s.sieve" -o sendmail="$TMP/sendmail" -f "$FROM" -a "$RCPT" -o sieve_engine=libsieve -n < "$TMP/m")
 is "$?" 0 "-n exits 0"
 is "$(printf '%s\n' "$out" | grep -v '^trace: ')" "fileinto Lists.x flags=S
 redirect carol@example.net
 vacation to=alice@example.org days=1 handle=auto-$(printf '%s\n' "$out" | sed -n 's/.*handle=auto-//p')" "-n prints the plan (folder, flags, address; :days 0 clamped to 1)"
 like "$out" "trace: sv_interface: Asking for header \[subject\]" "-n prints libsieve's trace"
+# the native engine: the same plan, and which tests matched
+out=$("$DELIVER" -c "$DCONF" $(is_root && echo -d "$TEST_USER") -M "$MD" -s "$TMP/s.sieve" -o sendmail="$TMP/sendmail" -f "$FROM" -a "$RCPT" -n < "$TMP/m")
+is "$?" 0 "native: -n exits 0"
+is "$(printf '%s\n' "$out" | grep -v '^trace: ' | sed 's/handle=auto-.*/handle=auto-/')" "fileinto Lists.x flags=S
+redirect carol@example.net
+vacation to=alice@example.org days=1 handle=auto-" "native: -n prints the plan"
+is "$(printf '%s\n' "$out" | grep '^trace: ')" "trace: script $TMP/s.sieve
+trace:   line 2: test header: true
+trace:   line 2: fileinto
+trace:   line 2: redirect
+trace:   line 3: vacation" "native: -n traces the tests and the actions, with their lines"
 is "$(landed):$(sent)" "(none):0" "-n writes and sends nothing"
 
 # -C
@@ -101,6 +112,7 @@ is "$?" 66 "-C on a missing file: exit 66"
 ok "-C writes no .err file" test ! -e "$TMP/bad.sieve.err"
 
 # -V
-is "$("$DELIVER" -V | sed -n 2p)" "sieve extensions: regex imap4flags relational subaddress fileinto reject envelope vacation notify" "-V lists the Sieve extensions"
+is "$("$DELIVER" -V | sed -n 3p)" "sieve extensions (libsieve): regex imap4flags relational subaddress fileinto reject envelope vacation notify" "-V lists libsieve's Sieve extensions"
+like "$("$DELIVER" -V | sed -n 2p)" "^sieve extensions \(native, the default engine\): comparator-i;ascii-casemap comparator-i;ascii-numeric comparator-i;octet copy [a-z0-9; -]*fileinto [a-z0-9; -]*\$" "-V lists the native engine's extensions first"
 ok "--check-sieve is -C" "$DELIVER" -c "$DCONF" --check-sieve "$TMP/good.sieve"
 finish

@@ -3,7 +3,10 @@
 # column and a precise reason; unsupported extensions named; a directory
 # of scripts, one verdict a line and a total.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 18
+# deliver -C for the libsieve path (sieve_engine = libsieve): the front
+# end's verdicts; the native engine's -C is checked at the end.
+echo "sieve_engine = libsieve" > "$DCONF"
+plan 21
 
 SUPPORTED="fileinto reject envelope vacation notify subaddress imap4flags imapflags regex relational comparator-i;octet comparator-i;ascii-casemap comparator-i;ascii-numeric copy mailbox"
 put() { printf '%s\n' "$2" > "$1"; }
@@ -109,4 +112,19 @@ check "$TMP/empty"
 is "$RC:$OUT:$ERR" "66:total: 0 scripts: 0 run as written, 0 after canonical rewrite, 0 need an extension, 0 cannot run, 0 with errors:deliver: $TMP/empty: no *.sieve file in the directory" "a directory without scripts: exit 66"
 check "$TMP/nonexistent"
 is "$RC:$OUT" "66:" "a missing path: exit 66, nothing on stdout"
+# ---- -C for the native engine (-o sieve_engine=native) ----
+ncheck() {
+	OUT=$("$DELIVER" -c "$DCONF" -o sieve_engine=native -C "$1" 2>"$TMP/stderr")
+	RC=$?
+	ERR=$(cat "$TMP/stderr")
+}
+put "$TMP/n1.sieve" 'require ["fileinto", "copy"];
+if header :contains "subject" "x" { fileinto :copy "A"; }'
+ncheck "$TMP/n1.sieve"
+is "$RC:$OUT:$ERR" "0:$TMP/n1.sieve: OK:" "native -C: a good script: OK, exit 0"
+ncheck "$TMP/c.sieve"
+is "$RC:$OUT" "65:$TMP/c.sieve: line 3, column 11: \`fileinto :create\` needs \`require \"mailbox\"\`" "native -C: :create without mailbox: line, column, reason"
+put "$TMP/n2.sieve" 'require "nosuch-ext";'
+ncheck "$TMP/n2.sieve"
+like "$RC:$OUT:$ERR" "^65:$TMP/n2.sieve: line 1, column 9: unknown extension \`nosuch-ext\` \(supported: comparator-i;ascii-casemap .*\):deliver: $TMP/n2.sieve: script needs an extension this deliver lacks\$" "native -C: an unknown extension named, exit 65"
 finish

@@ -4,10 +4,13 @@
 # one delivery per message does; a crash or a runaway evaluation costs only
 # that message's filter and the next message gets a fresh child.
 . "$(dirname "$0")/lib.sh"
-plan 14
+plan 16
 
 N=40
 user_dir "$TMP/u"
+# the Sieve child is libsieve's: this file runs that engine; the native
+# engine (in process, no child at all) is checked after step 2
+echo "sieve_engine = libsieve" > "$DCONF"
 S="$TMP/s.sieve"
 cat > "$S" <<'EOF'
 require ["fileinto", "imap4flags"];
@@ -78,6 +81,19 @@ is "$RC" 0 "redelivery of $N messages exits 0"
 is "$(contents "$TMP/u/re")" "$single" "same folders, messages and flags as one delivery per message"
 if [ $have_strace = 1 ]; then
 	is "$(forks "$TMP/trace")" 1 "$N messages, one Sieve child"
+else
+	skip "strace cannot trace here"
+fi
+
+# 2b. the native engine: the same filing, in process, not one child
+run "$TMP/u/nat" -o sieve_engine=native
+# ...except that the implicit keep of the large messages (kind 4: addflag
+# without keep) takes the internal flags, as RFC 5232 and Pigeonhole
+# want, where libsieve files them without
+native_single=$(echo "$single" | awk '{ n = substr($2, 2) + 0 } $1 == "INBOX" && n % 5 == 4 && $3 == "-" { $3 = "S" } { print }')
+is "$RC:$(contents "$TMP/u/nat")" "0:$native_single" "native: same folders, messages and flags as libsieve's single deliveries, the implicit keep flagged"
+if [ $have_strace = 1 ]; then
+	is "$(forks "$TMP/trace")" 0 "native: $N messages, no Sieve child"
 else
 	skip "strace cannot trace here"
 fi

@@ -4,15 +4,16 @@
 # up deliver's stdout/stderr before its last answer (an MTA waits for EOF
 # on them) and dies with its parent.  No script: no child at all.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 15
+plan 17
 
 mail "$TMP/m" "Subject: hi" "To: bob@example.org" "Message-ID: <e1@example.org>"
 script 'require "fileinto";
 fileinto "Early";'
 WHO=(); is_root && { ensure_test_user; WHO=(-d "$TEST_USER"); }
-ARGS=(-c "$DCONF" "${WHO[@]}" -e -M "$MD" -f "$FROM" -a "$RCPT")
+# the early child is libsieve's: the native engine forks nothing (below)
+ARGS=(-c "$DCONF" "${WHO[@]}" -e -M "$MD" -f "$FROM" -a "$RCPT" -o sieve_engine=libsieve)
 
-dlv -e -M "$MD" -s "$TMP/s.sieve" -f "$FROM" -a "$RCPT" < "$TMP/m"
+dlv -e -M "$MD" -s "$TMP/s.sieve" -f "$FROM" -a "$RCPT" -o sieve_engine=libsieve < "$TMP/m"
 is "$RC:$(landed)" "0:Early/new" "the early child's plan files the message"
 
 # forks FILE: processes created (not threads, not ASan's CLONE_VM helper)
@@ -37,8 +38,16 @@ if strace -f -qq -o /dev/null true 2>/dev/null; then
 		"${NOLSAN[@]}" "$DELIVER" "${ARGS[@]}" < "$TMP/m" 2>/dev/null
 	is "$?:$(landed)" "0:INBOX/new" "no script: INBOX"
 	is "$(forks "$TMP/trace")" 0 "no script: no child"
+
+	# the native engine evaluates in process: a script, and no fork
+	reset_md
+	strace -f -qq -e trace=clone,clone3,fork,vfork -o "$TMP/trace" \
+		"${NOLSAN[@]}" "$DELIVER" "${ARGS[@]}" -o sieve_engine=native \
+		-s "$TMP/s.sieve" < "$TMP/m" 2>/dev/null
+	is "$?:$(landed)" "0:Early/new" "native: the script files the message"
+	is "$(forks "$TMP/trace")" 0 "native: no child for the delivery"
 else
-	for i in 1 2 3 4 5; do skip "strace cannot trace here (no ptrace)"; done
+	for i in 1 2 3 4 5 6 7; do skip "strace cannot trace here (no ptrace)"; done
 fi
 
 # A child that lingers after its last answer (test hook: it sleeps 10 s)

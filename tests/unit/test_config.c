@@ -319,6 +319,34 @@ static void test_pair_reports_key_errors(void **state)
 	assert_string_equal(f->err, "bad value \"sometimes\" for loop_check");
 }
 
+/* sieve_vacation_*_period: Dovecot's interval syntax, "" = unset */
+static void test_vacation_period_keys(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_true(f->cfg.sieve_vacation_min_period == CONFIG_PERIOD_UNSET);
+	assert_true(f->cfg.sieve_vacation_max_period == CONFIG_PERIOD_UNSET);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=1d"), 0);
+	assert_true(f->cfg.sieve_vacation_min_period == 86400);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=30"), 0);
+	assert_true(f->cfg.sieve_vacation_min_period == 30);
+	assert_int_equal(set_pair(f, "sieve_vacation_max_period=2 weeks"), 0);
+	assert_true(f->cfg.sieve_vacation_max_period == 14 * 86400);
+	assert_int_equal(set_pair(f, "sieve_vacation_max_period=12h"), 0);
+	assert_true(f->cfg.sieve_vacation_max_period == 12 * 3600);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=5 mins"), 0);
+	assert_true(f->cfg.sieve_vacation_min_period == 300);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=0"), 0);
+	assert_true(f->cfg.sieve_vacation_min_period == 0);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=1 fortnight"),
+	    -1);
+	assert_string_equal(f->err, "bad value \"1 fortnight\" for "
+	    "sieve_vacation_min_period");
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period=-1d"), -1);
+	assert_int_equal(set_pair(f, "sieve_vacation_min_period="), 0);
+	assert_true(f->cfg.sieve_vacation_min_period == CONFIG_PERIOD_UNSET);
+}
+
 static int load(struct fixture *f, bool must_exist)
 {
 	f->err[0] = '\0';
@@ -473,6 +501,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_defaults),
+		T(test_vacation_period_keys),
 		T(test_string_key_replaces_value),
 		T(test_bool_true_words),
 		T(test_bool_false_words),

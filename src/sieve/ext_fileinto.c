@@ -1,0 +1,29 @@
+/* ext_fileinto.c: the fileinto extension (RFC 5228 section 4.1): file the
+ * message into a folder; cancels the implicit keep (unless another
+ * extension's tag, copy's :copy, says otherwise). */
+#include "sieve_rt.h"
+
+static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	const char *box = sieve_rt_string(rt, c->positional[0]->strings, NULL);
+	struct action *a;
+
+	if (box == NULL)
+		return -1;
+	a = sieve_rt_add_action(rt, c->pos, ACTION_FILEINTO, box, NULL, NULL,
+	    NULL);
+	/* copy's :copy (RFC 3894) leaves the implicit keep alone */
+	return a ? sieve_rt_action_done(rt, c, a,
+	    sieve_call_tag(c, "copy") == NULL) : -1;
+}
+
+static const struct sieve_def fileinto_defs[] = {
+	{ "fileinto", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
+	  run_fileinto },
+	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+};
+
+const struct sieve_extension sieve_ext_fileinto = {
+	.name = "fileinto",
+	.defs = fileinto_defs,
+};

@@ -1,0 +1,32 @@
+/* interp_pool.h: the scratch memory of one native evaluation.
+ *
+ * Every string and array the run functions get through sieve_rt_* comes
+ * from here: a stack of allocations whose total is capped (the memory cap
+ * of the evaluation).  The interpreter takes a mark before each command
+ * and releases back to it afterwards, so memory held at any time is what
+ * one command needs, whatever the script's length. */
+#ifndef DELIVER_INTERP_POOL_H
+#define DELIVER_INTERP_POOL_H
+
+#include <stddef.h>
+
+struct sieve_pool;
+struct sieve_pool_item;
+
+/* A point to release back to. */
+typedef struct sieve_pool_item *sieve_pool_mark;
+
+/* NULL when memory runs out. */
+struct sieve_pool *sieve_pool_new(size_t cap);
+
+/* size bytes, zeroed; NULL when over the cap or out of memory. */
+void *sieve_pool_alloc(struct sieve_pool *p, size_t size);
+
+sieve_pool_mark sieve_pool_mark_get(const struct sieve_pool *p);
+
+/* Free everything allocated after mark was taken. */
+void sieve_pool_release(struct sieve_pool *p, sieve_pool_mark mark);
+
+void sieve_pool_free(struct sieve_pool *p);
+
+#endif

@@ -1,0 +1,562 @@
+/* interp_rt.c: what a run function may do during a native evaluation
+ * (see sieve_rt.h): report, count work, allocate scratch, read its
+ * arguments and the message, match, and add actions to the plan. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "interp_pool.h"
+#include "rfc2047.h"
+#include "sieve_address.h"
+#include "sieve_match.h"
+#include "sieve_rt.h"
+#include "sieve_vars.h"
+
+/* CPU time is read every this many steps: a clock_gettime costs far more
+ * than a step. */
+#define CPU_CHECK_EVERY 4096
+
+/* ---- errors and messages ---- */
+
+int sieve_rt_error(struct sieve_rt *rt, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	char msg[SIEVE_MSG_MAX];
+	va_list ap;
+
+	if (rt->error)
+		return -1;      /* the first error is the one that counts */
+	rt->error = true;
+	if (pos.line == 0)
+		pos = rt->pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)sieve_msgs_add(&rt->res->errors, "line %u, column %u: %s",
+	    pos.line, pos.col, msg);
+	return -1;
+}
+
+void sieve_rt_note(struct sieve_rt *rt, const char *fmt, ...)
+{
+	char msg[SIEVE_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)sieve_msgs_add(&rt->res->notes, "%s", msg);
+}
+
+void sieve_rt_trace(struct sieve_rt *rt, const char *fmt, ...)
+{
+	char msg[SIEVE_MSG_MAX];
+	va_list ap;
+
+	if (!rt->trace)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)sieve_msgs_add(&rt->res->trace, "%s", msg);
+}
+
+static double cpu_seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now) != 0)
+		return 0;
+	return (double)(now.tv_sec - start->tv_sec) +
+	    (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+int sieve_rt_step(struct sieve_rt *rt, struct sieve_pos pos, uint64_t n)
+{
+	uint64_t before = rt->steps;
+
+	if (rt->error)
+		return -1;
+	rt->steps = n > UINT64_MAX - rt->steps ? UINT64_MAX : rt->steps + n;
+	if (rt->steps > rt->lim.max_steps)
+		return sieve_rt_error(rt, pos, "execution exceeded the step "
+		    "limit (sieve_max_steps = %llu)",
+		    (unsigned long long)rt->lim.max_steps);
+	if (rt->steps / CPU_CHECK_EVERY != before / CPU_CHECK_EVERY &&
+	    cpu_seconds_since(&rt->cpu_start) > rt->lim.max_cpu_time)
+		return sieve_rt_error(rt, pos, "execution exceeded CPU time "
+		    "limit (sieve_max_cpu_time = %us)", rt->lim.max_cpu_time);
+	return 0;
+}
+
+/* ---- scratch memory ---- */
+
+void *sieve_rt_alloc(struct sieve_rt *rt, size_t size)
+{
+	void *p = sieve_pool_alloc(rt->pool, size);
+
+	if (p == NULL)
+		(void)sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
+		    "execution exceeded the memory limit (sieve_max_memory "
+		    "= %zu bytes)", rt->lim.max_memory);
+	return p;
+}
+
+char *sieve_rt_strndup(struct sieve_rt *rt, const char *s, size_t len)
+{
+	char *p;
+
+	if (len == SIZE_MAX)
+		return NULL;
+	if ((p = sieve_rt_alloc(rt, len + 1)) != NULL)
+		memcpy(p, s, len);
+	return p;
+}
+
+/* ---- arguments ---- */
+
+const char *sieve_rt_string(struct sieve_rt *rt, const struct sieve_string *s,
+    size_t *len)
+{
+	char *exp = NULL, *out;
+	size_t n = 0;
+
+	if (rt->vars == NULL || !sieve_vars_has_refs(s->value, s->len)) {
+		if (len != NULL)
+			*len = s->len;
+		return s->value;
+	}
+	if (sieve_vars_expand(rt->vars, s->value, s->len, &exp, &n) < 0) {
+		(void)sieve_rt_error(rt, s->pos, "out of memory");
+		return NULL;
+	}
+	out = sieve_rt_strndup(rt, exp, n);
+	free(exp);
+	if (out != NULL && len != NULL)
+		*len = n;
+	return out;
+}
+
+int sieve_rt_strings(struct sieve_rt *rt, const struct sieve_arg *a,
+    struct sieve_strings *out)
+{
+	const char **v;
+	size_t *len, i = 0;
+
+	memset(out, 0, sizeof *out);
+	v = sieve_rt_alloc(rt, (a->nstrings + 1) * sizeof *v);
+	len = sieve_rt_alloc(rt, (a->nstrings + 1) * sizeof *len);
+	if (v == NULL || len == NULL)
+		return -1;
+	for (const struct sieve_string *s = a->strings; s; s = s->next, i++)
+		if ((v[i] = sieve_rt_string(rt, s, &len[i])) == NULL)
+			return -1;
+	out->v = v;
+	out->len = len;
+	out->n = i;
+	return 0;
+}
+
+/* ---- the message ---- */
+
+static int count_matching(struct sieve_rt *rt,
+    const struct sieve_strings *names, size_t *total)
+{
+	const struct header_index *idx = rt->env->headers;
+
+	*total = 0;
+	for (size_t k = 0; k < names->n; k++) {
+		if (sieve_rt_step(rt, (struct sieve_pos){ 0, 0 },
+		    1 + (idx ? idx->count / 64 : 0)) < 0)
+			return -1;
+		if (idx != NULL && memchr(names->v[k], '\0',
+		    names->len[k]) == NULL)
+			*total += header_count(idx, names->v[k]);
+	}
+	return 0;
+}
+
+/* A header value as Pigeonhole compares it: trailing whitespace dropped
+ * (the index already dropped the leading), RFC 2047-decoded.  Malloced;
+ * NULL when memory runs out. */
+static char *decoded_value(const char *value, bool phrase)
+{
+	size_t n = strlen(value);
+	char *cut, *d;
+
+	if (n == 0 || (value[n - 1] != ' ' && value[n - 1] != '\t'))
+		return rfc2047_decode(value, phrase);
+	while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t'))
+		n--;
+	if ((cut = strndup(value, n)) == NULL)
+		return NULL;
+	d = rfc2047_decode(cut, phrase);
+	free(cut);
+	return d;
+}
+
+static int add_decoded(struct sieve_rt *rt, const char *name,
+    struct sieve_strings *out, const char **v, size_t *len, size_t cap)
+{
+	const struct header_index *idx = rt->env->headers;
+	bool phrase = rfc2047_is_address_header(name);
+
+	/* one pass over the index per name: header_get(nth) per occurrence
+	 * would be quadratic on thousands of Received lines */
+	for (size_t i = 0; i < idx->count && out->n < cap; i++) {
+		char *d;
+
+		if (strcasecmp(idx->items[i].name, name) != 0)
+			continue;
+		if ((d = decoded_value(idx->items[i].value, phrase)) == NULL)
+			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
+			    "out of memory");
+		len[out->n] = strlen(d);
+		v[out->n] = sieve_rt_strndup(rt, d, len[out->n]);
+		free(d);
+		if (v[out->n] == NULL)
+			return -1;
+		out->n++;
+	}
+	return 0;
+}
+
+int sieve_rt_header_values(struct sieve_rt *rt,
+    const struct sieve_strings *names, struct sieve_strings *out)
+{
+	const char **v;
+	size_t *len, total;
+
+	memset(out, 0, sizeof *out);
+	if (count_matching(rt, names, &total) < 0)
+		return -1;
+	v = sieve_rt_alloc(rt, (total + 1) * sizeof *v);
+	len = sieve_rt_alloc(rt, (total + 1) * sizeof *len);
+	if (v == NULL || len == NULL)
+		return -1;
+	out->v = v;
+	out->len = len;
+	for (size_t k = 0; k < names->n && total > 0; k++) {
+		if (memchr(names->v[k], '\0', names->len[k]) != NULL)
+			continue;
+		if (add_decoded(rt, names->v[k], out, v, len, total) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- matching ---- */
+
+static const struct {
+	const char *tag;
+	enum sieve_match_type type;
+} match_types[] = {
+	{ "is", SIEVE_MT_IS }, { "contains", SIEVE_MT_CONTAINS },
+	{ "matches", SIEVE_MT_MATCHES }, { "regex", SIEVE_MT_REGEX },
+	{ "value", SIEVE_MT_VALUE }, { "count", SIEVE_MT_COUNT },
+};
+
+/* c's matcher from its tags; -1 after a runtime error (a comparator or
+ * relation named through a variable that does not exist). */
+static int matcher_of(struct sieve_rt *rt, const struct sieve_call *c,
+    struct sieve_matcher *m, struct sieve_match_limits *lim)
+{
+	const char *mt = sieve_call_group_tag(c, SIEVE_TG_MATCH);
+	const struct sieve_arg *cmp = sieve_call_tag_value(c, "comparator");
+
+	memset(m, 0, sizeof *m);
+	m->type = SIEVE_MT_IS;
+	m->cmp = SIEVE_CMP_CASEMAP;
+	for (size_t i = 0; mt && i < sizeof match_types /
+	    sizeof match_types[0]; i++)
+		if (strcmp(mt, match_types[i].tag) == 0)
+			m->type = match_types[i].type;
+	if (cmp != NULL && sieve_comparator_lookup(cmp->strings->value,
+	    &m->cmp) < 0)
+		return sieve_rt_error(rt, cmp->pos, "unknown comparator "
+		    "\"%s\"", cmp->strings->value);
+	if (m->type == SIEVE_MT_VALUE || m->type == SIEVE_MT_COUNT) {
+		const struct sieve_arg *rel = sieve_call_tag_value(c, mt);
+
+		if (rel == NULL || sieve_relation_lookup(rel->strings->value,
+		    &m->rel) < 0)
+			return sieve_rt_error(rt, c->pos, "unknown relational "
+			    "operator");
+	}
+	lim->regex_match_limit = rt->lim.regex_match_limit;
+	lim->regex_depth_limit = 0;
+	lim->value_max = rt->lim.max_variable_size;
+	m->lim = lim;
+	m->capture = rt->vars != NULL;
+	return 0;
+}
+
+/* The steps one match costs: a step per value and key compared, plus the
+ * bytes compared (in units of 256), and for :matches and :regex, whose
+ * work grows with the value times the key, that product (in units of
+ * 4096).  A bound of the work, not a measure: the point is that a huge
+ * key list or a huge value costs in proportion. */
+static uint64_t match_cost(const struct sieve_matcher *m,
+    const struct sieve_strings *values, const struct sieve_strings *keys)
+{
+	bool product = m->type == SIEVE_MT_MATCHES ||
+	    m->type == SIEVE_MT_REGEX;
+	uint64_t cost = 1, klen = 0;
+
+	for (size_t k = 0; k < keys->n; k++)
+		klen += keys->len[k];
+	for (size_t v = 0; v < values->n; v++) {
+		uint64_t vl = values->len[v];
+
+		cost += keys->n + (vl * keys->n + klen) / 256;
+		if (product)
+			cost += vl * klen / 4096;
+	}
+	return cost;
+}
+
+int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, const struct sieve_strings *keys)
+{
+	struct sieve_matcher m;
+	struct sieve_match_limits lim;
+	struct sieve_match_values mv;
+	char err[256] = "";
+	int rc;
+
+	if (matcher_of(rt, c, &m, &lim) < 0)
+		return -1;
+	if (sieve_rt_step(rt, c->pos, match_cost(&m, values, keys)) < 0)
+		return -1;
+	memset(&mv, 0, sizeof mv);
+	rc = sieve_match(&m, values, keys, &mv, err, sizeof err);
+	if (rc < 0)
+		return sieve_rt_error(rt, c->pos, "%s", err[0] ? err :
+		    "match failed");
+	if (rc == 1 && m.capture && (m.type == SIEVE_MT_MATCHES ||
+	    m.type == SIEVE_MT_REGEX))
+		sieve_vars_set_match(rt->vars, &mv);
+	sieve_match_values_clear(&mv);
+	return rc;
+}
+
+const char *sieve_rt_address_part(struct sieve_rt *rt,
+    const struct sieve_call *c)
+{
+	const char *p = sieve_call_group_tag(c, SIEVE_TG_ADDRPART);
+
+	(void)rt;
+	return p ? p : "all";
+}
+
+/* A growing list of pool strings (its arrays on the heap until done). */
+struct partlist {
+	const char **v;
+	size_t *len;
+	size_t n, cap;
+};
+
+static int partlist_add(struct sieve_rt *rt, struct partlist *pl,
+    const char *s)
+{
+	size_t n = strlen(s);
+	char *copy;
+
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 16;
+		const char **v = reallocarray(pl->v, cap, sizeof *v);
+		size_t *len;
+
+		if (v == NULL)
+			return -1;
+		pl->v = v;
+		if ((len = reallocarray(pl->len, cap, sizeof *len)) == NULL)
+			return -1;
+		pl->len = len;
+		pl->cap = cap;
+	}
+	if ((copy = sieve_rt_strndup(rt, s, n)) == NULL)
+		return -1;
+	pl->v[pl->n] = copy;
+	pl->len[pl->n++] = n;
+	return 0;
+}
+
+static int parts_of(struct sieve_rt *rt, struct sieve_pos pos,
+    const struct sieve_address_list *l, enum sieve_address_part part,
+    struct partlist *pl)
+{
+	const char *delim = rt->env->delimiter ? rt->env->delimiter : "";
+
+	for (size_t i = 0; i < l->n; i++) {
+		bool nomem = false;
+		char *p = sieve_address_part(&l->items[i], part, delim,
+		    &nomem);
+		int rc = 0;
+
+		if (nomem || sieve_rt_step(rt, pos, 1) < 0) {
+			free(p);
+			return -1;
+		}
+		if (p != NULL)
+			rc = partlist_add(rt, pl, p);
+		free(p);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int parse_one(const struct sieve_strings *values, size_t i,
+    bool envelope, struct sieve_address_list *l)
+{
+	char *z;
+	int rc;
+
+	if (!envelope)
+		return sieve_address_list_parse(values->v[i], values->len[i],
+		    l);
+	if ((z = strndup(values->v[i], values->len[i])) == NULL)
+		return -1;
+	rc = sieve_address_path_parse(z, l);
+	free(z);
+	return rc;
+}
+
+int sieve_rt_address_values(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, bool envelope,
+    struct sieve_strings *out)
+{
+	enum sieve_address_part part = SIEVE_AP_ALL;
+	struct partlist pl = { 0 };
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	(void)sieve_address_part_lookup(sieve_rt_address_part(rt, c), &part);
+	for (size_t i = 0; i < values->n && rc == 0; i++) {
+		struct sieve_address_list l = { 0 };
+
+		if (parse_one(values, i, envelope, &l) < 0)
+			rc = -1;
+		else
+			rc = parts_of(rt, c->pos, &l, part, &pl);
+		sieve_address_list_free(&l);
+	}
+	if (rc == 0 && (out->v = sieve_rt_alloc(rt, (pl.n + 1) *
+	    sizeof *out->v)) != NULL && (out->len = sieve_rt_alloc(rt,
+	    (pl.n + 1) * sizeof *out->len)) != NULL) {
+		for (size_t i = 0; i < pl.n; i++) {
+			((const char **)out->v)[i] = pl.v[i];
+			((size_t *)out->len)[i] = pl.len[i];
+		}
+		out->n = pl.n;
+	} else {
+		rc = -1;
+	}
+	free(pl.v);
+	free(pl.len);
+	if (rc < 0)
+		(void)sieve_rt_error(rt, c->pos, "out of memory");
+	return rc;
+}
+
+/* ---- actions ---- */
+
+static bool same(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) ||
+	    (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Pigeonhole merges an action identical to one already planned (the
+ * same folder, the same redirect address) before it counts it. */
+static struct action *duplicate_of(struct sieve_rt *rt,
+    enum action_type type, const char *mailbox, const char *address)
+{
+	struct plan *p = &rt->res->plan;
+
+	if (type != ACTION_KEEP && type != ACTION_FILEINTO &&
+	    type != ACTION_REDIRECT && type != ACTION_DISCARD)
+		return NULL;
+	for (size_t i = 0; i < p->count; i++)
+		if (p->actions[i].type == type &&
+		    same(p->actions[i].mailbox, mailbox) &&
+		    same(p->actions[i].address, address))
+			return &p->actions[i];
+	return NULL;
+}
+
+struct action *sieve_rt_add_action(struct sieve_rt *rt, struct sieve_pos pos,
+    enum action_type type, const char *mailbox, const char *flags,
+    const char *address, const char *text)
+{
+	struct plan *p = &rt->res->plan;
+	struct action *dup = duplicate_of(rt, type, mailbox, address);
+
+	if (dup != NULL)
+		return dup;
+	if (rt->nactions >= rt->lim.max_actions) {
+		(void)sieve_rt_error(rt, pos, "total number of actions "
+		    "exceeds policy limit (%zu > %zu)", rt->nactions + 1,
+		    rt->lim.max_actions);
+		return NULL;
+	}
+	if (type == ACTION_REDIRECT &&
+	    rt->nredirects >= rt->lim.max_redirects) {
+		(void)sieve_rt_error(rt, pos, "number of redirect actions "
+		    "exceeds policy limit (%zu > %zu)", rt->nredirects + 1,
+		    rt->lim.max_redirects);
+		return NULL;
+	}
+	if (plan_add(p, type, mailbox, flags, address, text) < 0) {
+		(void)sieve_rt_error(rt, pos, "out of memory");
+		return NULL;
+	}
+	rt->nactions++;
+	if (type == ACTION_REDIRECT)
+		rt->nredirects++;
+	return &p->actions[p->count - 1];
+}
+
+int sieve_rt_action_done(struct sieve_rt *rt, const struct sieve_call *c,
+    struct action *a, bool cancels_keep)
+{
+	struct sieve_action_ctx ax = { .action = a,
+	    .cancels_keep = cancels_keep };
+
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->on_action != NULL &&
+		    sieve_ext_set_has(&rt->required, e) &&
+		    e->on_action(rt, c, &ax) < 0)
+			return -1;
+	}
+	if (ax.cancels_keep)
+		sieve_rt_cancel_keep(rt);
+	return rt->error ? -1 : 0;
+}
+
+void sieve_rt_cancel_keep(struct sieve_rt *rt)
+{
+	rt->res->keep = false;
+}
+
+/* ---- extensions ---- */
+
+bool sieve_rt_requires(const struct sieve_rt *rt, const char *ext)
+{
+	const struct sieve_extension *e = sieve_ext_find(ext);
+
+	return e != NULL && sieve_ext_set_has(&rt->required, e);
+}
+
+void **sieve_rt_ext_state(struct sieve_rt *rt,
+    const struct sieve_extension *ext)
+{
+	size_t i = sieve_ext_index(ext);
+
+	return i < SIEVE_EXT_MAX ? &rt->ext_state[i] : NULL;
+}

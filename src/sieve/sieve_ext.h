@@ -1,0 +1,247 @@
+/* sieve_ext.h: the extension table of the native Sieve interpreter.
+ *
+ * Everything a script can name is declared here, data first: each
+ * extension (the base language included, as the pseudo-extension "" that
+ * needs no require) lives in one file src/sieve/ext_NAME.c that defines
+ * one `const struct sieve_extension sieve_ext_NAME`, and is listed by one
+ * line SIEVE_EXT(NAME) in sieve_ext_list.h.  Nothing else changes to add one.
+ *
+ * An extension declares:
+ *   - the commands and tests it adds (struct sieve_def): their argument
+ *     shape, which the native checker (sieve_ext_check) verifies from the
+ *     data alone, an optional extra check hook, and the run function the
+ *     interpreter calls (sieve_rt.h);
+ *   - the tags it adds to commands or tests of other extensions (struct
+ *     sieve_tag_add): copy adds :copy to fileinto and redirect, relational
+ *     adds :count/:value wherever a match type may stand, ...;
+ *   - the comparators it provides ("comparator-i;ascii-numeric");
+ *   - optional per-evaluation state hooks (imap4flags' internal flags).
+ *
+ * Tags are named without their colon, lower-case, as the parser stores
+ * them.  All tables are terminated by an entry whose name is NULL.
+ *
+ * The libsieve path does not use this table: sieve_check_tree
+ * (sieve_check.h) keeps its own list of what libsieve can run. */
+#ifndef DELIVER_SIEVE_EXT_H
+#define DELIVER_SIEVE_EXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sieve_ast.h"
+
+struct sieve_rt;        /* one evaluation: sieve_rt.h */
+struct sieve_action_ctx;   /* an action being added: sieve_rt.h */
+struct sieve_checker;   /* one check: below */
+
+/* What stands after a tag, or at a positional place. */
+enum sieve_argtype {
+	SIEVE_ARGT_NONE,     /* a tag without argument */
+	SIEVE_ARGT_STRING,   /* exactly one string */
+	SIEVE_ARGT_LIST,     /* a string or a string list */
+	SIEVE_ARGT_NUMBER
+};
+
+/* Tags of one group exclude each other on one command ("tag conflicts
+ * with an earlier tag of the same kind").  Extensions needing a private
+ * group use SIEVE_TG_PRIVATE + n. */
+enum sieve_tag_group {
+	SIEVE_TG_NONE = 0,
+	SIEVE_TG_MATCH,        /* :is :contains :matches :regex :count :value */
+	SIEVE_TG_COMPARATOR,   /* :comparator */
+	SIEVE_TG_ADDRPART,     /* :all :localpart :domain :user :detail */
+	SIEVE_TG_SIZE,         /* :over :under */
+	SIEVE_TG_PRIVATE = 16
+};
+
+struct sieve_arg;
+
+struct sieve_tag {
+	const char *name;              /* without ':' ("copy") */
+	enum sieve_argtype arg;        /* what follows the tag */
+	unsigned group;                /* enum sieve_tag_group, or private */
+	/* Optional: check the value after the tag (val is NULL for
+	 * SIEVE_ARGT_NONE); report with sieve_check_error. */
+	void (*check)(struct sieve_checker *ck, const struct sieve_arg *tag,
+	    const struct sieve_arg *val);
+};
+
+enum sieve_nesting {
+	SIEVE_NEST_NONE,       /* takes no test */
+	SIEVE_NEST_TEST,       /* exactly one test ("if", "not") */
+	SIEVE_NEST_TESTLIST    /* a test list in parentheses ("anyof") */
+};
+
+#define SIEVE_POSITIONAL_MAX 4
+
+/* A command or a test as the run and check hooks see it: its definition
+ * and its arguments sorted into tags and positional ones. */
+struct sieve_call {
+	const struct sieve_def *def;
+	const char *name;
+	struct sieve_pos pos;
+	const struct sieve_arg *args;          /* all, in script order */
+	const struct sieve_arg *positional[SIEVE_POSITIONAL_MAX];
+	size_t npositional;
+	const struct sieve_test *tests;        /* nested test(s) */
+	size_t ntests;
+	const struct sieve_command *cmd;       /* NULL for a test */
+	const struct sieve_test *test;         /* NULL for a command */
+};
+
+/* Run a command: 0, or -1 after sieve_rt_error (or out of memory).
+ * Run a test: 1 true, 0 false, -1 as above. */
+typedef int sieve_run_fn(struct sieve_rt *rt, const struct sieve_call *c);
+
+struct sieve_def {
+	const char *name;              /* lower-case ("fileinto") */
+	bool is_test;
+	const struct sieve_tag *tags;  /* its own tags; NULL for none */
+	/* One letter per positional argument, in order: 'S' string, 'L'
+	 * string list (a single string fits), 'N' number.  "" for none.
+	 * Lower case: optional, given only when more arguments stand than
+	 * the required ones (setflag ["var"] <flags>: "sL"). */
+	const char *positional;
+	enum sieve_nesting nesting;
+	bool block;                    /* a command ended by { ... } */
+	/* Optional, after the shape checks passed: what the shape cannot
+	 * say (":days" range, a constant regex, set's variable name). */
+	void (*check)(struct sieve_checker *ck, const struct sieve_call *c);
+	/* NULL only for the control commands the interpreter runs itself
+	 * (require, if, elsif, else, not, anyof, allof). */
+	sieve_run_fn *run;
+};
+
+/* Where an added tag goes: a command/test name, or one of these. */
+#define SIEVE_ADD_TO_MATCH    "@match"    /* wherever :is may stand */
+#define SIEVE_ADD_TO_ADDRPART "@addrpart" /* wherever :localpart may */
+
+struct sieve_tag_add {
+	const char *target;            /* "fileinto", or SIEVE_ADD_TO_* */
+	struct sieve_tag tag;
+};
+
+struct sieve_extension {
+	const char *name;              /* require name; "" for the base */
+	const struct sieve_def *defs;            /* NULL-name-terminated */
+	const struct sieve_tag_add *tag_adds;    /* NULL-target-terminated */
+	const char *const *comparators;          /* NULL-terminated names */
+	/* Another extension this one also enables when required (imapflags
+	 * enables imap4flags' commands), or NULL. */
+	const char *implies;
+	/* Optional per-evaluation state, created lazily by the extension
+	 * through sieve_rt_ext_state and freed here at the end. */
+	void (*state_free)(void *state);
+	/* Optional: called once when the script ended without error, before
+	 * the implicit keep is settled (imap4flags gives it its flags).
+	 * 0, or -1 after sieve_rt_error. */
+	int (*end)(struct sieve_rt *rt);
+	/* Optional: called, when the script requires this extension, for
+	 * every action a command adds (keep, fileinto, redirect, discard,
+	 * reject, ...: see sieve_rt_action_done), in table order.  The
+	 * extension's tags on that command take effect here: copy keeps the
+	 * implicit keep (ax->cancels_keep = false), imap4flags sets the
+	 * flags, mailbox sets :create.  0, or -1 after sieve_rt_error. */
+	int (*on_action)(struct sieve_rt *rt, const struct sieve_call *c,
+	    struct sieve_action_ctx *ax);
+	/* Optional: called by the checker, when the script requires this
+	 * extension, for every string argument of every command and test
+	 * (before that command's own checks), in table order.  It may
+	 * rewrite the string in place, never making it longer:
+	 * encoded-character decodes its escapes here. */
+	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
+};
+
+/* ---- the table (sieve_ext_table.c) ---- */
+
+extern const struct sieve_extension *const sieve_ext_table[];
+extern const size_t sieve_ext_count;
+#define SIEVE_EXT_MAX 64     /* bits of a required set */
+
+/* The extension of that require name (case-sensitive, RFC 5228 section
+ * 3.2), or NULL. */
+const struct sieve_extension *sieve_ext_find(const char *name);
+
+/* Its index in sieve_ext_table (for a bit set of required extensions). */
+size_t sieve_ext_index(const struct sieve_extension *ext);
+
+/* The names the native engine supports, space separated, for deliver -V
+ * and error messages (static storage). */
+const char *sieve_ext_names(void);
+
+/* A set of required extensions (the base is always in it). */
+struct sieve_ext_set {
+	unsigned long long bits;
+};
+bool sieve_ext_set_has(const struct sieve_ext_set *s,
+    const struct sieve_extension *ext);
+
+/* The definition of a command or test among the extensions of set (or
+ * among all extensions when set is NULL), with the extension it comes
+ * from in *from.  NULL when no extension defines it. */
+const struct sieve_def *sieve_ext_def(const struct sieve_ext_set *set,
+    const char *name, bool is_test, const struct sieve_extension **from);
+
+/* Fill c from a command or a test (one of cmd, test non-NULL) whose
+ * definition is def: tags skipped (with their values), positional
+ * arguments collected. */
+void sieve_call_init(struct sieve_call *c, const struct sieve_def *def,
+    const struct sieve_command *cmd, const struct sieve_test *test);
+
+/* The tag argument ":name" of c, or NULL when absent. */
+const struct sieve_arg *sieve_call_tag(const struct sieve_call *c,
+    const char *name);
+
+/* The argument after the tag ":name" (its value), or NULL. */
+const struct sieve_arg *sieve_call_tag_value(const struct sieve_call *c,
+    const char *name);
+
+/* The name of c's first tag in group (enum sieve_tag_group), or NULL
+ * ("is" when c has ":is" and group is SIEVE_TG_MATCH). */
+const char *sieve_call_group_tag(const struct sieve_call *c, unsigned group);
+
+/* The tag ":name" as def accepts it: its own, or one another extension
+ * adds to it (that extension in *from, NULL for def's own).  NULL when
+ * def takes no such tag. */
+const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
+    const char *name, const struct sieve_extension **from);
+
+/* ---- the native checker (sieve_ext_check.c) ---- */
+
+#define SIEVE_NCHECK_DIAGS_MAX 20
+
+struct sieve_ncheck_result {
+	struct sieve_diag diags[SIEVE_NCHECK_DIAGS_MAX];
+	size_t ndiags;                /* kept */
+	size_t nerrors;               /* found */
+	struct sieve_ext_set required;
+};
+
+/* Check script against the extension table: require, argument shapes,
+ * if/elsif/else order, every extension used required, the extension
+ * check hooks.  0 valid, -1 with res->diags.  The walk is bounded by the
+ * parser's SIEVE_DEPTH_MAX. */
+int sieve_ext_check(const struct sieve_script *script,
+    struct sieve_ncheck_result *res);
+
+/* For check hooks: report an error at pos (printf format). */
+void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* For check hooks: whether the script required that extension. */
+bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);
+
+/* Whether a comparator of that name comes with a required extension (or
+ * the base: i;octet, i;ascii-casemap). */
+bool sieve_check_comparator_known(const struct sieve_checker *ck,
+    const char *name);
+
+/* The check hook shared by every test with a match type and comparator
+ * (header, address, envelope, string, hasflag, ...): the comparator
+ * supports the match type (i;ascii-numeric has no :contains), and a
+ * constant :regex key compiles.  Use as a def's check or call it from
+ * one. */
+void sieve_check_match_args(struct sieve_checker *ck,
+    const struct sieve_call *c);
+
+#endif

@@ -1,0 +1,533 @@
+/* sieve_ext_check.c: the native engine's semantic checks, driven by the
+ * extension table (sieve_ext.h): require, argument shapes from each
+ * definition, tags of the definition and those other extensions add,
+ * if/elsif/else order, every extension used required, then each
+ * definition's own check hook.
+ *
+ * Recursion follows the nesting of blocks and tests, which the parser
+ * bounds by SIEVE_DEPTH_MAX (sieve_parse.h), so its depth does not follow
+ * the input beyond that. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sieve_check.h"
+#include "sieve_ext.h"
+#include "sieve_match.h"
+
+#define UNKNOWN_NAMES_MAX 64
+
+struct sieve_checker {
+	struct sieve_ncheck_result *res;
+	/* unknown command and test names already reported: Pigeonhole
+	 * reports each at its first occurrence only */
+	const char *unknown[UNKNOWN_NAMES_MAX];
+	size_t nunknown;
+};
+
+void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	struct sieve_ncheck_result *r = ck->res;
+	va_list ap;
+
+	r->nerrors++;
+	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
+		return;
+	r->diags[r->ndiags].pos = pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(r->diags[r->ndiags].msg,
+	    sizeof r->diags[r->ndiags].msg, fmt, ap);
+	va_end(ap);
+	r->ndiags++;
+}
+
+bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
+{
+	const struct sieve_extension *e = sieve_ext_find(ext);
+
+	return e != NULL && sieve_ext_set_has(&ck->res->required, e);
+}
+
+/* ---- require ---- */
+
+static void add_required(struct sieve_checker *ck,
+    const struct sieve_extension *e)
+{
+	for (unsigned hops = 0; e != NULL && hops < 4; hops++) {
+		size_t i = sieve_ext_index(e);
+
+		if (i < SIEVE_EXT_MAX)
+			ck->res->required.bits |= 1ull << i;
+		e = e->implies ? sieve_ext_find(e->implies) : NULL;
+	}
+}
+
+static void check_require_name(struct sieve_checker *ck,
+    const struct sieve_string *s)
+{
+	const struct sieve_extension *e = sieve_ext_find(s->value);
+
+	if (e != NULL && s->len > 0)
+		add_required(ck, e);
+	else if (s->len == 0)
+		sieve_check_error(ck, s->pos, "empty extension name in "
+		    "`require`");
+	else if (sieve_check_known_extension(s->value))
+		sieve_check_error(ck, s->pos, "the `%s` extension is not "
+		    "supported by this deliver (supported: %s)", s->value,
+		    sieve_ext_names());
+	else
+		sieve_check_error(ck, s->pos, "unknown extension `%s` "
+		    "(supported: %s)", s->value, sieve_ext_names());
+}
+
+/* ---- arguments ---- */
+
+static bool arg_fits(const struct sieve_arg *a, enum sieve_argtype t)
+{
+	switch (t) {
+	case SIEVE_ARGT_STRING: return a->kind == SIEVE_ARG_STRING;
+	case SIEVE_ARGT_LIST:   return a->kind == SIEVE_ARG_STRING ||
+				    a->kind == SIEVE_ARG_LIST;
+	case SIEVE_ARGT_NUMBER: return a->kind == SIEVE_ARG_NUMBER;
+	case SIEVE_ARGT_NONE:   break;
+	}
+	return false;
+}
+
+static const char *argt_name(enum sieve_argtype t)
+{
+	switch (t) {
+	case SIEVE_ARGT_STRING: return "a string";
+	case SIEVE_ARGT_LIST:   return "a string or a string list";
+	case SIEVE_ARGT_NUMBER: return "a number";
+	case SIEVE_ARGT_NONE:   break;
+	}
+	return "nothing";
+}
+
+static enum sieve_argtype positional_type(char code)
+{
+	code = (char)toupper((unsigned char)code);
+	return code == 'S' ? SIEVE_ARGT_STRING : code == 'L' ?
+	    SIEVE_ARGT_LIST : SIEVE_ARGT_NUMBER;
+}
+
+/* How many of def's optional (lower-case) leading positional arguments
+ * the arguments from a on fill: those beyond the required ones. */
+static size_t optional_given(const char *p, const struct sieve_arg *a)
+{
+	size_t given = 0, required = 0, optional = 0;
+
+	for (; a != NULL; a = a->next)
+		given++;
+	for (; *p; p++)
+		islower((unsigned char)*p) ? optional++ : required++;
+	given = given > required ? given - required : 0;
+	return given < optional ? given : optional;
+}
+
+struct seen {
+	const struct sieve_tag *tags[32];
+	size_t ntags;
+	unsigned long long groups;
+};
+
+/* One tag; returns the argument after it (and its value). */
+static const struct sieve_arg *check_tag(struct sieve_checker *ck,
+    const struct sieve_def *def, const struct sieve_arg *a, struct seen *s)
+{
+	const struct sieve_extension *from = NULL;
+	const struct sieve_tag *t = sieve_def_tag(def, a->tag, &from);
+	const struct sieve_arg *val = NULL;
+
+	if (t == NULL) {
+		sieve_check_error(ck, a->pos, "unknown tag `:%s` for `%s`",
+		    a->tag, def->name);
+		return a->next;
+	}
+	for (size_t i = 0; i < s->ntags; i++)
+		if (s->tags[i] == t) {
+			sieve_check_error(ck, a->pos, "tag `:%s` given twice",
+			    a->tag);
+			t = NULL;
+			break;
+		}
+	if (t != NULL && t->group != 0 && t->group < 64 &&
+	    (s->groups >> t->group & 1u))
+		sieve_check_error(ck, a->pos, "tag `:%s` conflicts with an "
+		    "earlier tag of the same kind", a->tag);
+	if (t == NULL)
+		t = sieve_def_tag(def, a->tag, &from);
+	if (s->ntags < 32)
+		s->tags[s->ntags++] = t;
+	if (t->group != 0 && t->group < 64)
+		s->groups |= 1ull << t->group;
+	if (from != NULL && !sieve_ext_set_has(&ck->res->required, from))
+		sieve_check_error(ck, a->pos, "`%s :%s` needs `require "
+		    "\"%s\"`", def->name, a->tag, from->name);
+	if (t->arg != SIEVE_ARGT_NONE) {
+		val = a->next;
+		if (val == NULL || !arg_fits(val, t->arg)) {
+			sieve_check_error(ck, val ? val->pos : a->pos, "`%s "
+			    ":%s` needs %s after the tag", def->name, t->name,
+			    argt_name(t->arg));
+			return val ? val->next : NULL;
+		}
+	}
+	if (t->check != NULL)
+		t->check(ck, a, val);
+	return val ? val->next : a->next;
+}
+
+/* The on_string hooks of the required extensions over every string of
+ * args (encoded-character decodes before anything reads them). */
+static void filter_strings(struct sieve_checker *ck,
+    const struct sieve_arg *args)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->on_string == NULL ||
+		    !sieve_ext_set_has(&ck->res->required, e))
+			continue;
+		for (const struct sieve_arg *a = args; a; a = a->next)
+			for (struct sieve_string *s = a->strings; s;
+			    s = s->next)
+				e->on_string(ck, s);
+	}
+}
+
+/* Tags first (RFC 5228 section 2.6.2), then exactly the positional
+ * arguments of the definition. */
+static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
+    struct sieve_pos pos, const struct sieve_arg *args)
+{
+	struct seen s;
+	const struct sieve_arg *a = args;
+	const char *p = def->positional;
+
+	size_t optional;
+
+	memset(&s, 0, sizeof s);
+	filter_strings(ck, args);
+	/* Pigeonhole reports the first bad argument of a command only */
+	while (a && a->kind == SIEVE_ARG_TAG) {
+		size_t before = ck->res->nerrors;
+
+		a = check_tag(ck, def, a, &s);
+		if (ck->res->nerrors != before)
+			return;
+	}
+	optional = optional_given(p, a);
+	for (; *p; p++, a = a->next) {
+		/* an optional argument not given (setflag's variable) */
+		while (islower((unsigned char)*p) && optional == 0)
+			p++;
+		if (islower((unsigned char)*p))
+			optional--;
+		if (*p == '\0')
+			break;
+		if (a == NULL) {
+			sieve_check_error(ck, pos, "`%s` needs %zu positional "
+			    "argument%s", def->name, strlen(def->positional),
+			    strlen(def->positional) == 1 ? "" : "s");
+			return;
+		}
+		if (a->kind == SIEVE_ARG_TAG) {
+			sieve_check_error(ck, a->pos, "tag `:%s` must come "
+			    "before the other arguments of `%s`", a->tag,
+			    def->name);
+			return;
+		}
+		if (!arg_fits(a, positional_type(*p))) {
+			sieve_check_error(ck, a->pos, "`%s` expects %s here",
+			    def->name, argt_name(positional_type(*p)));
+			return;
+		}
+	}
+	if (a != NULL) {
+		sieve_check_error(ck, a->pos, "too many arguments for `%s`",
+		    def->name);
+		return;
+	}
+	if (strcmp(def->name, "size") == 0 && def->is_test &&
+	    !(s.groups >> SIEVE_TG_SIZE & 1u))
+		sieve_check_error(ck, pos, "`size` needs `:over` or `:under`");
+}
+
+/* ---- the walk ---- */
+
+static void check_tests(struct sieve_checker *ck, const struct sieve_test *t);
+
+/* The test(s) a command or test carries, against its definition, then
+ * the tests themselves; returns whether their number and form were
+ * right. */
+static bool check_nested(struct sieve_checker *ck,
+    const struct sieve_def *def, struct sieve_pos pos,
+    const struct sieve_test *tests, size_t ntests, bool test_list)
+{
+	size_t before = ck->res->nerrors;
+
+	if (def->nesting == SIEVE_NEST_NONE && ntests > 0) {
+		if (def->is_test)
+			sieve_check_error(ck, tests->pos, "`%s` takes no test",
+			    def->name);
+		else
+			sieve_check_error(ck, tests->pos, "`%s` takes no test "
+			    "(is a ';' missing after `%s`?)", def->name,
+			    def->name);
+	} else if (def->nesting == SIEVE_NEST_TEST &&
+	    (ntests != 1 || test_list)) {
+		sieve_check_error(ck, ntests ? tests->pos : pos, test_list ?
+		    "`%s` takes one test, not a test list" :
+		    "`%s` needs a test", def->name);
+	} else if (def->nesting == SIEVE_NEST_TESTLIST && !test_list) {
+		sieve_check_error(ck, ntests ? tests->pos : pos, "`%s` needs a "
+		    "test list in parentheses", def->name);
+	}
+	if (ck->res->nerrors != before)
+		return false;
+	if (def->nesting != SIEVE_NEST_NONE)
+		check_tests(ck, tests);
+	return true;
+}
+
+/* A name no required extension defines: needs a require, or is unknown. */
+static void unknown(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *what, const char *name, bool is_test)
+{
+	const struct sieve_extension *from = NULL;
+	const char *foreign;
+
+	for (size_t i = 0; i < ck->nunknown; i++)
+		if (strcmp(ck->unknown[i], name) == 0)
+			return;
+	if (ck->nunknown < UNKNOWN_NAMES_MAX)
+		ck->unknown[ck->nunknown++] = name;
+	if (sieve_ext_def(NULL, name, !is_test, NULL) != NULL)
+		sieve_check_error(ck, pos, "`%s` is a %s, not a %s", name,
+		    is_test ? "command" : "test", what);
+	else if (sieve_ext_def(NULL, name, is_test, &from) != NULL)
+		sieve_check_error(ck, pos, "`%s` needs `require \"%s\"`",
+		    name, from->name);
+	else if ((foreign = sieve_check_foreign_ext(name)) != NULL)
+		sieve_check_error(ck, pos, "%s `%s` (extension `%s`) is not "
+		    "supported by this deliver", what, name, foreign);
+	else
+		sieve_check_error(ck, pos, "unknown %s `%s`", what, name);
+}
+
+static void run_hook(struct sieve_checker *ck, const struct sieve_def *def,
+    const struct sieve_command *cmd, const struct sieve_test *test)
+{
+	struct sieve_call c;
+
+	if (def->check == NULL)
+		return;
+	sieve_call_init(&c, def, cmd, test);
+	def->check(ck, &c);
+}
+
+static void check_tests(struct sieve_checker *ck, const struct sieve_test *t)
+{
+	for (; t; t = t->next) {
+		const struct sieve_def *def = sieve_ext_def(
+		    &ck->res->required, t->name, true, NULL);
+		size_t before = ck->res->nerrors;
+
+		if (def == NULL) {
+			unknown(ck, t->pos, "test", t->name, true);
+			continue;
+		}
+		check_args(ck, def, t->pos, t->args);
+		(void)check_nested(ck, def, t->pos, t->tests, t->ntests,
+		    t->test_list);
+		if (ck->res->nerrors == before)
+			run_hook(ck, def, NULL, t);
+	}
+}
+
+static void check_commands(struct sieve_checker *ck,
+    const struct sieve_command *cmd, unsigned depth);
+
+/* shape: whether to say that a block is missing or not wanted (not after
+ * an error in the arguments or tests, as Pigeonhole). */
+static void check_block(struct sieve_checker *ck,
+    const struct sieve_def *def, const struct sieve_command *cmd,
+    unsigned depth, bool shape)
+{
+	if (shape && def->block && !cmd->has_block)
+		sieve_check_error(ck, cmd->pos, "`%s` needs a block { ... }",
+		    def->name);
+	else if (shape && !def->block && cmd->has_block)
+		sieve_check_error(ck, cmd->pos, "`%s` takes no block (is a ';' "
+		    "missing?)", def->name);
+	check_commands(ck, cmd->block, depth + 1);
+}
+
+static bool is(const char *a, const char *b)
+{
+	return a != NULL && strcmp(a, b) == 0;
+}
+
+/* RFC 5463 ihave as Pigeonhole 0.5.19 checks it, when it is the test of
+ * an if or elsif: when every named extension exists (and none is
+ * variables or encoded-character, which cannot be switched on halfway),
+ * they are enabled from here on, as if required; otherwise the test is
+ * false for good and the block is not checked at all (it may use what
+ * does not exist).  Returns whether the block is to be checked. */
+static bool ihave_block_live(struct sieve_checker *ck,
+    const struct sieve_command *cmd)
+{
+	const struct sieve_test *t = cmd->tests;
+	const struct sieve_arg *a;
+
+	if (cmd->ntests != 1 || cmd->test_list || !is(t->name, "ihave") ||
+	    !sieve_check_requires(ck, "ihave") || (a = t->args) == NULL ||
+	    a->kind == SIEVE_ARG_TAG || a->kind == SIEVE_ARG_NUMBER)
+		return true;
+	for (const struct sieve_string *s = a->strings; s; s = s->next)
+		if (sieve_ext_find(s->value) == NULL || s->len == 0 ||
+		    is(s->value, "variables") ||
+		    is(s->value, "encoded-character"))
+			return false;
+	for (const struct sieve_string *s = a->strings; s; s = s->next)
+		add_required(ck, sieve_ext_find(s->value));
+	return true;
+}
+
+static void check_one(struct sieve_checker *ck,
+    const struct sieve_command *cmd, const char *prev, bool *at_start,
+    unsigned depth)
+{
+	const struct sieve_def *def = sieve_ext_def(&ck->res->required,
+	    cmd->name, false, NULL);
+	size_t before = ck->res->nerrors;
+	bool shape;
+
+	if (def == NULL) {
+		unknown(ck, cmd->pos, "command", cmd->name, false);
+		*at_start = false;
+		return;
+	}
+	if ((is(cmd->name, "elsif") || is(cmd->name, "else")) &&
+	    !is(prev, "if") && !is(prev, "elsif"))
+		sieve_check_error(ck, cmd->pos, "`%s` without a preceding "
+		    "`if`", cmd->name);
+	if (!is(cmd->name, "require"))
+		*at_start = false;
+	else if (!*at_start)
+		sieve_check_error(ck, cmd->pos, "`require` must come before "
+		    "any other command, at the top of the script");
+	check_args(ck, def, cmd->pos, cmd->args);
+	shape = ck->res->nerrors == before;
+	shape = check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
+	    cmd->test_list) && shape;
+	/* the extension names, once the require itself is well formed */
+	if (is(cmd->name, "require") && *at_start && shape &&
+	    !cmd->has_block && cmd->args && cmd->args->kind != SIEVE_ARG_TAG)
+		for (const struct sieve_string *s = cmd->args->strings; s;
+		    s = s->next)
+			check_require_name(ck, s);
+	if (def->block && cmd->has_block && !ihave_block_live(ck, cmd))
+		return;      /* never runs: not checked, as Pigeonhole */
+	check_block(ck, def, cmd, depth, shape);
+	if (ck->res->nerrors == before)
+		run_hook(ck, def, cmd, NULL);
+}
+
+static void check_commands(struct sieve_checker *ck,
+    const struct sieve_command *cmd, unsigned depth)
+{
+	const char *prev = NULL;
+	bool at_start = depth == 0;
+
+	for (; cmd; prev = cmd->name, cmd = cmd->next)
+		check_one(ck, cmd, prev, &at_start, depth);
+}
+
+int sieve_ext_check(const struct sieve_script *script,
+    struct sieve_ncheck_result *res)
+{
+	struct sieve_checker ck = { .res = res };
+
+	memset(res, 0, sizeof *res);
+	check_commands(&ck, script->commands, 0);
+	return res->nerrors == 0 ? 0 : -1;
+}
+
+/* ---- shared tag checks ---- */
+
+bool sieve_check_comparator_known(const struct sieve_checker *ck,
+    const char *name)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (!sieve_ext_set_has(&ck->res->required, e))
+			continue;
+		for (const char *const *c = e->comparators; c && *c; c++)
+			if (strcmp(*c, name) == 0)
+				return true;
+	}
+	return false;
+}
+
+static const struct {
+	const char *tag;
+	enum sieve_match_type type;
+} check_match_types[] = {
+	{ "is", SIEVE_MT_IS }, { "contains", SIEVE_MT_CONTAINS },
+	{ "matches", SIEVE_MT_MATCHES }, { "regex", SIEVE_MT_REGEX },
+	{ "value", SIEVE_MT_VALUE }, { "count", SIEVE_MT_COUNT },
+};
+
+/* The keys are the last positional argument of every matching test. */
+static void check_regex_keys(struct sieve_checker *ck,
+    const struct sieve_call *c, enum sieve_comparator cmp)
+{
+	const struct sieve_arg *keys;
+	bool vars = sieve_check_requires(ck, "variables");
+	char err[256];
+
+	if (c->npositional == 0)
+		return;
+	keys = c->positional[c->npositional - 1];
+	for (const struct sieve_string *s = keys->strings; s; s = s->next) {
+		if (vars && strstr(s->value, "${") != NULL)
+			continue;    /* compiled when it is known */
+		if (sieve_regex_check(s->value, s->len, cmp, err,
+		    sizeof err) < 0)
+			sieve_check_error(ck, s->pos, "invalid regular "
+			    "expression '%s' for regex match: %s", s->value,
+			    err);
+	}
+}
+
+void sieve_check_match_args(struct sieve_checker *ck,
+    const struct sieve_call *c)
+{
+	const char *mt = sieve_call_group_tag(c, SIEVE_TG_MATCH);
+	const struct sieve_arg *cv = sieve_call_tag_value(c, "comparator");
+	enum sieve_match_type type = SIEVE_MT_IS;
+	enum sieve_comparator cmp = SIEVE_CMP_CASEMAP;
+
+	for (size_t i = 0; mt && i < sizeof check_match_types /
+	    sizeof check_match_types[0]; i++)
+		if (strcmp(mt, check_match_types[i].tag) == 0)
+			type = check_match_types[i].type;
+	if (cv != NULL && sieve_comparator_lookup(cv->strings->value,
+	    &cmp) < 0)
+		return;      /* the tag's own check said so */
+	if (!sieve_comparator_supports(cmp, type)) {
+		sieve_check_error(ck, c->pos, "the comparator \"%s\" cannot "
+		    "be used with the :%s match type", cv ?
+		    cv->strings->value : "i;ascii-casemap", mt ? mt : "is");
+		return;
+	}
+	if (type == SIEVE_MT_REGEX)
+		check_regex_keys(ck, c, cmp);
+}
