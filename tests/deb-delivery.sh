@@ -12,7 +12,7 @@ check() { # check STATUS DESCRIPTION
 	if [ "$1" = 0 ]; then echo "ok $n - $2"
 	else echo "not ok $n - $2"; failed=$((failed + 1)); fi
 }
-echo "1..8"
+echo "1..9"
 
 test -x /usr/bin/deliver
 check $? "/usr/bin/deliver installed"
@@ -44,5 +44,12 @@ check $? "delivered as Postfix's mailbox_command (exit 0): $(cat /tmp/out)"
 set -- "$home"/Maildir/new/*
 [ $# = 1 ] && cmp -s "$1" /tmp/expected && [ "$(stat -c %U "$1")" = bob ]
 check $? "one message in ~bob/Maildir/new, owned by bob, with exactly the expected bytes"
+# the defaults it shows are valid: with every key uncommented, a dry run
+# (-M, since the example mailbox_map does not exist)
+sed -n 's/^#\([a-z_0-9]* = \)/\1/p' /etc/deliver.conf > /tmp/all-keys.conf
+(cd "$home" && setpriv --reuid=bob --regid="$(id -g bob)" --init-groups \
+    env -i HOME="$home" USER=bob /usr/bin/deliver -c /tmp/all-keys.conf -n \
+    -M "$home/Maildir" < /tmp/msg > /tmp/out2 2>&1)
+check $? "/etc/deliver.conf with every key uncommented is accepted ($(grep -c . /tmp/all-keys.conf) keys): $(cat /tmp/out2)"
 [ $failed = 0 ] || { ls -laR "$home/Maildir"; cat "$home"/Maildir/new/* 2>/dev/null; }
 exit $((failed > 0))

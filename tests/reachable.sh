@@ -29,6 +29,12 @@ if [ "$(id -u)" = 0 ] &&
 	trap 'exit 143' TERM
 	chmod 755 "$stage"
 	cp "$bin" "$stage/deliver" || exit 1
+	# tests that find other build products beside deliver (the
+	# Pigeonhole runner, 88-pigeonhole-runner.t) find them in the copy too
+	if [ -x "${bin%/*}/tests/pigeonhole-run" ]; then
+		mkdir "$stage/tests" &&
+		    cp "${bin%/*}/tests/pigeonhole-run" "$stage/tests/" || exit 1
+	fi
 	echo "# $bin is out of other users' reach (its directories' modes):" \
 	    "testing a copy, $stage/deliver"
 	bin=$stage/deliver

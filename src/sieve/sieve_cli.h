@@ -1,8 +1,8 @@
 /* sieve_cli.h: deliver -C, checking a Sieve script or a directory of them
  * for the engine in use (sieve_engine).  Native: deliver's parser and the
  * native checker (sieve_ext.h), nothing else.  libsieve: deliver's own
- * front end, then libsieve (isolated) on the canonical text
- * the front end emits.
+ * front end, then libsieve (isolated) on the canonical text the front
+ * end emits.
  *
  * A script: its errors, one a line, as "PATH: line L, column C: reason"
  * (the front end's) or "PATH: line L: reason" (libsieve's, on the

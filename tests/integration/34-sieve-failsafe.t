@@ -1,8 +1,8 @@
 #!/bin/bash
 # A broken filter never costs mail: syntax and run-time errors, a crashing
-# or runaway libsieve, the native engine's limits, unreadable scripts
-#.  Tests of libsieve's own behaviour run with
-# -o sieve_engine=libsieve, the native engine's expectation next to them.
+# or runaway libsieve, the native engine's limits, unreadable scripts.
+# Tests of libsieve's own behaviour run with -o sieve_engine=libsieve, the
+# native engine's expectation next to them.
 . "$(dirname "$0")/sieve-lib.sh"
 plan 26
 
