@@ -29,6 +29,7 @@ struct check {
 	char rewrites[300];        /* V_REWRITTEN: what was rewritten */
 	char unsupported[256];     /* V_UNSUPPORTED: the extensions */
 	int read_errno;            /* not 0: could not be read */
+	char nul_error[80];        /* read_errno EILSEQ: where the NUL is */
 };
 
 static enum verdict front_verdict(enum sieve_front_status s)
@@ -161,13 +162,30 @@ static int check_one(const char *path, const struct config *cfg,
 
 /* ---- one script --------------------------------------------------------- */
 
+/* A script with a NUL byte is a broken script, not an unreadable file:
+ * "line L, column C: the script holds a NUL byte" (into c's buffer). */
+static const char *nul_byte_error(struct check *c)
+{
+	unsigned line, col;
+
+	sieve_read_nul_pos(&line, &col);
+	(void)snprintf(c->nul_error, sizeof c->nul_error, "line %u, column %u: "
+	    "the script holds a NUL byte", line, col);
+	return c->nul_error;
+}
+
 static int check_file(const char *path, const struct config *cfg,
     char *why, size_t whylen)
 {
 	struct check c;
 	int code = EX_OK;
 
-	if (check_one(path, cfg, &c) < 0) {
+	if (check_one(path, cfg, &c) < 0 && c.read_errno == EILSEQ) {
+		printf("%s: %s\n", path, nul_byte_error(&c));
+		(void)snprintf(why, whylen, "script has errors");
+		return EX_DATAERR;
+	}
+	if (c.read_errno != 0) {
 		(void)snprintf(why, whylen, "cannot read the script: %s",
 		    strerror(c.read_errno));
 		return EX_NOINPUT;
@@ -212,8 +230,12 @@ static void print_first(const char *name, const char *what,
 	printf("\n");
 }
 
-static void print_verdict(const char *name, const struct check *c)
+static void print_verdict(const char *name, struct check *c)
 {
+	if (c->read_errno == EILSEQ) {
+		printf("%s: error at %s\n", name, nul_byte_error(c));
+		return;
+	}
 	if (c->read_errno != 0) {
 		printf("%s: cannot read: %s\n", name, strerror(c->read_errno));
 		return;

@@ -76,10 +76,35 @@ int sieve_read_script(const char *path, char **text)
 	return sieve_read_script_fd(fd, text) < 0 ? -1 : 1;
 }
 
+/* A script is text: a NUL byte in it is refused with its position, which
+ * is kept here for the caller that reports it (one delivery reads one
+ * script at a time). */
+static struct sieve_pos last_nul;
+
+void sieve_read_nul_pos(unsigned *line, unsigned *col)
+{
+	*line = last_nul.line;
+	*col = last_nul.col;
+}
+
+static void note_nul(const char *data, const char *nul)
+{
+	last_nul.line = 1;
+	last_nul.col = 1;
+	for (const char *p = data; p < nul; p++)
+		if (*p == '\n') {
+			last_nul.line++;
+			last_nul.col = 1;
+		} else {
+			last_nul.col++;
+		}
+}
+
 int sieve_read_script_fd(int fd, char **text)
 {
 	struct growbuf b = { 0 };
 	char chunk[16384];
+	const char *nul;
 	ssize_t n = 0;
 	struct stat st;
 	int saved;
@@ -97,10 +122,15 @@ int sieve_read_script_fd(int fd, char **text)
 		growbuf_add(&b, chunk, (size_t)n);
 	saved = errno;
 	close(fd);
-	if (b.nomem || n < 0 || b.len > SIEVE_SCRIPT_MAX ||
-	    memchr(b.data, '\0', b.len)) {
+	if (b.nomem || n < 0 || b.len > SIEVE_SCRIPT_MAX) {
 		free(b.data);
 		errno = b.nomem ? ENOMEM : n < 0 ? saved : EFBIG;
+		return -1;
+	}
+	if ((nul = memchr(b.data, '\0', b.len)) != NULL) {
+		note_nul(b.data, nul);
+		free(b.data);
+		errno = EILSEQ;
 		return -1;
 	}
 	*text = b.data;
@@ -510,6 +540,30 @@ static int native_refused(struct sieve_early_answer *ans, const char *fmt,
 	return sieve_msgs_add(&ans->res.errors, fmt, detail) < 0 ? -2 : 0;
 }
 
+/* Read the script at path for a run: 1 with the text; 0 with *ans saying
+ * it cannot be read, or refusing it as invalid when it holds a NUL byte
+ * (a broken script, reported with its position like a syntax error); -2
+ * when memory runs out. */
+static int read_for_run(const char *path, char **text,
+    struct sieve_early_answer *ans)
+{
+	unsigned line, col;
+	int found = sieve_read_script(path, text);
+
+	if (found > 0)
+		return 1;
+	if (found < 0 && errno == EILSEQ) {
+		sieve_read_nul_pos(&line, &col);
+		ans->kind = SIEVE_EARLY_REFUSED;
+		ans->status = (int)SIEVE_FRONT_INVALID;
+		return sieve_msgs_add(&ans->res.errors, "line %u, column %u: "
+		    "the script holds a NUL byte", line, col) < 0 ? -2 : 0;
+	}
+	ans->kind = SIEVE_EARLY_UNREADABLE;
+	ans->error = found < 0 ? errno : ENOENT;
+	return 0;
+}
+
 /* Read, parse and evaluate in this process: no child, no fork (the
  * interpreter is bounded by its own limits, sieve_rt.h).  0 with *ans
  * filled, -2 when memory runs out. */
@@ -524,11 +578,8 @@ static int run_native(const struct sieve_job *job, const char *path,
 	size_t len;
 
 	memset(ans, 0, sizeof *ans);
-	if ((found = sieve_read_script(path, &text)) <= 0) {
-		ans->kind = SIEVE_EARLY_UNREADABLE;
-		ans->error = found < 0 ? errno : ENOENT;
-		return 0;
-	}
+	if ((found = read_for_run(path, &text, ans)) <= 0)
+		return found;
 	sieve_native_limits_of(job->cfg, &lim);
 	len = strlen(text);
 	if (lim.max_script_size != 0 && len > lim.max_script_size) {
@@ -564,11 +615,8 @@ static int run_here(const struct sieve_job *job, const char *path,
 	if (job->cfg->sieve_engine == SIEVE_ENGINE_NATIVE)
 		return run_native(job, path, ans);
 	memset(ans, 0, sizeof *ans);
-	if ((found = sieve_read_script(path, &text)) <= 0) {
-		ans->kind = SIEVE_EARLY_UNREADABLE;
-		ans->error = found < 0 ? errno : ENOENT;
-		return 0;
-	}
+	if ((found = read_for_run(path, &text, ans)) <= 0)
+		return found;
 	/* libsieve gets the front end's canonical text, never the
 	 * user's; what the front end refuses never reaches libsieve */
 	if (sieve_front_prepare(text, strlen(text), &front) < 0) {
@@ -651,7 +699,10 @@ static int run_script(const struct sieve_job *job, size_t i,
 	if ((rc = get_answer(job, i, path, &ans, why, sizeof why)) == -2)
 		return -1;
 	if (rc == 0 && ans.kind == SIEVE_EARLY_UNREADABLE) {
-		if (ans.error != ENOENT)
+		if (ans.error == EILSEQ)   /* read by the libsieve child */
+			log_line(LOG_ERR, "sieve: %s: the script holds a NUL "
+			    "byte; keeping the message", shown);
+		else if (ans.error != ENOENT)
 			log_line(LOG_ERR, "sieve: %s: cannot read: %s; keeping "
 			    "the message", shown, strerror(ans.error));
 		return 1;

@@ -91,8 +91,13 @@ int sieve_eval_isolated(const char *text, const struct sieve_env *env,
 
 /* Read a script file (following a symlink), at most SIEVE_SCRIPT_MAX
  * bytes and no NUL.  1 with the malloced text, 0 when it does not exist,
- * -1 on another error (errno set; EFBIG when too long). */
+ * -1 on another error (errno set; EFBIG when too long, EILSEQ when it
+ * holds a NUL byte: sieve_read_nul_pos says where). */
 int sieve_read_script(const char *path, char **text);
+
+/* Where the NUL byte was that made the last read fail with EILSEQ
+ * (1-based line and column, columns counted in bytes). */
+void sieve_read_nul_pos(unsigned *line, unsigned *col);
 
 /* The same from a descriptor opened O_NONBLOCK (closed here): 0 with the
  * text, -1 with errno set (EINVAL: not a regular file). */

@@ -6,7 +6,7 @@
 # deliver -C for the libsieve path (sieve_engine = libsieve): the front
 # end's verdicts; the native engine's -C is checked at the end.
 echo "sieve_engine = libsieve" > "$DCONF"
-plan 21
+plan 29
 
 SUPPORTED="fileinto reject envelope vacation notify subaddress imap4flags imapflags regex relational comparator-i;octet comparator-i;ascii-casemap comparator-i;ascii-numeric copy mailbox"
 put() { printf '%s\n' "$2" > "$1"; }
@@ -127,4 +127,30 @@ is "$RC:$OUT" "65:$TMP/c.sieve: line 3, column 11: \`fileinto :create\` needs \`
 put "$TMP/n2.sieve" 'require "nosuch-ext";'
 ncheck "$TMP/n2.sieve"
 like "$RC:$OUT:$ERR" "^65:$TMP/n2.sieve: line 1, column 9: unknown extension \`nosuch-ext\` \(supported: comparator-i;ascii-casemap .*\):deliver: $TMP/n2.sieve: script needs an extension this deliver lacks\$" "native -C: an unknown extension named, exit 65"
+# A NUL byte makes a broken script, not an unreadable file: where it is,
+# and the exit code of a script with errors (65), with either engine
+printf 'keep;\0' > "$TMP/nul1.sieve"
+ncheck "$TMP/nul1.sieve"
+is "$RC:$OUT:$ERR" "65:$TMP/nul1.sieve: line 1, column 6: the script holds a NUL byte:deliver: $TMP/nul1.sieve: script has errors" "native -C: a 6-byte 'keep;\\0': the NUL's line and column, exit 65"
+printf 'require "fileinto";\nif true {\n  keep;\0\n}\n' > "$TMP/nul2.sieve"
+check "$TMP/nul2.sieve"
+is "$RC:$OUT" "65:$TMP/nul2.sieve: line 3, column 8: the script holds a NUL byte" "libsieve -C: the same, on line 3"
+mkdir "$TMP/nuldir"
+cp "$TMP/nul2.sieve" "$TMP/nuldir/a.sieve"
+ncheck "$TMP/nuldir"
+is "$RC:$(printf '%s' "$OUT" | head -1)" "65:a.sieve: error at line 3, column 8: the script holds a NUL byte" "-C DIR: the NUL named in the file's verdict"
+# at delivery: kept in INBOX, the error with its position in <script>.err
+# (the script in the user's directory, where deliver may write its .err)
+S="$TMP/u/nul.sieve"
+cp "$TMP/nul2.sieve" "$S"
+chmod 644 "$S"
+mail "$TMP/m" "Subject: x" "Message-ID: <nul@example.org>"
+dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" -o sieve_engine=native < "$TMP/m"
+is "$RC:$(landed)" "0:INBOX/new" "delivery through a script with a NUL byte: kept in INBOX"
+is "$(cat "$S.err")" "$S: line 3, column 8: the script holds a NUL byte" "<script>.err: the NUL's line and column"
+like "$ERR" "sieve: $S: error: line 3, column 8: the script holds a NUL byte" "and the log says why"
+reset_md
+dlv -e -M "$MD" -s "$S" -f "$FROM" -a "$RCPT" < "$TMP/m"
+is "$RC:$(landed)" "0:INBOX/new" "libsieve engine: kept in INBOX too"
+like "$ERR" "sieve: $S: the script holds a NUL byte; keeping the message" "and the log says why"
 finish
