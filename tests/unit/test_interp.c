@@ -250,6 +250,11 @@ static void test_check_errors(void **state)
 	    "specified redirect address 'not an address' is invalid");
 	run("redirect \"Bob <bob@example.org>\";",
 	    "redirect:bob@example.org no-keep");
+	/* a local part that is no Dot-string stays quoted, as SMTP needs */
+	run("redirect \"\\\"S[r]us\\\"@example.net\";",
+	    "redirect:\"S[r]us\"@example.net no-keep");
+	run("redirect \"\\\"Sirius\\\"@example.net\";",
+	    "redirect:Sirius@example.net no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
 }
