@@ -470,8 +470,19 @@ static bool same(const char *a, const char *b)
 	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* keep and fileinto "INBOX" (any case) are one action in Pigeonhole:
+ * a store into the INBOX */
+static bool stores_in_inbox(enum action_type type, const char *mailbox)
+{
+	return type == ACTION_KEEP || (type == ACTION_FILEINTO &&
+	    mailbox != NULL && strcasecmp(mailbox, "INBOX") == 0);
+}
+
 /* Pigeonhole merges an action identical to one already planned (the
- * same folder, the same redirect address) before it counts it. */
+ * same folder, the same redirect address; keep and fileinto "INBOX")
+ * before it counts it: the first stays where it is, a keep taking over
+ * a fileinto "INBOX" as a keep.  The caller then applies the new one's
+ * flags to it, so the last flags given win, as in Pigeonhole. */
 static struct action *duplicate_of(struct sieve_rt *rt,
     enum action_type type, const char *mailbox, const char *address)
 {
@@ -480,11 +491,23 @@ static struct action *duplicate_of(struct sieve_rt *rt,
 	if (type != ACTION_KEEP && type != ACTION_FILEINTO &&
 	    type != ACTION_REDIRECT && type != ACTION_DISCARD)
 		return NULL;
-	for (size_t i = 0; i < p->count; i++)
-		if (p->actions[i].type == type &&
-		    same(p->actions[i].mailbox, mailbox) &&
-		    same(p->actions[i].address, address))
-			return &p->actions[i];
+	for (size_t i = 0; i < p->count; i++) {
+		struct action *a = &p->actions[i];
+
+		if (stores_in_inbox(type, mailbox) &&
+		    stores_in_inbox(a->type, a->mailbox)) {
+			if (type == ACTION_KEEP && a->type != ACTION_KEEP) {
+				a->type = ACTION_KEEP;
+				free(a->mailbox);
+				a->mailbox = NULL;
+				a->create = false;
+			}
+			return a;
+		}
+		if (a->type == type && same(a->mailbox, mailbox) &&
+		    same(a->address, address))
+			return a;
+	}
 	return NULL;
 }
 

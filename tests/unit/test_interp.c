@@ -148,6 +148,14 @@ static void test_empty_and_keep(void **state)
 	    "fileinto:A no-keep");
 	run("require \"fileinto\"; keep; fileinto \"A\";",
 	    "keep fileinto:A no-keep");
+	/* keep and fileinto "INBOX" are one store into the INBOX: the
+	 * first stays in its place, a keep takes over a fileinto */
+	run("require \"fileinto\"; keep; fileinto \"A\"; fileinto "
+	    "\"INBOX\";", "keep fileinto:A no-keep");
+	run("require \"fileinto\"; fileinto \"inbox\"; fileinto \"A\"; "
+	    "keep;", "keep fileinto:A no-keep");
+	run("require \"fileinto\"; fileinto \"INBOX\"; fileinto "
+	    "\"INBOX\";", "fileinto:INBOX no-keep");
 }
 
 static void test_if_chain(void **state)
