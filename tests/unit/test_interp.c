@@ -265,6 +265,17 @@ static void test_check_errors(void **state)
 	    "redirect:Sirius@example.net no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
+	/* the deprecated imapflags and imap4flags exclude each other,
+	 * by require or by ihave, in either order */
+	run("require \"imapflags\"; require \"imap4flags\";",
+	    "FAILED: line 1, column 30: the (deprecated) imapflags "
+	    "extension cannot be used together with the imap4flags "
+	    "extension");
+	run("require [\"imap4flags\", \"ihave\"]; if ihave \"imapflags\" "
+	    "{ keep; }", "FAILED: line 1, column 43: the (deprecated) "
+	    "imapflags extension cannot be used together with the "
+	    "imap4flags extension");
+	run("require \"imapflags\"; addflag \"A\";", "implicit-keep");
 }
 
 /* RFC 5463 ihave: an unknown extension makes the test false and its
