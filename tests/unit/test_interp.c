@@ -80,13 +80,12 @@ static void summary(const struct sieve_result *r, char *out, size_t len)
 	(void)strlcat(out, r->keep ? "implicit-keep" : "no-keep", len);
 }
 
-static void run_lim(const char *src, const struct sieve_native_limits *lim,
-    const char *want)
+static void run_env(const char *src, const struct sieve_native_limits *lim,
+    struct sieve_env env, const char *want)
 {
 	struct sieve_script *s = NULL;
 	struct sieve_diag d;
 	struct sieve_result r;
-	struct sieve_env env = env_of();
 	char got[4096];
 
 	if (sieve_parse(src, strlen(src), &s, &d) != 0) {
@@ -102,6 +101,12 @@ static void run_lim(const char *src, const struct sieve_native_limits *lim,
 	}
 	sieve_result_free(&r);
 	sieve_script_free(s);
+}
+
+static void run_lim(const char *src, const struct sieve_native_limits *lim,
+    const char *want)
+{
+	run_env(src, lim, env_of(), want);
 }
 
 /* The same, for a result of which only the tail is known (the column of
@@ -278,6 +283,29 @@ static void test_check_errors(void **state)
 	run("require \"imapflags\"; addflag \"A\";", "implicit-keep");
 }
 
+/* The envelope test on paths as an MTA may give them, and Pigeonhole's
+ * "auth" part: the AUTH user when there is one, nothing otherwise */
+static void test_envelope_parts(void **state)
+{
+	struct sieve_env env = env_of();
+	const char *auth = "require \"envelope\"; if envelope :is \"auth\" "
+	    "\"sirius\" { discard; } if envelope :contains \"auth\" \"\" "
+	    "{ keep; }";
+
+	(void)state;
+	run(auth, "implicit-keep");
+	env.auth = "sirius";
+	run_env(auth, NULL, env, "discard keep no-keep");
+	env = env_of();
+	env.sender = "<@relay.example.net:alice@example.com>";
+	run_env("require \"envelope\"; if envelope :all :is \"from\" "
+	    "\"alice@example.com\" { discard; }", NULL, env,
+	    "discard no-keep");
+	env.sender = "alice@@example.com";
+	run_env("require \"envelope\"; if envelope :domain :contains "
+	    "\"from\" \"\" { discard; }", NULL, env, "implicit-keep");
+}
+
 /* RFC 5463 ihave: an unknown extension makes the test false and its
  * block is not even checked; a known one is enabled in it. */
 static void test_ihave(void **state)
@@ -376,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_address_exists_size),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_ihave),
+		cmocka_unit_test(test_envelope_parts),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),
