@@ -33,6 +33,7 @@ static void check_envelope(struct sieve_checker *ck,
 			sieve_check_error(ck, s->pos, "specified envelope part "
 			    "'%s' is not supported by the envelope test",
 			    s->value);
+	sieve_check_match_args(ck, c);   /* comparator, :regex keys */
 }
 
 /* The envelope paths the parts name, the null reverse-path left out

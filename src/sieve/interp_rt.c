@@ -39,6 +39,21 @@ int sieve_rt_error(struct sieve_rt *rt, struct sieve_pos pos,
 	return -1;
 }
 
+void sieve_rt_soft_error(struct sieve_rt *rt, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	char msg[SIEVE_MSG_MAX];
+	va_list ap;
+
+	if (pos.line == 0)
+		pos = rt->pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)sieve_msgs_add(&rt->res->errors, "line %u, column %u: %s",
+	    pos.line, pos.col, msg);
+}
+
 void sieve_rt_note(struct sieve_rt *rt, const char *fmt, ...)
 {
 	char msg[SIEVE_MSG_MAX];
@@ -335,6 +350,8 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
 	if (rc < 0)
 		return sieve_rt_error(rt, c->pos, "%s", err[0] ? err :
 		    "match failed");
+	if (err[0] != '\0')   /* a :regex key skipped: Pigeonhole goes on */
+		sieve_rt_soft_error(rt, c->pos, "%s", err);
 	if (rc == 1 && m.capture && (m.type == SIEVE_MT_MATCHES ||
 	    m.type == SIEVE_MT_REGEX))
 		sieve_vars_set_match(rt->vars, &mv);

@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 33
+plan 35
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -156,6 +156,18 @@ ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
 is "$RC:$(landed)" "77:" "two scripts reject: the message is refused once"
 is "$(grep -c 'says no' <<<"$ERR")" "1" "with one reason"
 like "$ERR" "before says no" "the first script's"
+
+# ---- a :regex key that does not compile at run time ----
+
+# Pigeonhole skips the key, logs the error and goes on with the script
+reset_md
+script 'require ["regex", "variables", "fileinto"];
+set "r" "[";
+if header :regex "subject" "${r}" { discard; }
+fileinto "After";'
+ndlv "$TMP/m"
+is "$RC:$(landed)" "0:After/new" "the script goes on after a bad :regex key"
+like "$ERR" "error: line 3, column 4: unmatched \\[" "the error is logged"
 
 # ---- vacation ----
 

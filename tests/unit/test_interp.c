@@ -281,6 +281,11 @@ static void test_check_errors(void **state)
 	    "imapflags extension cannot be used together with the "
 	    "imap4flags extension");
 	run("require \"imapflags\"; addflag \"A\";", "implicit-keep");
+	/* envelope's keys are checked as address's and header's are */
+	run("require [\"envelope\", \"regex\"]; if envelope :regex "
+	    "\"from\" \"a[\" { keep; }", "FAILED: line 1, column 58: "
+	    "invalid regular expression 'a[' for regex match: unmatched "
+	    "[, [^, [:, [., or [=");
 }
 
 /* The envelope test on paths as an MTA may give them, and Pigeonhole's
