@@ -105,6 +105,11 @@ static int merge_plan(struct sieve_rt *rt, struct sieve_pos pos,
 
 		if (b == NULL)
 			return -1;
+		if (a->keywords != NULL) {
+			free(b->keywords);
+			if ((b->keywords = strdup(a->keywords)) == NULL)
+				return -1;
+		}
 		b->create = a->create;
 		b->days = a->days;
 		b->mime = a->mime;
