@@ -281,6 +281,14 @@ static void test_check_errors(void **state)
 	    "imapflags extension cannot be used together with the "
 	    "imap4flags extension");
 	run("require \"imapflags\"; addflag \"A\";", "implicit-keep");
+	/* a folder name made at run time that is not UTF-8 */
+	run("require [\"fileinto\", \"variables\", \"encoded-character\"]; "
+	    "set \"m\" \"${hex:ff}rop\"; fileinto \"${m}\";",
+	    "FAILED: line 1, column 81: fileinto: invalid folder name (not "
+	    "UTF-8)");
+	run("require [\"fileinto\", \"variables\"]; set \"m\" "
+	    "\"\xc3\xa9t\xc3\xa9\"; fileinto \"${m}\";",
+	    "fileinto:\xc3\xa9t\xc3\xa9 no-keep");
 	/* envelope's keys are checked as address's and header's are */
 	run("require [\"envelope\", \"regex\"]; if envelope :regex "
 	    "\"from\" \"a[\" { keep; }", "FAILED: line 1, column 58: "
