@@ -46,6 +46,23 @@ void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
 	r->ndiags++;
 }
 
+void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	struct sieve_ncheck_result *r = ck->res;
+	va_list ap;
+
+	r->nsoft++;
+	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
+		return;
+	r->diags[r->ndiags].pos = pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(r->diags[r->ndiags].msg,
+	    sizeof r->diags[r->ndiags].msg, fmt, ap);
+	va_end(ap);
+	r->ndiags++;
+}
+
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
 {
 	const struct sieve_extension *e = sieve_ext_find(ext);

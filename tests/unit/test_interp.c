@@ -319,6 +319,35 @@ static void test_envelope_parts(void **state)
 	    "\"from\" \"\" { discard; }", NULL, env, "implicit-keep");
 }
 
+/* Errors Pigeonhole logs and runs the script all the same (checked with
+ * sieve-test): a variable in an unknown namespace, a match index above
+ * 32; the references expand to "" */
+static void test_soft_errors(void **state)
+{
+	const char *src = "require [\"variables\", \"fileinto\"];\n"
+	    "fileinto \"x${namespace.frop}\";\n"
+	    "if string \"${33}\" \"\" { keep; }";
+	struct sieve_script *s = NULL;
+	struct sieve_diag d;
+	struct sieve_result r;
+	struct sieve_env env = env_of();
+
+	(void)state;
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	assert_int_equal(sieve_native_eval(s, &env, NULL, &r), 0);
+	assert_false(r.failed);
+	assert_int_equal(r.errors.count, 2);
+	assert_string_equal(r.errors.items[0], "line 2, column 10: referring "
+	    "to variable in unknown namespace 'namespace'");
+	assert_string_equal(r.errors.items[1], "line 3, column 11: match "
+	    "value index 33 out of range (max: 32)");
+	assert_int_equal(r.plan.count, 2);
+	assert_string_equal(r.plan.actions[0].mailbox, "x");
+	assert_int_equal(r.plan.actions[1].type, ACTION_KEEP);
+	sieve_result_free(&r);
+	sieve_script_free(s);
+}
+
 /* RFC 5463 ihave: an unknown extension makes the test false and its
  * block is not even checked; a known one is enabled in it. */
 static void test_ihave(void **state)
@@ -418,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_ihave),
 		cmocka_unit_test(test_envelope_parts),
+		cmocka_unit_test(test_soft_errors),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),
