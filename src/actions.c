@@ -11,6 +11,8 @@
 
 #include "log.h"
 #include "mailer.h"
+#include "reject_notice.h"
+#include "vacation_reply.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -88,52 +90,65 @@ static void new_message_id(const struct config *cfg, char *out, size_t len)
 	    (long)getpid(), r, host);
 }
 
-static bool is_ascii(const char *s)
+/* Pigeonhole's original recipient: the one before aliasing when known,
+ * else the final one. */
+static const char *orig_rcpt(const struct action_ctx *c)
 {
-	for (; *s; s++)
-		if ((unsigned char)*s >= 0x80)
-			return false;
-	return true;
+	if (c->orig_recipient != NULL && *c->orig_recipient != '\0')
+		return c->orig_recipient;
+	return c->recipient ? c->recipient : "";
 }
 
-/* RFC 2047 B-encoding of UTF-8 text, as one or more encoded words. */
-static void encode_words(const char *s, char *out, size_t outlen)
+/* sieve_user_email, or NULL when not configured. */
+static const char *user_email(const struct action_ctx *c)
 {
-	static const char b64[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t n = strlen(s), o = 0;
+	const char *u = c->cfg->sieve_user_email;
 
-	out[0] = '\0';
-	for (size_t i = 0; i < n;) {
-		size_t chunk = n - i < 45 ? n - i : 45;
-		char word[128];
-		size_t w = 0;
+	return u != NULL && *u != '\0' ? u : NULL;
+}
 
-		/* do not split a UTF-8 sequence between two words */
-		while (chunk < n - i && chunk > 0 &&
-		    ((unsigned char)s[i + chunk] & 0xc0) == 0x80)
-			chunk--;
-		for (size_t j = 0; j < chunk; j += 3) {
-			unsigned v = (unsigned char)s[i + j] << 16;
+/* The postmaster's address: postmaster_address's, or postmaster@ the
+ * recipient's domain (the host name when it has none), as Dovecot's
+ * default. */
+static void postmaster_address(const struct action_ctx *c, char *out,
+    size_t len)
+{
+	const char *at = c->recipient ? strrchr(c->recipient, '@') : NULL;
+	char host[256];
 
-			if (j + 1 < chunk)
-				v |= (unsigned char)s[i + j + 1] << 8;
-			if (j + 2 < chunk)
-				v |= (unsigned char)s[i + j + 2];
-			word[w++] = b64[v >> 18 & 63];
-			word[w++] = b64[v >> 12 & 63];
-			word[w++] = j + 1 < chunk ? b64[v >> 6 & 63] : '=';
-			word[w++] = j + 2 < chunk ? b64[v & 63] : '=';
-		}
-		word[w] = '\0';
-		o += (size_t)snprintf(out + o, o < outlen ? outlen - o : 0,
-		    "%s=?UTF-8?B?%s?=", i ? " " : "", word);
-		if (o >= outlen) {
-			out[outlen - 1] = '\0';
-			return;
-		}
-		i += chunk;
+	const char *pm = c->cfg->postmaster_address, *lt;
+
+	if (pm && *pm) {
+		/* "Name <address>": the address alone */
+		if ((lt = strrchr(pm, '<')) != NULL)
+			pm = lt;
+		if (header_bare_address(pm, out, len) >= len)
+			out[0] = '\0';
+		return;
 	}
+	if (at != NULL && at[1] != '\0') {
+		snprintf(out, len, "postmaster@%s", at + 1);
+		return;
+	}
+	hostname_of(c->cfg, host, sizeof host);
+	snprintf(out, len, "postmaster@%s", host);
+}
+
+/* The postmaster as a From header value: postmaster_address as written
+ * when it has a display name, else "Postmaster <address>", as Dovecot
+ * writes it. */
+static void postmaster_from(const struct action_ctx *c, char *out,
+    size_t len)
+{
+	char addr[1000];
+
+	if (c->cfg->postmaster_address &&
+	    strchr(c->cfg->postmaster_address, '<') != NULL) {
+		header_safe(c->cfg->postmaster_address, out, len);
+		return;
+	}
+	postmaster_address(c, addr, sizeof addr);
+	snprintf(out, len, "Postmaster <%s>", addr);
 }
 
 /* ---- reject ------------------------------------------------------------ */
@@ -147,29 +162,28 @@ static const struct action *find_action(const struct plan *plan,
 	return NULL;
 }
 
+/* The rejection as Pigeonhole sends it (reject_notice.h), from the
+ * postmaster, for the original recipient. */
 static char *reject_compose(const struct action_ctx *c, const char *reason)
 {
-	char date[64], id[300], subj[1000], to[1100], from[1100], ref[1100];
-	const char *msgid = header_get(c->headers, "Message-ID", 0);
-	char *text = NULL;
+	char date[64], id[300], to[1100], host[256], rcpt[1100], orig[1100];
+	char msgid[1000], from[1200];
+	const char *mid = header_get(c->headers, "Message-ID", 0);
+	struct reject_notice n = {
+		.from = from, .to = to, .recipient = rcpt,
+		.orig_recipient = orig, .msgid = msgid, .reason = reason,
+		.host = host, .date = date, .id = id, .msg_fd = c->msg_fd,
+	};
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
-	header_safe(header_get(c->headers, "Subject", 0), subj, sizeof subj);
+	hostname_of(c->cfg, host, sizeof host);
+	postmaster_from(c, from, sizeof from);
 	header_safe(c->sender, to, sizeof to);
-	header_safe(c->recipient, from, sizeof from);
-	header_safe(msgid, ref, sizeof ref);
-	if (asprintf(&text, "From: <%s>\nTo: <%s>\nSubject: Rejected: %s\n"
-	    "Date: %s\nMessage-ID: %s\n%s%s%s"
-	    "Auto-Submitted: auto-replied (rejected)\nMIME-Version: 1.0\n"
-	    "Content-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: 8bit\n\n"
-	    "Your message to <%s> was rejected by the recipient's mail "
-	    "filter:\n\n%s\n", from, to, subj, date, id,
-	    msgid ? "In-Reply-To: " : "", msgid ? ref : "", msgid ? "\n" : "",
-	    from, reason) < 0)
-		return NULL;
-	return text;
+	header_safe(orig_rcpt(c), rcpt, sizeof rcpt);
+	header_safe(c->orig_recipient, orig, sizeof orig);
+	header_safe(mid, msgid, sizeof msgid);
+	return reject_notice_compose(&n);
 }
 
 /* The reason as one line for stderr and the log. */
@@ -241,6 +255,80 @@ static bool already_looped(const struct action_ctx *c, const char *marker)
 	return false;
 }
 
+/* Pigeonhole's loop check: an X-Sieve-Redirected-From naming the final
+ * recipient or sieve_user_email (compared without regard to case: the
+ * same mailbox) means this user redirected the message before. */
+static bool redirected_here_before(const struct action_ctx *c)
+{
+	const char *v, *mine[2] = { c->recipient, user_email(c) };
+	char one[1100];
+
+	for (size_t i = 0; (v = header_get(c->headers,
+	    "X-Sieve-Redirected-From", i)); i++) {
+		size_t n;
+
+		v += strspn(v, " \t\r\n");
+		n = strlen(v);
+		while (n > 0 && strchr(" \t\r\n", v[n - 1]))
+			n--;
+		snprintf(one, sizeof one, "%.*s", (int)n, v);
+		for (size_t k = 0; k < 2; k++)
+			if (mine[k] && *mine[k] && strcasecmp(one, mine[k]) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* The envelope sender of a redirect, by sieve_redirect_envelope_from
+ * (Pigeonhole's meanings), into out.  A message with the null sender is
+ * redirected with the null sender whatever the setting (RFC 5228 section
+ * 4.2: a bounce must not loop). */
+static void redirect_sender(const struct action_ctx *c, char *out,
+    size_t len)
+{
+	const char *how = c->cfg->sieve_redirect_envelope_from;
+	const char *from = c->sender ? c->sender : "";
+
+	if (*from == '\0' || how == NULL) {
+		strlcpy(out, from, len);
+		return;
+	}
+	if (strcmp(how, "user_email") == 0 && user_email(c) == NULL)
+		how = "recipient";
+	if (strcmp(how, "recipient") == 0)
+		from = c->recipient ? c->recipient : "";
+	else if (strcmp(how, "orig_recipient") == 0)
+		from = orig_rcpt(c);
+	else if (strcmp(how, "user_email") == 0)
+		from = user_email(c);
+	else if (strcmp(how, "postmaster") == 0) {
+		postmaster_address(c, out, len);
+		return;
+	} else if (how[0] == '<') {       /* "<address>" or "<>" */
+		snprintf(out, len, "%.*s", (int)strlen(how) - 2, how + 1);
+		return;
+	}
+	strlcpy(out, from, len);
+}
+
+/* The length of a Return-Path header at the start of the filed message
+ * (deliver's own, add_return_path): a redirect leaves it out, as
+ * Pigeonhole does, the next delivery writes its own. */
+static off_t return_path_length(int fd)
+{
+	char buf[2048];
+	ssize_t n = fd >= 0 ? pread(fd, buf, sizeof buf, 0) : -1;
+	ssize_t i = 12;
+
+	if (n < 12 || strncasecmp(buf, "Return-Path:", 12) != 0)
+		return 0;
+	for (; i < n; i++)
+		if (buf[i] == '\n' && (i + 1 >= n ||
+		    (buf[i + 1] != ' ' && buf[i + 1] != '\t')))
+			return i + 1 < n ? i + 1 : 0;
+	return 0;
+}
+
 /* Why this redirect may not go out, or NULL. */
 static const char *redirect_refusal(const struct action_ctx *c,
     const char *target, size_t nth, const char *marker)
@@ -251,6 +339,9 @@ static const char *redirect_refusal(const struct action_ctx *c,
 		return "the recipient's own address";
 	if (already_looped(c, marker))
 		return "the message was redirected here before (X-Loop)";
+	if (redirected_here_before(c))
+		return "the message was redirected here before "
+		    "(X-Sieve-Redirected-From)";
 	if (nth >= c->cfg->sieve_max_redirects)
 		return "more redirects than sieve_max_redirects";
 	return NULL;
@@ -259,18 +350,30 @@ static const char *redirect_refusal(const struct action_ctx *c,
 static int redirect_one(const struct action_ctx *c, const char *target,
     const char *marker, const char *msgid)
 {
-	char head[1200], shown[600], why[700];
-	struct mail_body body = { .head = head, .body_fd = c->msg_fd };
+	char head[4096], shown[600], why[700], from[1100], self[1100];
+	char newid[300] = "";
+	struct mail_body body = { .head = head, .body_fd = c->msg_fd,
+		.body_offset = return_path_length(c->msg_fd) };
 	struct outcome out = { 0 };
+	const char *me = user_email(c) ? user_email(c) : c->recipient;
 
 	if (*msgid && store_redirect_done(c->store, msgid, target)) {
 		log_line(LOG_INFO, "sieve: redirect to <%s> already done",
 		    log_escape(target, shown, sizeof shown));
 		return 0;
 	}
-	snprintf(head, sizeof head, "X-Loop: %s\n", marker);
-	if (mailer_send(c->cfg->sendmail, c->sender ? c->sender : "",
-	    target, &body, &out) < 0) {
+	/* X-Sieve-Redirected-From: whose Sieve redirected it (Pigeonhole's
+	 * loop marker), sieve_user_email or the recipient */
+	header_safe(me, self, sizeof self);
+	/* a message without a Message-ID gets one, as Pigeonhole gives it:
+	 * the receiving side can then recognise it */
+	if (*msgid == '\0')
+		new_message_id(c->cfg, newid, sizeof newid);
+	snprintf(head, sizeof head, "X-Loop: %s\n%s%s%s%s%s%s", marker,
+	    *self ? "X-Sieve-Redirected-From: " : "", self, *self ? "\n" : "",
+	    *newid ? "Message-ID: " : "", newid, *newid ? "\n" : "");
+	redirect_sender(c, from, sizeof from);
+	if (mailer_send(c->cfg->sendmail, from, target, &body, &out) < 0) {
 		log_line(LOG_ERR, "sieve: redirect to <%s> failed: %s",
 		    log_escape(target, shown, sizeof shown),
 		    log_escape(out.reason, why, sizeof why));
@@ -425,34 +528,90 @@ static bool in_addresses(const struct action *a, const char *addr,
 	return false;
 }
 
+/* Whom a vacation reply is from: the From header's address and the
+ * envelope sender used with sieve_vacation_send_from_recipient. */
+struct reply_from {
+	char from[1100];
+	char smtp_from[1100];
+};
+
+/* The original recipient vacation answers for, with
+ * sieve_vacation_use_original_recipient; else NULL. */
+static const char *vacation_orig(const struct action_ctx *c)
+{
+	return c->cfg->sieve_vacation_use_original_recipient ? orig_rcpt(c) :
+	    NULL;
+}
+
+static void set_from(struct reply_from *rf, const char *from,
+    const char *smtp_from)
+{
+	strlcpy(rf->from, from ? from : "", sizeof rf->from);
+	strlcpy(rf->smtp_from, smtp_from ? smtp_from : "", sizeof rf->smtp_from);
+}
+
+/* Whether the header value v names one of the user's addresses, in
+ * Pigeonhole's order: the recipient (deliver also takes it without its
+ * detail, and :from), the original recipient
+ * (sieve_vacation_use_original_recipient), one of :addresses,
+ * sieve_user_email.  The one found fills rf. */
+static bool names_user(const struct action_ctx *c, const struct action *a,
+    const char *v, struct reply_from *rf)
+{
+	const char *orig = vacation_orig(c), *ue = user_email(c);
+	char bare[1100], found[1100];
+	const char *mine[3];
+
+	strip_detail(c->recipient ? c->recipient : "",
+	    c->cfg->recipient_delimiter, bare, sizeof bare);
+	mine[0] = c->recipient;
+	mine[1] = bare;
+	mine[2] = a->from;
+	for (size_t k = 0; k < 3; k++)
+		if (mine[k] && *mine[k] && address_list_has(v, mine[k])) {
+			set_from(rf, c->recipient, c->recipient);
+			return true;
+		}
+	if (orig && address_list_has(v, orig)) {
+		set_from(rf, orig, orig);
+		return true;
+	}
+	if (in_addresses(a, NULL, v, found, sizeof found)) {
+		/* the envelope sender is never the script's choice */
+		set_from(rf, found, orig ? orig : c->recipient);
+		return true;
+	}
+	if (ue && address_list_has(v, ue)) {
+		set_from(rf, ue, ue);
+		return true;
+	}
+	return false;
+}
+
 /* One of the user's addresses in To, Cc, Bcc or Resent-To/Cc/Bcc
- * (RFC 5230 section 4.5): the recipient (with and without its detail),
- * :from and :addresses.  When it is one of :addresses, that one goes to
- * via (the reply is then sent from it, as Pigeonhole does), else via is
- * "". */
+ * (RFC 5230 section 4.5; names_user says which).  With
+ * sieve_vacation_dont_check_recipient a message that names none is
+ * answered all the same, from sieve_user_email (else the recipient), as
+ * Pigeonhole does. */
 static bool addressed_to_user(const struct action_ctx *c,
-    const struct action *a, char *via, size_t vialen)
+    const struct action *a, struct reply_from *rf)
 {
 	static const char *const names[] = {
 		"To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc", NULL
 	};
-	char bare[1100];
-	const char *mine[3] = { c->recipient, bare, a->from };
-	const char *v;
+	const char *v, *orig = vacation_orig(c);
 
-	via[0] = '\0';
-	strip_detail(c->recipient ? c->recipient : "",
-	    c->cfg->recipient_delimiter, bare, sizeof bare);
+	set_from(rf, NULL, NULL);
 	for (size_t n = 0; names[n]; n++)
 		for (size_t i = 0; (v = header_get(c->headers, names[n], i));
-		    i++) {
-			for (size_t k = 0; k < 3; k++)
-				if (mine[k] && address_list_has(v, mine[k]))
-					return true;
-			if (in_addresses(a, NULL, v, via, vialen))
+		    i++)
+			if (names_user(c, a, v, rf))
 				return true;
-		}
-	return false;
+	if (!c->cfg->sieve_vacation_dont_check_recipient)
+		return false;
+	set_from(rf, user_email(c) ? user_email(c) : c->recipient,
+	    orig ? orig : c->recipient);
+	return true;
 }
 
 const char *vacation_refusal(const struct action_ctx *c,
@@ -460,7 +619,7 @@ const char *vacation_refusal(const struct action_ctx *c,
 {
 	static const char *const bulk[] = { "bulk", "junk", "list", NULL };
 	const char *s = c->sender;
-	char via[1100];
+	struct reply_from rf;
 
 	if (s == NULL || *s == '\0')
 		return "null sender";
@@ -479,31 +638,9 @@ const char *vacation_refusal(const struct action_ctx *c,
 		return "Precedence bulk/junk/list";
 	if (response_suppressed(c))
 		return "X-Auto-Response-Suppress";
-	if (!addressed_to_user(c, a, via, sizeof via))
+	if (!addressed_to_user(c, a, &rf))
 		return "user not in To/Cc/Bcc/Resent-*";
 	return NULL;
-}
-
-/* Subject of the reply: :subject, or "Auto: " + the original. */
-static void reply_subject(const struct action_ctx *c, const struct action *a,
-    char *out, size_t outlen)
-{
-	char raw[1000];
-	const char *orig = header_get(c->headers, "Subject", 0);
-
-	if (a->subject && *a->subject) {
-		header_safe(a->subject, raw, sizeof raw);
-		if (is_ascii(raw))
-			strlcpy(out, raw, outlen);
-		else
-			encode_words(raw, out, outlen);
-		return;
-	}
-	header_safe(orig, raw, sizeof raw);
-	if (orig == NULL || raw[strspn(raw, " ")] == '\0')
-		strlcpy(out, "Automated reply", outlen);
-	else
-		snprintf(out, outlen, "Auto: %s", raw + strspn(raw, " "));
 }
 
 static void references(const struct action_ctx *c, const char *msgid,
@@ -521,26 +658,34 @@ static void references(const struct action_ctx *c, const char *msgid,
 
 char *vacation_compose(const struct action_ctx *c, const struct action *a)
 {
-	char date[64], id[300], subj[1200], from[1100], to[1100];
-	char orig[1000], refs[3100], threading[4200] = "", via[1100] = "";
+	char date[64], id[300], subj[8192], from[1100], to[1200];
+	char orig[1000], refs[3100], threading[4200] = "", pm[1100];
 	const char *msgid = header_get(c->headers, "Message-ID", 0);
 	char *text = NULL;
+	struct reply_from rf;
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
-	reply_subject(c, a, subj, sizeof subj);
-	if (a->from == NULL || *a->from == '\0')
-		(void)addressed_to_user(c, a, via, sizeof via);
-	header_safe(a->from && *a->from ? a->from : via[0] ? via :
-	    c->recipient, from, sizeof from);
-	header_safe(c->sender, to, sizeof to);
+	vacation_subject(c->cfg, c->headers, a->subject, subj, sizeof subj);
+	/* From: :from, else the address the message was sent to, else the
+	 * postmaster (Pigeonhole's order) */
+	(void)addressed_to_user(c, a, &rf);
+	postmaster_from(c, pm, sizeof pm);
+	header_safe(a->from && *a->from ? a->from : rf.from[0] ? rf.from :
+	    pm, from, sizeof from);
+	vacation_reply_to(c->cfg, c->headers, c->sender, to, sizeof to);
 	if (msgid != NULL) {
 		header_safe(msgid, orig, sizeof orig);
 		references(c, orig, refs, sizeof refs);
 		snprintf(threading, sizeof threading,
 		    "In-Reply-To: %s\nReferences: %s\n", orig, refs);
+	} else if (header_get(c->headers, "References", 0) != NULL) {
+		header_safe(header_get(c->headers, "References", 0), refs,
+		    sizeof refs);
+		snprintf(threading, sizeof threading, "References: %s\n",
+		    refs);
 	}
-	if (asprintf(&text, "From: %s%s%s\nTo: <%s>\nSubject: %s\nDate: %s\n"
+	if (asprintf(&text, "From: %s%s%s\nTo: %s\nSubject: %s\nDate: %s\n"
 	    "Message-ID: %s\n%sAuto-Submitted: auto-replied (vacation)\n"
 	    "Precedence: bulk\nX-Auto-Response-Suppress: All\n"
 	    "MIME-Version: 1.0\n%s%s\n",
@@ -556,7 +701,8 @@ static void vacation(const struct action_ctx *c, const struct action *a)
 {
 	struct mail_body body = { .body_fd = -1 };
 	struct outcome out = { 0 };
-	char shown[600], why[700];
+	char shown[600], why[700], smtp_from[1100];
+	struct reply_from rf;
 	const char *refusal = vacation_refusal(c, a);
 	/* the native engine gives the period in seconds (vacation-seconds),
 	 * libsieve in days */
@@ -577,7 +723,14 @@ static void vacation(const struct action_ctx *c, const struct action *a)
 	}
 	if ((body.head = vacation_compose(c, a)) == NULL)
 		return;
-	if (mailer_send(c->cfg->sendmail, "", c->sender, &body, &out) < 0) {
+	/* the null sender (RFC 3834), or with
+	 * sieve_vacation_send_from_recipient the recipient's address */
+	smtp_from[0] = '\0';
+	if (c->cfg->sieve_vacation_send_from_recipient &&
+	    addressed_to_user(c, a, &rf))
+		strlcpy(smtp_from, rf.smtp_from, sizeof smtp_from);
+	if (mailer_send(c->cfg->sendmail, smtp_from, c->sender, &body,
+	    &out) < 0) {
 		log_line(LOG_ERR, "sieve: vacation reply to <%s> failed: %s",
 		    shown, log_escape(out.reason, why, sizeof why));
 	} else {

@@ -24,6 +24,10 @@ struct action_ctx {
 	const struct header_index *headers;
 	const char *sender;                /* envelope sender, "" = <> */
 	const char *recipient;             /* envelope recipient */
+	/* the recipient before aliasing (ORIGINAL_RECIPIENT), NULL when not
+	 * known: a redirect's envelope sender may be it, vacation may answer
+	 * for it, a rejection names it */
+	const char *orig_recipient;
 	int msg_fd;                        /* the message as filed */
 };
 

@@ -11,7 +11,8 @@
 
 enum key_type { KEY_STRING, KEY_BOOL, KEY_CHAR, KEY_UINT, KEY_SIZE, KEY_ENUM,
 	KEY_QUOTA /* quota: a string that must parse as a quota */,
-	KEY_PERIOD /* seconds as Dovecot writes them ("1d"); "" = unset */ };
+	KEY_PERIOD /* seconds as Dovecot writes them ("1d"); "" = unset */,
+	KEY_ADDRSRC /* a string config_address_source_valid accepts */ };
 
 struct config_key {
 	const char *name;
@@ -83,6 +84,26 @@ static const struct config_key config_keys[] = {
 	  NULL, 4000000000u },
 	{ "sieve_max_memory", KEY_SIZE, FIELD(sieve_max_memory), "64M", NULL,
 	  0 },
+	{ "sieve_redirect_envelope_from", KEY_ADDRSRC,
+	  FIELD(sieve_redirect_envelope_from), "sender", NULL, 0 },
+	{ "sieve_user_email", KEY_STRING, FIELD(sieve_user_email), "", NULL,
+	  0 },
+	{ "postmaster_address", KEY_STRING, FIELD(postmaster_address), "",
+	  NULL, 0 },
+	{ "sieve_vacation_dont_check_recipient", KEY_BOOL,
+	  FIELD(sieve_vacation_dont_check_recipient), "no", NULL, 0 },
+	{ "sieve_vacation_use_original_recipient", KEY_BOOL,
+	  FIELD(sieve_vacation_use_original_recipient), "no", NULL, 0 },
+	{ "sieve_vacation_send_from_recipient", KEY_BOOL,
+	  FIELD(sieve_vacation_send_from_recipient), "no", NULL, 0 },
+	{ "sieve_vacation_default_subject", KEY_STRING,
+	  FIELD(sieve_vacation_default_subject), "", NULL, 0 },
+	{ "sieve_vacation_default_subject_template", KEY_STRING,
+	  FIELD(sieve_vacation_default_subject_template), "", NULL, 0 },
+	{ "sieve_vacation_max_subject_codepoints", KEY_UINT,
+	  FIELD(sieve_vacation_max_subject_codepoints), "256", NULL, 1024 },
+	{ "sieve_vacation_to_header_ignore_envelope", KEY_BOOL,
+	  FIELD(sieve_vacation_to_header_ignore_envelope), "no", NULL, 0 },
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
@@ -202,6 +223,50 @@ static int set_enum(const struct config_key *k, void *field, const char *v)
 	return -1;
 }
 
+/* A copy of v without its surrounding blanks, lower-cased (as Pigeonhole
+ * reads an address source), into the string field. */
+static int set_lowered(void *field, const char *v)
+{
+	size_t n;
+	char *copy;
+
+	v += strspn(v, " \t");
+	n = strlen(v);
+	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	if ((copy = strndup(v, n)) == NULL)
+		return -1;
+	for (char *p = copy; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	free(*(char **)field);
+	*(char **)field = copy;
+	return 0;
+}
+
+bool config_address_source_valid(const char *text)
+{
+	static const char *const names[] = { "", "default", "sender",
+		"recipient", "orig_recipient", "user_email", "postmaster", NULL };
+	size_t n;
+
+	text += strspn(text, " \t");
+	n = strlen(text);
+	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	for (size_t i = 0; names[i]; i++)
+		if (strlen(names[i]) == n && strncasecmp(text, names[i], n) == 0)
+			return true;
+	/* an explicit path: "<>" or "<local@domain>", nothing blank inside */
+	if (n < 2 || text[0] != '<' || text[n - 1] != '>')
+		return false;
+	for (size_t i = 1; i + 1 < n; i++)
+		if ((unsigned char)text[i] <= ' ' || text[i] == '<' ||
+		    text[i] == '>' || text[i] == 0x7f)
+			return false;
+	return n == 2 || (memchr(text, '@', n) != NULL && text[1] != '@' &&
+	    text[n - 2] != '@');
+}
+
 /* Store value into the field described by k; -1 if it does not parse. */
 static int set_typed(struct config *cfg, const struct config_key *k,
     const char *v)
@@ -211,6 +276,10 @@ static int set_typed(struct config *cfg, const struct config_key *k,
 	char *copy;
 
 	switch (k->type) {
+	case KEY_ADDRSRC:
+		if (!config_address_source_valid(v))
+			return -1;
+		return set_lowered(field, v);
 	case KEY_QUOTA: /* quota */
 		if (!quota_config_valid(v))
 			return -1;
@@ -275,6 +344,13 @@ int config_set(struct config *cfg, const char *key, const char *value,
 		return -1;
 	}
 	return 0;
+}
+
+int config_reset(struct config *cfg, const char *key)
+{
+	const struct config_key *k = find_key(key);
+
+	return k == NULL ? -1 : set_typed(cfg, k, k->fallback);
 }
 
 static char *trim(char *s)
@@ -375,7 +451,8 @@ void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < NKEYS; i++)
 		if (config_keys[i].type == KEY_STRING ||
-		    config_keys[i].type == KEY_QUOTA) {
+		    config_keys[i].type == KEY_QUOTA ||
+		    config_keys[i].type == KEY_ADDRSRC) {
 			char **field = (char **)((char *)cfg + config_keys[i].offset);
 			free(*field);
 			*field = NULL;

@@ -55,6 +55,21 @@ struct config {
 	unsigned sieve_regex_match_limit;      /* PCRE2 match limit */
 	unsigned sieve_max_steps;              /* commands, tests, values */
 	unsigned long long sieve_max_memory;   /* scratch bytes per command */
+	/* outgoing mail, Pigeonhole's names: the envelope sender of a
+	 * redirect (sender, recipient, orig_recipient, user_email,
+	 * postmaster, "<address>" or "<>"; lower-cased and trimmed, as
+	 * Pigeonhole reads it), the user's own address, and the vacation
+	 * recipient checks */
+	char *sieve_redirect_envelope_from;
+	char *sieve_user_email;                /* "" = none */
+	char *postmaster_address;              /* "" = postmaster@domain */
+	bool sieve_vacation_dont_check_recipient;
+	bool sieve_vacation_use_original_recipient;
+	bool sieve_vacation_send_from_recipient;
+	char *sieve_vacation_default_subject;  /* "" = "Automated reply" */
+	char *sieve_vacation_default_subject_template; /* "" = "Auto: %$" */
+	unsigned sieve_vacation_max_subject_codepoints;
+	bool sieve_vacation_to_header_ignore_envelope;
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
@@ -104,6 +119,13 @@ int config_parse_size(const char *text, unsigned long long *out);
 int config_parse_period(const char *text, unsigned long long *out);
 
 void config_free(struct config *cfg);
+
+/* Set key back to its default (test_config_unset).  -1 for an unknown
+ * key. */
+int config_reset(struct config *cfg, const char *key);
+
+/* Whether text is a value of sieve_redirect_envelope_from. */
+bool config_address_source_valid(const char *text);
 
 /* virtual mailboxes: whether key names a key of this build. */
 bool config_key_exists(const char *key);

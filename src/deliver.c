@@ -129,7 +129,8 @@ static struct action_ctx action_context(const struct delivery *d)
 	return (struct action_ctx){
 		.cfg = d->req->cfg, .store = d->store,
 		.headers = &d->in.headers, .sender = sender ? sender : "",
-		.recipient = d->req->recipient, .msg_fd = d->tmp_fd,
+		.recipient = d->req->recipient,
+		.orig_recipient = d->req->orig_recipient, .msg_fd = d->tmp_fd,
 	};
 }
 
@@ -183,6 +184,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		.env = { .headers = &d->in.headers,
 		    .sender = sender ? sender : "",
 		    .recipient = d->req->recipient,
+		    .orig_recipient = d->req->orig_recipient,
 		    /* as received: without the headers deliver prepended */
 		    .size = d->in.size - d->in.added,
 		    .delimiter = cfg->recipient_delimiter,

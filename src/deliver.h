@@ -51,6 +51,7 @@ struct request {
 	const char *folder;      /* -m, NULL or "" = INBOX */
 	const char *sender;      /* NULL = not given: From_ line, Return-Path */
 	const char *recipient;   /* never NULL */
+	const char *orig_recipient; /* $ORIGINAL_RECIPIENT, NULL = unknown */
 	const char *script;      /* -s */
 	int input_fd;            /* stdin or -p FILE */
 	bool dry_run;            /* -n: plan only, write nothing */

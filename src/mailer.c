@@ -44,7 +44,7 @@ static void __attribute__((noreturn)) run_sendmail(int in, char *argv[])
 static int feed(int to, const struct mail_body *body)
 {
 	char buf[65536];
-	off_t off = 0;
+	off_t off = body->body_offset;
 	ssize_t n;
 
 	if (body->head && io_write_all(to, body->head, strlen(body->head)) < 0)

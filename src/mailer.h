@@ -9,14 +9,16 @@
 #define DELIVER_MAILER_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "outcome.h"
 
-/* What goes to sendmail's stdin: head (may be NULL), then the whole file
- * body_fd from offset 0 (-1 = none). */
+/* What goes to sendmail's stdin: head (may be NULL), then the file
+ * body_fd from body_offset to its end (-1 = none). */
 struct mail_body {
 	const char *head;
 	int body_fd;
+	off_t body_offset;
 };
 
 /* Send; sender "" is the null sender.  Returns 0 when sendmail exited 0,

@@ -367,6 +367,12 @@ static int build_request(const struct options *o, const struct config *cfg,
 	req->maildir = maildir;
 	req->folder = o->folder;
 	req->recipient = rcpt;
+	/* Postfix's recipient before aliasing, for Sieve's outgoing mail
+	 * (sieve_redirect_envelope_from = orig_recipient, vacation, reject);
+	 * only for a delivery to one recipient */
+	if (o->nrecipients <= 1 && env("ORIGINAL_RECIPIENT") &&
+	    message_address_ok(env("ORIGINAL_RECIPIENT")))
+		req->orig_recipient = env("ORIGINAL_RECIPIENT");
 	req->script = o->script;
 	req->dry_run = o->dry_run;
 	req->errors_only = o->errors_only;

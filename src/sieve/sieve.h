@@ -39,9 +39,10 @@ struct sieve_env {
 	const struct header_index *headers;
 	const char *sender;       /* envelope sender, "" for <> */
 	const char *recipient;    /* envelope recipient */
-	/* the SMTP AUTH user, Pigeonhole's envelope part "auth": NULL for
-	 * deliver's own deliveries (a local delivery is told none; not
-	 * passed to the libsieve worker); the testsuite runner sets it */
+	/* the recipient before any aliasing (Postfix's ORIGINAL_RECIPIENT,
+	 * SMTP's ORCPT) and the authenticated submitter (envelope "auth");
+	 * NULL when not known */
+	const char *orig_recipient;
 	const char *auth;
 	off_t size;
 	const char *delimiter;    /* recipient_delimiter: any of these chars */

@@ -55,6 +55,7 @@ static struct action_ctx action_ctx(void)
 		.headers = m->env.headers,
 		.sender = m->env.sender,
 		.recipient = m->env.recipient,
+		.orig_recipient = m->env.orig_recipient,
 		.msg_fd = m->fd,
 	};
 

@@ -153,6 +153,13 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 {
 	char err[300];
 
+	/* test_config_unset: the setting's default again */
+	if (value == NULL && config_reset(&ph_suite.cfg, key) == 0) {
+		sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
+		rt->lim = ph_suite.lim;
+		ph_message_sync_env();
+		return 0;
+	}
 	if (value == NULL || !config_key_exists(key)) {
 		sieve_rt_note(rt, "test_config_%s: %s is not a setting deliver "
 		    "can %s", value ? "set" : "unset", key, value ? "take" :

@@ -144,6 +144,7 @@ void ph_message_sync_env(void)
 	m->env.size = m->have_intake ? m->in.size : 0;
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
+	m->env.orig_recipient = m->env_orig_to;
 	m->env.auth = m->env_auth;
 	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
 	m->env.cfg = &ph_suite.cfg;
