@@ -118,7 +118,7 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-static bool utf8_valid(const char *s, size_t n)
+bool rfc2047_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -147,7 +147,7 @@ static int to_utf8(const char *charset, const struct growbuf *raw, struct growbu
 	int rc = 0;
 
 	if (charset_is_utf8(charset)) {
-		if (!utf8_valid(raw->data, raw->len))
+		if (!rfc2047_utf8_valid(raw->data, raw->len))
 			return -1;
 		growbuf_add(out, raw->data, raw->len);
 		return 0;

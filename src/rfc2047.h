@@ -7,6 +7,7 @@
 #define DELIVER_RFC2047_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Decode every well-formed encoded word (=?charset?B|Q?text?=) of value to
  * UTF-8; whitespace between two adjacent encoded words is dropped (RFC 2047
@@ -21,6 +22,11 @@
  *
  * Returns a malloced string, or NULL when memory runs out. */
 char *rfc2047_decode(const char *value, bool phrase_only);
+
+/* Whether the n bytes at s are strict UTF-8 (shortest forms, no
+ * surrogates, nothing above U+10FFFF): what a decoded word must be, and
+ * what Pigeonhole requires of a folder name. */
+bool rfc2047_utf8_valid(const char *s, size_t n);
 
 /* Whether a header of this name holds addresses (From, To, Cc, ...). */
 bool rfc2047_is_address_header(const char *name);

@@ -81,7 +81,7 @@ static int run_discard(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* A redirect target as Pigeonhole reads it: one RFC 5322 mailbox (a
  * display name allowed), reduced to its address.  Malloced
- * "local@domain", or NULL when the string is no such address (or memory
+ * "local@domain" (the local part quoted unless a Dot-string), or NULL when the string is no such address (or memory
  * runs out). */
 /* Whether s holds a comma outside a quoted string: a list, never one
  * mailbox (RFC 5322 section 3.4 has no unquoted comma in a mailbox). */
@@ -107,11 +107,15 @@ static char *redirect_address(const char *s, size_t len)
 
 	if (has_list_comma(s, len))
 		return NULL;
+	bool nomem;
+
+	/* as SMTP writes it: a local part that is no Dot-string stays
+	 * quoted ("S[r]us"@example.net), or it would name another address */
 	if (sieve_address_list_parse(s, len, &l) == 0 && l.n == 1 &&
 	    l.items[0].domain != NULL && *l.items[0].local != '\0' &&
-	    *l.items[0].domain != '\0' && asprintf(&out, "%s@%s",
-	    l.items[0].local, l.items[0].domain) < 0)
-		out = NULL;
+	    *l.items[0].domain != '\0')
+		out = sieve_address_part(&l.items[0], SIEVE_AP_ALL, "",
+		    &nomem);
 	sieve_address_list_free(&l);
 	return out;
 }

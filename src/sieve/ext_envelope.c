@@ -7,9 +7,10 @@
  * null reverse-path is the empty string whatever the address part; a
  * path that does not parse gives no value at all (so not even :contains
  * "" matches); a part an address lacks (:detail without a delimiter)
- * gives no value.  Pigeonhole's non-standard "auth" part (the SMTP AUTH
- * user) has the value sieve_env's auth gives; a local delivery is told
- * none, as Pigeonhole's is for an unauthenticated message. */
+ * gives no value.  Pigeonhole's non-standard "auth" part is the SMTP
+ * AUTH user (sieve_env's auth), taken as it is, never parsed as an
+ * address; a local delivery is told none, so it has no value, as
+ * Pigeonhole's for an unauthenticated message. */
 #include <string.h>
 #include <strings.h>
 
@@ -32,25 +33,28 @@ static void check_envelope(struct sieve_checker *ck,
 			sieve_check_error(ck, s->pos, "specified envelope part "
 			    "'%s' is not supported by the envelope test",
 			    s->value);
+	sieve_check_match_args(ck, c);   /* comparator, :regex keys */
 }
 
 /* The envelope paths the parts name, the null reverse-path left out
- * (*null_from set instead): at most one sender and one recipient. */
+ * (*null_from set instead): at most one sender and one recipient.
+ * *auth: whether "auth" is among the parts. */
 static int envelope_paths(struct sieve_rt *rt, const struct sieve_call *c,
-    const char **v, size_t *len, size_t *n, bool *null_from)
+    const char **v, size_t *len, size_t *n, bool *null_from, bool *auth)
 {
 	struct sieve_strings parts;
-	bool from = false, to = false, auth = false;
+	bool from = false, to = false;
 
 	*n = 0;
 	*null_from = false;
+	*auth = false;
 	if (sieve_rt_strings(rt, c->positional[0], &parts) < 0)
 		return -1;
 	for (size_t i = 0; i < parts.n; i++) {
 		from |= parts.len[i] == 4 &&
 		    strncasecmp(parts.v[i], "from", 4) == 0;
 		to |= parts.len[i] == 2 && strncasecmp(parts.v[i], "to", 2) == 0;
-		auth |= parts.len[i] == 4 &&
+		*auth |= parts.len[i] == 4 &&
 		    strncasecmp(parts.v[i], "auth", 4) == 0;
 	}
 	if (from) {
@@ -65,23 +69,19 @@ static int envelope_paths(struct sieve_rt *rt, const struct sieve_call *c,
 		v[*n] = rt->env->recipient;
 		len[(*n)++] = strlen(rt->env->recipient);
 	}
-	/* the authenticated user, when the caller knows one */
-	if (auth && rt->env->auth != NULL && *rt->env->auth != '\0') {
-		v[*n] = rt->env->auth;
-		len[(*n)++] = strlen(rt->env->auth);
-	}
 	return 0;
 }
 
 static int run_envelope(struct sieve_rt *rt, const struct sieve_call *c)
 {
-	const char *pv[3];
-	size_t plen[3], n, *len;
+	const char *pv[2];
+	size_t plen[2], n, *len;
 	struct sieve_strings paths = { pv, plen, 0 }, keys, parts, values;
 	const char **v;
-	bool null_from;
+	const char *auth_user = rt->env->auth;
+	bool null_from, auth;
 
-	if (envelope_paths(rt, c, pv, plen, &n, &null_from) < 0 ||
+	if (envelope_paths(rt, c, pv, plen, &n, &null_from, &auth) < 0 ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0)
 		return -1;
 	paths.n = n;
@@ -89,8 +89,8 @@ static int run_envelope(struct sieve_rt *rt, const struct sieve_call *c)
 		return -1;
 	/* RFC 5228 section 5.4: the null reverse-path is "" whatever the
 	 * address part */
-	v = sieve_rt_alloc(rt, (parts.n + 1) * sizeof *v);
-	len = sieve_rt_alloc(rt, (parts.n + 1) * sizeof *len);
+	v = sieve_rt_alloc(rt, (parts.n + 2) * sizeof *v);
+	len = sieve_rt_alloc(rt, (parts.n + 2) * sizeof *len);
 	if (v == NULL || len == NULL)
 		return -1;
 	for (size_t i = 0; i < parts.n; i++)
@@ -98,6 +98,8 @@ static int run_envelope(struct sieve_rt *rt, const struct sieve_call *c)
 	values.n = parts.n;
 	if (null_from)
 		v[values.n] = "", len[values.n++] = 0;
+	if (auth && auth_user != NULL)
+		v[values.n] = auth_user, len[values.n++] = strlen(auth_user);
 	values.v = v;
 	values.len = len;
 	return sieve_rt_match(rt, c, &values, &keys);

@@ -1,15 +1,24 @@
 /* ext_fileinto.c: the fileinto extension (RFC 5228 section 4.1): file the
  * message into a folder; cancels the implicit keep (unless another
- * extension's tag, copy's :copy, says otherwise). */
+ * extension's tag, copy's :copy, says otherwise).  A folder name that is
+ * not UTF-8 is a runtime error. */
+#include "rfc2047.h"
 #include "sieve_rt.h"
 
 static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
 {
-	const char *box = sieve_rt_string(rt, c->positional[0]->strings, NULL);
+	size_t len;
+	const char *box = sieve_rt_string(rt, c->positional[0]->strings,
+	    &len);
 	struct action *a;
 
 	if (box == NULL)
 		return -1;
+	/* a name made at run time (variables, encoded-character) that is
+	 * not UTF-8 names no folder: a runtime error, as in Pigeonhole */
+	if (!rfc2047_utf8_valid(box, len))
+		return sieve_rt_error(rt, c->pos, "fileinto: invalid folder "
+		    "name (not UTF-8)");
 	a = sieve_rt_add_action(rt, c->pos, ACTION_FILEINTO, box, NULL, NULL,
 	    NULL);
 	/* copy's :copy (RFC 3894) leaves the implicit keep alone */

@@ -230,7 +230,20 @@ static const struct sieve_def variables_defs[] = {
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
+/* Every string of the script: a reference into a namespace or a match
+ * index above 32 is an error Pigeonhole reports and compiles the script
+ * all the same (the reference expands to ""), checked with sieve-test. */
+static void check_string(struct sieve_checker *ck, struct sieve_string *s)
+{
+	char err[300];
+
+	if (sieve_vars_check_string(NULL, s->value, s->len, err,
+	    sizeof err) < 0)
+		sieve_check_soft_error(ck, s->pos, "%s", err);
+}
+
 const struct sieve_extension sieve_ext_variables = {
 	.name = "variables",
 	.defs = variables_defs,
+	.on_string = check_string,
 };

@@ -188,9 +188,9 @@ static int check_into(const struct sieve_script *script,
 		(void)sieve_diag_format(&ck->diags[i], line, sizeof line);
 		(void)sieve_msgs_add(&res->errors, "%s", line);
 	}
-	if (ck->nerrors > ck->ndiags)
+	if (ck->nerrors + ck->nsoft > ck->ndiags)
 		(void)sieve_msgs_add(&res->errors, "... and %zu more errors",
-		    ck->nerrors - ck->ndiags);
+		    ck->nerrors + ck->nsoft - ck->ndiags);
 	free(ck);
 	return rc;
 }

@@ -39,6 +39,21 @@ int sieve_rt_error(struct sieve_rt *rt, struct sieve_pos pos,
 	return -1;
 }
 
+void sieve_rt_soft_error(struct sieve_rt *rt, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	char msg[SIEVE_MSG_MAX];
+	va_list ap;
+
+	if (pos.line == 0)
+		pos = rt->pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	(void)sieve_msgs_add(&rt->res->errors, "line %u, column %u: %s",
+	    pos.line, pos.col, msg);
+}
+
 void sieve_rt_note(struct sieve_rt *rt, const char *fmt, ...)
 {
 	char msg[SIEVE_MSG_MAX];
@@ -335,6 +350,8 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
 	if (rc < 0)
 		return sieve_rt_error(rt, c->pos, "%s", err[0] ? err :
 		    "match failed");
+	if (err[0] != '\0')   /* a :regex key skipped: Pigeonhole goes on */
+		sieve_rt_soft_error(rt, c->pos, "%s", err);
 	if (rc == 1 && m.capture && (m.type == SIEVE_MT_MATCHES ||
 	    m.type == SIEVE_MT_REGEX))
 		sieve_vars_set_match(rt->vars, &mv);
@@ -470,8 +487,19 @@ static bool same(const char *a, const char *b)
 	    (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+/* keep and fileinto "INBOX" (any case) are one action in Pigeonhole:
+ * a store into the INBOX */
+static bool stores_in_inbox(enum action_type type, const char *mailbox)
+{
+	return type == ACTION_KEEP || (type == ACTION_FILEINTO &&
+	    mailbox != NULL && strcasecmp(mailbox, "INBOX") == 0);
+}
+
 /* Pigeonhole merges an action identical to one already planned (the
- * same folder, the same redirect address) before it counts it. */
+ * same folder, the same redirect address; keep and fileinto "INBOX")
+ * before it counts it: the first stays where it is, a keep taking over
+ * a fileinto "INBOX" as a keep.  The caller then applies the new one's
+ * flags to it, so the last flags given win, as in Pigeonhole. */
 static struct action *duplicate_of(struct sieve_rt *rt,
     enum action_type type, const char *mailbox, const char *address)
 {
@@ -480,11 +508,23 @@ static struct action *duplicate_of(struct sieve_rt *rt,
 	if (type != ACTION_KEEP && type != ACTION_FILEINTO &&
 	    type != ACTION_REDIRECT && type != ACTION_DISCARD)
 		return NULL;
-	for (size_t i = 0; i < p->count; i++)
-		if (p->actions[i].type == type &&
-		    same(p->actions[i].mailbox, mailbox) &&
-		    same(p->actions[i].address, address))
-			return &p->actions[i];
+	for (size_t i = 0; i < p->count; i++) {
+		struct action *a = &p->actions[i];
+
+		if (stores_in_inbox(type, mailbox) &&
+		    stores_in_inbox(a->type, a->mailbox)) {
+			if (type == ACTION_KEEP && a->type != ACTION_KEEP) {
+				a->type = ACTION_KEEP;
+				free(a->mailbox);
+				a->mailbox = NULL;
+				a->create = false;
+			}
+			return a;
+		}
+		if (a->type == type && same(a->mailbox, mailbox) &&
+		    same(a->address, address))
+			return a;
+	}
 	return NULL;
 }
 

@@ -1,6 +1,6 @@
-/* sieve_address.c: header address lists and envelope paths read for the
- * address and envelope tests, and the address parts (:all, :localpart,
- * :domain, and :user/:detail of RFC 5233).  See sieve_address.h for what
+/* sieve_address.c: header address lists read for the address test, and
+ * the address parts of them and of envelope paths (sieve_address_path.c):
+ * :all, :localpart, :domain, and :user/:detail of RFC 5233.  See sieve_address.h for what
  * Pigeonhole 0.5.19 does with invalid and empty values, which this
  * follows.
  *
@@ -571,71 +571,6 @@ void sieve_address_list_free(struct sieve_address_list *l)
 	free(l->items);
 	l->items = NULL;
 	l->n = 0;
-}
-
-/* Envelope paths */
-
-/* Where the domain starts: after the last "@" outside a quoted string */
-static const char *path_at(const char *s, size_t n)
-{
-	const char *at = NULL;
-	bool quoted = false;
-	for (size_t i = 0; i < n; i++) {
-		if (quoted && s[i] == '\\')
-			i++;
-		else if (s[i] == '"')
-			quoted = !quoted;
-		else if (s[i] == '@' && !quoted)
-			at = s + i;
-	}
-	return at;
-}
-
-static char *unquote(const char *s, size_t n)
-{
-	if (n < 2 || s[0] != '"' || s[n - 1] != '"')
-		return dup_n(s, n);
-	char *d = malloc(n);
-	if (d == NULL)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 1; i + 1 < n; i++) {
-		if (s[i] == '\\' && i + 2 < n)
-			i++;
-		d[k++] = s[i];
-	}
-	d[k] = '\0';
-	return d;
-}
-
-int sieve_address_path_parse(const char *value, struct sieve_address_list *out)
-{
-	size_t n = strlen(value);
-	if (n >= 2 && value[0] == '<' && value[n - 1] == '>') {
-		value++;
-		n -= 2;
-	}
-	out->items = NULL;
-	out->n = 0;
-	if (n == 0)
-		return raw_only(out, value, 0);
-	const char *at = path_at(value, n);
-	size_t llen = at != NULL ? (size_t)(at - value) : n;
-	char *local = unquote(value, llen);
-	char *domain = at != NULL && at + 1 < value + n ?
-	               dup_n(at + 1, (size_t)(value + n - at - 1)) : NULL;
-	out->items = calloc(1, sizeof *out->items);
-	if (local == NULL || out->items == NULL ||
-	    (domain == NULL && at != NULL && at + 1 < value + n)) {
-		free(local);
-		free(domain);
-		free(out->items);
-		out->items = NULL;
-		return -1;
-	}
-	out->items[0] = (struct sieve_address){ local, domain, false };
-	out->n = 1;
-	return 0;
 }
 
 /* Parts */

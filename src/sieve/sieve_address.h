@@ -52,10 +52,11 @@ int sieve_address_list_parse(const char *value, size_t len,
                              struct sieve_address_list *out);
 void sieve_address_list_free(struct sieve_address_list *l);
 /* An envelope path (sender/recipient, "" = null path) for the envelope
- * test: "" and "<>" give one raw item "" (every part of the null path is
- * ""); otherwise one address, angle brackets and a quoted local part
- * undone, the domain after the last "@" outside quotes (none without
- * "@"). */
+ * test, read as Pigeonhole reads it (sieve_address_path.c): "" and "<>"
+ * give one raw item "" (every part of the null path is ""); a valid path
+ * one address, brackets, source route and quoting undone, no domain for a
+ * local part alone; a value that is not a path no item at all.  0, or -1
+ * when memory runs out. */
 int sieve_address_path_parse(const char *value,
                              struct sieve_address_list *out);
 /* The part as a malloced string, or NULL when it does not exist (e.g.

@@ -214,6 +214,7 @@ struct sieve_ncheck_result {
 	struct sieve_diag diags[SIEVE_NCHECK_DIAGS_MAX];
 	size_t ndiags;                /* kept */
 	size_t nerrors;               /* found */
+	size_t nsoft;                 /* found that do not fail the check */
 	struct sieve_ext_set required;
 };
 
@@ -226,6 +227,11 @@ int sieve_ext_check(const struct sieve_script *script,
 
 /* For check hooks: report an error at pos (printf format). */
 void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* An error the script still runs with (a diag, not counted in nerrors):
+ * Pigeonhole logs some errors and compiles the script all the same, e.g.
+ * a reference to a variable in an unknown namespace. */
+void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* For check hooks: whether the script required that extension. */

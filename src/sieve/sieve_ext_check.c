@@ -24,6 +24,9 @@ struct sieve_checker {
 	 * reports each at its first occurrence only */
 	const char *unknown[UNKNOWN_NAMES_MAX];
 	size_t nunknown;
+	/* the extensions named by require or a live ihave, without the
+	 * ones they imply: what excludes another is what the script names */
+	struct sieve_ext_set named;
 };
 
 void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
@@ -33,6 +36,23 @@ void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
 	va_list ap;
 
 	r->nerrors++;
+	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
+		return;
+	r->diags[r->ndiags].pos = pos;
+	va_start(ap, fmt);
+	(void)vsnprintf(r->diags[r->ndiags].msg,
+	    sizeof r->diags[r->ndiags].msg, fmt, ap);
+	va_end(ap);
+	r->ndiags++;
+}
+
+void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	struct sieve_ncheck_result *r = ck->res;
+	va_list ap;
+
+	r->nsoft++;
 	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
 		return;
 	r->diags[r->ndiags].pos = pos;
@@ -64,13 +84,41 @@ static void add_required(struct sieve_checker *ck,
 	}
 }
 
+/* Pairs of extensions a script cannot name both of: the deprecated
+ * imapflags is another spelling of imap4flags' commands (Pigeonhole
+ * refuses the two together). */
+static const char *const exclusive[][2] = {
+	{ "imapflags", "imap4flags" },
+};
+
+/* Note e as named at pos; an error when it excludes one named before. */
+static void name_extension(struct sieve_checker *ck,
+    const struct sieve_extension *e, struct sieve_pos pos)
+{
+	const struct sieve_extension *other;
+	size_t i = sieve_ext_index(e);
+
+	for (size_t k = 0; k < sizeof exclusive / sizeof exclusive[0]; k++)
+		for (int side = 0; side < 2; side++)
+			if (strcmp(e->name, exclusive[k][side]) == 0 &&
+			    (other = sieve_ext_find(exclusive[k][!side])) !=
+			    NULL && sieve_ext_set_has(&ck->named, other))
+				sieve_check_error(ck, pos, "the (deprecated) "
+				    "%s extension cannot be used together "
+				    "with the %s extension", exclusive[k][0],
+				    exclusive[k][1]);
+	if (i < SIEVE_EXT_MAX)
+		ck->named.bits |= 1ull << i;
+	add_required(ck, e);
+}
+
 static void check_require_name(struct sieve_checker *ck,
     const struct sieve_string *s)
 {
 	const struct sieve_extension *e = sieve_ext_find(s->value);
 
 	if (e != NULL && s->len > 0)
-		add_required(ck, e);
+		name_extension(ck, e, s->pos);
 	else if (s->len == 0)
 		sieve_check_error(ck, s->pos, "empty extension name in "
 		    "`require`");
@@ -395,7 +443,7 @@ static bool ihave_block_live(struct sieve_checker *ck,
 		    is(s->value, "encoded-character"))
 			return false;
 	for (const struct sieve_string *s = a->strings; s; s = s->next)
-		add_required(ck, sieve_ext_find(s->value));
+		name_extension(ck, sieve_ext_find(s->value), s->pos);
 	return true;
 }
 

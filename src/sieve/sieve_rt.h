@@ -89,6 +89,13 @@ struct sieve_rt {
 int sieve_rt_error(struct sieve_rt *rt, struct sieve_pos pos,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* An error the script goes on after, as Pigeonhole goes on after a
+ * :regex key made from variables that does not compile (the key is
+ * skipped): res->errors gets the line, the evaluation neither stops nor
+ * fails. */
+void sieve_rt_soft_error(struct sieve_rt *rt, struct sieve_pos pos,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* A line for the log (res->notes), e.g. an ignored flag. */
 void sieve_rt_note(struct sieve_rt *rt, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -739,6 +739,9 @@ static int run_script(const struct sieve_job *job, size_t i,
 	}
 	if (!job->dry_run && user_script)
 		update_err_file(path, NULL);
+	/* errors the script went on after (a :regex key that did not
+	 * compile), logged as Pigeonhole logs them */
+	log_msgs(LOG_ERR, path, "error: ", &res->errors);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
 	if (carry_flags(res, carried) < 0 ||

@@ -80,8 +80,8 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
  * string names is declared in it, as Pigeonhole declares them at compile
  * time: more than decl's max_scope_size distinct names is an error.
  * (Pigeonhole logs these three without failing the script, and the
- * reference expands to "": ext_variables.c does not call this, as deliver's
- * checker has no errors that let a script run.) */
+ * reference expands to "": ext_variables.c reports them as soft errors,
+ * sieve_check_soft_error.) */
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen);
 /* Declare set's variable name in decl (the same limit). */

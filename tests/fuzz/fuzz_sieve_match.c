@@ -238,7 +238,9 @@ static void check_addresses(const char *p, size_t n)
 	s[n] = '\0';
 	if (sieve_address_path_parse(s, &l) == 0) {
 		bool nomem;
-		free(sieve_address_part(&l.items[0], SIEVE_AP_ALL, "+", &nomem));
+		if (l.n == 1)   /* none: not a path */
+			free(sieve_address_part(&l.items[0], SIEVE_AP_ALL,
+			    "+", &nomem));
 		sieve_address_list_free(&l);
 	}
 	free(s);

@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 30
+plan 35
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -145,6 +145,29 @@ script 'require "reject";
 reject "no thanks";'
 ndlv "$TMP/m"
 is "$RC:$(landed)" "77:" "reject refuses the message (reject_mode=exit)"
+
+# a reject in a later script of the sequence: Pigeonhole drops it as a
+# duplicate of the one already carried out; the refusal is the first's
+reset_md
+printf 'require "reject";\nreject "before says no";\n' > "$TMP/before.sieve"
+script 'require "reject";
+reject "user says no";'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "77:" "two scripts reject: the message is refused once"
+is "$(grep -c 'says no' <<<"$ERR")" "1" "with one reason"
+like "$ERR" "before says no" "the first script's"
+
+# ---- a :regex key that does not compile at run time ----
+
+# Pigeonhole skips the key, logs the error and goes on with the script
+reset_md
+script 'require ["regex", "variables", "fileinto"];
+set "r" "[";
+if header :regex "subject" "${r}" { discard; }
+fileinto "After";'
+ndlv "$TMP/m"
+is "$RC:$(landed)" "0:After/new" "the script goes on after a bad :regex key"
+like "$ERR" "error: line 3, column 4: unmatched \\[" "the error is logged"
 
 # ---- vacation ----
 

@@ -16,6 +16,7 @@
 #include "ph_ext.h"
 #include "ph_store.h"
 #include "ph_suite.h"
+#include "sieve_address.h"
 #include "sieve_match.h"
 #include "sieve_parse.h"
 
@@ -76,13 +77,10 @@ static int run_test_fail(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* ---- test_set ---- */
 
-/* An envelope path as test_set gives it: "<>" is the null path, one
- * pair of angle brackets around an address is dropped. */
+/* A test_set value stored as it is (envelope.auth) */
 static int set_field(char **field, const char *value)
 {
-	size_t n = strlen(value);
-	char *copy = (n >= 2 && value[0] == '<' && value[n - 1] == '>') ?
-	    strndup(value + 1, n - 2) : strdup(value);
+	char *copy = strdup(value);
 
 	if (copy == NULL)
 		return -1;
@@ -90,6 +88,31 @@ static int set_field(char **field, const char *value)
 	*field = copy;
 	ph_message_sync_env();
 	return 0;
+}
+
+/* An envelope path as test_set gives it, stored as deliver is given one
+ * (the bare address of -f and -a): as Pigeonhole's testsuite reads it
+ * into an SMTP address, brackets and a source route are dropped and "<>"
+ * is the null path "".  A value that is no path is kept as it is, so
+ * that the envelope test, which refuses it, sees it. */
+static int set_path(char **field, const char *value)
+{
+	struct sieve_address_list l = { 0 };
+	char *copy = NULL;
+	bool nomem = false;
+	int rc;
+
+	if (sieve_address_path_parse(value, &l) != 0)
+		return -1;
+	if (l.n == 1)
+		copy = sieve_address_part(&l.items[0], SIEVE_AP_ALL, "",
+		    &nomem);
+	sieve_address_list_free(&l);
+	if (nomem)
+		return -1;
+	rc = set_field(field, copy != NULL ? copy : value);
+	free(copy);
+	return rc;
 }
 
 static int run_test_set(struct sieve_rt *rt, const struct sieve_call *c)
@@ -109,11 +132,11 @@ static int run_test_set(struct sieve_rt *rt, const struct sieve_call *c)
 		return 0;
 	}
 	if (strcmp(what, "envelope.from") == 0)
-		return set_field(&m->env_from, value);
+		return set_path(&m->env_from, value);
 	if (strcmp(what, "envelope.to") == 0)
-		return set_field(&m->env_to, value);
+		return set_path(&m->env_to, value);
 	if (strcmp(what, "envelope.orig_to") == 0)
-		return set_field(&m->env_orig_to, value);
+		return set_path(&m->env_orig_to, value);
 	if (strcmp(what, "envelope.auth") == 0)
 		return set_field(&m->env_auth, value);
 	return sieve_rt_error(rt, c->pos, "test_set: unknown object \"%s\"",

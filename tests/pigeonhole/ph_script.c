@@ -76,17 +76,40 @@ int ph_script_compile(const char *rel)
 	return 0;
 }
 
+/* Whether rt's plan holds a reject test_result_execute carried out:
+ * Pigeonhole takes a later script's reject for a duplicate of it and
+ * drops it (a "graceful conflict"), as deliver's executor, which acts
+ * on the first reject of a sequence only. */
+static bool executed_reject(const struct sieve_rt *rt)
+{
+	const struct plan *p = &rt->res->plan;
+
+	for (size_t i = 0; i < p->count && i < ph_suite.executed; i++)
+		if (p->actions[i].type == ACTION_REJECT)
+			return true;
+	return false;
+}
+
 /* Add the actions of a sub-script's plan to rt's. */
 static int merge_plan(struct sieve_rt *rt, struct sieve_pos pos,
     const struct sieve_result *sub)
 {
 	for (size_t i = 0; i < sub->plan.count; i++) {
 		const struct action *a = &sub->plan.actions[i];
-		struct action *b = sieve_rt_add_action(rt, pos, a->type,
-		    a->mailbox, a->flags, a->address, a->text);
+		struct action *b;
+
+		if (a->type == ACTION_REJECT && executed_reject(rt))
+			continue;
+		b = sieve_rt_add_action(rt, pos, a->type, a->mailbox,
+		    a->flags, a->address, a->text);
 
 		if (b == NULL)
 			return -1;
+		if (a->keywords != NULL) {
+			free(b->keywords);
+			if ((b->keywords = strdup(a->keywords)) == NULL)
+				return -1;
+		}
 		b->create = a->create;
 		b->days = a->days;
 		b->mime = a->mime;

@@ -80,13 +80,12 @@ static void summary(const struct sieve_result *r, char *out, size_t len)
 	(void)strlcat(out, r->keep ? "implicit-keep" : "no-keep", len);
 }
 
-static void run_lim(const char *src, const struct sieve_native_limits *lim,
-    const char *want)
+static void run_env(const char *src, const struct sieve_native_limits *lim,
+    struct sieve_env env, const char *want)
 {
 	struct sieve_script *s = NULL;
 	struct sieve_diag d;
 	struct sieve_result r;
-	struct sieve_env env = env_of();
 	char got[4096];
 
 	if (sieve_parse(src, strlen(src), &s, &d) != 0) {
@@ -102,6 +101,12 @@ static void run_lim(const char *src, const struct sieve_native_limits *lim,
 	}
 	sieve_result_free(&r);
 	sieve_script_free(s);
+}
+
+static void run_lim(const char *src, const struct sieve_native_limits *lim,
+    const char *want)
+{
+	run_env(src, lim, env_of(), want);
 }
 
 /* The same, for a result of which only the tail is known (the column of
@@ -148,6 +153,14 @@ static void test_empty_and_keep(void **state)
 	    "fileinto:A no-keep");
 	run("require \"fileinto\"; keep; fileinto \"A\";",
 	    "keep fileinto:A no-keep");
+	/* keep and fileinto "INBOX" are one store into the INBOX: the
+	 * first stays in its place, a keep takes over a fileinto */
+	run("require \"fileinto\"; keep; fileinto \"A\"; fileinto "
+	    "\"INBOX\";", "keep fileinto:A no-keep");
+	run("require \"fileinto\"; fileinto \"inbox\"; fileinto \"A\"; "
+	    "keep;", "keep fileinto:A no-keep");
+	run("require \"fileinto\"; fileinto \"INBOX\"; fileinto "
+	    "\"INBOX\";", "fileinto:INBOX no-keep");
 }
 
 static void test_if_chain(void **state)
@@ -250,8 +263,89 @@ static void test_check_errors(void **state)
 	    "specified redirect address 'not an address' is invalid");
 	run("redirect \"Bob <bob@example.org>\";",
 	    "redirect:bob@example.org no-keep");
+	/* a local part that is no Dot-string stays quoted, as SMTP needs */
+	run("redirect \"\\\"S[r]us\\\"@example.net\";",
+	    "redirect:\"S[r]us\"@example.net no-keep");
+	run("redirect \"\\\"Sirius\\\"@example.net\";",
+	    "redirect:Sirius@example.net no-keep");
 	run("elsif true { keep; }", "FAILED: line 1, column 1: `elsif` "
 	    "without a preceding `if`");
+	/* the deprecated imapflags and imap4flags exclude each other,
+	 * by require or by ihave, in either order */
+	run("require \"imapflags\"; require \"imap4flags\";",
+	    "FAILED: line 1, column 30: the (deprecated) imapflags "
+	    "extension cannot be used together with the imap4flags "
+	    "extension");
+	run("require [\"imap4flags\", \"ihave\"]; if ihave \"imapflags\" "
+	    "{ keep; }", "FAILED: line 1, column 43: the (deprecated) "
+	    "imapflags extension cannot be used together with the "
+	    "imap4flags extension");
+	run("require \"imapflags\"; addflag \"A\";", "implicit-keep");
+	/* a folder name made at run time that is not UTF-8 */
+	run("require [\"fileinto\", \"variables\", \"encoded-character\"]; "
+	    "set \"m\" \"${hex:ff}rop\"; fileinto \"${m}\";",
+	    "FAILED: line 1, column 81: fileinto: invalid folder name (not "
+	    "UTF-8)");
+	run("require [\"fileinto\", \"variables\"]; set \"m\" "
+	    "\"\xc3\xa9t\xc3\xa9\"; fileinto \"${m}\";",
+	    "fileinto:\xc3\xa9t\xc3\xa9 no-keep");
+	/* envelope's keys are checked as address's and header's are */
+	run("require [\"envelope\", \"regex\"]; if envelope :regex "
+	    "\"from\" \"a[\" { keep; }", "FAILED: line 1, column 58: "
+	    "invalid regular expression 'a[' for regex match: unmatched "
+	    "[, [^, [:, [., or [=");
+}
+
+/* The envelope test on paths as an MTA may give them, and Pigeonhole's
+ * "auth" part: the AUTH user when there is one, nothing otherwise */
+static void test_envelope_parts(void **state)
+{
+	struct sieve_env env = env_of();
+	const char *auth = "require \"envelope\"; if envelope :is \"auth\" "
+	    "\"sirius\" { discard; } if envelope :contains \"auth\" \"\" "
+	    "{ keep; }";
+
+	(void)state;
+	run(auth, "implicit-keep");
+	env.auth = "sirius";
+	run_env(auth, NULL, env, "discard keep no-keep");
+	env = env_of();
+	env.sender = "<@relay.example.net:alice@example.com>";
+	run_env("require \"envelope\"; if envelope :all :is \"from\" "
+	    "\"alice@example.com\" { discard; }", NULL, env,
+	    "discard no-keep");
+	env.sender = "alice@@example.com";
+	run_env("require \"envelope\"; if envelope :domain :contains "
+	    "\"from\" \"\" { discard; }", NULL, env, "implicit-keep");
+}
+
+/* Errors Pigeonhole logs and runs the script all the same (checked with
+ * sieve-test): a variable in an unknown namespace, a match index above
+ * 32; the references expand to "" */
+static void test_soft_errors(void **state)
+{
+	const char *src = "require [\"variables\", \"fileinto\"];\n"
+	    "fileinto \"x${namespace.frop}\";\n"
+	    "if string \"${33}\" \"\" { keep; }";
+	struct sieve_script *s = NULL;
+	struct sieve_diag d;
+	struct sieve_result r;
+	struct sieve_env env = env_of();
+
+	(void)state;
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	assert_int_equal(sieve_native_eval(s, &env, NULL, &r), 0);
+	assert_false(r.failed);
+	assert_int_equal(r.errors.count, 2);
+	assert_string_equal(r.errors.items[0], "line 2, column 10: referring "
+	    "to variable in unknown namespace 'namespace'");
+	assert_string_equal(r.errors.items[1], "line 3, column 11: match "
+	    "value index 33 out of range (max: 32)");
+	assert_int_equal(r.plan.count, 2);
+	assert_string_equal(r.plan.actions[0].mailbox, "x");
+	assert_int_equal(r.plan.actions[1].type, ACTION_KEEP);
+	sieve_result_free(&r);
+	sieve_script_free(s);
 }
 
 /* RFC 5463 ihave: an unknown extension makes the test false and its
@@ -352,6 +446,8 @@ int main(void)
 		cmocka_unit_test(test_address_exists_size),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_ihave),
+		cmocka_unit_test(test_envelope_parts),
+		cmocka_unit_test(test_soft_errors),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_hostile_headers),

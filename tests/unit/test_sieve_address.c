@@ -276,7 +276,60 @@ static void test_envelope_paths(void **state)
 	/* a local part alone (a local recipient): no domain */
 	expect_path("postmaster", SIEVE_AP_ALL, "postmaster");
 	expect_path("postmaster", SIEVE_AP_DOMAIN, NULL);
-	expect_path("user@", SIEVE_AP_DOMAIN, NULL);
+	expect_path("<MAILER-DAEMON>", SIEVE_AP_ALL, "MAILER-DAEMON");
+	/* a source route is read and dropped, only inside brackets */
+	expect_path("<@cola.example.org:stephan@example.org>",
+	            SIEVE_AP_ALL, "stephan@example.org");
+	expect_path("<@a.example,@b.example,@c.example:x@y.example>",
+	            SIEVE_AP_DOMAIN, "y.example");
+	/* what Dovecot's SMTP parser also takes */
+	expect_path(".jap..@x", SIEVE_AP_LOCALPART, ".jap..");
+	expect_path("a@-x_.org", SIEVE_AP_DOMAIN, "-x_.org");
+	expect_path("a@[IPv6:::1]", SIEVE_AP_DOMAIN, "[IPv6:::1]");
+	expect_path("\"S[r]us\"@example.net", SIEVE_AP_ALL,
+	            "\"S[r]us\"@example.net");
+}
+
+static void expect_no_path(const char *path)
+{
+	struct sieve_address_list l;
+	assert_int_equal(sieve_address_path_parse(path, &l), 0);
+	if (l.n != 0)
+		fail_msg("\"%s\" read as a path", path);
+	sieve_address_list_free(&l);
+}
+
+/* Each refused by Dovecot 2.3's smtp_address_parse_path (checked with
+ * libdovecot), so Pigeonhole's envelope test has no value for them */
+static void test_envelope_paths_refused(void **state)
+{
+	(void)state;
+	expect_no_path("user@");
+	expect_no_path("<<stephan@example.org>");
+	expect_no_path("stephan@example.org>");
+	expect_no_path("<stephan@example.org");
+	expect_no_path("<stephan example.org>");
+	expect_no_path("<stephan@@example.org>");
+	expect_no_path("a@b@c");
+	expect_no_path("<cola.example.org:stephan@example.org>");
+	expect_no_path("<@.example.org:stephan@example.org>");
+	expect_no_path("<@cola..nl:stephan@example.org>");
+	expect_no_path("<@cola.example.orgstephan@example.org>");
+	expect_no_path("<@a.example,b.example:x@y>");
+	expect_no_path("<@a.example,@b.example,x@y>");
+	expect_no_path("<@a.example,@b.example,:x@y>");
+	expect_no_path("@a.example:x@y");     /* a route needs brackets */
+	expect_no_path("<@a.example:>");
+	expect_no_path("a@x.org.");
+	expect_no_path("a@.x");
+	expect_no_path("a@[1.2.3.4");
+	expect_no_path("a@[foo bar]");
+	expect_no_path("\"a\\");
+	expect_no_path("\"ab\"c@x");
+	expect_no_path("\xc3\xbc@x.org");
+	expect_no_path("a@\xc3\xbc.org");
+	expect_no_path(" <a@x.org>");
+	expect_no_path("<a@x.org> ");
 }
 
 static double now(void)
@@ -368,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_header_values),
 		cmocka_unit_test(test_parts),
 		cmocka_unit_test(test_envelope_paths),
+		cmocka_unit_test(test_envelope_paths_refused),
 		cmocka_unit_test(test_hostile_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
