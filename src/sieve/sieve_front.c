@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sieve_front.h"
+#include "sieve.h"
 #include "sieve_parse.h"
 
 int sieve_front_prepare(const char *src, size_t len, struct sieve_front *f)
@@ -91,4 +92,23 @@ void sieve_front_verdict(const struct sieve_front *f, char *buf, size_t len)
 		(void)snprintf(buf, len, "invalid");
 		break;
 	}
+}
+
+int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m)
+{
+	char line[700];
+	int rc = 0;
+
+	if (f->has_error) {
+		(void)sieve_diag_format(&f->error, line, sizeof line);
+		rc |= sieve_msgs_add(m, "%s", line);
+	}
+	for (size_t i = 0; i < f->check.ndiags; i++) {
+		(void)sieve_diag_format(&f->check.diags[i], line, sizeof line);
+		rc |= sieve_msgs_add(m, "%s", line);
+	}
+	if (f->check.nerrors > f->check.ndiags)
+		rc |= sieve_msgs_add(m, "... and %zu more errors",
+		    f->check.nerrors - f->check.ndiags);
+	return rc < 0 ? -1 : 0;
 }

@@ -39,6 +39,11 @@ int sieve_front_prepare(const char *src, size_t len, struct sieve_front *f);
 
 void sieve_front_free(struct sieve_front *f);
 
+struct sieve_msgs;
+/* The diagnostics as "line L, column C: reason" lines.  -1 when memory
+ * runs out. */
+int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
+
 /* Write every diagnostic, one per line: "<name>: line L, column C: msg".
  * Returns the number of lines written. */
 size_t sieve_front_print_errors(const struct sieve_front *f,

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "growbuf.h"
-#include "sieve_worker.h"
 
 #define NO_STRING UINT32_MAX     /* a NULL string */
 #define FLAG_TRACE     1u

@@ -33,4 +33,14 @@ int sieve_request_encode(const char *text, const struct sieve_env *env,
 int sieve_request_decode(char *buf, size_t len, const char **text,
     struct sieve_env *env, struct header_index *idx, uint32_t *flags);
 
+/* A plain evaluation request (no flags), as the worker gets it, for the
+ * unit tests.  encode: malloced buffer
+ * (-1 when memory runs out).  decode: env filled with pointers into buf
+ * and a header index in *idx (free it with header_index_free); -1 for
+ * anything malformed. */
+int sieve_worker_encode(const char *text, const struct sieve_env *env,
+    char **buf, size_t *len);
+int sieve_worker_decode(char *buf, size_t len, const char **text,
+    struct sieve_env *env, struct header_index *idx);
+
 #endif

@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "ext_imap4flags.h"
-#include "growbuf.h"
 #include "log.h"
 #include "sieve_front.h"
 #include "sieve_parse.h"
@@ -62,79 +61,6 @@ char *sieve_user_script(const char *opt, const struct config *cfg,
 		return path;
 	free(path);
 	return expand_home("~/.sieve", home);
-}
-
-/* Read a script (following a symlink: ~/.dovecot.sieve usually is one).
- * Returns 1 with the text, 0 when it does not exist, -1 on another error
- * (errno set; EFBIG when longer than SIEVE_SCRIPT_MAX). */
-int sieve_read_script(const char *path, char **text)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	return sieve_read_script_fd(fd, text) < 0 ? -1 : 1;
-}
-
-/* A script is text: a NUL byte in it is refused with its position, which
- * is kept here for the caller that reports it (one delivery reads one
- * script at a time). */
-static struct sieve_pos last_nul;
-
-void sieve_read_nul_pos(unsigned *line, unsigned *col)
-{
-	*line = last_nul.line;
-	*col = last_nul.col;
-}
-
-static void note_nul(const char *data, const char *nul)
-{
-	last_nul.line = 1;
-	last_nul.col = 1;
-	for (const char *p = data; p < nul; p++)
-		if (*p == '\n') {
-			last_nul.line++;
-			last_nul.col = 1;
-		} else {
-			last_nul.col++;
-		}
-}
-
-int sieve_read_script_fd(int fd, char **text)
-{
-	struct growbuf b = { 0 };
-	char chunk[16384];
-	const char *nul;
-	ssize_t n = 0;
-	struct stat st;
-	int saved;
-
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return -1;
-	}
-	/* grown as read, not a buffer of the 1 MiB limit each time (an mmap
-	 * and a munmap a message in a redelivery's worker) */
-	growbuf_add(&b, "", 0);
-	while (!b.nomem && b.len <= SIEVE_SCRIPT_MAX &&
-	    (n = read(fd, chunk, sizeof chunk)) > 0)
-		growbuf_add(&b, chunk, (size_t)n);
-	saved = errno;
-	close(fd);
-	if (b.nomem || n < 0 || b.len > SIEVE_SCRIPT_MAX) {
-		free(b.data);
-		errno = b.nomem ? ENOMEM : n < 0 ? saved : EFBIG;
-		return -1;
-	}
-	if ((nul = memchr(b.data, '\0', b.len)) != NULL) {
-		note_nul(b.data, nul);
-		free(b.data);
-		errno = EILSEQ;
-		return -1;
-	}
-	*text = b.data;
-	return 0;
 }
 
 /* <script>.err: the errors for the user, or gone when there are none. */
@@ -211,32 +137,6 @@ static void __attribute__((noreturn)) child(int fd, const char *text,
 	_exit(off == len ? 0 : EX_IOERR);
 }
 
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 +
-	    (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-int sieve_wait_ready(struct pollfd *pfd, const struct timespec *deadline)
-{
-	for (;;) {
-		long left = ms_left(deadline);
-
-		if (left <= 0)
-			return -1;
-		if (poll(pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (pfd->revents != 0)
-			return 0;
-	}
-}
-
 /* Read everything the child writes, up to SIEVE_WIRE_MAX + 1 bytes or the
  * deadline.  Returns the length, or -1 on timeout / error. */
 static ssize_t read_result(int fd, char *buf, unsigned timeout)
@@ -260,17 +160,6 @@ static ssize_t read_result(int fd, char *buf, unsigned timeout)
 		if (len > SIEVE_WIRE_MAX)
 			return (ssize_t)len;
 	}
-}
-
-void sieve_describe_status(int status, char *why, size_t whylen)
-{
-	if (WIFSIGNALED(status))
-		snprintf(why, whylen, "evaluation killed by signal %d%s",
-		    WTERMSIG(status), WTERMSIG(status) == SIGXCPU ?
-		    " (CPU limit)" : "");
-	else
-		snprintf(why, whylen, "evaluation exited with status %d",
-		    WEXITSTATUS(status));
 }
 
 /* Collect the child; kill it first when it overran.  -1 unless it
@@ -393,27 +282,6 @@ static bool has_explicit_keep(const struct plan *plan)
 		if (plan->actions[i].type == ACTION_KEEP)
 			return true;
 	return false;
-}
-
-/* ---- the front end ------------------------------------------ */
-
-int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m)
-{
-	char line[700];
-	int rc = 0;
-
-	if (f->has_error) {
-		(void)sieve_diag_format(&f->error, line, sizeof line);
-		rc |= sieve_msgs_add(m, "%s", line);
-	}
-	for (size_t i = 0; i < f->check.ndiags; i++) {
-		(void)sieve_diag_format(&f->check.diags[i], line, sizeof line);
-		rc |= sieve_msgs_add(m, "%s", line);
-	}
-	if (f->check.nerrors > f->check.ndiags)
-		rc |= sieve_msgs_add(m, "... and %zu more errors",
-		    f->check.nerrors - f->check.ndiags);
-	return rc < 0 ? -1 : 0;
 }
 
 /* A script the front end refused: what a failed evaluation does (log,

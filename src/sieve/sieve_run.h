@@ -28,16 +28,9 @@
 #include "config.h"
 #include "plan.h"
 #include "sieve.h"
+#include "sieve_child.h"
+#include "sieve_file.h"
 #include "sieve_guard.h"
-
-/* Work for the parent while the first child evaluates (a second core):
- * fn(ctx) runs at most once per plan, right after that fork or, with the
- * early child, right after the first request went out; fn is then
- * cleared.  Nothing runs when no child is asked. */
-struct sieve_overlap {
-	void (*fn)(void *ctx);
-	void *ctx;
-};
 
 struct sieve_job {
 	const struct config *cfg;
@@ -88,33 +81,6 @@ char *sieve_user_script(const char *opt, const struct config *cfg,
 int sieve_eval_isolated(const char *text, const struct sieve_env *env,
     const struct config *cfg, struct sieve_result *res, char *why,
     size_t whylen);
-
-/* Read a script file (following a symlink), at most SIEVE_SCRIPT_MAX
- * bytes and no NUL.  1 with the malloced text, 0 when it does not exist,
- * -1 on another error (errno set; EFBIG when too long, EILSEQ when it
- * holds a NUL byte: sieve_read_nul_pos says where). */
-int sieve_read_script(const char *path, char **text);
-
-/* Where the NUL byte was that made the last read fail with EILSEQ
- * (1-based line and column, columns counted in bytes). */
-void sieve_read_nul_pos(unsigned *line, unsigned *col);
-
-/* The same from a descriptor opened O_NONBLOCK (closed here): 0 with the
- * text, -1 with errno set (EINVAL: not a regular file). */
-int sieve_read_script_fd(int fd, char **text);
-
-struct sieve_front;
-/* The front end's diagnostics as "line L, column C: reason" lines.
- * -1 when memory runs out. */
-int sieve_front_msgs(const struct sieve_front *f, struct sieve_msgs *m);
-
-/* Wait until pfd's descriptor is ready (EINTR retried) or the
- * CLOCK_MONOTONIC deadline passes.  0 when ready, -1 on timeout or error. */
-int sieve_wait_ready(struct pollfd *pfd, const struct timespec *deadline);
-
-/* Why a Sieve child ended (its wait status), for the log: "evaluation
- * killed by signal N" or "evaluation exited with status N". */
-void sieve_describe_status(int status, char *why, size_t whylen);
 
 struct sieve_native_limits;
 /* The native engine's limits from deliver.conf. */

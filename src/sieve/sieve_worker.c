@@ -19,7 +19,8 @@
 
 #include "io.h"
 #include "sieve_front.h"
-#include "sieve_run.h"
+#include "sieve_child.h"
+#include "sieve_file.h"
 #include "sieve_request.h"
 #include "sieve_wire.h"
 

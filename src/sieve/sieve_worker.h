@@ -110,13 +110,4 @@ int sieve_worker_ask_early(const char *path, const struct sieve_env *env,
  * reaps it (one waitpid WNOHANG per call). */
 void sieve_worker_end_early(void);
 
-/* The request format, exposed for unit tests.  encode: malloced buffer
- * (-1 when memory runs out).  decode: env filled with pointers into buf
- * and a header index in *idx (free it with header_index_free); -1 for
- * anything malformed. */
-int sieve_worker_encode(const char *text, const struct sieve_env *env,
-    char **buf, size_t *len);
-int sieve_worker_decode(char *buf, size_t len, const char **text,
-    struct sieve_env *env, struct header_index *idx);
-
 #endif

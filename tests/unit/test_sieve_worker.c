@@ -18,6 +18,7 @@
 /* ours before cmocka.h: its fail() macro would clash with outcome.h */
 #include "config.h"
 #include "sieve_front.h"
+#include "sieve_request.h"
 #include "sieve_worker.h"
 
 #include <cmocka.h>
