@@ -93,8 +93,10 @@ $TARGET" "sendmail's argv: the addresses passed literally, after --"
 is "$(cat "$TMP/cap/env.0")" "PATH=/usr/sbin:/usr/bin:/sbin:/bin" "sendmail's environment: PATH only"
 is "$(cut -d' ' -f1 "$TMP/cap/fds.0" | tr '\n' ' ')$(sed -n 2p "$TMP/cap/fds.0")" \
     "0 1 2 1 /dev/null" "sendmail inherits descriptors 0 (the message), 1 (/dev/null) and 2 only"
+# as Pigeonhole redirects: the Return-Path deliver added left out (the
+# next hop writes its own), X-Sieve-Redirected-From naming the recipient
 is "$(cat "$TMP/cap/msg.0")" "X-Loop: deliver <r@example.org>
-Return-Path: <$SENDER>
+X-Sieve-Redirected-From: r@example.org
 Delivered-To: r@example.org
 Subject: root switch
 Message-ID: <rs@example.org>

@@ -26,7 +26,11 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/sieve-diff.XXXXXX") || exit 1
 [ "${KEEP_WORK:-0}" = 1 ] && echo "# work folder: $W" ||
 	trap 'rm -rf "$W"' EXIT
 chmod 755 "$W"
-mkdir -p "$W"/{scripts,msgs,home,out/native,out/libsieve}
+mkdir -p "$W"/{bin,scripts,msgs,home,out/native,out/libsieve}
+# the two sides run as the test user, who may not reach the checkout (a
+# clone in /root, mode 0700): they run from copies in the work folder
+cp "$HERE/pigeonhole.sh" "$HERE/deliver.sh" "$W/bin/"
+chmod 755 "$W/bin" "$W/bin/pigeonhole.sh" "$W/bin/deliver.sh"
 
 # Both sides run as an unprivileged user: sieve-test refuses root, and
 # deliver run by that user (USER and HOME set) needs no user lookup.
@@ -83,19 +87,19 @@ pids=()
 # halves side by side, as sieve-test is the slower side
 for k in 0 1; do
 	"${as_user[@]}" doveconf -c "$W/dovecot.conf" -e \
-	    "$HERE/pigeonhole.sh" "$W" $k 2 2>"$W/pigeonhole.$k.log" &
+	    "$W/bin/pigeonhole.sh" "$W" $k 2 2>"$W/pigeonhole.$k.log" &
 	pids+=($!)
 done
 engines=
 if "$DELIVER" -V 2>&1 | grep -qi engine; then
 	engines=1
-	"${as_user[@]}" "$HERE/deliver.sh" "$W" native -o sieve_engine=native &
+	"${as_user[@]}" "$W/bin/deliver.sh" "$W" native -o sieve_engine=native &
 	pids+=($!)
-	"${as_user[@]}" "$HERE/deliver.sh" "$W" libsieve \
+	"${as_user[@]}" "$W/bin/deliver.sh" "$W" libsieve \
 	    -o sieve_engine=libsieve &
 	pids+=($!)
 else
-	"${as_user[@]}" "$HERE/deliver.sh" "$W" native &
+	"${as_user[@]}" "$W/bin/deliver.sh" "$W" native &
 	pids+=($!)
 fi
 wait "${pids[@]}"
