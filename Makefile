@@ -176,17 +176,11 @@ check-valgrind:
 # fails, unless FORCE=1), so the figure can only go up.
 PIGEONHOLE_TESTS ?= $(CURDIR)/../shared/pigeonhole-tests/tests
 PH_DIR   := tests/pigeonhole
-# With the native interpreter (src/sieve/interp.c) the runner links its own
-# extension table (the product's list plus the testsuite extension) in
-# place of the product's; without it, only the counting (ph_exec_none.c).
-PH_CORE  := ph_run.c ph_files.c ph_lists.c
-ifneq ($(wildcard src/sieve/interp.c),)
-PH_SRCS  := $(filter-out $(PH_DIR)/ph_exec_none.c,$(sort $(wildcard $(PH_DIR)/*.c)))
+# The runner links its own extension table (the product's list plus the
+# testsuite extension, tests/pigeonhole/ph_ext_table.c) in place of the
+# product's.
+PH_SRCS  := $(sort $(wildcard $(PH_DIR)/*.c))
 PH_OBJS  := $(filter-out $(BUILD)/sieve/sieve_ext_table.o,$(LIB_OBJS))
-else
-PH_SRCS  := $(addprefix $(PH_DIR)/,$(PH_CORE) ph_exec_none.c)
-PH_OBJS  := $(LIB_OBJS)
-endif
 PH_RUN   := $(BUILD)/tests/pigeonhole-run
 PH_ARGS  := -n $(PH_DIR)/not-applicable.txt -l $(BUILD)/tests/pigeonhole.log
 PH_SKIP  := echo "check-pigeonhole: skipped, no testsuite at $(PIGEONHOLE_TESTS) (PIGEONHOLE_TESTS=DIR: Pigeonhole 0.5.19's tests/)"

@@ -345,6 +345,32 @@ static bool header_is_one_of(const struct action_ctx *c, const char *name,
 	return false;
 }
 
+/* X-Auto-Response-Suppress: a comma-separated list ("DR, OOF, RN"); All
+ * or OOF asks not to answer (Pigeonhole reads it so). */
+static bool response_suppressed(const struct action_ctx *c)
+{
+	const char *v;
+	char word[64];
+
+	for (size_t i = 0; (v = header_get(c->headers,
+	    "X-Auto-Response-Suppress", i)); i++)
+		while (*v != '\0') {
+			size_t n;
+
+			v += strspn(v, " \t,");
+			n = strcspn(v, ",");
+			snprintf(word, sizeof word, "%.*s", (int)n, v);
+			for (size_t k = strlen(word); k > 0 &&
+			    strchr(" \t", word[k - 1]); k--)
+				word[k - 1] = '\0';
+			if (strcasecmp(word, "All") == 0 ||
+			    strcasecmp(word, "OOF") == 0)
+				return true;
+			v += n;
+		}
+	return false;
+}
+
 static bool auto_submitted(const struct action_ctx *c)
 {
 	const char *v;
@@ -375,9 +401,10 @@ static bool list_message(const struct action_ctx *c)
 }
 
 /* Whether one of the :addresses lines of a is addr or, with addr NULL,
- * appears in the header value v. */
+ * appears in the header value v; the line found goes to found (when not
+ * NULL). */
 static bool in_addresses(const struct action *a, const char *addr,
-    const char *v)
+    const char *v, char *found, size_t foundlen)
 {
 	char one[1100];
 
@@ -387,8 +414,11 @@ static bool in_addresses(const struct action *a, const char *addr,
 		if (n > 0 && n < sizeof one) {
 			snprintf(one, sizeof one, "%.*s", (int)n, p);
 			if (addr != NULL ? strcasecmp(one, addr) == 0 :
-			    address_list_has(v, one))
+			    address_list_has(v, one)) {
+				if (found != NULL)
+					strlcpy(found, one, foundlen);
 				return true;
+			}
 		}
 		p += n + (p[n] == '\n');
 	}
@@ -397,9 +427,11 @@ static bool in_addresses(const struct action *a, const char *addr,
 
 /* One of the user's addresses in To, Cc, Bcc or Resent-To/Cc/Bcc
  * (RFC 5230 section 4.5): the recipient (with and without its detail),
- * :from and :addresses. */
+ * :from and :addresses.  When it is one of :addresses, that one goes to
+ * via (the reply is then sent from it, as Pigeonhole does), else via is
+ * "". */
 static bool addressed_to_user(const struct action_ctx *c,
-    const struct action *a)
+    const struct action *a, char *via, size_t vialen)
 {
 	static const char *const names[] = {
 		"To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc", NULL
@@ -408,6 +440,7 @@ static bool addressed_to_user(const struct action_ctx *c,
 	const char *mine[3] = { c->recipient, bare, a->from };
 	const char *v;
 
+	via[0] = '\0';
 	strip_detail(c->recipient ? c->recipient : "",
 	    c->cfg->recipient_delimiter, bare, sizeof bare);
 	for (size_t n = 0; names[n]; n++)
@@ -416,7 +449,7 @@ static bool addressed_to_user(const struct action_ctx *c,
 			for (size_t k = 0; k < 3; k++)
 				if (mine[k] && address_list_has(v, mine[k]))
 					return true;
-			if (in_addresses(a, NULL, v))
+			if (in_addresses(a, NULL, v, via, vialen))
 				return true;
 		}
 	return false;
@@ -426,15 +459,15 @@ const char *vacation_refusal(const struct action_ctx *c,
     const struct action *a)
 {
 	static const char *const bulk[] = { "bulk", "junk", "list", NULL };
-	static const char *const suppress[] = { "All", "OOF", NULL };
 	const char *s = c->sender;
+	char via[1100];
 
 	if (s == NULL || *s == '\0')
 		return "null sender";
 	if (!mailer_address_ok(s))
 		return "unusable sender address";
 	if (is_own_address(c, s) || (a->from && strcasecmp(a->from, s) == 0) ||
-	    in_addresses(a, s, NULL))
+	    in_addresses(a, s, NULL, NULL, 0))
 		return "sender is the user";
 	if (system_sender(s))
 		return "sender is a system address";
@@ -444,9 +477,9 @@ const char *vacation_refusal(const struct action_ctx *c,
 		return "mailing list message";
 	if (header_is_one_of(c, "Precedence", bulk))
 		return "Precedence bulk/junk/list";
-	if (header_is_one_of(c, "X-Auto-Response-Suppress", suppress))
+	if (response_suppressed(c))
 		return "X-Auto-Response-Suppress";
-	if (!addressed_to_user(c, a))
+	if (!addressed_to_user(c, a, via, sizeof via))
 		return "user not in To/Cc/Bcc/Resent-*";
 	return NULL;
 }
@@ -489,15 +522,17 @@ static void references(const struct action_ctx *c, const char *msgid,
 char *vacation_compose(const struct action_ctx *c, const struct action *a)
 {
 	char date[64], id[300], subj[1200], from[1100], to[1100];
-	char orig[1000], refs[3100], threading[4200] = "";
+	char orig[1000], refs[3100], threading[4200] = "", via[1100] = "";
 	const char *msgid = header_get(c->headers, "Message-ID", 0);
 	char *text = NULL;
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
 	reply_subject(c, a, subj, sizeof subj);
-	header_safe(a->from && *a->from ? a->from : c->recipient, from,
-	    sizeof from);
+	if (a->from == NULL || *a->from == '\0')
+		(void)addressed_to_user(c, a, via, sizeof via);
+	header_safe(a->from && *a->from ? a->from : via[0] ? via :
+	    c->recipient, from, sizeof from);
 	header_safe(c->sender, to, sizeof to);
 	if (msgid != NULL) {
 		header_safe(msgid, orig, sizeof orig);
@@ -556,17 +591,26 @@ void actions_after_filing(const struct action_ctx *c,
     const struct plan *plan)
 {
 	char m[600], t[600];
+	bool answered = false;
 
 	for (size_t i = 0; i < plan->count; i++) {
 		const struct action *a = &plan->actions[i];
 
-		if (a->type == ACTION_VACATION)
+		/* one response per message: a later script's vacation (a
+		 * sequence: sieve_before, the user's, sieve_after) gives way
+		 * to the earlier one, as in Pigeonhole */
+		if (a->type == ACTION_VACATION && !answered) {
 			vacation(c, a);
-		else if (a->type == ACTION_NOTIFY)
+			answered = true;
+		} else if (a->type == ACTION_VACATION) {
+			log_line(LOG_INFO, "sieve: vacation: an earlier script "
+			    "already answers this message");
+		} else if (a->type == ACTION_NOTIFY) {
 			log_line(LOG_INFO, "sieve: notify :method %s: %s "
 			    "(not sent: notify is only logged)",
 			    log_escape(a->address ? a->address : "", m,
 			    sizeof m), log_escape(a->text ? a->text : "", t,
 			    sizeof t));
+		}
 	}
 }

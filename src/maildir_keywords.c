@@ -281,3 +281,35 @@ int maildir_keywords_letters(int dirfd, const char *keywords, char *letters,
 	free(copy);
 	return rc;
 }
+
+static void append_word(char *out, size_t len, const char *word)
+{
+	if (strlen(out) + (out[0] != '\0') + strlen(word) >= len)
+		return;
+	if (out[0] != '\0')
+		strlcat(out, " ", len);
+	strlcat(out, word, len);
+}
+
+void maildir_imap_flags(int dirfd, const char *letters, char *out,
+    size_t len)
+{
+	static const char *const system[26] = {
+		['S' - 'A'] = "\\Seen", ['R' - 'A'] = "\\Answered",
+		['F' - 'A'] = "\\Flagged", ['T' - 'A'] = "\\Deleted",
+		['D' - 'A'] = "\\Draft",
+	};
+	struct keyword_table t;
+	bool have_table = dirfd >= 0 && read_table(dirfd, &t) == 0;
+
+	if (len == 0)
+		return;
+	out[0] = '\0';
+	for (const char *p = letters; p != NULL && *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z' && system[*p - 'A'] != NULL)
+			append_word(out, len, system[*p - 'A']);
+		else if (*p >= 'a' && *p <= 'z' && have_table &&
+		    t.names[*p - 'a'][0] != '\0')
+			append_word(out, len, t.names[*p - 'a']);
+	}
+}

@@ -32,4 +32,13 @@ bool maildir_keyword_valid(const char *keyword);
 int maildir_keywords_letters(int dirfd, const char *keywords, char *letters,
     size_t len, const char **why);
 
+/* The IMAP flags of a message whose Maildir info letters are letters
+ * ("FSa"), space separated into out: upper-case letters as system flags
+ * (S \Seen, R \Answered, F \Flagged, T \Deleted, D \Draft; P has
+ * none), lower-case ones as the keywords the folder open at dirfd names
+ * for them (a letter it does not name is left out, dirfd -1 leaves every
+ * keyword out).  What does not fit in out is left out. */
+void maildir_imap_flags(int dirfd, const char *letters, char *out,
+    size_t len);
+
 #endif

@@ -83,11 +83,30 @@ static int run_discard(struct sieve_rt *rt, const struct sieve_call *c)
  * display name allowed), reduced to its address.  Malloced
  * "local@domain", or NULL when the string is no such address (or memory
  * runs out). */
+/* Whether s holds a comma outside a quoted string: a list, never one
+ * mailbox (RFC 5322 section 3.4 has no unquoted comma in a mailbox). */
+static bool has_list_comma(const char *s, size_t len)
+{
+	bool quoted = false;
+
+	for (size_t i = 0; i < len; i++) {
+		if (quoted && s[i] == '\\' && i + 1 < len)
+			i++;
+		else if (s[i] == '"')
+			quoted = !quoted;
+		else if (s[i] == ',' && !quoted)
+			return true;
+	}
+	return false;
+}
+
 static char *redirect_address(const char *s, size_t len)
 {
 	struct sieve_address_list l = { 0 };
 	char *out = NULL;
 
+	if (has_list_comma(s, len))
+		return NULL;
 	if (sieve_address_list_parse(s, len, &l) == 0 && l.n == 1 &&
 	    l.items[0].domain != NULL && *l.items[0].local != '\0' &&
 	    *l.items[0].domain != '\0' && asprintf(&out, "%s@%s",

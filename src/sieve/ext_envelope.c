@@ -7,8 +7,9 @@
  * null reverse-path is the empty string whatever the address part; a
  * path that does not parse gives no value at all (so not even :contains
  * "" matches); a part an address lacks (:detail without a delimiter)
- * gives no value.  Pigeonhole's non-standard "auth" part has nothing to
- * stand for in a local delivery and is refused like any unknown part. */
+ * gives no value.  Pigeonhole's non-standard "auth" part (the SMTP AUTH
+ * user) is accepted and has no value: a local delivery is told none, as
+ * Pigeonhole's is for an unauthenticated message. */
 #include <string.h>
 #include <strings.h>
 
@@ -17,7 +18,8 @@
 
 static bool part_known(const char *name)
 {
-	return strcasecmp(name, "from") == 0 || strcasecmp(name, "to") == 0;
+	return strcasecmp(name, "from") == 0 || strcasecmp(name, "to") == 0 ||
+	    strcasecmp(name, "auth") == 0;
 }
 
 static void check_envelope(struct sieve_checker *ck,

@@ -14,132 +14,24 @@
  * internal variable's final value.  imapflags adds mark and unmark
  * (addflag and removeflag of \Flagged) and has no hasflag or :flags.
  *
- * On disk system flags become Maildir letters and keywords ($Junk, ...)
- * Dovecot's letters through dovecot-keywords (maildir_keywords.h). */
+ * The list operations are sieve_flaglist.h's.  On disk system flags
+ * become Maildir letters and keywords ($Junk, ...) Dovecot's letters
+ * through dovecot-keywords (maildir_keywords.h). */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "maildir_keywords.h"
+#include "ext_imap4flags.h"
+#include "sieve_flaglist.h"
 #include "sieve_match.h"
 #include "sieve_rt.h"
 #include "sieve_vars.h"
 
-#define FLAG_LIST_MAX 4096   /* bytes of one flag list (a variable's cap) */
-
 extern const struct sieve_extension sieve_ext_imap4flags;
-
-/* ---- flag lists ---- */
-
-struct flag_list {
-	char text[FLAG_LIST_MAX + 1];
-	size_t len;
-};
-
-static const struct {
-	const char *name;
-	char letter;
-} system_flags[] = {
-	{ "\\Seen", 'S' }, { "\\Answered", 'R' }, { "\\Flagged", 'F' },
-	{ "\\Deleted", 'T' }, { "\\Draft", 'D' },
-};
-
-static char system_letter(const char *f, size_t n)
-{
-	for (size_t i = 0; i < sizeof system_flags / sizeof system_flags[0];
-	    i++)
-		if (strlen(system_flags[i].name) == n &&
-		    strncasecmp(f, system_flags[i].name, n) == 0)
-			return system_flags[i].letter;
-	return 0;
-}
-
-/* RFC 3501 flag-keyword = atom, or one of the five system flags. */
-static bool flag_valid(const char *f, size_t n)
-{
-	if (n == 0)
-		return false;
-	if (f[0] == '\\')
-		return system_letter(f, n) != 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)f[i] <= ' ' || (unsigned char)f[i] >= 0x7f ||
-		    strchr("(){%*\"\\]", f[i]) != NULL)
-			return false;
-	return true;
-}
-
-/* The next flag of s[0..len) from *pos on (flags are separated by
- * spaces); false at the end. */
-static bool next_flag(const char *s, size_t len, size_t *pos,
-    const char **f, size_t *n)
-{
-	while (*pos < len && s[*pos] == ' ')
-		(*pos)++;
-	if (*pos >= len)
-		return false;
-	*f = s + *pos;
-	while (*pos < len && s[*pos] != ' ')
-		(*pos)++;
-	*n = (size_t)(s + *pos - *f);
-	return true;
-}
-
-static bool list_has(const struct flag_list *l, const char *f, size_t n)
-{
-	const char *g;
-	size_t pos = 0, m;
-
-	while (next_flag(l->text, l->len, &pos, &g, &m))
-		if (m == n && strncasecmp(f, g, n) == 0)
-			return true;
-	return false;
-}
-
-/* Add the valid flags of s not yet in l.  -1 when l would overflow. */
-static int list_add(struct flag_list *l, const char *s, size_t len)
-{
-	const char *f;
-	size_t pos = 0, n;
-
-	while (next_flag(s, len, &pos, &f, &n)) {
-		if (!flag_valid(f, n) || list_has(l, f, n))
-			continue;
-		if (l->len + n + 1 > FLAG_LIST_MAX)
-			return -1;
-		if (l->len > 0)
-			l->text[l->len++] = ' ';
-		memcpy(l->text + l->len, f, n);
-		l->len += n;
-		l->text[l->len] = '\0';
-	}
-	return 0;
-}
-
-/* Remove every flag of l that s names (compared without case). */
-static void list_remove(struct flag_list *l, const char *s, size_t len)
-{
-	struct flag_list gone = { .len = 0 }, kept = { .len = 0 };
-	const char *f;
-	size_t pos = 0, n;
-
-	gone.text[0] = kept.text[0] = '\0';
-	while (next_flag(s, len, &pos, &f, &n))
-		if (gone.len + n + 1 <= FLAG_LIST_MAX && !list_has(&gone, f, n)) {
-			if (gone.len > 0)
-				gone.text[gone.len++] = ' ';
-			memcpy(gone.text + gone.len, f, n);
-			gone.len += n;
-		}
-	pos = 0;
-	while (next_flag(l->text, l->len, &pos, &f, &n))
-		if (!list_has(&gone, f, n))
-			(void)list_add(&kept, f, n);
-	*l = kept;
-}
 
 /* ---- the internal variable and named variables ---- */
 
-static struct flag_list *internal_flags(struct sieve_rt *rt,
+static struct sieve_flaglist *internal_flags(struct sieve_rt *rt,
     struct sieve_pos pos)
 {
 	void **slot = sieve_rt_ext_state(rt, &sieve_ext_imap4flags);
@@ -148,16 +40,23 @@ static struct flag_list *internal_flags(struct sieve_rt *rt,
 		(void)sieve_rt_error(rt, pos, "imap4flags: no state");
 		return NULL;
 	}
-	if (*slot == NULL && (*slot = calloc(1, sizeof(struct flag_list))) ==
-	    NULL)
-		(void)sieve_rt_error(rt, pos, "out of memory");
+	if (*slot == NULL) {
+		if ((*slot = calloc(1, sizeof(struct sieve_flaglist))) == NULL) {
+			(void)sieve_rt_error(rt, pos, "out of memory");
+			return NULL;
+		}
+		/* the message's own flags, when it has any, come first */
+		if (rt->env->flags != NULL)
+			(void)sieve_flaglist_add(*slot, rt->env->flags,
+			    strlen(rt->env->flags));
+	}
 	return *slot;
 }
 
 /* The flag list of the variable name (or the internal one when name is
  * NULL) into *out. */
 static int load_list(struct sieve_rt *rt, struct sieve_pos pos,
-    const char *name, struct flag_list *out)
+    const char *name, struct sieve_flaglist *out)
 {
 	const char *v;
 	size_t n;
@@ -165,7 +64,7 @@ static int load_list(struct sieve_rt *rt, struct sieve_pos pos,
 	out->len = 0;
 	out->text[0] = '\0';
 	if (name == NULL) {
-		struct flag_list *in = internal_flags(rt, pos);
+		struct sieve_flaglist *in = internal_flags(rt, pos);
 
 		if (in == NULL)
 			return -1;
@@ -175,15 +74,15 @@ static int load_list(struct sieve_rt *rt, struct sieve_pos pos,
 	if (rt->vars == NULL || sieve_vars_get(rt->vars, name, &v, &n) <= 0)
 		return 0;
 	/* a variable may hold anything: keep only its valid flags */
-	return list_add(out, v, n) < 0 ? sieve_rt_error(rt, pos, "flag list "
+	return sieve_flaglist_add(out, v, n) < 0 ? sieve_rt_error(rt, pos, "flag list "
 	    "of variable '%s' too long", name) : 0;
 }
 
 static int store_list(struct sieve_rt *rt, struct sieve_pos pos,
-    const char *name, const struct flag_list *l)
+    const char *name, const struct sieve_flaglist *l)
 {
 	if (name == NULL) {
-		struct flag_list *in = internal_flags(rt, pos);
+		struct sieve_flaglist *in = internal_flags(rt, pos);
 
 		if (in == NULL)
 			return -1;
@@ -213,20 +112,22 @@ static const char *variable_name(const struct sieve_call *c)
 static int change_flags(struct sieve_rt *rt, const struct sieve_call *c,
     enum flag_op op, const char *name, const struct sieve_strings *flags)
 {
-	struct flag_list *l = sieve_rt_alloc(rt, sizeof *l);
+	struct sieve_flaglist *l = sieve_rt_alloc(rt, sizeof *l);
 
 	if (l == NULL || load_list(rt, c->pos, name, l) < 0)
 		return -1;
 	if (op == OP_SET)
 		l->len = 0, l->text[0] = '\0';
 	for (size_t i = 0; i < flags->n; i++) {
-		if (sieve_rt_step(rt, c->pos, 1) < 0)
+		/* the list operations are quadratic in the flags: count
+		 * the bytes as work, so that the step limit bounds them */
+		if (sieve_rt_step(rt, c->pos, 1 + flags->len[i]) < 0)
 			return -1;
 		if (op == OP_REMOVE)
-			list_remove(l, flags->v[i], flags->len[i]);
-		else if (list_add(l, flags->v[i], flags->len[i]) < 0)
+			sieve_flaglist_remove(l, flags->v[i], flags->len[i]);
+		else if (sieve_flaglist_add(l, flags->v[i], flags->len[i]) < 0)
 			return sieve_rt_error(rt, c->pos, "flag list longer "
-			    "than %d bytes", FLAG_LIST_MAX);
+			    "than %d bytes", SIEVE_FLAGLIST_MAX);
 	}
 	sieve_rt_trace(rt, "%s: flags now \"%s\"", c->name, l->text);
 	return store_list(rt, c->pos, name, l);
@@ -271,13 +172,13 @@ static int run_mark(struct sieve_rt *rt, const struct sieve_call *c)
 /* ---- hasflag ---- */
 
 /* The flags of l as strings in the pool, appended to out (room max). */
-static int list_strings(struct sieve_rt *rt, const struct flag_list *l,
+static int list_strings(struct sieve_rt *rt, const struct sieve_flaglist *l,
     const char **v, size_t *len, size_t max, size_t *n)
 {
 	const char *f;
 	size_t pos = 0, m;
 
-	while (*n < max && next_flag(l->text, l->len, &pos, &f, &m)) {
+	while (*n < max && sieve_flaglist_next(l->text, l->len, &pos, &f, &m)) {
 		if ((v[*n] = sieve_rt_strndup(rt, f, m)) == NULL)
 			return -1;
 		len[(*n)++] = m;
@@ -292,7 +193,7 @@ static int hasflag_values(struct sieve_rt *rt, const struct sieve_call *c,
 {
 	const char **v = sieve_rt_alloc(rt, HASFLAG_VALUES_MAX * sizeof *v);
 	size_t *len = sieve_rt_alloc(rt, HASFLAG_VALUES_MAX * sizeof *len);
-	struct flag_list *l = sieve_rt_alloc(rt, sizeof *l);
+	struct sieve_flaglist *l = sieve_rt_alloc(rt, sizeof *l);
 	struct sieve_strings names;
 	size_t n = 0;
 
@@ -329,7 +230,7 @@ static int hasflag_keys(struct sieve_rt *rt, const struct sieve_call *c,
 	const char *mt = sieve_call_group_tag(c, SIEVE_TG_MATCH);
 	const char **v;
 	size_t *len, n = 0;
-	struct flag_list *l;
+	struct sieve_flaglist *l;
 
 	if (mt != NULL && strcmp(mt, "is") != 0 && strcmp(mt, "contains") != 0)
 		return 0;
@@ -341,7 +242,7 @@ static int hasflag_keys(struct sieve_rt *rt, const struct sieve_call *c,
 	for (size_t i = 0; i < keys->n; i++) {
 		l->len = 0;
 		l->text[0] = '\0';
-		(void)list_add(l, keys->v[i], keys->len[i]);
+		(void)sieve_flaglist_add(l, keys->v[i], keys->len[i]);
 		if (list_strings(rt, l, v, len, HASFLAG_VALUES_MAX, &n) < 0)
 			return -1;
 	}
@@ -364,50 +265,12 @@ static int run_hasflag(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* ---- flags of keep and fileinto ---- */
 
-/* Maildir letters and keywords of a flag list, into malloced strings
- * (NULL when none). */
-static int split_for_action(const struct flag_list *l, char **letters,
-    char **keywords)
-{
-	char let[8] = "";
-	char *kw = malloc(l->len + 1);
-	const char *f;
-	size_t pos = 0, n, k = 0;
-
-	*letters = *keywords = NULL;
-	if (kw == NULL)
-		return -1;
-	while (next_flag(l->text, l->len, &pos, &f, &n)) {
-		char c = f[0] == '\\' ? system_letter(f, n) : 0;
-
-		if (c != 0 && strchr(let, c) == NULL) {
-			size_t m = strlen(let);
-
-			let[m] = c;
-			let[m + 1] = '\0';
-		} else if (f[0] != '\\') {
-			if (k > 0)
-				kw[k++] = ' ';
-			memcpy(kw + k, f, n);
-			k += n;
-		}
-	}
-	kw[k] = '\0';
-	if (k > 0)
-		*keywords = kw;
-	else
-		free(kw);
-	if (let[0] != '\0' && (*letters = strdup(let)) == NULL)
-		return -1;
-	return 0;
-}
-
 static int set_action_flags(struct sieve_rt *rt, struct sieve_pos pos,
-    struct action *a, const struct flag_list *l)
+    struct action *a, const struct sieve_flaglist *l)
 {
 	char *letters, *keywords;
 
-	if (split_for_action(l, &letters, &keywords) < 0) {
+	if (sieve_flaglist_split(l, &letters, &keywords) < 0) {
 		free(keywords);
 		return sieve_rt_error(rt, pos, "out of memory");
 	}
@@ -420,7 +283,7 @@ static int set_action_flags(struct sieve_rt *rt, struct sieve_pos pos,
 
 /* :flags given on the command, as a flag list. */
 static int explicit_flags(struct sieve_rt *rt, const struct sieve_call *c,
-    const struct sieve_arg *val, struct flag_list *l)
+    const struct sieve_arg *val, struct sieve_flaglist *l)
 {
 	struct sieve_strings flags;
 
@@ -429,9 +292,9 @@ static int explicit_flags(struct sieve_rt *rt, const struct sieve_call *c,
 	if (sieve_rt_strings(rt, val, &flags) < 0)
 		return -1;
 	for (size_t i = 0; i < flags.n; i++)
-		if (list_add(l, flags.v[i], flags.len[i]) < 0)
+		if (sieve_flaglist_add(l, flags.v[i], flags.len[i]) < 0)
 			return sieve_rt_error(rt, c->pos, "flag list longer "
-			    "than %d bytes", FLAG_LIST_MAX);
+			    "than %d bytes", SIEVE_FLAGLIST_MAX);
 	return 0;
 }
 
@@ -440,7 +303,7 @@ static int on_action(struct sieve_rt *rt, const struct sieve_call *c,
 {
 	const struct sieve_arg *val = sieve_call_tag_value(c, "flags");
 	struct action *a = ax->action;
-	struct flag_list *l;
+	struct sieve_flaglist *l;
 
 	if (a->type != ACTION_KEEP && a->type != ACTION_FILEINTO)
 		return 0;
@@ -452,30 +315,46 @@ static int on_action(struct sieve_rt *rt, const struct sieve_call *c,
 	return set_action_flags(rt, c->pos, a, l);
 }
 
-/* The implicit keep: an explicit keep already stands for it (Pigeonhole
- * files into INBOX once, with the explicit keep's flags); otherwise it
- * takes the internal variable's final flags, made an explicit keep so
- * that the flags travel with it. */
+int sieve_imap4flags_apply(const char *flags, struct action *a)
+{
+	struct sieve_flaglist *l = calloc(1, sizeof *l);
+	char *letters, *keywords;
+
+	if (l == NULL)
+		return -1;
+	(void)sieve_flaglist_add(l, flags, strlen(flags));
+	if (sieve_flaglist_split(l, &letters, &keywords) < 0) {
+		free(l);
+		free(keywords);
+		return -1;
+	}
+	free(l);
+	free(a->flags);
+	free(a->keywords);
+	a->flags = letters;
+	a->keywords = keywords;
+	return 0;
+}
+
+/* The end of the script: the internal variable goes to res->flags, for
+ * the implicit keep (added after the last script of a sequence) and the
+ * next script.  An explicit keep stands for the implicit one: Pigeonhole
+ * files into INBOX once, with the explicit keep's flags. */
 static int end_flags(struct sieve_rt *rt)
 {
 	struct sieve_pos none = { 0, 0 };
-	void **slot = sieve_rt_ext_state(rt, &sieve_ext_imap4flags);
-	const struct flag_list *l = slot ? *slot : NULL;
+	const struct sieve_flaglist *l;
 	struct plan *p = &rt->res->plan;
 
-	if (!rt->res->keep)
-		return 0;
-	for (size_t i = 0; i < p->count; i++)
-		if (p->actions[i].type == ACTION_KEEP) {
+	for (size_t i = 0; i < p->count && rt->res->keep; i++)
+		if (p->actions[i].type == ACTION_KEEP)
 			rt->res->keep = false;
-			return 0;
-		}
-	if (l == NULL || l->len == 0)
-		return 0;
-	if (plan_add(p, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
+	if ((l = internal_flags(rt, none)) == NULL)
+		return -1;
+	free(rt->res->flags);
+	if ((rt->res->flags = strdup(l->text)) == NULL)
 		return sieve_rt_error(rt, none, "out of memory");
-	rt->res->keep = false;
-	return set_action_flags(rt, none, &p->actions[p->count - 1], l);
+	return 0;
 }
 
 /* ---- checks ---- */

@@ -126,8 +126,19 @@ static bool address_ok(const char *s)
 	return true;
 }
 
-/* :addresses as one line each (actions.c compares them with the
- * recipients' headers); invalid entries noted and left out. */
+/* The bare address of "Name <a@b>" (in place), or s itself. */
+static char *bare_address(char *s)
+{
+	char *lt = strchr(s, '<');
+
+	if (lt == NULL)
+		return s;
+	lt[strcspn(lt, ">")] = '\0';
+	return lt + 1;
+}
+
+/* :addresses as one bare address per line (actions.c compares them with
+ * the recipients' headers); invalid entries noted and left out. */
 static int join_addresses(struct sieve_rt *rt, const struct sieve_call *c,
     char **out)
 {
@@ -160,7 +171,7 @@ static int join_addresses(struct sieve_rt *rt, const struct sieve_call *c,
 		}
 		if (kept++ > 0)
 			strlcat(buf, "\n", total);
-		strlcat(buf, one, total);
+		strlcat(buf, bare_address(one), total);
 	}
 	*out = buf;
 	return 0;

@@ -119,6 +119,10 @@ static int run_set(struct sieve_rt *rt, const struct sieve_call *c)
 	free(out);
 	if (rc == 0)
 		return 0;
+	if (rc == -2)
+		return sieve_rt_error(rt, c->pos, "set: the variables would "
+		    "hold more than %u MiB together",
+		    SIEVE_VARS_TOTAL_MAX / (1024 * 1024));
 	if (sieve_vars_get(rt->vars, name->value, &old, &oldlen) == 0)
 		return sieve_rt_error(rt, name->pos, "(implicit) declaration "
 		    "of new variable '%s' exceeds the limit (max variables: "

@@ -61,6 +61,8 @@ void sieve_result_free(struct sieve_result *res)
 	sieve_msgs_free(&res->errors);
 	sieve_msgs_free(&res->notes);
 	sieve_msgs_free(&res->trace);
+	free(res->flags);
+	res->flags = NULL;
 }
 
 char *sieve_unescape(const char *s)

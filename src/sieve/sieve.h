@@ -48,6 +48,11 @@ struct sieve_env {
 	 * sieve_vacation_*_period) */
 	const struct maildir *root;
 	const struct config *cfg;
+	/* the IMAP flags the message already has (a message filtered again
+	 * from a folder), space separated: the start value of imap4flags'
+	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
+	 * a new message */
+	const char *flags;
 };
 
 struct sieve_result {
@@ -57,6 +62,11 @@ struct sieve_result {
 	struct sieve_msgs errors;  /* "line N: text" where libsieve says */
 	struct sieve_msgs notes;   /* things worth a log line */
 	struct sieve_msgs trace;   /* libsieve's trace (env->trace) */
+	/* native imap4flags: the internal flags variable when the script
+	 * ended (IMAP flags, space separated; malloced), for the implicit
+	 * keep and the scripts after this one; NULL when the script did not
+	 * use imap4flags */
+	char *flags;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

@@ -545,8 +545,8 @@ int sieve_address_list_parse(const char *value, size_t len,
 	if (len == 0)
 		return raw_only(out, value, 0);
 	struct list_parser lp = {
-		.r = { (const unsigned char *)value,
-		       (const unsigned char *)value + len },
+		.r = { .p = (const unsigned char *)value,
+		       .end = (const unsigned char *)value + len },
 	};
 	address_list(&lp);
 	struct sieve_address_list got = { lp.out.items, lp.out.n };

@@ -1,4 +1,6 @@
-/* sieve_check.h: semantic checks on a parsed Sieve script.
+/* sieve_check.h: semantic checks on a parsed Sieve script for the
+ * libsieve engine (the native engine's checker is table-driven:
+ * sieve_ext_check in sieve_ext.h).
  *
  * Knows the commands, tests and tags of RFC 5228 and of the extensions
  * deliver runs: what libsieve 2.2.6 implements (fileinto, reject,

@@ -196,8 +196,8 @@ int sieve_encoded_decode(const char *in, size_t inlen, char **out,
 		if (!try_encoding(&d))
 			continue;
 		if (d.bad != 0) {
-			snprintf(err, errlen, "invalid unicode character 0x%08x "
-			    "in encoded character substitution",
+			(void)snprintf(err, errlen, "invalid unicode character "
+			    "0x%08x in encoded character substitution",
 			    (unsigned int)d.bad);
 			free(d.piece.data);
 			free(b.data);

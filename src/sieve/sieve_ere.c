@@ -22,11 +22,12 @@
  *     class name and a reversed range are errors, as in glibc.
  *
  * Known differences from glibc that remain (PCRE2 runs the result):
- *   - alternation is leftmost-first, not POSIX leftmost-longest: "a|ab"
- *     against "ab" matches "a", glibc "ab"; a match is found or not alike,
- *     but the matched text and the groups (match values) can differ;
- *   - groups in a repetition keep their last iteration in both, but POSIX
- *     subexpression rules for nested optional groups differ in corners;
+ *   - PCRE2 is leftmost-first, POSIX leftmost-longest: "a|ab" against
+ *     "ab" matches "a" in PCRE2, "ab" in glibc; whether a value matches
+ *     is the same, and sieve_regex.c recovers the POSIX match span when
+ *     match values are wanted, but groups inside it follow PCRE2's
+ *     priorities where POSIX's subexpression rules differ (corners of
+ *     nested optional groups and repeated alternations);
  *   - glibc lets "^" after something else in the pattern match after a
  *     newline in the value, and "$" followed by more pattern before one
  *     (".^" matches "a\nb" there); PCRE2 anchors only at the ends;

@@ -16,8 +16,14 @@
 #include "sieve_ext.h"
 #include "sieve_match.h"
 
+#define UNKNOWN_NAMES_MAX 64
+
 struct sieve_checker {
 	struct sieve_ncheck_result *res;
+	/* unknown command and test names already reported: Pigeonhole
+	 * reports each at its first occurrence only */
+	const char *unknown[UNKNOWN_NAMES_MAX];
+	size_t nunknown;
 };
 
 void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
@@ -207,8 +213,14 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 
 	memset(&s, 0, sizeof s);
 	filter_strings(ck, args);
-	while (a && a->kind == SIEVE_ARG_TAG)
+	/* Pigeonhole reports the first bad argument of a command only */
+	while (a && a->kind == SIEVE_ARG_TAG) {
+		size_t before = ck->res->nerrors;
+
 		a = check_tag(ck, def, a, &s);
+		if (ck->res->nerrors != before)
+			return;
+	}
 	optional = optional_given(p, a);
 	for (; *p; p++, a = a->next) {
 		/* an optional argument not given (setflag's variable) */
@@ -230,13 +242,17 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 			    def->name);
 			return;
 		}
-		if (!arg_fits(a, positional_type(*p)))
+		if (!arg_fits(a, positional_type(*p))) {
 			sieve_check_error(ck, a->pos, "`%s` expects %s here",
 			    def->name, argt_name(positional_type(*p)));
+			return;
+		}
 	}
-	if (a != NULL)
+	if (a != NULL) {
 		sieve_check_error(ck, a->pos, "too many arguments for `%s`",
 		    def->name);
+		return;
+	}
 	if (strcmp(def->name, "size") == 0 && def->is_test &&
 	    !(s.groups >> SIEVE_TG_SIZE & 1u))
 		sieve_check_error(ck, pos, "`size` needs `:over` or `:under`");
@@ -246,10 +262,15 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 
 static void check_tests(struct sieve_checker *ck, const struct sieve_test *t);
 
-static void check_nested(struct sieve_checker *ck,
+/* The test(s) a command or test carries, against its definition, then
+ * the tests themselves; returns whether their number and form were
+ * right. */
+static bool check_nested(struct sieve_checker *ck,
     const struct sieve_def *def, struct sieve_pos pos,
     const struct sieve_test *tests, size_t ntests, bool test_list)
 {
+	size_t before = ck->res->nerrors;
+
 	if (def->nesting == SIEVE_NEST_NONE && ntests > 0) {
 		if (def->is_test)
 			sieve_check_error(ck, tests->pos, "`%s` takes no test",
@@ -267,8 +288,11 @@ static void check_nested(struct sieve_checker *ck,
 		sieve_check_error(ck, ntests ? tests->pos : pos, "`%s` needs a "
 		    "test list in parentheses", def->name);
 	}
+	if (ck->res->nerrors != before)
+		return false;
 	if (def->nesting != SIEVE_NEST_NONE)
 		check_tests(ck, tests);
+	return true;
 }
 
 /* A name no required extension defines: needs a require, or is unknown. */
@@ -278,7 +302,15 @@ static void unknown(struct sieve_checker *ck, struct sieve_pos pos,
 	const struct sieve_extension *from = NULL;
 	const char *foreign;
 
-	if (sieve_ext_def(NULL, name, is_test, &from) != NULL)
+	for (size_t i = 0; i < ck->nunknown; i++)
+		if (strcmp(ck->unknown[i], name) == 0)
+			return;
+	if (ck->nunknown < UNKNOWN_NAMES_MAX)
+		ck->unknown[ck->nunknown++] = name;
+	if (sieve_ext_def(NULL, name, !is_test, NULL) != NULL)
+		sieve_check_error(ck, pos, "`%s` is a %s, not a %s", name,
+		    is_test ? "command" : "test", what);
+	else if (sieve_ext_def(NULL, name, is_test, &from) != NULL)
 		sieve_check_error(ck, pos, "`%s` needs `require \"%s\"`",
 		    name, from->name);
 	else if ((foreign = sieve_check_foreign_ext(name)) != NULL)
@@ -311,7 +343,7 @@ static void check_tests(struct sieve_checker *ck, const struct sieve_test *t)
 			continue;
 		}
 		check_args(ck, def, t->pos, t->args);
-		check_nested(ck, def, t->pos, t->tests, t->ntests,
+		(void)check_nested(ck, def, t->pos, t->tests, t->ntests,
 		    t->test_list);
 		if (ck->res->nerrors == before)
 			run_hook(ck, def, NULL, t);
@@ -321,14 +353,16 @@ static void check_tests(struct sieve_checker *ck, const struct sieve_test *t)
 static void check_commands(struct sieve_checker *ck,
     const struct sieve_command *cmd, unsigned depth);
 
+/* shape: whether to say that a block is missing or not wanted (not after
+ * an error in the arguments or tests, as Pigeonhole). */
 static void check_block(struct sieve_checker *ck,
     const struct sieve_def *def, const struct sieve_command *cmd,
-    unsigned depth)
+    unsigned depth, bool shape)
 {
-	if (def->block && !cmd->has_block)
+	if (shape && def->block && !cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` needs a block { ... }",
 		    def->name);
-	else if (!def->block && cmd->has_block)
+	else if (shape && !def->block && cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` takes no block (is a ';' "
 		    "missing?)", def->name);
 	check_commands(ck, cmd->block, depth + 1);
@@ -372,6 +406,7 @@ static void check_one(struct sieve_checker *ck,
 	const struct sieve_def *def = sieve_ext_def(&ck->res->required,
 	    cmd->name, false, NULL);
 	size_t before = ck->res->nerrors;
+	bool shape;
 
 	if (def == NULL) {
 		unknown(ck, cmd->pos, "command", cmd->name, false);
@@ -382,24 +417,24 @@ static void check_one(struct sieve_checker *ck,
 	    !is(prev, "if") && !is(prev, "elsif"))
 		sieve_check_error(ck, cmd->pos, "`%s` without a preceding "
 		    "`if`", cmd->name);
-	if (is(cmd->name, "require")) {
-		if (!*at_start)
-			sieve_check_error(ck, cmd->pos, "`require` must come "
-			    "before any other command, at the top of the "
-			    "script");
-		else if (cmd->args && cmd->args->kind != SIEVE_ARG_TAG)
-			for (const struct sieve_string *s =
-			    cmd->args->strings; s; s = s->next)
-				check_require_name(ck, s);
-	} else {
+	if (!is(cmd->name, "require"))
 		*at_start = false;
-	}
+	else if (!*at_start)
+		sieve_check_error(ck, cmd->pos, "`require` must come before "
+		    "any other command, at the top of the script");
 	check_args(ck, def, cmd->pos, cmd->args);
-	check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
-	    cmd->test_list);
+	shape = ck->res->nerrors == before;
+	shape = check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
+	    cmd->test_list) && shape;
+	/* the extension names, once the require itself is well formed */
+	if (is(cmd->name, "require") && *at_start && shape &&
+	    !cmd->has_block && cmd->args && cmd->args->kind != SIEVE_ARG_TAG)
+		for (const struct sieve_string *s = cmd->args->strings; s;
+		    s = s->next)
+			check_require_name(ck, s);
 	if (def->block && cmd->has_block && !ihave_block_live(ck, cmd))
 		return;      /* never runs: not checked, as Pigeonhole */
-	check_block(ck, def, cmd, depth);
+	check_block(ck, def, cmd, depth, shape);
 	if (ck->res->nerrors == before)
 		run_hook(ck, def, cmd, NULL);
 }

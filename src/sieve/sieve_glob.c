@@ -7,8 +7,11 @@
  * first segment must sit at the start of the value, the last at its end,
  * and each one between at the leftmost place after the previous one.
  * Leftmost placement never loses a match, so no backtracking across
- * stars is needed: the work is at most value length times key length,
- * and linear for keys like "*a*a*a*a".  Match values come out as
+ * stars is needed.  A segment without "?" is found by memmem (linear, on
+ * a case-folded copy for i;ascii-casemap), so keys like "*a*a*a*a" or
+ * "*aaaa...ab*" cost time linear in the value; a segment with "?" is
+ * tried place by place, at most value length times segment length, and
+ * only the script's author writes keys.  Match values come out as
  * Pigeonhole's: one per wildcard in key order, "*" taking as little as
  * it can except the last one, which takes what the last segment leaves.
  *
@@ -19,30 +22,34 @@
  *     "*?*", nor "ab" "a*?*";
  *   - a literal after a "?" that fails to match, with no star before it,
  *     is skipped: Pigeonhole says "baaba" matches "?b*";
+ *   - a segment with "?" after its first literal is tried only at the
+ *     first place its first literal run occurs (and, last in the key,
+ *     must end the value there): Pigeonhole says "abcabc" does not match
+ *     "*a?c", nor "abbbbab" "***bb?b";
+ *   - after such a failed try it resumes past the first literal run, not
+ *     one octet on: Pigeonhole says "xaaxc" does not match "*?a?c*";
  *   - some keys ending in "?" groups or an escape make it read past the
  *     key and abort ("ab" against "*?*??", "bb" against "*???").
  * A lone backslash at the end of a key is a literal backslash. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "sieve_match_int.h"
 
 enum glob_kind { GLOB_LIT, GLOB_ANY, GLOB_STAR };
 
-struct glob_item {
-	unsigned char c;
-	unsigned char kind;
-};
-
+/* The key, unescaped: kc[i] the octet (folded for casemap), kind[i]
+ * what it is; a run of literals is a contiguous needle in kc. */
 struct glob {
-	const struct glob_item *items;
-	bool fold;
-	const unsigned char *val;
+	unsigned char *kc, *kind;
+	const unsigned char *val;    /* the value, for match values */
+	const unsigned char *hay;    /* the value as compared (folded) */
 	size_t vlen;
 	struct sieve_mv_builder *mvb;
 };
 
 static size_t parse_key(const char *key, size_t klen, bool fold,
-                        struct glob_item *items)
+                        unsigned char *kc, unsigned char *kinds)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < klen; i++) {
@@ -56,8 +63,8 @@ static size_t parse_key(const char *key, size_t klen, bool fold,
 			kind = GLOB_ANY;
 		if (fold)
 			c = sieve_fold(c);
-		items[n].c = c;
-		items[n].kind = kind;
+		kc[n] = c;
+		kinds[n] = kind;
 		n++;
 	}
 	return n;
@@ -67,12 +74,7 @@ static size_t parse_key(const char *key, size_t klen, bool fold,
 static bool segment_at(const struct glob *g, size_t s, size_t e, size_t pos)
 {
 	for (size_t i = s; i < e; i++, pos++) {
-		if (g->items[i].kind != GLOB_LIT)
-			continue;
-		unsigned char c = g->val[pos];
-		if (g->fold)
-			c = sieve_fold(c);
-		if (c != g->items[i].c)
+		if (g->kind[i] == GLOB_LIT && g->hay[pos] != g->kc[i])
 			return false;
 	}
 	return true;
@@ -82,7 +84,7 @@ static bool segment_at(const struct glob *g, size_t s, size_t e, size_t pos)
 static void capture_anys(const struct glob *g, size_t s, size_t e, size_t pos)
 {
 	for (size_t i = s; i < e; i++, pos++) {
-		if (g->items[i].kind == GLOB_ANY)
+		if (g->kind[i] == GLOB_ANY)
 			sieve_mvb_add(g->mvb, (const char *)g->val + pos, 1);
 	}
 }
@@ -93,6 +95,13 @@ static size_t find_segment(const struct glob *g, size_t s, size_t e,
                            size_t cur)
 {
 	size_t len = e - s;
+	if (len == 0)
+		return cur;
+	if (memchr(g->kind + s, GLOB_ANY, len) == NULL) {
+		const unsigned char *at = memmem(g->hay + cur, g->vlen - cur,
+		                                 g->kc + s, len);
+		return at != NULL ? (size_t)(at - g->hay) : g->vlen + 1;
+	}
 	for (size_t p = cur; p + len <= g->vlen; p++) {
 		if (segment_at(g, s, e, p))
 			return p;
@@ -102,7 +111,7 @@ static size_t find_segment(const struct glob *g, size_t s, size_t e,
 
 static size_t next_star(const struct glob *g, size_t i, size_t n)
 {
-	while (i < n && g->items[i].kind != GLOB_STAR)
+	while (i < n && g->kind[i] != GLOB_STAR)
 		i++;
 	return i;
 }
@@ -146,20 +155,27 @@ static int run(const struct glob *g, size_t n)
 int sieve_glob_match(enum sieve_comparator cmp, const char *val, size_t vlen,
                      const char *key, size_t klen, struct sieve_mv_builder *mvb)
 {
-	struct glob_item one;
-	struct glob_item *items = klen <= 1 ? &one : malloc(klen * sizeof *items);
-	if (items == NULL)
+	bool fold = cmp == SIEVE_CMP_CASEMAP;
+	/* one block: key octets, key kinds, folded value */
+	unsigned char *buf = malloc(2 * klen + (fold ? vlen : 0) + 1);
+	if (buf == NULL)
 		return -1;
 	struct glob g = {
-		.items = items,
-		.fold = cmp == SIEVE_CMP_CASEMAP,
+		.kc = buf,
+		.kind = buf + klen,
 		.val = (const unsigned char *)val,
+		.hay = (const unsigned char *)val,
 		.vlen = vlen,
 		.mvb = mvb,
 	};
-	size_t n = parse_key(key, klen, g.fold, items);
+	if (fold) {
+		unsigned char *h = buf + 2 * klen;
+		for (size_t i = 0; i < vlen; i++)
+			h[i] = sieve_fold((unsigned char)val[i]);
+		g.hay = h;
+	}
+	size_t n = parse_key(key, klen, fold, g.kc, g.kind);
 	int r = run(&g, n);
-	if (items != &one)
-		free(items);
+	free(buf);
 	return r;
 }

@@ -17,8 +17,8 @@
 #include "sieve_match_int.h"
 
 const struct sieve_match_limits SIEVE_MATCH_LIMITS_DEFAULT = {
-	.regex_match_limit = 100000,
-	.regex_depth_limit = 1000,
+	.regex_match_limit = 1000000,
+	.regex_depth_limit = 10000,
 	.value_max = 0,
 };
 
@@ -31,7 +31,7 @@ int sieve_comparator_lookup(const char *name, enum sieve_comparator *out)
 		{ "i;ascii-numeric", SIEVE_CMP_NUMERIC },
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(name, names[i].name) == 0) {
+		if (strcasecmp(name, names[i].name) == 0) {
 			*out = names[i].cmp;
 			return 0;
 		}
@@ -47,7 +47,7 @@ int sieve_relation_lookup(const char *name, enum sieve_relation *out)
 		[SIEVE_REL_EQ] = "eq", [SIEVE_REL_NE] = "ne",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcasecmp(name, names[i]) == 0) {
+		if (strcmp(name, names[i]) == 0) {
 			*out = (enum sieve_relation)i;
 			return 0;
 		}

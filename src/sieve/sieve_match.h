@@ -25,11 +25,11 @@ enum sieve_relation {
 	SIEVE_REL_NE
 };
 
-/* "i;octet", "i;ascii-casemap", "i;ascii-numeric" (exact, case-sensitive
- * as RFC 4790 names are compared by Pigeonhole): 0, or -1 unknown. */
+/* "i;octet", "i;ascii-casemap", "i;ascii-numeric", in any case (as
+ * Pigeonhole finds them): 0, or -1 unknown. */
 int sieve_comparator_lookup(const char *name, enum sieve_comparator *out);
-/* "gt", "ge", "lt", "le", "eq", "ne" (case-insensitive, RFC 5231 section
- * 5 leaves case open, Pigeonhole folds it): 0, or -1 unknown. */
+/* "gt", "ge", "lt", "le", "eq", "ne", lower case only (RFC 5231's ABNF
+ * quotes them; Pigeonhole refuses "GT"): 0, or -1 unknown. */
 int sieve_relation_lookup(const char *name, enum sieve_relation *out);
 /* Whether the comparator can serve that match type (RFC 4790: a
  * comparator declares equality/ordering/substring support).
@@ -76,7 +76,11 @@ struct sieve_matcher {
  * *out (${0} whole, ${1}.. the wildcards / groups) as Pigeonhole does;
  * otherwise *out is untouched.  :count compares the number of values
  * with each key, as a decimal string, under the test's comparator (as
- * Pigeonhole: scripts give "i;ascii-numeric").
+ * Pigeonhole: scripts give "i;ascii-numeric").  What to pass as values
+ * for :count, as Pigeonhole counts: every header value (header test);
+ * every item of sieve_address_list, raw ones included, whatever the
+ * address part (address and envelope tests: "nonsense" counts 1 for
+ * :localpart too); only the non-empty strings (string test).
  *
  * err is set to "" on entry.  A :regex key that does not compile (one
  * made from variables; constant keys are checked by sieve_regex_check)

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ext_imap4flags.h"
 #include "growbuf.h"
 #include "log.h"
 #include "sieve_front.h"
@@ -612,8 +613,32 @@ static int get_answer(const struct sieve_job *job, size_t i,
 
 /* Run seq[i]; returns whether the keep is still in effect afterwards
  * (true for every failure), or -1 when memory runs out. */
+/* imap4flags across a sequence of scripts: a script that did not use it
+ * files its keeps and fileintos with the flags an earlier script left
+ * (Pigeonhole's internal variable lives as long as the result); one that
+ * used it leaves its own for the scripts after it and the implicit
+ * keep. */
+static int carry_flags(struct sieve_result *res, char **carried)
+{
+	if (res->flags != NULL) {
+		free(*carried);
+		*carried = res->flags;
+		res->flags = NULL;
+		return 0;
+	}
+	for (size_t k = 0; *carried != NULL && k < res->plan.count; k++) {
+		struct action *a = &res->plan.actions[k];
+
+		if ((a->type == ACTION_KEEP || a->type == ACTION_FILEINTO) &&
+		    a->flags == NULL && a->keywords == NULL &&
+		    sieve_imap4flags_apply(*carried, a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int run_script(const struct sieve_job *job, size_t i,
-    const char *path, struct sieve_plan *out, bool *implicit)
+    const char *path, struct sieve_plan *out, bool *implicit, char **carried)
 {
 	struct sieve_early_answer ans;
 	struct sieve_result *res = &ans.res;
@@ -665,7 +690,8 @@ static int run_script(const struct sieve_job *job, size_t i,
 		update_err_file(path, NULL);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
-	if (take_actions(&out->plan, &res->plan) < 0)
+	if (carry_flags(res, carried) < 0 ||
+	    take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
 	sieve_result_free(res);
 	return keep;
@@ -675,6 +701,8 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 {
 	char *own[3] = { NULL, NULL, NULL };
 	char *const *seq = early.active ? early.paths : own;
+	char *carried = NULL;     /* imap4flags' flags, script to script */
+	struct sieve_job each = *job;
 	bool implicit = true;
 	int keep = 1;
 
@@ -682,11 +710,21 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	if (!early.active)
 		script_paths(job, own);
 	for (size_t i = 0; i < 3 && keep > 0; i++)
-		if (seq[i] != NULL)
-			keep = run_script(job, i, seq[i], out, &implicit);
+		if (seq[i] != NULL) {
+			if (carried != NULL)
+				each.env.flags = carried;
+			keep = run_script(&each, i, seq[i], out, &implicit,
+			    &carried);
+		}
 	if (keep >= 0 && out->scripted && implicit &&
 	    plan_add(&out->plan, ACTION_KEEP, NULL, NULL, NULL, NULL) < 0)
 		keep = -1;
+	/* the implicit keep files with the flags the scripts left */
+	if (keep >= 0 && out->scripted && implicit && carried != NULL &&
+	    sieve_imap4flags_apply(carried,
+	    &out->plan.actions[out->plan.count - 1]) < 0)
+		keep = -1;
+	free(carried);
 	/* a child the sequence no longer needs is stopped now */
 	if (early.active)
 		sieve_worker_end_early();

@@ -2,8 +2,9 @@
  * ${...} references (RFC 5229 sections 3 and 4).
  *
  * Names are kept lower-cased, so lookups are case-insensitive as the RFC
- * asks; at most max_scope_size of them exist (a linear search over a few
- * hundred short names costs less than keeping a hash).  A reference is
+ * asks; at most max_scope_size of them exist, found through a small
+ * open-addressing hash (the limit is configurable, and a script may name
+ * variables hundreds of thousands of times).  A reference is
  * recognised the way Pigeonhole recognises it: "${", up to ten
  * dot-separated elements (identifiers of at most 64 characters, or digits),
  * "}".  A reference that does not parse stays in the text as written and
@@ -12,6 +13,7 @@
  * like a reference is not expanded again. */
 #include "sieve_vars.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,9 @@ struct sieve_vars {
 	struct sieve_vars_limits lim;
 	struct vars_entry *vars;
 	size_t n, cap;
+	size_t total;         /* bytes of all values */
+	size_t *slots;        /* index into vars + 1; 0 is free */
+	size_t nslots;        /* a power of two, more than twice n */
 	char *match[SIEVE_VARS_MATCH_MAX];
 	size_t match_len[SIEVE_VARS_MATCH_MAX];
 	size_t nmatch;
@@ -151,20 +156,73 @@ static bool next_ref(const char *s, size_t len, size_t from, size_t *at,
 	return false;
 }
 
+/* FNV-1a over the lower-cased name. */
+static size_t name_hash(const char *name, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)ascii_lower(name[i]);
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static bool name_is(const char *lower, const char *name, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		if (lower[k] == '\0' || lower[k] != ascii_lower(name[k]))
+			return false;
+	return lower[len] == '\0';
+}
+
 static struct vars_entry *find(const struct sieve_vars *v, const char *name,
     size_t namelen)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		const char *a = v->vars[i].name;
-		size_t k;
+	size_t mask = v->nslots - 1, i;
 
-		for (k = 0; k < namelen && a[k] != '\0'; k++)
-			if (a[k] != ascii_lower(name[k]))
-				break;
-		if (k == namelen && a[k] == '\0')
-			return &v->vars[i];
+	if (v->nslots == 0)
+		return NULL;
+	for (i = name_hash(name, namelen) & mask; v->slots[i] != 0;
+	    i = (i + 1) & mask) {
+		struct vars_entry *e = &v->vars[v->slots[i] - 1];
+
+		if (name_is(e->name, name, namelen))
+			return e;
 	}
 	return NULL;
+}
+
+static void slot_insert(struct sieve_vars *v, size_t idx)
+{
+	const char *name = v->vars[idx].name;
+	size_t mask = v->nslots - 1;
+	size_t i = name_hash(name, strlen(name)) & mask;
+
+	while (v->slots[i] != 0)
+		i = (i + 1) & mask;
+	v->slots[i] = idx + 1;
+}
+
+/* Room in the index for one more name (at most half full); -1 when
+ * memory runs out. */
+static int slots_reserve(struct sieve_vars *v)
+{
+	size_t nslots = v->nslots ? v->nslots : 32;
+	size_t *slots;
+
+	while (nslots < 2 * (v->n + 1))
+		nslots *= 2;
+	if (nslots == v->nslots)
+		return 0;
+	if ((slots = calloc(nslots, sizeof *slots)) == NULL)
+		return -1;
+	free(v->slots);
+	v->slots = slots;
+	v->nslots = nslots;
+	for (size_t i = 0; i < v->n; i++)
+		slot_insert(v, i);
+	return 0;
 }
 
 struct sieve_vars *sieve_vars_new(const struct sieve_vars_limits *lim)
@@ -201,6 +259,7 @@ void sieve_vars_free(struct sieve_vars *v)
 		free(v->vars[i].value);
 	}
 	free(v->vars);
+	free(v->slots);
 	clear_match(v);
 	free(v);
 }
@@ -212,11 +271,12 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 	struct vars_entry *e;
 	size_t namelen = strlen(name);
 
-	if (v->n >= v->lim.max_scope_size)
+	if (v->n >= v->lim.max_scope_size || slots_reserve(v) < 0)
 		return NULL;
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 16;
-		struct vars_entry *vars = reallocarray(v->vars, cap, sizeof *vars);
+		struct vars_entry *vars = reallocarray(v->vars, cap,
+		    sizeof *vars);
 
 		if (vars == NULL)
 			return NULL;
@@ -231,7 +291,7 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 	e->name[namelen] = '\0';
 	e->value = NULL;
 	e->len = 0;
-	v->n++;
+	slot_insert(v, v->n++);
 	return e;
 }
 
@@ -244,15 +304,18 @@ int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
 	if (!sieve_vars_name_valid(name))
 		return -1;
 	len = sieve_utf8_truncate(value, len, v->lim.max_variable_size);
+	e = find(v, name, strlen(name));
+	if (v->total - (e != NULL ? e->len : 0) + len > SIEVE_VARS_TOTAL_MAX)
+		return -2;
 	if ((copy = malloc(len + 1)) == NULL)
 		return -1;
 	memcpy(copy, value, len);
 	copy[len] = '\0';
-	if ((e = find(v, name, strlen(name))) == NULL &&
-	    (e = add(v, name)) == NULL) {
+	if (e == NULL && (e = add(v, name)) == NULL) {
 		free(copy);
 		return -1;
 	}
+	v->total = v->total - e->len + len;
 	free(e->value);
 	e->value = copy;
 	e->len = len;
@@ -386,15 +449,16 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
 		p++;
 	}
 	if (elements == 0 || p != end || memchr(name, '\0', len) != NULL) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	if (elements == 1 && numeric) {
-		snprintf(err, errlen, "cannot assign to match variable");
+		(void)snprintf(err, errlen, "cannot assign to match variable");
 		return -1;
 	}
 	if (elements > 1) {
-		snprintf(err, errlen,
+		(void)snprintf(err, errlen,
 		    "referring to variable in unknown namespace '%.*s'",
 		    (int)strcspn(name, "."), name);
 		return -1;
@@ -412,8 +476,8 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 	name[r->namelen] = '\0';
 	if (find(decl, name, r->namelen) != NULL || add(decl, name) != NULL)
 		return 0;
-	snprintf(err, errlen, "(implicit) declaration of new variable '%s' "
-	    "exceeds the limit (max variables: %zu)", name,
+	(void)snprintf(err, errlen, "(implicit) declaration of new variable "
+	    "'%s' exceeds the limit (max variables: %zu)", name,
 	    decl->lim.max_scope_size);
 	return -1;
 }
@@ -426,14 +490,15 @@ int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
 
 	while (next_ref(s, len, pos, &at, &r)) {
 		if (r.kind == REF_NAMESPACE) {
-			snprintf(err, errlen, "referring to variable in unknown "
-			    "namespace '%.*s'", (int)strcspn(r.name, "."),
-			    r.name);
+			(void)snprintf(err, errlen, "referring to variable in "
+			    "unknown namespace '%.*s'",
+			    (int)strcspn(r.name, "."), r.name);
 			return -1;
 		}
-		if (r.kind == REF_MATCH && r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
-			snprintf(err, errlen, "match value index %zu out of "
-			    "range (max: %d)", r.index,
+		if (r.kind == REF_MATCH &&
+		    r.index > SIEVE_VARS_MATCH_INDEX_MAX) {
+			(void)snprintf(err, errlen, "match value index %zu out "
+			    "of range (max: %d)", r.index,
 			    SIEVE_VARS_MATCH_INDEX_MAX);
 			return -1;
 		}
@@ -452,7 +517,8 @@ int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
 	    .namelen = strlen(name) };
 
 	if (!sieve_vars_name_valid(name)) {
-		snprintf(err, errlen, "invalid variable name '%.80s'", name);
+		(void)snprintf(err, errlen, "invalid variable name '%.80s'",
+		    name);
 		return -1;
 	}
 	return declare(decl, &r, err, errlen);

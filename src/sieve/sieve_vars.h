@@ -3,8 +3,7 @@
  *
  * A struct sieve_vars holds the named variables set by "set" (names are
  * case-insensitive) and the match variables ${0}..${32} that the last
- * successful :matches or :regex test filled.  The checker can use one as
- * the set of names a script declares (sieve_vars_check_string).  Expansion replaces ${name},
+ * successful :matches or :regex test filled.  Expansion replaces ${name},
  * ${N} and ${namespace.name} references in a string; "set"'s modifiers
  * (:lower, :length, ...) transform a value before it is stored.  Sizes are
  * capped as Pigeonhole caps them (scope size, variable size), so a hostile
@@ -21,6 +20,9 @@
  * sieve_variables_max_variable_size). */
 #define SIEVE_VARS_SCOPE_DEFAULT     255
 #define SIEVE_VARS_VALUE_DEFAULT     4096
+/* Bytes all values together may hold, whatever the two limits above are
+ * configured to (255 x 4096 bytes by default is far below it). */
+#define SIEVE_VARS_TOTAL_MAX         (64u * 1024 * 1024)
 /* Match variables: the RFC asks for ${0}..${9}; Pigeonhole keeps
  * ${0}..${32} and rejects a higher index when the script is checked. */
 #define SIEVE_VARS_MATCH_INDEX_MAX   32
@@ -42,7 +44,8 @@ void sieve_vars_free(struct sieve_vars *v);
 
 /* Set (or replace) a named variable.  A value longer than the limit is
  * cut to it, at a UTF-8 character boundary.  0; -1 when the scope is full
- * (a runtime error) or memory runs out. */
+ * (a runtime error) or memory runs out; -2 when the values together would
+ * pass SIEVE_VARS_TOTAL_MAX. */
 int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
     size_t len);
 
@@ -75,7 +78,10 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
 /* A string argument: a reference into a namespace, or a match index above
  * SIEVE_VARS_MATCH_INDEX_MAX.  When decl is not NULL, every variable the
  * string names is declared in it, as Pigeonhole declares them at compile
- * time: more than decl's max_scope_size distinct names is an error. */
+ * time: more than decl's max_scope_size distinct names is an error.
+ * (Pigeonhole logs these three without failing the script, and the
+ * reference expands to "": ext_variables.c does not call this, as deliver's
+ * checker has no errors that let a script run.) */
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen);
 /* Declare set's variable name in decl (the same limit). */
@@ -86,15 +92,15 @@ int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
  * the precedence of RFC 5229 section 4.1 (40 :lower/:upper, 30
  * :lowerfirst/:upperfirst, 20 :quotewildcard/:quoteregex, 15 :encodeurl
  * (RFC 5435), 10 :length); -1 when tag is not a modifier.  The colon may
- * be left out; case does not matter (Pigeonhole takes ":UPPER").
- * Pigeonhole 0.5.19 has no :quoteregex: a checker after parity with it
- * rejects that tag.  Two modifiers of the same
- * precedence on one set is an error the checker reports. */
+ * be left out; case does not matter (Pigeonhole takes ":UPPER").  Two
+ * modifiers of the same precedence on one set is an error the checker
+ * reports.  (Pigeonhole 0.5.19 has no :quoteregex; ext_variables.c takes
+ * it, from the regex draft, when the script requires "regex".) */
 int sieve_vars_modifier_precedence(const char *tag);
 
 /* Apply mods (tags as above, any order) to in[0..inlen), highest
  * precedence first, into a new NUL-terminated *out.  0; -1 when a tag is
- * unknown or memory runs out. */
+ * unknown, two share a precedence, or memory runs out. */
 int sieve_vars_modify(const char *const *mods, size_t nmods, const char *in,
     size_t inlen, char **out, size_t *outlen);
 /* The same with a variable size limit other than the default: every step

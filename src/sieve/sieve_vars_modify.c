@@ -183,7 +183,7 @@ static void encodeurl(struct growbuf *b, const char *in, size_t len,
 				break;
 			}
 			for (size_t i = 0; i < n && p < len; i++, p++) {
-				snprintf(hex, sizeof hex, "%%%02X", u[p]);
+				(void)snprintf(hex, sizeof hex, "%%%02X", u[p]);
 				growbuf_add(b, hex, 3);
 			}
 			from = p;
@@ -224,7 +224,8 @@ static void apply(enum vars_mod mod, const char *in, size_t len, size_t max,
 		encodeurl(b, in, len, max);
 		break;
 	case MOD_LENGTH:
-		snprintf(num, sizeof num, "%zu", sieve_utf8_strlen(in, len));
+		(void)snprintf(num, sizeof num, "%zu",
+		    sieve_utf8_strlen(in, len));
 		growbuf_add(b, num, strlen(num));
 		break;
 	}

@@ -24,7 +24,8 @@ static void fuzz_decode(const char *in, size_t len)
 	char *out, err[200] = "";
 	size_t outlen;
 
-	if (sieve_encoded_decode(in, len, &out, &outlen, err, sizeof err) != 0) {
+	if (sieve_encoded_decode(in, len, &out, &outlen, err,
+	    sizeof err) != 0) {
 		if (err[0] == '\0' || out != NULL)
 			abort();
 		return;

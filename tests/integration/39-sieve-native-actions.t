@@ -4,7 +4,7 @@
 # the implicit keep's flags, mailboxexists, fileinto :create and :copy,
 # reject conflicts, vacation's "do not reply" rules and its period.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 25
+plan 30
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -59,6 +59,20 @@ script 'require "imapflags";
 mark;'
 ndlv "$TMP/m"
 is "$RC:$(landed)" "0:INBOX/cur:2,F" "imapflags' mark flags the message"
+
+# a sequence: sieve_before flags, the user's script files (Pigeonhole
+# keeps the internal variable through the sequence)
+reset_md
+printf 'require "imap4flags";\naddflag "$Junk";\n' > "$TMP/before.sieve"
+script 'require "fileinto";
+fileinto "Work";'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "0:Work/cur:2,a" "sieve_before's flags go with the user's fileinto, no extra keep"
+reset_md
+script 'require "imap4flags";
+addflag "\\Seen";'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "0:INBOX/cur:2,Sa" "both scripts' flags on the implicit keep"
 
 # Dovecot reads the keywords back (needs doveadm, dovecot-core)
 dove() { # dove MAILBOX: the flags doveadm shows for the mailbox's messages
@@ -147,6 +161,8 @@ nvac() {
 nvac "a personal message gets a reply" 1 "To: bob@example.org"
 nvac "the user only in Resent-To: reply" 1 "To: x@example.net" "Resent-To: bob@example.org"
 nvac ":addresses count as the user's" 1 "To: Bob <bob@example.net>"
+is "$(grep '^From:' "$CAP/msg.0")" "From: <bob@example.net>" "the reply comes from the :addresses entry found"
+nvac "X-Auto-Response-Suppress: DR, OOF: no reply" 0 "To: bob@example.org" "X-Auto-Response-Suppress: DR, OOF"
 nvac "mailing list: no reply" 0 "To: bob@example.org" "List-Id: <l.example.org>"
 nvac "auto-submitted: no reply" 0 "To: bob@example.org" "Auto-Submitted: auto-replied"
 FROM="" nvac "null sender: no reply" 0 "To: bob@example.org"
@@ -168,4 +184,13 @@ vacation :seconds 30 "away";'
 ndlv "$TMP/v"
 ndlv "$TMP/v"
 is "$(sent)" 1 ":seconds 30 raised to the 1-day minimum: answered once"
+
+# a sequence with two vacations answers once, with the earlier one
+reset_md
+printf 'require "vacation";\nvacation :subject "first" "a";\n' > "$TMP/before.sieve"
+script 'require "vacation";
+vacation :subject "second" "b";'
+mail "$TMP/v" "To: bob@example.org" "Subject: q" "Message-ID: <w1@example.org>"
+ndlv "$TMP/v" -o sieve_before="$TMP/before.sieve"
+is "$(sent):$(grep '^Subject:' "$CAP/msg.0")" "1:Subject: first" "two scripts' vacations: one reply, the earlier script's"
 finish

@@ -11,7 +11,9 @@ mail "$TMP/m" "From: Wile <wile@acme.example>" "To: bob@example.org" \
     "List-Id: Dovecot Users <Dovecot.Example.ORG>" \
     "X-Wild: a*b" "Message-ID: <v1@example.org>"
 
-# run SCRIPT-BODY [ARGS...]: "RC:folders" after delivering $TMP/m
+# run SCRIPT-BODY [ARGS...]: "RC:folders" after delivering $TMP/m (with
+# "mailbox" required too when $MAILBOX says so)
+MAILBOX=
 run() {
 	local body=$1; shift
 	reset_md
@@ -21,15 +23,11 @@ $body"
 	echo "$RC:$(landed)"
 }
 
-# fileinto :create where the engine has the mailbox extension
-MAILBOX= CREATE=
-if "$DELIVER" -V 2>/dev/null | grep -q '^sieve extensions (native.* mailbox'; then
-	MAILBOX='"mailbox", ' CREATE=':create '
-fi
-is "$(run "if header :matches \"List-Id\" \"*<*.*>*\" { set :lower \"list\" \"\${2}\"; fileinto ${CREATE}\"Lists.\${list}\"; }")" \
-    "0:Lists.dovecot/new" "List-Id example: :matches, \${2}, set :lower, fileinto ${CREATE}"
+MAILBOX='"mailbox", '
+is "$(run 'if header :matches "List-Id" "*<*.*>*" { set :lower "list" "${2}"; fileinto :create "Lists.${list}"; }')" \
+    "0:Lists.dovecot/new" "List-Id example: :matches, \${2}, set :lower, fileinto :create"
 ok "the folder is .Lists.dovecot on disk" test -d "$MD/.Lists.dovecot/new"
-MAILBOX= CREATE=
+MAILBOX=
 is "$(run 'if header :matches "List-Id" "*<*.*>*" { fileinto "x${1}x${2}x${3}x${4}x"; }')" \
     "0:xDovecot Users xDovecotxExample.ORGxx/new" "each wildcard is a match variable, the first * shortest"
 is "$(run 'if header :matches "X-None" "*" { fileinto "Never"; }')" "0:INBOX/new" \

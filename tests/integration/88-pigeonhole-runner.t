@@ -3,15 +3,17 @@
 # (build/tests/pigeonhole-run, make check-pigeonhole) on a small made-up
 # tree: which files count, how blocks are counted and named, the
 # not-applicable list, the expected-pass list (a block of it that fails is
-# a regression: exit 1), the last line.  Every file here requires an
-# extension no engine has, so no block can pass whatever the interpreter.
+# a regression: exit 1), the last line; then, on the native interpreter,
+# the test language itself: blocks that pass and fail, test_fail ending
+# only its block, stop, a result carried out into folders and mail, and
+# tests/failures/ where a block must fail.
 . "$SRCDIR/tests/integration/lib.sh"
 RUN=$(dirname "$DELIVER")/tests/pigeonhole-run
 if [ ! -x "$RUN" ]; then
 	echo "1..0 # skip $RUN is not built (make $RUN)"
 	exit 0
 fi
-plan 10
+plan 18
 
 T="$TMP/tests"
 mkdir -p "$T/a" "$T/plugins" "$T/extensions/metadata"
@@ -48,4 +50,52 @@ like "$(cat "$TMP/out")" "FAIL top.svtest: : " "-v names the failing blocks"
 printf 'top.svtest: Gone\n' > "$TMP/exp"
 "$RUN" -n "$TMP/na" -e "$TMP/exp" "$T" > "$TMP/out" 2>&1
 is "$?" 1 "an expected block that no longer exists: exit 1"
+
+# the test language on the interpreter
+U="$TMP/lang"
+mkdir -p "$U/failures"
+cat > "$U/r.svtest" <<'S'
+require "vnd.dovecot.testsuite";
+require "fileinto";
+test_set "message" text:
+From: a@example.org
+To: b@example.org
+Subject: hello
+
+body
+.
+;
+test "redirect" {
+	redirect "c@example.org";
+	if not test_result_execute { test_fail "exec"; }
+	test_message :smtp 0;
+	if not header :is "subject" "hello" { test_fail "subject"; }
+	if not exists "x-loop" { test_fail "no x-loop"; }
+}
+test "fileinto" {
+	test_result_reset;
+	fileinto "Lists.X";
+	if not test_result_execute { test_fail "exec"; }
+	if test_message :folder "INBOX" 0 { test_fail "kept as well"; }
+	test_message :folder "Lists.X" 0;
+	if not header :is "subject" "hello" { test_fail "subject"; }
+}
+test "fails" { if true { test_fail "on purpose"; } test_fail "went on"; }
+test "after" { if not header :is "subject" "hello" { test_fail "subject after"; } }
+test "stop" { stop; test_fail "after stop"; }
+test "never" { }
+S
+printf 'require "vnd.dovecot.testsuite";\ntest "f" { test_fail "x"; }\ntest "p" { }\n' > "$U/failures/f.svtest"
+"$RUN" -v -w "$TMP/new" "$U" > "$TMP/out" 2>&1
+is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 8 test blocks pass" "4 of 6 blocks pass, 1 of 2 in failures/"
+like "$(cat "$TMP/out")" "FAIL r.svtest: fails: test_fail: on purpose" "test_fail ends its block, with its reason"
+like "$(cat "$TMP/out")" "FAIL r.svtest: never: not reached" "a block after stop is not reached"
+like "$(cat "$TMP/out")" "FAIL failures/f.svtest: p: " "in failures/ a block that passes fails"
+is "$(grep -c '^FAIL' "$TMP/out")" 3 "no other block failed (redirect to the outbox, fileinto a folder, stop)"
+is "$(sort "$TMP/new" | uniq | wc -l)/$(wc -l < "$TMP/new")" "5/5" \
+	"-w: each passing block once, though the mailer forked"
+printf 'require "vnd.dovecot.testsuite";\nrequire "x-none";\ntest "a" { }\n' > "$U/failures/g.svtest"
+"$RUN" -v "$U" > "$TMP/out" 2>&1
+like "$(cat "$TMP/out")" "FAIL failures/g.svtest: a: does not compile: " "in failures/ a file that does not compile passes nothing"
+is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 9 test blocks pass" "counted in M all the same"
 finish

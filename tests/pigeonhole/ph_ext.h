@@ -21,6 +21,12 @@ const char *ph_action_name(enum action_type type);
  * 0, or -1 when an action failed (a folder that does not exist). */
 int ph_execute_plan(struct sieve_rt *rt);
 
+/* test_multiscript: run 1 to 3 scripts (absolute paths) as deliver runs
+ * sieve_before, the user's script and sieve_after (sieve_make_plan), on
+ * the message under test, and carry out the plan they add up to.  0, or
+ * -1. */
+int ph_run_sequence(const char *const *paths, size_t n);
+
 /* Compile the script at rel (relative to the test file) with the
  * product's checks: 0, or -1; its diagnostics go to ph_suite.errors. */
 int ph_script_compile(const char *rel);

@@ -154,9 +154,18 @@ static int select_message(struct sieve_rt *rt, const struct sieve_call *c,
 
 		if ((name = arg_string(rt, folder, NULL)) == NULL)
 			return -1;
-		if (ph_store_read(name, n, &filed.text, &filed.len) == 0) {
+		char flags[sizeof ph_suite.msg.flags];
+
+		if (ph_store_read(name, n, &filed.text, &filed.len, flags,
+		    sizeof flags) == 0) {
 			r = show_mail(rt, c, &filed);
 			free(filed.text);
+			if (r >= 0) {
+				/* imap4flags starts from the mail's flags */
+				strlcpy(ph_suite.msg.flags, flags,
+				    sizeof ph_suite.msg.flags);
+				ph_message_sync_env();
+			}
 			return r < 0 ? -1 : 1;
 		}
 	} else if (n < ph_suite.nsent) {
@@ -306,6 +315,34 @@ static int run_script_run(struct sieve_rt *rt, const struct sieve_call *c)
 	return ph_script_run(rt, c->pos);
 }
 
+/* test_multiscript [scripts]: true when every script compiles and the
+ * sequence ran and was carried out. */
+static int run_multiscript(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	struct sieve_strings names;
+	char paths[3][2100];
+	const char *p[3];
+
+	if (sieve_rt_strings(rt, c->positional[0], &names) < 0)
+		return -1;
+	if (names.n < 1 || names.n > 3)
+		return sieve_rt_error(rt, c->pos, "test_multiscript: deliver "
+		    "runs 1 to 3 scripts (sieve_before, the user's, "
+		    "sieve_after), not %zu", names.n);
+	for (size_t i = 0; i < names.n; i++) {
+		char rel[1024];
+
+		snprintf(rel, sizeof rel, "%.*s", (int)names.len[i],
+		    names.v[i]);
+		if (ph_script_compile(rel) != 0)
+			return 0;
+		snprintf(paths[i], sizeof paths[i], "%s/%s",
+		    ph_suite.file_dir, rel);
+		p[i] = paths[i];
+	}
+	return ph_run_sequence(p, names.n) == 0;
+}
+
 static const struct sieve_tag script_run_tags[] = {
 	{ "append_result", SIEVE_ARGT_NONE, SIEVE_TG_PRIVATE, NULL },
 	END_TAG
@@ -388,8 +425,7 @@ static int run_binary_load(struct sieve_rt *rt, const struct sieve_call *c)
 static int run_not_applicable(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	return sieve_rt_error(rt, c->pos, "%s: not in this runner (IMAP "
-	    "METADATA is out of scope; multiscript not written yet)",
-	    c->name);
+	    "METADATA is out of scope)", c->name);
 }
 
 static const struct sieve_tag message_print_tags[] = {
@@ -435,7 +471,7 @@ static const struct sieve_def testsuite_defs[] = {
 	{ "test_script_run", true, script_run_tags, "", SIEVE_NEST_NONE,
 	  false, NULL, run_script_run },
 	{ "test_multiscript", true, NULL, "L", SIEVE_NEST_NONE, false, NULL,
-	  run_not_applicable },
+	  run_multiscript },
 	{ "test_result_execute", true, NULL, "", SIEVE_NEST_NONE, false,
 	  NULL, run_result_execute },
 	{ "test_result_action", true, index_match_tags, "L", SIEVE_NEST_NONE,

@@ -12,6 +12,7 @@
 #include "ph_outbox.h"
 #include "ph_store.h"
 #include "ph_suite.h"
+#include "sieve_run.h"
 
 const char *ph_action_name(enum action_type type)
 {
@@ -98,5 +99,40 @@ int ph_execute_plan(struct sieve_rt *rt)
 			rc = -1;
 		ph_suite.keep_executed = true;
 	}
+	return rc;
+}
+
+/* Point sieve_before, the user's script and sieve_after at paths (1 to 3
+ * of them, in that order of filling: before and after need the user's). */
+static int set_sequence(const char *const *paths, size_t n, const char **user)
+{
+	char err[300];
+	const char *before = n >= 2 ? paths[0] : "";
+	const char *after = n == 3 ? paths[2] : "";
+
+	*user = n == 1 ? paths[0] : paths[1];
+	if (config_set(&ph_suite.cfg, "sieve_before", before, err,
+	    sizeof err) != 0 || config_set(&ph_suite.cfg, "sieve_after",
+	    after, err, sizeof err) != 0)
+		return -1;
+	return 0;
+}
+
+int ph_run_sequence(const char *const *paths, size_t n)
+{
+	struct sieve_job job = {
+		.cfg = &ph_suite.cfg, .home = ph_suite.tmpdir,
+		.env = ph_suite.msg.env, .dry_run = true,
+	};
+	struct sieve_plan sp;
+	int rc;
+
+	if (n < 1 || n > 3 || set_sequence(paths, n, &job.script) != 0)
+		return -1;
+	rc = sieve_make_plan(&job, &sp);
+	if (rc == 0)
+		rc = execute_range(&sp.plan);
+	sieve_plan_free(&sp);
+	(void)set_sequence((const char *const[]){ "" }, 1, &job.script);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "ph_exec.h"
 #include "ph_files.h"
 #include "ph_lists.h"
@@ -106,6 +107,7 @@ static void run_child(const struct run *r, const char *rel, int wfd)
 		dup2(r->log_fd, STDERR_FILENO);
 		fprintf(stderr, "== %s\n", rel);
 	}
+	log_open(true);   /* deliver's log lines (refusals, fallbacks) too */
 	alarm(PH_FILE_SECONDS);
 	if (ph_exec_file(r->dir, rel, out) != 0)
 		fprintf(out, "file the test run could not be set up\n");
@@ -123,7 +125,9 @@ static int run_file(const struct run *r, const char *rel,
 	pid_t pid;
 	FILE *in;
 
-	fflush(stdout);
+	/* a child that forks (deliver's mailer flushes every stream first)
+	 * must not write what the parent buffered a second time */
+	fflush(NULL);
 	if (pipe(fds) != 0 || (pid = fork()) < 0) {
 		perror("pigeonhole: pipe/fork");
 		return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "folder.h"
+#include "maildir_keywords.h"
 #include "ph_store.h"
 
 static struct maildir root = { .dirfd = -1, .tmpfd = -1, .newfd = -1,
@@ -201,7 +202,26 @@ static int read_file_at(const char *path, char **text, size_t *len)
 
 #define PH_FOLDER_LIST_MAX 256
 
-int ph_store_read(const char *name, size_t n, char **text, size_t *len)
+/* The IMAP flags of the file at path (folder/sub/name) from its info
+ * letters (":2,FS"), keywords through the folder's dovecot-keywords. */
+static void file_flags(const char *dir, const char *path, char *flags,
+    size_t flagslen)
+{
+	const char *info = strstr(path, ":2,");
+	int fd;
+
+	flags[0] = '\0';
+	if (info == NULL)
+		return;
+	fd = *dir ? openat(root.dirfd, dir, O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC) : dup(root.dirfd);
+	maildir_imap_flags(fd, info + 3, flags, flagslen);
+	if (fd >= 0)
+		close(fd);
+}
+
+int ph_store_read(const char *name, size_t n, char **text, size_t *len,
+    char *flags, size_t flagslen)
 {
 	struct entry *e = calloc(PH_FOLDER_LIST_MAX, sizeof *e);
 	char dir[256];
@@ -212,8 +232,8 @@ int ph_store_read(const char *name, size_t n, char **text, size_t *len)
 		return -1;
 	if (dirname_of(name, dir, sizeof dir) == 0) {
 		count = list_folder(dir, e, PH_FOLDER_LIST_MAX);
-		if (n < count)
-			rc = read_file_at(e[n].path, text, len);
+		if (n < count && (rc = read_file_at(e[n].path, text, len)) == 0)
+			file_flags(dir, e[n].path, flags, flagslen);
 	}
 	free(e);
 	return rc;

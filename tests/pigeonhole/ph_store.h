@@ -26,7 +26,9 @@ int ph_store_create(const char *name);
 int ph_store_file(const struct plan *plan, int src);
 
 /* The n-th message (0-based, in filing order) of folder name: malloced
- * text in *text.  0, or -1 when there is none. */
-int ph_store_read(const char *name, size_t n, char **text, size_t *len);
+ * text in *text, its IMAP flags (space separated) in flags.  0, or -1
+ * when there is none. */
+int ph_store_read(const char *name, size_t n, char **text, size_t *len,
+    char *flags, size_t flagslen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_address.h"
+#include "sieve_run.h"
 #include "sieve_parse.h"
 
 struct ph_suite ph_suite;
@@ -65,6 +66,7 @@ int ph_suite_init(const char *dir, FILE *out)
 	    ph_outbox_init(&ph_suite.cfg, ph_suite.tmpdir) != 0 ||
 	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;
+	sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 	return ph_message_set(default_message, strlen(default_message));
 }
 
@@ -145,6 +147,7 @@ void ph_message_sync_env(void)
 	m->env.delimiter = ph_suite.cfg.recipient_delimiter;
 	m->env.cfg = &ph_suite.cfg;
 	m->env.root = ph_store_root();
+	m->env.flags = m->flags[0] ? m->flags : NULL;
 	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
 }
@@ -212,6 +215,7 @@ int ph_message_set(const char *text, size_t len)
 	m->mail = mail;
 	m->in = in;
 	m->fd = fd;
+	m->flags[0] = '\0';
 	m->have_intake = true;
 	envelope_from_headers(m);
 	ph_message_sync_env();

@@ -3,9 +3,8 @@
  * inspects it: the message under test and its envelope, a temporary
  * directory holding the mail store (ph_store.h) and the outbox's spool
  * (ph_outbox.h), the messages "sent" (redirect, vacation, reject), the
- * last compiled script and its
- * diagnostics, the settings of test_config_set, and which test block is
- * running.  One file runs in one child process, so the state is one
+ * last compiled script and its diagnostics, the settings of
+ * test_config_set, and which test block is running.  One file runs in one child process, so the state is one
  * static object (ph_suite). */
 #ifndef DELIVER_PH_SUITE_H
 #define DELIVER_PH_SUITE_H
@@ -35,6 +34,7 @@ struct ph_message {
 	struct ph_mail mail;
 	struct intake in;
 	int fd;                 /* the message as deliver files it */
+	char flags[1024];       /* its IMAP flags when read from a folder */
 	bool have_intake;
 	char *env_from, *env_to, *env_orig_to, *env_auth;
 	struct sieve_env env;

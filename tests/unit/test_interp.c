@@ -281,7 +281,8 @@ static void test_action_limits(void **state)
 	    "63: total number of actions exceeds policy limit (4 > 3)");
 	run("redirect \"a@x\"; redirect \"b@x\"; redirect \"c@x\"; "
 	    "redirect \"d@x\"; redirect \"e@x\"; redirect \"a@x\";",
-	    "FAILED: line 1, column 65: number of redirect actions exceeds policy limit (5 > 4)");
+	    "FAILED: line 1, column 65: number of redirect actions exceeds "
+	    "policy limit (5 > 4)");
 }
 
 static void test_step_limit(void **state)

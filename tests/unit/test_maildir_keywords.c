@@ -223,6 +223,23 @@ static void test_mtime_grows(void **state)
 	assert_true(st.st_mtime > future[0].tv_sec);
 }
 
+static void test_imap_flags_of_letters(void **state)
+{
+	struct fixture *f = *state;
+	char out[256], tiny[12];
+
+	write_file(f, "dovecot-keywords", "0 $Junk\n2 Work\n");
+	maildir_imap_flags(f->fd, "DFPRSTabc", out, sizeof out);
+	assert_string_equal(out, "\\Draft \\Flagged \\Answered \\Seen "
+	    "\\Deleted $Junk Work");
+	maildir_imap_flags(-1, "Sa", out, sizeof out);
+	assert_string_equal(out, "\\Seen");
+	maildir_imap_flags(f->fd, "", out, sizeof out);
+	assert_string_equal(out, "");
+	maildir_imap_flags(f->fd, "SFa", tiny, sizeof tiny);
+	assert_string_equal(tiny, "\\Seen $Junk");   /* what fits */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +254,7 @@ int main(void)
 		T(test_fresh_lock_respected),
 		T(test_symlink_not_followed),
 		T(test_mtime_grows),
+		T(test_imap_flags_of_letters),
 #undef T
 	};
 

@@ -352,8 +352,10 @@ static void test_hostile_values(void **state)
 	assert_int_equal(sieve_address_list_parse(v, n, &l), 0);
 	sieve_address_list_free(&l);
 
+	/* 0.4 s in a plain build, 4 s under AddressSanitizer; anything
+	 * quadratic in 1 MiB would take minutes */
 	double took = now() - t0;
-	if (took > 3.0) {
+	if (took > 10.0) {
 		print_error("took %.2f s\n", took);
 		fail();
 	}

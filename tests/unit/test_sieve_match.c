@@ -122,12 +122,17 @@ static void test_lookups(void **state)
 	assert_int_equal(c, SIEVE_CMP_CASEMAP);
 	assert_int_equal(sieve_comparator_lookup("i;ascii-numeric", &c), 0);
 	assert_int_equal(c, SIEVE_CMP_NUMERIC);
+	assert_int_equal(sieve_comparator_lookup("I;ASCII-Numeric", &c), 0);
+	assert_int_equal(c, SIEVE_CMP_NUMERIC);
 	assert_int_equal(sieve_comparator_lookup("i;unicode-casemap", &c), -1);
 	assert_int_equal(sieve_comparator_lookup("", &c), -1);
 	assert_int_equal(sieve_relation_lookup("gt", &r), 0);
 	assert_int_equal(r, SIEVE_REL_GT);
-	assert_int_equal(sieve_relation_lookup("NE", &r), 0);
+	assert_int_equal(sieve_relation_lookup("ne", &r), 0);
 	assert_int_equal(r, SIEVE_REL_NE);
+	assert_int_equal(sieve_relation_lookup("NE", &r), -1);
+	assert_int_equal(sieve_relation_lookup("g", &r), -1);
+	assert_int_equal(sieve_relation_lookup("gte", &r), -1);
 	assert_int_equal(sieve_relation_lookup("eg", &r), -1);
 	assert_int_equal(sieve_relation_lookup("", &r), -1);
 	assert_true(sieve_comparator_supports(SIEVE_CMP_NUMERIC, SIEVE_MT_IS));
@@ -468,6 +473,7 @@ static void test_matches_beyond_pigeonhole(void **state)
 	expect_mv("aaaaab", "??*?a?", "aaaaab:a:a:a:a:b");
 	expect_mv("xaaxc", "*?a?c*", "xaaxc:x:a:x:");
 	expect_mv("abcabc", "*a?c", "abcabc:abc:b");
+	expect_mv("abbbbab", "***bb?b", "abbbbab:::abb:a");
 }
 
 static double now(void)
@@ -502,6 +508,15 @@ static void test_matches_pathological(void **state)
 	assert_int_equal(matches_octet(v, k), 1);
 	memset(k, '*', klen);
 	assert_int_equal(matches(v, k), 1);
+	/* one long segment between stars: found by memmem, not place by
+	 * place (that would be 64 Ki x 32 Ki comparisons) */
+	memset(k + 1, 'a', klen - 3);
+	k[klen - 2] = 'b';
+	assert_int_equal(matches(v, k), 0);
+	assert_int_equal(matches_octet(v, k), 0);
+	k[klen - 2] = 'A';
+	assert_int_equal(matches(v, k), 1);
+	assert_int_equal(matches_octet(v, k), 0);
 	assert_int_equal(contains(v, "aaaaaaaaaaaaaaaaaaaaaaaaaaaab",
 	                          SIEVE_CMP_CASEMAP), 0);
 	double took = now() - t0;
@@ -681,6 +696,36 @@ static void test_regex_posix(void **state)
 	assert_int_equal(regex("HELLO", "hel+o", o), 0);
 	assert_int_equal(regex("Q", "[a-z]", SIEVE_CMP_CASEMAP), 1);
 	assert_int_equal(regex("\xc3\x89", "\xc3\xa9", SIEVE_CMP_CASEMAP), 0);
+	/* leftmost-longest, as glibc (each checked with sieve-test) */
+	static const struct { const char *v, *k, *want; } longest[] = {
+		{ "xab", "x(a|ab)", "xab:ab" },
+		{ "ab", "a|ab", "ab" },
+		{ "ab", "(a|ab)", "ab:ab" },
+		{ "abcd", "(a|ab)(c|bcd)", "abcd:a:bcd" },
+		{ "abab", "(ab|a)(bab)?", "abab:a:bab" },
+		{ "aaa", "(a*)(a)", "aaa:aa:a" },
+		{ "xyz", "(x|xy)(z|yz)", "xyz:x:yz" },
+		{ "abc", "(a|ab)(bc|c)?", "abc:a:bc" },
+		{ "foo bar", "(o+) (b)", "oo b:oo:b" },
+		{ "aa", "(a|aa)*", "aa:a" },
+		{ "abab", "(a|ab)\\1", "abab:ab" },   /* back reference */
+	};
+	for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
+		const char *kk[] = { longest[i].k };
+		size_t kl = strlen(longest[i].k), vl = strlen(longest[i].v);
+		const char *vv[] = { longest[i].v };
+		struct sieve_strings V = { vv, &vl, 1 }, K = { kk, &kl, 1 };
+		struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, true,
+		                           NULL };
+		char err[64];
+		sieve_match_values_clear(&mv);
+		assert_int_equal(sieve_match(&m, &V, &K, &mv, err, sizeof err), 1);
+		if (strcmp(mvs(), longest[i].want) != 0) {
+			print_error("'%s' on '%s': got '%s', want '%s'\n",
+			            longest[i].k, longest[i].v, mvs(), longest[i].want);
+			fail();
+		}
+	}
 	/* PCRE2 syntax that is not ERE stays inert */
 	assert_int_equal(regex("(?i)A", "(?i)A", o), -0);
 	assert_int_equal(sieve_regex_check("a|b", 3, o, NULL, 0), 0);
@@ -726,7 +771,8 @@ static void test_regex_limits(void **state)
 	struct list vl, kl;
 	char err[256];
 	split(&vl, v);
-	split(&kl, "^(a+)+(a+)+(a+)+$");
+	/* the back reference keeps the DFA matcher out: backtracking runs */
+	split(&kl, "^(a+)+(a+)+\\1$");
 	struct sieve_match_limits lim = { 10000, 100, 0 };
 	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_OCTET, 0, true,
 	                           &lim };
@@ -734,7 +780,17 @@ static void test_regex_limits(void **state)
 	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err),
 	                 -1);
 	assert_non_null(strstr(err, "limit"));
+	m.capture = false;
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err),
+	                 -1);
 	assert_true(now() - t0 < 1.0);
+	/* without a back reference the DFA matcher answers, in
+	 * polynomial time, under the default limits */
+	m.lim = NULL;
+	split(&kl, "^(a+)+(a+)+(a+)+$");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 0);
+	m.capture = true;
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, &mv, err, sizeof err), 0);
 	/* deep nesting is refused when compiled, not run */
 	char deep[1024];
 	size_t n = 0;

@@ -426,6 +426,34 @@ static void test_scope_limit_configured(void **state)
 	sieve_vars_free(v);
 }
 
+/* A large configured scope: every name still found, in any case, and
+ * found fast (hashed, not searched one by one). */
+static void test_scope_large(void **state)
+{
+	struct sieve_vars_limits lim = { .max_scope_size = 20000,
+	    .max_variable_size = 4096 };
+	struct sieve_vars *v = sieve_vars_new(&lim);
+	char name[16], want[16];
+	const char *val;
+	size_t len;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		snprintf(name, sizeof name, "v%d", i);
+		set(v, name, name);
+	}
+	assert_int_equal(sieve_vars_set(v, "one_more", "x", 1), -1);
+	for (int i = 0; i < 20000; i += 7) {
+		snprintf(name, sizeof name, "V%d", i);
+		snprintf(want, sizeof want, "v%d", i);
+		assert_int_equal(sieve_vars_get(v, name, &val, &len), 1);
+		assert_string_equal(val, want);
+	}
+	assert_int_equal(sieve_vars_get(v, "v20000", &val, &len), 0);
+	expands(v, "${v0}${V19999}${v20000}", "v0v19999");
+	sieve_vars_free(v);
+}
+
 static void test_value_size_limit(void **state)
 {
 	struct sieve_vars *v = sieve_vars_new(NULL);
@@ -438,6 +466,29 @@ static void test_value_size_limit(void **state)
 	assert_int_equal(sieve_vars_get(v, "a", &val, &len), 1);
 	assert_int_equal(len, 4096);
 	assert_int_equal(strlen(val), 4096);
+	free(big);
+	sieve_vars_free(v);
+}
+
+/* However large the configured limits, the values together stay under
+ * SIEVE_VARS_TOTAL_MAX; replacing a value counts only the difference. */
+static void test_total_size_cap(void **state)
+{
+	struct sieve_vars_limits lim = { .max_scope_size = 1000,
+	    .max_variable_size = 16 * 1024 * 1024 };
+	struct sieve_vars *v = sieve_vars_new(&lim);
+	char *big = repeat('z', 16 * 1024 * 1024), name[8];
+	size_t quarter = SIEVE_VARS_TOTAL_MAX / 4;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "b%d", i);
+		assert_int_equal(sieve_vars_set(v, name, big, quarter), 0);
+	}
+	assert_int_equal(sieve_vars_set(v, "one", "x", 1), -2);
+	assert_int_equal(sieve_vars_set(v, "b0", big, quarter), 0);
+	assert_int_equal(sieve_vars_set(v, "b0", "", 0), 0);
+	assert_int_equal(sieve_vars_set(v, "one", "x", 1), 0);
 	free(big);
 	sieve_vars_free(v);
 }
@@ -524,8 +575,8 @@ static void test_check_string(void **state)
 	assert_int_equal(sieve_vars_check_string(NULL, "${33}", 5, err,
 	    sizeof err), -1);
 	assert_string_equal(err, "match value index 33 out of range (max: 32)");
-	assert_int_equal(sieve_vars_check_string(NULL, "x${complex.struct.frop}",
-	    23, err, sizeof err), -1);
+	assert_int_equal(sieve_vars_check_string(NULL,
+	    "x${complex.struct.frop}", 23, err, sizeof err), -1);
 	assert_string_equal(err,
 	    "referring to variable in unknown namespace 'complex'");
 	/* invalid references are text, not errors */
@@ -840,8 +891,10 @@ int main(void)
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_scope_limit),
 		cmocka_unit_test(test_scope_limit_configured),
+		cmocka_unit_test(test_scope_large),
 		cmocka_unit_test(test_value_size_limit),
 		cmocka_unit_test(test_value_size_limit_utf8),
+		cmocka_unit_test(test_total_size_cap),
 		cmocka_unit_test(test_utf8_helpers),
 		cmocka_unit_test(test_check_name),
 		cmocka_unit_test(test_check_string),
