@@ -39,16 +39,19 @@ say() { printf '%s\n' "$*"; printf '%s\n' "$*" >> "$OUT"; }
 NA="n/a (feature not in this build)"
 
 # ---- messages: 4 KiB, 1 MiB, 50 MiB; @@ID@@ makes each Message-ID unique
-message() { # SIZE FILE
+message() { # SIZE FILE [EXTRA-HEADER]
 	{ printf 'Return-Path: <alice@example.org>\nFrom: Alice <alice@example.org>\n'
 	  printf 'To: Bob <bob@example.org>\nSubject: benchmark message\n'
+	  [ -n "${3:-}" ] && printf '%s\n' "$3"
 	  printf 'Date: Mon, 23 Nov 2026 09:00:00 +0000\n'
 	  printf 'Message-ID: <@@ID@@.bench@example.org>\n\n'
 	  yes 'The quick brown fox jumps over the lazy dog, again and again.' ; } |
 	    head -c "$1" > "$2"
 	printf '\n' >> "$2"
 }
-message 4095 "$D/m4k"
+# FILE.list: the same with a List-Id, which the variables script files by
+LISTID='List-Id: Bench list <Bench.lists.example.org>'
+message 4095 "$D/m4k"; message 4095 "$D/m4k.list" "$LISTID"
 mkmd() { for m in "$@"; do mkdir -p "$D/$m/tmp" "$D/$m/new" "$D/$m/cur"; done; }
 
 # ---- Sieve scripts: K rules, only the last one matches (fileinto Bench)
@@ -64,12 +67,19 @@ sieve_script() { # K FILE
 	  echo 'if header :contains "subject" "benchmark" { fileinto "Bench"; stop; }'; } > "$2"
 }
 for k in 10 20 1000; do sieve_script $k "$D/rules$k.sieve"; done
+# 19 of the rules above that do not match, then one that uses variables
+# and files the message (into Lists.bench, from its List-Id)
+{ echo 'require ["variables", "fileinto"];'
+  sed -n '2,20p' "$D/rules20.sieve"
+  echo 'if header :matches "List-Id" "*<*.*>*" { set :lower "list" "${2}"; fileinto "Lists.${list}"; }'; } > "$D/vars20.sieve"
 
 # ---- which features this build of deliver has (trial runs)
 has_key() { as_user "$DELIVER" -c /dev/null -o "$1" -n -M "$D/probe" < /dev/null > /dev/null 2>&1; }
 mkdir -p "$D/probe"; own "$D"
 HAS_SIEVE=0; HAS_QUOTA=0; HAS_STORE=0; HAS_REDELIVER=0
+HAS_LIBSIEVE=0
 has_key sieve_timeout=30 && HAS_SIEVE=1
+has_key sieve_engine=libsieve && HAS_LIBSIEVE=1
 has_key quota=1G && HAS_QUOTA=1
 has_key store=none && HAS_STORE=1
 "$DELIVER" -h 2>&1 | grep -q -- --redeliver && HAS_REDELIVER=1
@@ -83,7 +93,7 @@ say "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); deliver $("$DELIVER" -V 2>/dev/nu
 say "- machine: $(uname -srm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); $(nproc) cores; $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo)"
 say "- disk: $(findmnt -no SOURCE,FSTYPE,OPTIONS -T "$D" | awk '{print $1", "$2", "$3}') ($D)"
 say "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "- features: sieve=$HAS_SIEVE quota=$HAS_QUOTA store=$HAS_STORE redeliver=$HAS_REDELIVER; mode: $([ "$QUICK" = 1 ] && echo quick || echo full), N=$N deliveries x $R rounds, round-robin"
+say "- features: sieve=$HAS_SIEVE libsieve=$HAS_LIBSIEVE quota=$HAS_QUOTA store=$HAS_STORE redeliver=$HAS_REDELIVER; mode: $([ "$QUICK" = 1 ] && echo quick || echo full), N=$N deliveries x $R rounds, round-robin"
 say ""
 
 # run_plan FILE [driver options]: the driver's lines, also kept in FILE.out
@@ -119,7 +129,8 @@ addcfg() { # PLAN NAME CONDITION ARGS...
 }
 
 # ---- 1-3. per delivery: baseline, deliver, peers
-mkmd base basef plain sieve quota db all
+mkmd base basef plain sieve quota db all lsieve lall vsieve
+LIB=(-o sieve_engine=libsieve)
 P=$D/core.plan; : > "$P"; : > "$P.na"; : > "$P.order"
 addcfg "$P" baseline 1 "$D/m4k" "$BASELINE" "$D/base"
 addcfg "$P" baseline_+_one_isolated_child 1 "$D/m4k" "$BASELINE" -f "$D/basef"
@@ -128,6 +139,9 @@ addcfg "$P" deliver_+_Sieve_20_rules $HAS_SIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}
 addcfg "$P" deliver_+_quota $HAS_QUOTA "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/quota" -o quota=1G
 addcfg "$P" deliver_+_deliver.db $HAS_STORE "$D/m4k" "$DELIVER" -c /dev/null -M "$D/db"
 addcfg "$P" deliver_+_Sieve_+_quota_+_deliver.db $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k" "$DELIVER" -c /dev/null -M "$D/all" -s "$D/rules20.sieve" -o quota=1G
+addcfg "$P" deliver_+_Sieve_20_rules_with_variables $HAS_SIEVE "$D/m4k.list" "$DELIVER" "${PLAIN[@]}" -M "$D/vsieve" -s "$D/vars20.sieve"
+addcfg "$P" "deliver_+_Sieve_20_rules_(libsieve_engine)" $HAS_LIBSIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}" "${LIB[@]}" -M "$D/lsieve" -s "$D/rules20.sieve"
+addcfg "$P" "deliver_+_Sieve_+_quota_+_deliver.db_(libsieve_engine)" $((HAS_LIBSIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k" "$DELIVER" -c /dev/null "${LIB[@]}" -M "$D/lall" -s "$D/rules20.sieve" -o quota=1G
 
 if [ "$ONLY" != core ]; then
 	# Peers, each as a standalone program, no daemon.
@@ -198,12 +212,13 @@ say ""
 say "Ratios are to the baseline (bench/baseline.c: read, tmp/ O_EXCL, write, fsync, link into new/, unlink, fsync new/) measured in the same run; rounds alternate between configurations."
 say ""
 table "$P"
-say "baseline + one isolated child (\`baseline -f\`) is the baseline plus the least that evaluating a filter in a process of its own can cost, with no filter: a child forked first thing, asked one byte once the message is written and answering one byte while the parent syncs. Every configuration with Sieve pays at least that (DESIGN.md invariant 4: libsieve runs in a child process)."
+say "baseline + one isolated child (\`baseline -f\`) is the baseline plus the least that evaluating a filter in a process of its own can cost, with no filter: a child forked first thing, asked one byte once the message is written and answering one byte while the parent syncs. The libsieve engine (\`-o sieve_engine=libsieve\`) pays at least that (libsieve runs in a child process); the native engine, the default, evaluates in process. The variables row's message has a List-Id, and its script's last rule files by it (\`set :lower\`, \`\${2}\`)."
 say ""
 [ "$ONLY" = core ] && { [ -n "$RESULTS" ] && cp "$OUT" "$RESULTS"; exit 0; }
 
 # ---- 4. memory: peak RSS for 1 MiB and 50 MiB messages
 message 1048576 "$D/m1m"; message 52428800 "$D/m50m"
+message 1048576 "$D/m1m.list" "$LISTID"; message 52428800 "$D/m50m.list" "$LISTID"
 say "## Peak RSS (KiB; wait4 ru_maxrss, includes the spawning driver's own ~1.5 MiB floor)"
 say ""
 say "| configuration | 1 MiB message | 50 MiB message |"
@@ -218,18 +233,18 @@ while IFS=$'\t' read -r name _ _ _ rss st _; do
 	say "| ${name//_/ } | $rss | $r50 |"
 done < "$D/mem-m1m.plan.out"
 say ""
-rm -f "$D/m50m"
+rm -f "$D/m50m" "$D/m50m.list"
 
 # count what each configuration filed, to catch an agent that "succeeds"
 # without delivering (a wrong peer configuration would flatter it)
 filed() { find "$D/$1" -type f -path '*/new/*' 2>/dev/null | wc -l; }
-say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), baseline -f $(filed basef), deliver plain $(filed plain), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
+say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), baseline -f $(filed basef), deliver plain $(filed plain), deliver + Sieve 20 rules $(filed sieve), with variables $(filed vsieve), libsieve engine $(filed lsieve), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
 say ""
 
 # ---- 5. scaling
 say "## Scaling (per delivery, ratio to the small case in the same run)"
 say ""
-mkmd empty full db0 dbfull s10 s1000
+mkmd empty full db0 dbfull s10 s1000 ls10 ls1000
 if [ $HAS_QUOTA = 1 ]; then
 	perl -e 'my ($d,$n)=@ARGV; for my $i (1..$n) { open(my $f, ">", "$d/cur/1795000000.M${i}P1.bench,S=4096:2,S") or die; close $f }' "$D/full" "$BIG"
 	S=$D/scale-md.plan; : > "$S"; : > "$S.na"; : > "$S.order"
@@ -261,6 +276,12 @@ if [ $HAS_SIEVE = 1 ]; then
 	addcfg "$S" Sieve_1000_rules 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/s1000" -s "$D/rules1000.sieve"
 	run_plan "$S" -n 1 -r 1; run_plan "$S" -n "$N" -r "$R"; table "$S"
 else say "Sieve 10 vs 1,000 rules: $NA"; say ""; fi
+if [ $HAS_LIBSIEVE = 1 ]; then
+	S=$D/scale-libsieve.plan; : > "$S"; : > "$S.na"; : > "$S.order"
+	addcfg "$S" "Sieve_10_rules_(libsieve_engine)" 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" "${LIB[@]}" -M "$D/ls10" -s "$D/rules10.sieve"
+	addcfg "$S" "Sieve_1000_rules_(libsieve_engine)" 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" "${LIB[@]}" -M "$D/ls1000" -s "$D/rules1000.sieve"
+	run_plan "$S" -n 1 -r 1; run_plan "$S" -n "$N" -r "$R"; table "$S"
+fi
 
 # ---- 6. concurrency
 say "## Concurrency (deliveries per second into one Maildir, P writers)"
@@ -312,6 +333,10 @@ profile "deliver plain" "$DELIVER" "${PLAIN[@]}" -M "$D/wplain"
 	profile "deliver + Sieve 20 rules" "$DELIVER" "${PLAIN[@]}" -M "$D/wsieve" -s "$D/rules20.sieve"
 [ $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) = 1 ] &&
 	profile "deliver + Sieve + quota + deliver.db" "$DELIVER" -c /dev/null -M "$D/wall" -s "$D/rules20.sieve" -o quota=1G
+[ $HAS_LIBSIEVE = 1 ] && mkmd wlsieve && own "$D" &&
+	profile "deliver + Sieve 20 rules (libsieve engine)" "$DELIVER" "${PLAIN[@]}" "${LIB[@]}" -M "$D/wlsieve" -s "$D/rules20.sieve"
+[ $((HAS_LIBSIEVE & HAS_QUOTA & HAS_STORE)) = 1 ] && mkmd wlall && own "$D" &&
+	profile "deliver + Sieve + quota + deliver.db (libsieve engine)" "$DELIVER" -c /dev/null "${LIB[@]}" -M "$D/wlall" -s "$D/rules20.sieve" -o quota=1G
 say ""
 say "System calls of deliver plain (strace -f -c, by count):"
 say ""
@@ -358,8 +383,9 @@ if [ $HAS_REDELIVER = 1 ]; then
 	}
 	rcfg deliver_+_deliver.db -c /dev/null
 	[ $HAS_SIEVE = 1 ] && rcfg deliver_+_Sieve_20_rules_+_quota_+_deliver.db -c /dev/null -s "$D/rules20.sieve" -o quota=1G
+	[ $HAS_LIBSIEVE = 1 ] && rcfg "deliver_+_Sieve_20_rules_+_quota_+_deliver.db_(libsieve_engine)" -c /dev/null "${LIB[@]}" -s "$D/rules20.sieve" -o quota=1G
 	say ""
-	say "Target (issue 7): at least 10x cheaper per message than one exec per message. With Sieve, the run uses one long-lived isolated Sieve child (src/sieve_worker.c, replaced after a failure or 1,000 messages) instead of forking one per message (libsieve may exit or abort, DESIGN.md invariant 4): on this VM that fork's copy-on-write faults and TLB flushes were most of the cost."
+	say "Target (issue 7): at least 10x cheaper per message than one exec per message. The native engine evaluates each message's scripts in process; with the libsieve engine the run uses one long-lived isolated Sieve child (src/sieve/sieve_worker.c, replaced after a failure or 1,000 messages) instead of forking one per message."
 else say "deliver --redeliver of 10,000 messages vs one exec per message: $NA"; fi
 say ""
 say "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,10 +1,11 @@
 #!/bin/bash
 # The benchmark must not rot: its quickest mode, 3 deliveries per
 # configuration, has to print a ratio line for the baseline, the baseline
-# with an isolated child and deliver plain.  Figures are not checked: this is a benchmark, not a test of speed.
+# with an isolated child, deliver plain, and the Sieve rows that compare
+# the engines (native with variables, libsieve in its child).  Figures are not checked: this is a benchmark, not a test of speed.
 set -u
 : "${DELIVER:?}" "${SRCDIR:?}"
-echo "1..5"
+echo "1..7"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"  # the benchmark runs its agents as nobody when root
@@ -22,5 +23,10 @@ grep -Eq '^\| deliver plain \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9
 check $? 4 "a ratio line for deliver plain"
 grep -Eq '^\| baseline \+ one isolated child \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$' "$T/out"
 check $? 5 "a ratio line for the baseline with an isolated child (baseline -f)"
+R='\| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$'
+grep -Eq "^\| deliver \+ Sieve 20 rules with variables $R" "$T/out"
+check $? 6 "a ratio line for the native engine with a variables script"
+grep -Eq "^\| deliver \+ Sieve \+ quota \+ deliver\.db \(libsieve engine\) $R" "$T/out"
+check $? 7 "a ratio line for the libsieve engine with quota and deliver.db"
 [ $fails = 0 ] || { echo "# output:"; sed 's/^/# /' "$T/out" "$T/err"; }
 exit $((fails > 0))
