@@ -34,9 +34,13 @@
  *   - glibc refuses a back reference into another alternative ("()|\1");
  *   - multi-character collating elements ([.space.]) are refused;
  *   - a repetition count above 65535 after merging is refused (glibc
- *     allows 32767 per interval, and refuses above). */
+ *     allows 32767 per interval, and refuses above);
+ *   - caseless (i;ascii-casemap, REG_ICASE): a bracket's range ends are
+ *     read in lower case as glibc reads them ("[a-V]" is "[a-v]"), but
+ *     glibc refuses some other caseless brackets that this accepts. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +66,7 @@ struct ere {
 	size_t depth;
 	unsigned groups;              /* groups opened so far */
 	bool closed[10];              /* groups 1..9 closed (back references) */
+	bool icase;                   /* range ends read in lower case */
 	unsigned wraps;
 	const char *error;
 };
@@ -190,7 +195,13 @@ static void bracket(struct ere *e)
 		if (peek(e, 0) == '-' && peek(e, 1) != ']' && peek(e, 1) != -1) {
 			e->i++;
 			int hi;
-			if (!bracket_item(e, &hi) || hi < lo) {
+			bool ok = bracket_item(e, &hi);
+
+			if (ok && e->icase) {   /* as glibc translates them */
+				lo = lo < 128 ? tolower(lo) : lo;
+				hi = hi < 128 ? tolower(hi) : hi;
+			}
+			if (!ok || hi < lo) {
 				if (e->error == NULL)
 					e->error = "invalid range end";
 				return;
@@ -476,8 +487,8 @@ static void step(struct ere *e)
 	}
 }
 
-char *sieve_ere_to_pcre2(const char *ere, size_t len, size_t *outlen,
-                         char *err, size_t errlen)
+char *sieve_ere_to_pcre2(const char *ere, size_t len, bool icase,
+                         size_t *outlen, char *err, size_t errlen)
 {
 	struct ere *e = calloc(1, sizeof *e);
 	if (e == NULL) {
@@ -486,6 +497,7 @@ char *sieve_ere_to_pcre2(const char *ere, size_t len, size_t *outlen,
 	}
 	const char *nul = memchr(ere, '\0', len);
 	e->p = (const unsigned char *)ere;
+	e->icase = icase;
 	e->len = nul != NULL ? (size_t)(nul - ere) : len;
 	emit(e, "");   /* an empty ERE is an empty pattern, not NULL */
 	while (e->i < e->len && e->error == NULL && !e->out.nomem)

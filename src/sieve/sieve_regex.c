@@ -60,7 +60,8 @@ static pcre2_code *compile(const char *key, size_t klen,
 		return NULL;
 	}
 	size_t plen;
-	char *pat = sieve_ere_to_pcre2(key, klen, &plen, err, errlen);
+	char *pat = sieve_ere_to_pcre2(key, klen, cmp == SIEVE_CMP_CASEMAP,
+	    &plen, err, errlen);
 	if (pat == NULL)
 		return NULL;
 	int code;

@@ -811,6 +811,36 @@ static void test_regex_limits(void **state)
 	assert_int_equal(sieve_match(&m, &V, &K, &mv, err, sizeof err), 0);
 }
 
+/* glibc reads a bracket's range ends in lower case under REG_ICASE (as
+ * Pigeonhole compiles :regex with i;ascii-casemap): "[a-V]" is "[a-v]",
+ * "[Z-a]" a reversed range; without it the other way round (found by
+ * fuzz_sieve_match against glibc). */
+static void test_regex_icase_ranges(void **state)
+{
+	char err[256];
+	struct list vl, kl;
+	struct sieve_matcher m = { SIEVE_MT_REGEX, SIEVE_CMP_CASEMAP, 0, false,
+	                           NULL };
+
+	(void)state;
+	assert_int_equal(sieve_regex_check("[a-V]", 5, SIEVE_CMP_CASEMAP, err,
+	                                   sizeof err), 0);
+	assert_int_equal(sieve_regex_check("[a-V]", 5, SIEVE_CMP_OCTET, err,
+	                                   sizeof err), -1);
+	assert_string_equal(err, "invalid range end");
+	assert_int_equal(sieve_regex_check("[Z-a]", 5, SIEVE_CMP_CASEMAP, err,
+	                                   sizeof err), -1);
+	assert_int_equal(sieve_regex_check("[Z-a]", 5, SIEVE_CMP_OCTET, err,
+	                                   sizeof err), 0);
+	split(&vl, "Q");
+	split(&kl, "^[a-V]$");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, NULL, err, sizeof err),
+	                 1);
+	split(&vl, "w");
+	assert_int_equal(sieve_match(&m, &vl.s, &kl.s, NULL, err, sizeof err),
+	                 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -825,6 +855,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_regex_pigeonhole, teardown),
 		cmocka_unit_test_teardown(test_regex_posix, teardown),
 		cmocka_unit_test_teardown(test_regex_limits, teardown),
+		cmocka_unit_test_teardown(test_regex_icase_ranges, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
