@@ -29,38 +29,38 @@ struct sieve_checker {
 	struct sieve_ext_set named;
 };
 
-void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
-    const char *fmt, ...)
+/* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
+static void keep_diag(struct sieve_ncheck_result *r, struct sieve_pos pos,
+    const char *fmt, va_list ap)
 {
-	struct sieve_ncheck_result *r = ck->res;
-	va_list ap;
-
-	r->nerrors++;
 	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
 		return;
 	r->diags[r->ndiags].pos = pos;
-	va_start(ap, fmt);
 	(void)vsnprintf(r->diags[r->ndiags].msg,
 	    sizeof r->diags[r->ndiags].msg, fmt, ap);
-	va_end(ap);
 	r->ndiags++;
+}
+
+void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	ck->res->nerrors++;
+	va_start(ap, fmt);
+	keep_diag(ck->res, pos, fmt, ap);
+	va_end(ap);
 }
 
 void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
     const char *fmt, ...)
 {
-	struct sieve_ncheck_result *r = ck->res;
 	va_list ap;
 
-	r->nsoft++;
-	if (r->ndiags >= SIEVE_NCHECK_DIAGS_MAX)
-		return;
-	r->diags[r->ndiags].pos = pos;
+	ck->res->nsoft++;
 	va_start(ap, fmt);
-	(void)vsnprintf(r->diags[r->ndiags].msg,
-	    sizeof r->diags[r->ndiags].msg, fmt, ap);
+	keep_diag(ck->res, pos, fmt, ap);
 	va_end(ap);
-	r->ndiags++;
 }
 
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
