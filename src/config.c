@@ -104,6 +104,17 @@ static const struct config_key config_keys[] = {
 	  FIELD(sieve_vacation_max_subject_codepoints), "256", NULL, 1024 },
 	{ "sieve_vacation_to_header_ignore_envelope", KEY_BOOL,
 	  FIELD(sieve_vacation_to_header_ignore_envelope), "no", NULL, 0 },
+	/* editheader, Pigeonhole's names: header names, space separated;
+	 * the size is parsed where it is used ("" = 2048, below 1024
+	 * ignored, as Pigeonhole does) */
+	{ "sieve_editheader_protected", KEY_STRING,
+	  FIELD(sieve_editheader_protected), "", NULL, 0 },
+	{ "sieve_editheader_forbid_add", KEY_STRING,
+	  FIELD(sieve_editheader_forbid_add), "", NULL, 0 },
+	{ "sieve_editheader_forbid_delete", KEY_STRING,
+	  FIELD(sieve_editheader_forbid_delete), "", NULL, 0 },
+	{ "sieve_editheader_max_header_size", KEY_STRING,
+	  FIELD(sieve_editheader_max_header_size), "", NULL, 0 },
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

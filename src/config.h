@@ -70,6 +70,12 @@ struct config {
 	char *sieve_vacation_default_subject_template; /* "" = "Auto: %$" */
 	unsigned sieve_vacation_max_subject_codepoints;
 	bool sieve_vacation_to_header_ignore_envelope;
+	/* editheader (Pigeonhole's names): header names that may not be
+	 * added and deleted, added, deleted; the largest added value */
+	char *sieve_editheader_protected;
+	char *sieve_editheader_forbid_add;
+	char *sieve_editheader_forbid_delete;
+	char *sieve_editheader_max_header_size;   /* "" = 2048 */
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */

@@ -131,6 +131,7 @@ static struct action_ctx action_context(const struct delivery *d)
 		.headers = &d->in.headers, .sender = sender ? sender : "",
 		.recipient = d->req->recipient,
 		.orig_recipient = d->req->orig_recipient, .msg_fd = d->tmp_fd,
+		.tmp_dirfd = d->root.tmpfd,
 	};
 }
 
@@ -451,6 +452,7 @@ static int stage_place(struct delivery *d, struct outcome *out)
 		.root = &d->root, .tmp_name = d->tmp_name,
 		.tmp_fd = d->tmp_fd, .base = d->base[0] ? d->base : d->tmp_name,
 		.size = d->in.size, .shared = d->several,
+		.headers = &d->in.headers,   /* editheader's versions */
 		.src = d->owner ? &d->owner->root : NULL,   /* link the owner's copy */
 	};
 
@@ -472,6 +474,28 @@ static size_t quota_copies(const struct targets *t)
 	return n;
 }
 
+/* quota: the bytes the counted copies take.  Before placing, an edited
+ * version counts as the message plus its edit string (more than the
+ * edit can add); once placed, each copy counts its file's real size. */
+static int64_t quota_bytes(const struct delivery *d, bool placed)
+{
+	const struct targets *t = &d->targets;
+	int64_t bytes = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		const struct target *x = &t->items[i];
+
+		if (!quota_counts_copy(x->dirname, x->flags))
+			continue;
+		if (placed && x->done)
+			bytes += (int64_t)x->size;
+		else
+			bytes += (int64_t)d->in.size + (int64_t)(x->edits ?
+			    strlen(x->edits) : 0);
+	}
+	return bytes;
+}
+
 /* quota: decided before anything is linked into place.  A plan
  * without a counted copy (discard, Trash only) does not touch maildirsize. */
 static int stage_quota(struct delivery *d, struct outcome *out)
@@ -485,7 +509,9 @@ static int stage_quota(struct delivery *d, struct outcome *out)
 		return 0;
 	if (quota_open(&d->quota, &d->root, cfg, out) < 0)
 		return -1;
-	rc = quota_check(&d->quota, cfg, d->in.size, copies, out);
+	/* the largest copy per copy: the same check as for one size */
+	rc = quota_check(&d->quota, cfg, (off_t)((quota_bytes(d, false) +
+	    (int64_t)copies - 1) / (int64_t)copies), copies, out);
 	if (d->quota.recalculated)
 		log_line(LOG_INFO, "maildirsize recalculated (%s): %lld bytes "
 		    "in %lld messages", quota_recalc_name(d->quota.recalc_why),
@@ -510,7 +536,7 @@ static int quota_account(struct delivery *d, struct outcome *why)
 		d->quota.recalc_why = RECALC_RESUMED;
 		return quota_recalculate(&d->quota, why);
 	}
-	return quota_add(&d->quota, (int64_t)d->in.size * copies, copies, why);
+	return quota_add(&d->quota, quota_bytes(d, true), copies, why);
 }
 
 static void stage_quota_account(struct delivery *d)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "interp_pool.h"
+#include "sieve_edit.h"
 #include "sieve_rt.h"
 #include "sieve_parse.h"
 #include "sieve_match.h"
@@ -237,6 +238,7 @@ static void rt_end(struct sieve_rt *rt)
 			sieve_ext_table[i]->state_free(rt->ext_state[i]);
 	if (rt->vars != NULL)
 		sieve_vars_free(rt->vars);
+	sieve_edit_end(rt);
 	sieve_pool_free(rt->pool);
 }
 
@@ -265,6 +267,8 @@ int sieve_native_eval(const struct sieve_script *script,
 	res->keep = true;
 	if (rt_start(&rt, env, lim, res) < 0)
 		return -1;
+	if (env->cfg != NULL)
+		sieve_editheader_configure(env->cfg);
 	rc = check_into(script, res, &rt.required);
 	if (rc == -2) {
 		rt_end(&rt);
@@ -279,8 +283,11 @@ int sieve_native_eval(const struct sieve_script *script,
 		rt_end(&rt);
 		return -1;
 	}
-	if (run_block(&rt, script->commands) < 0 || run_end_hooks(&rt) < 0 ||
-	    rt.error)
+	if (sieve_edit_start(&rt) < 0 || run_block(&rt, script->commands) < 0 ||
+	    run_end_hooks(&rt) < 0 || rt.error)
+		fail_result(res);
+	else if (rt.env->edits != NULL &&
+	    (res->edits = strdup(rt.env->edits)) == NULL)
 		fail_result(res);
 	rt_end(&rt);
 	return 0;

@@ -63,6 +63,8 @@ void sieve_result_free(struct sieve_result *res)
 	sieve_msgs_free(&res->trace);
 	free(res->flags);
 	res->flags = NULL;
+	free(res->edits);
+	res->edits = NULL;
 }
 
 char *sieve_unescape(const char *s)

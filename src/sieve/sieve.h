@@ -58,6 +58,10 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* the header edits earlier scripts of the sequence made (an edit
+	 * string, msgedit.h; NULL = none): headers and size are the
+	 * original message's, the interpreter applies these on top */
+	const char *edits;
 };
 
 struct sieve_result {
@@ -72,6 +76,10 @@ struct sieve_result {
 	 * keep and the scripts after this one; NULL when the script did not
 	 * use imap4flags */
 	char *flags;
+	/* native editheader: the edit string of the message when the
+	 * script ended (malloced; NULL = unedited), for the implicit keep
+	 * and the scripts after this one */
+	char *edits;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

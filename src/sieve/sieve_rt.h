@@ -79,6 +79,10 @@ struct sieve_rt {
 	bool stopped;                       /* "stop" ran */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
+	/* editheader's edits (sieve_edit.h): while set, rt->env points at
+	 * its copy of the env, whose headers and size are the edited
+	 * message's, so every test reads the edited header */
+	struct sieve_edit *edit;
 };
 
 /* ---- errors and messages ---- */

@@ -553,8 +553,21 @@ static int carry_flags(struct sieve_result *res, char **carried)
 	return 0;
 }
 
+/* editheader across a sequence: the edits a script made are the start
+ * of the next one's message and the implicit keep's, as Pigeonhole
+ * edits one message for the whole sequence. */
+static void carry_edits(struct sieve_result *res, char **edits)
+{
+	if (res->edits == NULL)
+		return;
+	free(*edits);
+	*edits = res->edits;
+	res->edits = NULL;
+}
+
 static int run_script(const struct sieve_job *job, size_t i,
-    const char *path, struct sieve_plan *out, bool *implicit, char **carried)
+    const char *path, struct sieve_plan *out, bool *implicit, char **carried,
+    char **edits)
 {
 	struct sieve_early_answer ans;
 	struct sieve_result *res = &ans.res;
@@ -612,6 +625,7 @@ static int run_script(const struct sieve_job *job, size_t i,
 	log_msgs(LOG_ERR, path, "error: ", &res->errors);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
+	carry_edits(res, edits);
 	if (carry_flags(res, carried) < 0 ||
 	    take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
@@ -654,6 +668,7 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	char *own[3] = { NULL, NULL, NULL };
 	char *const *seq = early.active ? early.paths : own;
 	char *carried = NULL;     /* imap4flags' flags, script to script */
+	char *edits = NULL;       /* editheader's edits, script to script */
 	struct sieve_job each = *job;
 	bool implicit = true;
 	int keep = 1;
@@ -668,8 +683,9 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 		if (seq[i] != NULL) {
 			if (carried != NULL)
 				each.env.flags = carried;
+			each.env.edits = edits;
 			keep = run_script(&each, i, seq[i], out, &implicit,
-			    &carried);
+			    &carried, &edits);
 		}
 	sieve_guard_leave(&out->guard);
 	if (keep >= 0 && out->scripted && implicit &&
@@ -680,6 +696,12 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	    sieve_imap4flags_apply(carried,
 	    &out->plan.actions[out->plan.count - 1]) < 0)
 		keep = -1;
+	/* ... and with the header the scripts left */
+	if (keep >= 0 && out->scripted && implicit && edits != NULL) {
+		out->plan.actions[out->plan.count - 1].edits = edits;
+		edits = NULL;
+	}
+	free(edits);
 	free(carried);
 	/* a child the sequence no longer needs is stopped now */
 	if (early.active)
