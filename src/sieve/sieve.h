@@ -22,6 +22,8 @@
 #include "headers.h"
 #include "plan.h"
 
+struct mime_source;   /* sieve_mime.h */
+
 #define SIEVE_SCRIPT_MAX   (1024 * 1024) /* bytes of script (Pigeonhole's) */
 #define SIEVE_ACTIONS_MAX  64            /* actions one evaluation may add */
 #define SIEVE_MSGS_MAX     200           /* error/note/trace lines kept */
@@ -62,6 +64,10 @@ struct sieve_env {
 	 * string, msgedit.h; NULL = none): headers and size are the
 	 * original message's, the interpreter applies these on top */
 	const char *edits;
+	/* native engine only: the message file as deliver filed it, for
+	 * body and the MIME tests (sieve_mime.h); NULL when there is none
+	 * (those tests then see no body) */
+	const struct mime_source *message;
 };
 
 struct sieve_result {
