@@ -239,33 +239,36 @@ static size_t fold_value(const char *value, size_t col,
 	return total;
 }
 
-static size_t added_size(const struct msgedit_field *f)
+static size_t added_size(const struct msgedit_field *f, bool crlf)
 {
+	size_t folded, n;
 	int rc = 0;
 
-	return strlen(f->name) + 2 + fold_value(f->value, strlen(f->name) + 2,
-	    NULL, NULL, &rc) + 1;
+	n = strlen(f->name) + 2;
+	folded = fold_value(f->value, n, NULL, NULL, &rc);
+	/* each line break written is one byte more counted with CRLF */
+	return n + folded + 1 + (crlf ? folded - strlen(f->value) + 1 : 0);
 }
 
 long long msgedit_size_delta(const struct msgedit *e,
-    const struct header_index *orig)
+    const struct header_index *orig, bool crlf)
 {
 	long long delta = 0;
 	size_t i = 0;
 
 	for (size_t k = 0; orig != NULL && k < orig->count; k++) {
 		while (i < e->n && e->f[i].orig == MSGEDIT_ADDED)
-			delta += (long long)added_size(&e->f[i++]);
+			delta += (long long)added_size(&e->f[i++], crlf);
 		if (i < e->n && e->f[i].orig == k) {
 			i++;
 			continue;
 		}
 		delta -= (long long)(strlen(orig->items[k].name) + 2 +
-		    strlen(orig->items[k].value) + 1);
+		    strlen(orig->items[k].value) + 1 + crlf);
 	}
 	for (; i < e->n; i++)
 		if (e->f[i].orig == MSGEDIT_ADDED)
-			delta += (long long)added_size(&e->f[i]);
+			delta += (long long)added_size(&e->f[i], crlf);
 	return delta;
 }
 
@@ -276,7 +279,7 @@ static bool needs_encoding(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (c >= 0x7f || (c < 0x20 && c != '\t'))
+		if (c >= 0x80)
 			return true;
 	}
 	return false;

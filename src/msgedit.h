@@ -63,13 +63,15 @@ int msgedit_view(const struct msgedit *e, struct header_index *view);
 
 /* How many bytes the message grows (or shrinks) by the edits: added
  * fields as msgedit_write writes them, deleted ones as "Name: value\n"
- * (a folded original field counts its unfolded length). */
+ * (a folded original field counts its unfolded length); with crlf, one
+ * byte more per line. */
 long long msgedit_size_delta(const struct msgedit *e,
-    const struct header_index *orig);
+    const struct header_index *orig, bool crlf);
 
 /* The value as a header field body: line breaks unfolded (a break before
  * a blank dropped, any other one made a blank), and as RFC 2047 "B"
- * encoded-words in UTF-8 when it holds 8-bit or control characters.
+ * encoded-words in UTF-8 when it holds 8-bit characters (control
+ * characters stay as they are, as Pigeonhole keeps them).
  * Malloced; NULL when memory runs out. */
 char *msgedit_encode_value(const char *value, size_t len);
 

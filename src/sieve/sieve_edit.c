@@ -37,7 +37,8 @@ static int rebuild(struct sieve_rt *rt, struct sieve_edit *e)
 	free(e->edits);
 	if ((e->edits = msgedit_serialize(&e->list)) == NULL)
 		return sieve_rt_error(rt, rt->pos, "out of memory");
-	size = (long long)b->size + msgedit_size_delta(&e->list, b->headers);
+	size = (long long)b->size + msgedit_size_delta(&e->list, b->headers,
+	    b->size_crlf);
 	e->env.headers = &e->view;
 	e->env.size = size < 0 ? 0 : (off_t)size;
 	e->env.edits = e->edits;

@@ -142,6 +142,12 @@ void ph_message_sync_env(void)
 
 	m->env.headers = m->have_intake ? &m->in.headers : NULL;
 	m->env.size = m->have_intake ? m->in.size : 0;
+	/* Pigeonhole holds a test message with CRLF line ends (a text:
+	 * literal's lines end so), so its size test counts a CR per line;
+	 * deliver's intake stored LF */
+	m->env.size_crlf = true;
+	for (size_t i = 0; m->have_intake && i < m->mail.len; i++)
+		m->env.size += m->mail.text[i] == '\n';
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.orig_recipient = m->env_orig_to;
