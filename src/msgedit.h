@@ -25,6 +25,7 @@
 
 #define MSGEDIT_ADDED SIZE_MAX   /* orig of a field a script added */
 #define MSGEDIT_ADDED_MAX 1000   /* fields one evaluation may add */
+#define MSGEDIT_STRING_MAX (256 * 1024)   /* bytes of one edit string */
 
 struct msgedit_field {
 	size_t orig;       /* position in the original index, or ADDED */

@@ -34,9 +34,17 @@ static int rebuild(struct sieve_rt *rt, struct sieve_edit *e)
 	free(e->view.items);
 	if (msgedit_view(&e->list, &e->view) < 0)
 		return sieve_rt_error(rt, rt->pos, "out of memory");
+	/* a pass over the fields, as a header read counts one */
+	if (sieve_rt_step(rt, rt->pos, 1 + e->list.n / 64) < 0)
+		return -1;
 	free(e->edits);
 	if ((e->edits = msgedit_serialize(&e->list)) == NULL)
 		return sieve_rt_error(rt, rt->pos, "out of memory");
+	/* every action keeps a copy: bounded, so sieve_max_actions copies
+	 * stay small */
+	if (strlen(e->edits) > MSGEDIT_STRING_MAX)
+		return sieve_rt_error(rt, rt->pos, "header edits exceed %d "
+		    "bytes", MSGEDIT_STRING_MAX);
 	size = (long long)b->size + msgedit_size_delta(&e->list, b->headers,
 	    b->size_crlf);
 	e->env.headers = &e->view;

@@ -357,6 +357,33 @@ static void test_script_too_large(void **state)
 	config_free(&cfg);
 }
 
+/* Edits whose string passes MSGEDIT_STRING_MAX: a runtime error, not
+ * a copy of megabytes for every action. */
+static void test_script_edits_bounded(void **state)
+{
+	struct sieve_result r;
+	char *src = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&src, &len);
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_non_null(f);
+	fprintf(f, "require [\"editheader\", \"variables\"];\n"
+	    "set \"a\" \"0123456789012345678901234567890123456789\";\n"
+	    "set \"a\" \"${a}${a}${a}${a}${a}${a}${a}${a}${a}${a}\";\n"
+	    "set \"a\" \"${a}${a}${a}${a}${a}\";\n");   /* 2000 bytes */
+	for (int i = 0; i < 140; i++)
+		fprintf(f, "addheader \"X-%d\" \"${a}\";\n", i);
+	assert_int_equal(fclose(f), 0);
+	run(src, &r);
+	assert_true(r.failed);
+	assert_non_null(strstr(r.errors.items[0], "header edits exceed"));
+	sieve_result_free(&r);
+	free(src);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +409,8 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_script_too_large, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_script_edits_bounded,
+		    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
