@@ -6,7 +6,7 @@
 # refused at run time (message kept unedited), and a 50 MiB message
 # edited into two folders under a 16 MiB address-space limit.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 16
+plan 17
 
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
 # file FOLDER: the one message in FOLDER ("" = INBOX)
@@ -62,6 +62,17 @@ deleteheader "subject";'
 ndlv "$TMP/m"
 is "$(grep -c '^Subject:' "$(file "")"):$(grep -c '^Subject:' "$(file Before)")" "0:1" \
     "the implicit keep takes the header as the script left it (as Pigeonhole's)"
+
+reset_md
+script 'require ["editheader", "fileinto", "copy"];
+fileinto :copy "Before";
+addheader "X-A" "1";
+keep;
+redirect "carol@example.net";'
+OUT=$(ndlv "$TMP/m" -n)
+is "$(printf '%s\n' "$OUT" | grep -v '^trace:')" "fileinto Before
+fileinto INBOX header=edited
+redirect carol@example.net header=edited" "-n marks the actions that take an edited header"
 
 # ---- quota: each copy its own size ----
 
