@@ -104,6 +104,21 @@ static const struct config_key config_keys[] = {
 	  FIELD(sieve_vacation_max_subject_codepoints), "256", NULL, 1024 },
 	{ "sieve_vacation_to_header_ignore_envelope", KEY_BOOL,
 	  FIELD(sieve_vacation_to_header_ignore_envelope), "no", NULL, 0 },
+	{ "sieve_dir", KEY_STRING, FIELD(sieve_dir), "~/sieve", NULL, 0 },
+	{ "sieve_global", KEY_STRING, FIELD(sieve_global),
+	  "/etc/deliver/sieve", NULL, 0 },
+	/* capped: the nesting is the depth of the checker's and the
+	 * interpreter's recursion */
+	{ "sieve_include_max_nesting_depth", KEY_UINT,
+	  FIELD(sieve_include_max_nesting_depth), "10", NULL, 32 },
+	{ "sieve_include_max_includes", KEY_UINT,
+	  FIELD(sieve_include_max_includes), "255", NULL, 10000 },
+	{ "sieve_default", KEY_STRING, FIELD(sieve_default), "", NULL, 0 },
+	{ "sieve_discard", KEY_STRING, FIELD(sieve_discard), "", NULL, 0 },
+	{ "sieve_duplicate_default_period", KEY_PERIOD,
+	  FIELD(sieve_duplicate_default_period), "12h", NULL, 0 },
+	{ "sieve_duplicate_max_period", KEY_PERIOD,
+	  FIELD(sieve_duplicate_max_period), "2d", NULL, 0 },
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

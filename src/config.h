@@ -70,6 +70,19 @@ struct config {
 	char *sieve_vacation_default_subject_template; /* "" = "Auto: %$" */
 	unsigned sieve_vacation_max_subject_codepoints;
 	bool sieve_vacation_to_header_ignore_envelope;
+	/* include (RFC 6609), Pigeonhole's names: where :personal and
+	 * :global scripts are, and its limits */
+	char *sieve_dir;                       /* "~/sieve" */
+	char *sieve_global;                    /* "/etc/deliver/sieve" */
+	unsigned sieve_include_max_nesting_depth;   /* 10 */
+	unsigned sieve_include_max_includes;        /* 255 */
+	/* the admin's script for users who have none, and the one run when
+	 * the message would be discarded ("" = none) */
+	char *sieve_default;
+	char *sieve_discard;
+	/* duplicate (RFC 7352): default and largest :seconds */
+	unsigned long long sieve_duplicate_default_period;
+	unsigned long long sieve_duplicate_max_period;
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */

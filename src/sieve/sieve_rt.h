@@ -79,6 +79,11 @@ struct sieve_rt {
 	bool stopped;                       /* "stop" ran */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
+	const struct sieve_script *script;  /* the script evaluated (include
+	                                     * finds what it included there) */
+	struct sieve_vars *globals;         /* include's global variables, for
+	                                     * the whole evaluation (NULL
+	                                     * unless include is required) */
 };
 
 /* ---- errors and messages ---- */
