@@ -19,6 +19,7 @@
 #include "ext_imap4flags.h"
 #include "log.h"
 #include "sieve_front.h"
+#include "sieve_include.h"
 #include "sieve_parse.h"
 #include "sieve_rt.h"
 #include "sieve_wire.h"
@@ -463,6 +464,7 @@ static int run_native(const struct sieve_job *job, const char *path,
 		return native_refused(ans, "%s", line);
 	}
 	ans->kind = SIEVE_EARLY_RESULT;
+	sieve_include_configure(job->cfg, job->home, path);
 	rc = sieve_native_eval(script, &job->env, &lim, &ans->res);
 	sieve_script_free(script);
 	return rc < 0 ? -2 : 0;

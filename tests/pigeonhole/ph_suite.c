@@ -10,11 +10,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sieve_include.h"
 #include "ph_outbox.h"
 #include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_address.h"
+#include "sieve_include.h"
 #include "sieve_run.h"
 #include "sieve_parse.h"
 
