@@ -36,6 +36,11 @@ struct config {
 	                               if it exists, else ~/.sieve */
 	char *sieve_before;         /* global script run before the user's */
 	char *sieve_after;          /* global script run after the user's */
+	/* more of them, as Pigeonhole numbers them; each of the six a file
+	 * or a directory of *.sieve files run in name order */
+	char *sieve_before2, *sieve_before3;
+	char *sieve_after2, *sieve_after3;
+	char *sieve_user_log;       /* "" = the user's script path + ".log" */
 	unsigned sieve_cpu_limit;   /* CPU seconds for one evaluation */
 	unsigned long long sieve_memory_limit; /* address space of the child */
 	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
