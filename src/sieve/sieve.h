@@ -34,6 +34,8 @@ struct sieve_msgs {
 	size_t count;
 };
 
+struct store;   /* deliver.db (store.h) */
+
 /* What the script may look at. */
 struct sieve_env {
 	const struct header_index *headers;
@@ -58,6 +60,9 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* native engine only: the user's deliver.db, read by the duplicate
+	 * test; NULL: nothing was seen before */
+	struct store *store;
 };
 
 struct sieve_result {
@@ -72,6 +77,9 @@ struct sieve_result {
 	 * keep and the scripts after this one; NULL when the script did not
 	 * use imap4flags */
 	char *flags;
+	/* native duplicate: "KEY PERIOD" for each id to record in deliver.db
+	 * once the delivery succeeded (ext_duplicate.c) */
+	struct sieve_msgs marks;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

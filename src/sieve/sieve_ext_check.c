@@ -94,6 +94,7 @@ static void add_required(struct sieve_checker *ck,
  * refuses the two together). */
 static const char *const exclusive[][2] = {
 	{ "imapflags", "imap4flags" },
+	{ "vnd.dovecot.duplicate", "duplicate" },
 };
 
 /* Note e as named at pos; an error when it excludes one named before. */

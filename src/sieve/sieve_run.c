@@ -621,6 +621,8 @@ static int run_script(const struct sieve_job *job, size_t i,
 	log_msgs(LOG_ERR, path, "error: ", &res->errors);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
+	for (size_t k = 0; k < res->marks.count; k++)
+		(void)sieve_msgs_add(&out->marks, "%s", res->marks.items[k]);
 	if (carry_flags(res, carried) < 0 ||
 	    take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
@@ -759,6 +761,7 @@ void sieve_plan_free(struct sieve_plan *sp)
 {
 	plan_free(&sp->plan);
 	sieve_msgs_free(&sp->trace);
+	sieve_msgs_free(&sp->marks);
 }
 
 void sieve_print_extensions(void)
