@@ -2,7 +2,7 @@
 # Every script in sieve-examples/: a message that matches lands where the
 # script says, one that does not lands in INBOX.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 23
+plan 28
 
 EX="$SRCDIR/sieve-examples"
 # through EXAMPLE MESSAGE-HEADERS...: deliver through the example; prints
@@ -46,4 +46,18 @@ is "$(through multi-condition.sieve "From: ap@example.com" "Subject: Your invoic
 is "$(through newsletters.sieve "List-Unsubscribe: <mailto:u@shop.example>")" "0:Newsletters/cur:2,S:0" "newsletters: filed as read"
 is "$(through reject-sender.sieve "From: pest@example.net")" "77::0" "reject-sender: exit 77"
 is "$(through reject-sender.sieve "From: friend@example.net")" "0:INBOX/new:0" "reject-sender: others delivered"
+# include.sieve with sieve-examples/ as the user's Sieve directory
+inc() { reset_md; cp "$EX/include.sieve" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"
+	mail "$TMP/x" "$@"; sdlv "$TMP/x" -o sieve_dir="$EX"; echo "$RC:$(landed):$(sent)"; }
+is "$(inc "Subject: win" "X-Spam-Flag: YES" "List-Id: <x.example.org>")" "0:Junk/new:0" "include: spam.sieve files and stops"
+is "$(inc "List-Id: Debian Devel <debian-devel.lists.debian.org>")" "0:Lists.debian-devel/new:0" "include: then lists.sieve"
+is "$(inc "Subject: personal")" "0:INBOX/new:0" "include: neither"
+# duplicate.sieve: twice the same Message-ID
+reset_md
+cp "$EX/duplicate.sieve" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"
+mail "$TMP/x" "Subject: twice" "Message-ID: <twice@example.org>"
+sdlv "$TMP/x" -o dedup=no
+is "$RC:$(landed)" "0:INBOX/new" "duplicate: the first copy in INBOX"
+sdlv "$TMP/x" -o dedup=no
+is "$RC:$(landed)" "0:Duplicates/new INBOX/new" "duplicate: the second in Duplicates"
 finish
