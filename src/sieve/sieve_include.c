@@ -159,6 +159,7 @@ struct frame {
 
 static struct {
 	bool active;
+	size_t bytes;                /* of the scripts loaded so far */
 	struct frame root;
 	struct frame *top;
 	struct sieve_included *set;
@@ -350,6 +351,14 @@ static int load_script(struct sieve_checker *ck, const struct request *r,
 		return -1;
 	}
 	len = strlen(text);
+	if (run.bytes + len > SIEVE_INCLUDE_BYTES_MAX) {
+		free(text);
+		sieve_check_error(ck, r->pos, "included scripts would hold "
+		    "more than %d MiB together; not including '%.80s'",
+		    SIEVE_INCLUDE_BYTES_MAX / (1024 * 1024), s->name);
+		return -1;
+	}
+	run.bytes += len;
 	if (len > max_script_size()) {
 		free(text);
 		sieve_check_error(ck, r->pos, "included %s script '%.80s' is "

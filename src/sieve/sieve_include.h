@@ -36,6 +36,10 @@ struct config;
 #define SIEVE_INCLUDE_COUNT_DEFAULT  255
 #define SIEVE_INCLUDE_DEPTH_CAP      32    /* whatever is configured */
 #define SIEVE_INCLUDE_NAME_MAX       256   /* characters of a name */
+/* Bytes all the scripts one script includes may hold together (their
+ * trees stay in memory for the evaluation): 255 scripts of 1 MiB each
+ * would be 255 MiB of text, and several times that of tree. */
+#define SIEVE_INCLUDE_BYTES_MAX      (8 * 1024 * 1024)
 
 enum sieve_include_location { SIEVE_INC_PERSONAL, SIEVE_INC_GLOBAL };
 

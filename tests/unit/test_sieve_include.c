@@ -242,6 +242,31 @@ static void test_limits(void **state)
 	    "include \"d10\";", "FAILED: line 1, column 48: failed to include script 'd10': no "
 	    "more than 2 includes allowed");
 	cfg.sieve_include_max_includes = 255;
+	/* the included scripts together: 9 of 1,000,000 bytes are over
+	 * the 8 MiB */
+	{
+		char *big = malloc(1000001), main_src[400];
+		size_t off;
+
+		assert_non_null(big);
+		memset(big, 'x', 1000000);
+		big[0] = '#';
+		memcpy(big + 999990, "\nkeep;\n", 7);
+		big[999997] = '\0';
+		for (int i = 0; i < 9; i++) {
+			(void)snprintf(name, sizeof name, "big%d", i);
+			put(personal, name, big);
+		}
+		free(big);
+		off = (size_t)snprintf(main_src, sizeof main_src,
+		    "require \"include\";");
+		for (int i = 0; i < 9; i++)
+			off += (size_t)snprintf(main_src + off,
+			    sizeof main_src - off, " include \"big%d\";", i);
+		run(main_src, "FAILED: line 1, column 148: included scripts "
+		    "would hold more than 8 MiB together; not including "
+		    "'big8'");
+	}
 	/* the nesting the configuration asks for is capped */
 	cfg.sieve_include_max_nesting_depth = 1000;
 	assert_int_equal(sieve_include_max_depth(), SIEVE_INCLUDE_DEPTH_CAP);
