@@ -207,7 +207,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* a redelivery's -n reports in its summary, not per message */
 		    .trace = d->req->dry_run && !d->req->redelivery,
-		    .root = &d->root, .cfg = cfg },
+		    .root = &d->root, .cfg = cfg, .store = d->store },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	/* the message file for body tests: the tmp file, or a dry run's */
@@ -226,6 +226,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
 	d->trace = sp.trace;
+	d->sieve_marks = sp.marks;
 	d->sieve_guard = sp.guard;
 	if (rc < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
@@ -627,6 +628,7 @@ static void release(struct delivery *d)
 	targets_free(&d->targets);
 	plan_free(&d->plan);
 	sieve_msgs_free(&d->trace);   /* sieve */
+	sieve_msgs_free(&d->sieve_marks);
 	if (d->owner == NULL)   /* a borrowed intake is the owner's */
 		intake_free(&d->in);
 }
@@ -694,6 +696,20 @@ static void delivery_store(struct delivery *d)
 		    store_report);
 }
 
+/* Sieve's duplicate test: the ids it saw are remembered only now that
+ * the delivery succeeded (RFC 7352 section 3). */
+static void record_duplicate_marks(struct delivery *d)
+{
+	for (size_t i = 0; i < d->sieve_marks.count; i++) {
+		char key[128];
+		unsigned long long period;
+
+		if (sscanf(d->sieve_marks.items[i], "%127s %llu", key,
+		    &period) == 2)
+			(void)store_duplicate_mark(d->store, key, period);
+	}
+}
+
 /* The record, the log line and the report of a delivery that ended with
  * code; d is released. */
 static int delivery_end(struct delivery *d, int code,
@@ -701,6 +717,8 @@ static int delivery_end(struct delivery *d, int code,
 {
 	if (code == EX_OK)   /* a crashed attempt's marker, if any, goes */
 		sieve_guard_delivered(&d->sieve_guard);
+	if (code == EX_OK && !d->req->dry_run)
+		record_duplicate_marks(d);
 	if (!d->req->dry_run) {
 		stage_record(d, code);
 		report_result(d, code, out);

@@ -36,6 +36,8 @@ struct sieve_msgs {
 	size_t count;
 };
 
+struct store;   /* deliver.db (store.h) */
+
 /* What the script may look at. */
 struct sieve_env {
 	const struct header_index *headers;
@@ -72,6 +74,9 @@ struct sieve_env {
 	 * body and the MIME tests (sieve_mime.h); NULL when there is none
 	 * (those tests then see no body) */
 	const struct mime_source *message;
+	/* native engine only: the user's deliver.db, read by the duplicate
+	 * test; NULL: nothing was seen before */
+	struct store *store;
 };
 
 struct sieve_result {
@@ -90,6 +95,9 @@ struct sieve_result {
 	 * script ended (malloced; NULL = unedited), for the implicit keep
 	 * and the scripts after this one */
 	char *edits;
+	/* native duplicate: "KEY PERIOD" for each id to record in deliver.db
+	 * once the delivery succeeded (ext_duplicate.c) */
+	struct sieve_msgs marks;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

@@ -83,6 +83,11 @@ struct sieve_rt {
 	 * its copy of the env, whose headers and size are the edited
 	 * message's, so every test reads the edited header */
 	struct sieve_edit *edit;
+	const struct sieve_script *script;  /* the script evaluated (include
+	                                     * finds what it included there) */
+	struct sieve_vars *globals;         /* include's global variables, for
+	                                     * the whole evaluation (NULL
+	                                     * unless include is required) */
 };
 
 /* ---- errors and messages ---- */
