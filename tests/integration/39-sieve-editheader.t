@@ -6,7 +6,7 @@
 # refused at run time (message kept unedited), and a 50 MiB message
 # edited into two folders under a 16 MiB address-space limit.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 17
+plan 19
 
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
 # file FOLDER: the one message in FOLDER ("" = INBOX)
@@ -73,6 +73,18 @@ OUT=$(ndlv "$TMP/m" -n)
 is "$(printf '%s\n' "$OUT" | grep -v '^trace:')" "fileinto Before
 fileinto INBOX header=edited
 redirect carol@example.net header=edited" "-n marks the actions that take an edited header"
+
+# ---- a sequence of scripts edits one message ----
+
+reset_md
+printf 'require "editheader";\naddheader "X-Before" "global";\n' > "$TMP/before.sieve"
+chmod 644 "$TMP/before.sieve"
+script 'require ["editheader", "fileinto"];
+if header :is "x-before" "global" { addheader "X-User" "mine"; fileinto "F"; }'
+ndlv "$TMP/m" -o sieve_before="$TMP/before.sieve"
+is "$RC:$(landed)" "0:F/new" "the user's script sees sieve_before's edit"
+is "$(grep -E '^X-(Before|User):' "$(file F)" | tr '\n' ' ')" "X-User: mine X-Before: global " \
+    "F takes both scripts' edits"
 
 # ---- quota: each copy its own size ----
 
