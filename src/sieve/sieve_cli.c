@@ -11,6 +11,7 @@
 #include <sysexits.h>
 
 #include "sieve.h"
+#include "sieve_edit.h"
 #include "sieve_ext.h"
 #include "sieve_front.h"
 #include "sieve_include.h"
@@ -144,6 +145,7 @@ static int check_one(const char *path, const struct config *cfg,
 	if (cfg->sieve_engine == SIEVE_ENGINE_NATIVE) {
 		/* -C runs at the user's shell: :personal is under $HOME */
 		sieve_include_configure(cfg, getenv("HOME"), path);
+		sieve_editheader_configure(cfg);   /* its size limit */
 		check_native(text, c);
 		free(text);
 		return 0;
