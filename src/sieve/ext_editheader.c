@@ -18,9 +18,10 @@
  *   - deleteheader compares the decoded values; :index counts the
  *     occurrences of the name (from the end with :last), before any of
  *     them is deleted.
- * A value with line breaks is unfolded, one with 8-bit or control
- * characters RFC 2047-encoded (msgedit_encode_value); readers get it
- * decoded. */
+ * A value with line breaks is unfolded, one with 8-bit characters
+ * RFC 2047-encoded (msgedit_encode_value); readers get it decoded.  An
+ * added name is written as Pigeonhole writes it ("x-frop" -> "X-Frop"). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,6 +157,19 @@ static void check_deleteheader(struct sieve_checker *ck,
 
 /* ---- addheader ---- */
 
+/* The name as Pigeonhole writes an added field: lower case but for the
+ * first letter and each after a '-' ("x-frop" -> "X-Frop"). */
+static void canonical_name(char *name)
+{
+	bool up = true;
+
+	for (char *p = name; *p != '\0'; p++) {
+		*p = up ? (char)toupper((unsigned char)*p) :
+		    (char)tolower((unsigned char)*p);
+		up = *p == '-';
+	}
+}
+
 static int run_addheader(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	const struct config *cfg = rt->env->cfg;
@@ -165,7 +179,7 @@ static int run_addheader(struct sieve_rt *rt, const struct sieve_call *c)
 	const char *value = sieve_rt_string(rt, c->positional[1]->strings,
 	    &vlen);
 	struct msgedit *list;
-	char *enc;
+	char *enc, *field;
 	int rc;
 
 	if (name == NULL || value == NULL)
@@ -192,7 +206,12 @@ static int run_addheader(struct sieve_rt *rt, const struct sieve_call *c)
 		    "than %d header fields added", MSGEDIT_ADDED_MAX);
 	if ((enc = msgedit_encode_value(value, vlen)) == NULL)
 		return sieve_rt_error(rt, c->pos, "out of memory");
-	rc = msgedit_add(list, rt->edit->base->headers, name, enc,
+	if ((field = sieve_rt_strndup(rt, name, nlen)) == NULL) {
+		free(enc);
+		return -1;
+	}
+	canonical_name(field);
+	rc = msgedit_add(list, rt->edit->base->headers, field, enc,
 	    sieve_call_tag(c, "last") != NULL);
 	free(enc);
 	if (rc < 0)

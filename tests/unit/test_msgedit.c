@@ -291,7 +291,7 @@ static void test_script_versions(void **state)
 	config_defaults(&cfg);
 	run("require [\"editheader\", \"fileinto\"];\n"
 	    "fileinto \"A\";\n"
-	    "addheader \"X-Spam\" \"yes\";\n"
+	    "addheader \"x-SPAM\" \"yes\";\n"
 	    "if header :is \"x-spam\" \"yes\" { fileinto \"B\"; }\n"
 	    "deleteheader :index 1 :last \"X-A\";\n"
 	    "if not header :is \"x-a\" \"two\" { fileinto \"C\"; }\n"
