@@ -2,6 +2,7 @@
 #include "actions.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "log.h"
 #include "mailer.h"
+#include "msgedit.h"
 #include "reject_notice.h"
 #include "vacation_reply.h"
 
@@ -347,13 +349,37 @@ static const char *redirect_refusal(const struct action_ctx *c,
 	return NULL;
 }
 
-static int redirect_one(const struct action_ctx *c, const char *target,
-    const char *marker, const char *msgid)
+/* The message a redirect sends: the file as filed, or for an edited
+ * header version (editheader, as Pigeonhole sends the message as the
+ * script had edited it when it redirected) that version written to an
+ * unlinked file.  -1 when it cannot be written (logged; the caller
+ * sends the unedited message then). */
+static int redirect_version(const struct action_ctx *c, const char *edits)
+{
+	off_t size;
+	int fd;
+
+	if (edits == NULL)
+		return -1;
+	if ((fd = msgedit_tmpfile(c->tmp_dirfd > 0 ? c->tmp_dirfd : -1)) < 0 ||
+	    msgedit_write(c->msg_fd, c->headers, edits, fd, &size) < 0) {
+		log_line(LOG_WARNING, "sieve: redirect: cannot write the "
+		    "edited message (%s): sending it unedited",
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int redirect_send(const struct action_ctx *c, const char *target,
+    const char *marker, const char *msgid, int msg_fd)
 {
 	char head[4096], shown[600], why[700], from[1100], self[1100];
 	char newid[300] = "";
-	struct mail_body body = { .head = head, .body_fd = c->msg_fd,
-		.body_offset = return_path_length(c->msg_fd) };
+	struct mail_body body = { .head = head, .body_fd = msg_fd,
+		.body_offset = return_path_length(msg_fd) };
 	struct outcome out = { 0 };
 	const char *me = user_email(c) ? user_email(c) : c->recipient;
 
@@ -386,6 +412,18 @@ static int redirect_one(const struct action_ctx *c, const char *target,
 	return 0;
 }
 
+static int redirect_one(const struct action_ctx *c, const char *target,
+    const char *marker, const char *msgid, const char *edits)
+{
+	int edited = redirect_version(c, edits);
+	int rc = redirect_send(c, target, marker, msgid,
+	    edited >= 0 ? edited : c->msg_fd);
+
+	if (edited >= 0)
+		close(edited);
+	return rc;
+}
+
 void actions_redirect(const struct action_ctx *c, const struct plan *plan,
     bool *keep_instead)
 {
@@ -406,7 +444,8 @@ void actions_redirect(const struct action_ctx *c, const struct plan *plan,
 			    "%s; keeping the message", log_escape(a->address ?
 			    a->address : "", shown, sizeof shown), why);
 			*keep_instead = true;
-		} else if (redirect_one(c, a->address, marker, msgid) < 0) {
+		} else if (redirect_one(c, a->address, marker, msgid,
+		    a->edits) < 0) {
 			*keep_instead = true;
 		}
 	}

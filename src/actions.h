@@ -29,6 +29,10 @@ struct action_ctx {
 	 * for it, a rejection names it */
 	const char *orig_recipient;
 	int msg_fd;                        /* the message as filed */
+	/* where a redirect of an edited message (editheader) writes that
+	 * version, an unlinked file: the Maildir's tmp/ (-1: a memory file,
+	 * for the test runner) */
+	int tmp_dirfd;
 };
 
 /* The value of the loop marker header X-Loop for this recipient:

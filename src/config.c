@@ -50,6 +50,11 @@ static const struct config_key config_keys[] = {
 	{ "sieve", KEY_STRING, FIELD(sieve), "", NULL, 0 },
 	{ "sieve_before", KEY_STRING, FIELD(sieve_before), "", NULL, 0 },
 	{ "sieve_after", KEY_STRING, FIELD(sieve_after), "", NULL, 0 },
+	{ "sieve_before2", KEY_STRING, FIELD(sieve_before2), "", NULL, 0 },
+	{ "sieve_before3", KEY_STRING, FIELD(sieve_before3), "", NULL, 0 },
+	{ "sieve_after2", KEY_STRING, FIELD(sieve_after2), "", NULL, 0 },
+	{ "sieve_after3", KEY_STRING, FIELD(sieve_after3), "", NULL, 0 },
+	{ "sieve_user_log", KEY_STRING, FIELD(sieve_user_log), "", NULL, 0 },
 	{ "sieve_cpu_limit", KEY_UINT, FIELD(sieve_cpu_limit), "10", NULL, 3600 },
 	{ "sieve_memory_limit", KEY_SIZE, FIELD(sieve_memory_limit), "256M",
 	  NULL, 0 },
@@ -105,6 +110,32 @@ static const struct config_key config_keys[] = {
 	  FIELD(sieve_vacation_max_subject_codepoints), "256", NULL, 1024 },
 	{ "sieve_vacation_to_header_ignore_envelope", KEY_BOOL,
 	  FIELD(sieve_vacation_to_header_ignore_envelope), "no", NULL, 0 },
+	/* editheader, Pigeonhole's names: header names, space separated;
+	 * the size is parsed where it is used ("" = 2048, below 1024
+	 * ignored, as Pigeonhole does) */
+	{ "sieve_editheader_protected", KEY_STRING,
+	  FIELD(sieve_editheader_protected), "", NULL, 0 },
+	{ "sieve_editheader_forbid_add", KEY_STRING,
+	  FIELD(sieve_editheader_forbid_add), "", NULL, 0 },
+	{ "sieve_editheader_forbid_delete", KEY_STRING,
+	  FIELD(sieve_editheader_forbid_delete), "", NULL, 0 },
+	{ "sieve_editheader_max_header_size", KEY_STRING,
+	  FIELD(sieve_editheader_max_header_size), "", NULL, 0 },
+	{ "sieve_dir", KEY_STRING, FIELD(sieve_dir), "~/sieve", NULL, 0 },
+	{ "sieve_global", KEY_STRING, FIELD(sieve_global),
+	  "/etc/deliver/sieve", NULL, 0 },
+	/* capped: the nesting is the depth of the checker's and the
+	 * interpreter's recursion */
+	{ "sieve_include_max_nesting_depth", KEY_UINT,
+	  FIELD(sieve_include_max_nesting_depth), "10", NULL, 32 },
+	{ "sieve_include_max_includes", KEY_UINT,
+	  FIELD(sieve_include_max_includes), "255", NULL, 10000 },
+	{ "sieve_default", KEY_STRING, FIELD(sieve_default), "", NULL, 0 },
+	{ "sieve_discard", KEY_STRING, FIELD(sieve_discard), "", NULL, 0 },
+	{ "sieve_duplicate_default_period", KEY_PERIOD,
+	  FIELD(sieve_duplicate_default_period), "12h", NULL, 0 },
+	{ "sieve_duplicate_max_period", KEY_PERIOD,
+	  FIELD(sieve_duplicate_max_period), "2d", NULL, 0 },
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },

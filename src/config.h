@@ -36,6 +36,11 @@ struct config {
 	                               if it exists, else ~/.sieve */
 	char *sieve_before;         /* global script run before the user's */
 	char *sieve_after;          /* global script run after the user's */
+	/* more of them, as Pigeonhole numbers them; each of the six a file
+	 * or a directory of *.sieve files run in name order */
+	char *sieve_before2, *sieve_before3;
+	char *sieve_after2, *sieve_after3;
+	char *sieve_user_log;       /* "" = the user's script path + ".log" */
 	unsigned sieve_cpu_limit;   /* CPU seconds for one evaluation */
 	unsigned long long sieve_memory_limit; /* address space of the child */
 	unsigned sieve_timeout;     /* wall-clock seconds for one evaluation */
@@ -71,6 +76,25 @@ struct config {
 	char *sieve_vacation_default_subject_template; /* "" = "Auto: %$" */
 	unsigned sieve_vacation_max_subject_codepoints;
 	bool sieve_vacation_to_header_ignore_envelope;
+	/* editheader (Pigeonhole's names): header names that may not be
+	 * added and deleted, added, deleted; the largest added value */
+	char *sieve_editheader_protected;
+	char *sieve_editheader_forbid_add;
+	char *sieve_editheader_forbid_delete;
+	char *sieve_editheader_max_header_size;   /* "" = 2048 */
+	/* include (RFC 6609), Pigeonhole's names: where :personal and
+	 * :global scripts are, and its limits */
+	char *sieve_dir;                       /* "~/sieve" */
+	char *sieve_global;                    /* "/etc/deliver/sieve" */
+	unsigned sieve_include_max_nesting_depth;   /* 10 */
+	unsigned sieve_include_max_includes;        /* 255 */
+	/* the admin's script for users who have none, and the one run when
+	 * the message would be discarded ("" = none) */
+	char *sieve_default;
+	char *sieve_discard;
+	/* duplicate (RFC 7352): default and largest :seconds */
+	unsigned long long sieve_duplicate_default_period;
+	unsigned long long sieve_duplicate_max_period;
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */

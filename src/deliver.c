@@ -145,6 +145,7 @@ static struct action_ctx action_context(const struct delivery *d)
 		.headers = &d->in.headers, .sender = sender ? sender : "",
 		.recipient = d->req->recipient,
 		.orig_recipient = d->req->orig_recipient, .msg_fd = d->tmp_fd,
+		.tmp_dirfd = d->root.tmpfd,
 	};
 }
 
@@ -206,7 +207,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* a redelivery's -n reports in its summary, not per message */
 		    .trace = d->req->dry_run && !d->req->redelivery,
-		    .root = &d->root, .cfg = cfg },
+		    .root = &d->root, .cfg = cfg, .store = d->store },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	/* the message file for body tests: the tmp file, or a dry run's */
@@ -225,6 +226,7 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
 	d->trace = sp.trace;
+	d->sieve_marks = sp.marks;
 	d->sieve_guard = sp.guard;
 	if (rc < 0)
 		return fail(out, EX_TEMPFAIL, "out of memory");
@@ -471,6 +473,7 @@ static int stage_place(struct delivery *d, struct outcome *out)
 		.root = &d->root, .tmp_name = d->tmp_name,
 		.tmp_fd = d->tmp_fd, .base = d->base[0] ? d->base : d->tmp_name,
 		.size = d->in.size, .shared = d->several,
+		.headers = &d->in.headers,   /* editheader's versions */
 		.src = d->owner ? &d->owner->root : NULL,   /* link the owner's copy */
 	};
 
@@ -492,6 +495,28 @@ static size_t quota_copies(const struct targets *t)
 	return n;
 }
 
+/* quota: the bytes the counted copies take.  Before placing, an edited
+ * version counts as the message plus its edit string (more than the
+ * edit can add); once placed, each copy counts its file's real size. */
+static int64_t quota_bytes(const struct delivery *d, bool placed)
+{
+	const struct targets *t = &d->targets;
+	int64_t bytes = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		const struct target *x = &t->items[i];
+
+		if (!quota_counts_copy(x->dirname, x->flags))
+			continue;
+		if (placed && x->done)
+			bytes += (int64_t)x->size;
+		else
+			bytes += (int64_t)d->in.size + (int64_t)(x->edits ?
+			    strlen(x->edits) : 0);
+	}
+	return bytes;
+}
+
 /* quota: decided before anything is linked into place.  A plan
  * without a counted copy (discard, Trash only) does not touch maildirsize. */
 static int stage_quota(struct delivery *d, struct outcome *out)
@@ -505,7 +530,9 @@ static int stage_quota(struct delivery *d, struct outcome *out)
 		return 0;
 	if (quota_open(&d->quota, &d->root, cfg, out) < 0)
 		return -1;
-	rc = quota_check(&d->quota, cfg, d->in.size, copies, out);
+	/* the largest copy per copy: the same check as for one size */
+	rc = quota_check(&d->quota, cfg, (off_t)((quota_bytes(d, false) +
+	    (int64_t)copies - 1) / (int64_t)copies), copies, out);
 	if (d->quota.recalculated)
 		log_line(LOG_INFO, "maildirsize recalculated (%s): %lld bytes "
 		    "in %lld messages", quota_recalc_name(d->quota.recalc_why),
@@ -530,7 +557,7 @@ static int quota_account(struct delivery *d, struct outcome *why)
 		d->quota.recalc_why = RECALC_RESUMED;
 		return quota_recalculate(&d->quota, why);
 	}
-	return quota_add(&d->quota, (int64_t)d->in.size * copies, copies, why);
+	return quota_add(&d->quota, quota_bytes(d, true), copies, why);
 }
 
 static void stage_quota_account(struct delivery *d)
@@ -601,6 +628,7 @@ static void release(struct delivery *d)
 	targets_free(&d->targets);
 	plan_free(&d->plan);
 	sieve_msgs_free(&d->trace);   /* sieve */
+	sieve_msgs_free(&d->sieve_marks);
 	if (d->owner == NULL)   /* a borrowed intake is the owner's */
 		intake_free(&d->in);
 }
@@ -668,6 +696,20 @@ static void delivery_store(struct delivery *d)
 		    store_report);
 }
 
+/* Sieve's duplicate test: the ids it saw are remembered only now that
+ * the delivery succeeded (RFC 7352 section 3). */
+static void record_duplicate_marks(struct delivery *d)
+{
+	for (size_t i = 0; i < d->sieve_marks.count; i++) {
+		char key[128];
+		unsigned long long period;
+
+		if (sscanf(d->sieve_marks.items[i], "%127s %llu", key,
+		    &period) == 2)
+			(void)store_duplicate_mark(d->store, key, period);
+	}
+}
+
 /* The record, the log line and the report of a delivery that ended with
  * code; d is released. */
 static int delivery_end(struct delivery *d, int code,
@@ -675,6 +717,8 @@ static int delivery_end(struct delivery *d, int code,
 {
 	if (code == EX_OK)   /* a crashed attempt's marker, if any, goes */
 		sieve_guard_delivered(&d->sieve_guard);
+	if (code == EX_OK && !d->req->dry_run)
+		record_duplicate_marks(d);
 	if (!d->req->dry_run) {
 		stage_record(d, code);
 		report_result(d, code, out);

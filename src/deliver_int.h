@@ -35,6 +35,8 @@ struct delivery {
 	char msgid[STORE_MSGID_MAX + 1];  /* normalized, "" = none */
 	struct quota quota;          /* quota */
 	struct sieve_msgs trace;   /* sieve: for -n */
+	struct sieve_msgs sieve_marks;   /* duplicate ids, recorded once
+	                                  * the message is filed */
 	struct sieve_guard sieve_guard;  /* the native engine's marker */
 	/* one write, many recipients: the delivery that holds the
 	 * message (NULL = this one), the base name of this recipient's files

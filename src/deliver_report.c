@@ -74,7 +74,8 @@ static void print_dry_run_sieve(const struct delivery *d)
 		log_escape(addr, a, sizeof a);
 		log_escape(text, b, sizeof b);
 		if (x->type == ACTION_REDIRECT)
-			printf("redirect %s\n", a);
+			printf("redirect %s%s\n", a, x->edits ?
+			    " header=edited" : "");
 		else if (x->type == ACTION_REJECT)
 			printf("reject %s\n", b);
 		else if (x->type == ACTION_DISCARD)
@@ -97,10 +98,13 @@ void report_dry_run(const struct delivery *d)
 	for (size_t i = 0; i < d->targets.count; i++) {
 		const struct target *t = &d->targets.items[i];
 
-		printf("fileinto %s%s%s%s%s\n", log_escape(target_display(t),
-		    shown, sizeof shown), t->flags[0] ? " flags=" : "",
-		    t->flags, t->keywords[0] ? " keywords=" : "",
-		    log_escape(t->keywords, kw, sizeof kw));
+		/* header=edited: a header version of editheader's */
+		printf("fileinto %s%s%s%s%s%s\n",
+		    log_escape(target_display(t), shown, sizeof shown),
+		    t->flags[0] ? " flags=" : "", t->flags,
+		    t->keywords[0] ? " keywords=" : "",
+		    log_escape(t->keywords, kw, sizeof kw),
+		    t->edits ? " header=edited" : "");
 	}
 	print_dry_run_sieve(d);   /* sieve */
 }

@@ -9,6 +9,7 @@
 #include "folder.h"
 #include "log.h"
 #include "maildir_keywords.h"
+#include "msgedit.h"
 
 static char *dup_or_null(const char *s, bool *failed)
 {
@@ -66,6 +67,7 @@ void plan_free(struct plan *plan)
 		free(plan->actions[i].from);
 		free(plan->actions[i].handle);
 		free(plan->actions[i].addresses);
+		free(plan->actions[i].edits);
 	}
 	free(plan->actions);
 	memset(plan, 0, sizeof *plan);
@@ -118,22 +120,28 @@ static void normalize_keywords(const char *in, char *out, size_t outlen)
 	}
 }
 
+static bool same_edits(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
 static struct target *find_target(struct targets *t, const char *dirname,
-    const char *flags, const char *keywords)
+    const char *flags, const char *keywords, const char *edits)
 {
 	for (size_t i = 0; i < t->count; i++)
 		if (strcmp(t->items[i].dirname, dirname) == 0 &&
 		    strcmp(t->items[i].flags, flags) == 0 &&
-		    strcmp(t->items[i].keywords, keywords) == 0)
+		    strcmp(t->items[i].keywords, keywords) == 0 &&
+		    same_edits(t->items[i].edits, edits))
 			return &t->items[i];
 	return NULL;
 }
 
 static int add_target(struct targets *t, const char *dirname,
-    const char *flags, const char *keywords, bool create)
+    const char *flags, const char *keywords, const char *edits, bool create)
 {
 	struct target *grown, *found = find_target(t, dirname, flags,
-	    keywords);
+	    keywords, edits);
 
 	if (found) {
 		found->create |= create;
@@ -149,6 +157,7 @@ static int add_target(struct targets *t, const char *dirname,
 	strlcpy(found->flags, flags, sizeof found->flags);
 	strlcpy(found->keywords, keywords, sizeof found->keywords);
 	found->create = create;
+	found->edits = edits;
 	return 0;
 }
 
@@ -166,8 +175,8 @@ int plan_targets(const struct plan *plan, const char *default_folder,
 		    a->mailbox, cfg, dirname, sizeof dirname);
 		maildir_normalize_flags(a->flags, flags);
 		normalize_keywords(a->keywords, keywords, sizeof keywords);
-		if (add_target(out, dirname, flags, keywords, cfg->autocreate ||
-		    a->create) < 0)
+		if (add_target(out, dirname, flags, keywords, a->edits,
+		    cfg->autocreate || a->create) < 0)
 			return -1;
 	}
 	return 0;
@@ -243,25 +252,31 @@ static void flags_with_keywords(const struct target *t,
 	maildir_normalize_flags(letters, out);
 }
 
-int plan_place(struct targets *targets, const struct delivery_file *msg,
-    const struct config *cfg, struct outcome *out)
+/* The targets of one header version, from one file. */
+static int place_version(struct targets *targets, const struct delivery_file
+    *msg, const char *edits, bool may_take, const struct config *cfg,
+    struct outcome *out)
 {
 	struct maildir *src = msg->src ? msg->src : msg->root;
+	size_t last = targets->count;
 
+	for (size_t i = 0; i < targets->count; i++)
+		if (!targets->items[i].done &&
+		    same_edits(targets->items[i].edits, edits))
+			last = i;
 	for (size_t i = 0; i < targets->count; i++) {
 		struct target *t = &targets->items[i];
 		struct maildir folder, *dst;
 		char flags[53];
 		int rc;
 
-		if (t->done)
+		if (t->done || !same_edits(t->edits, edits))
 			continue;
 		folder.dirfd = folder.tmpfd = folder.newfd = folder.curfd = -1;
 		dst = open_target(t, msg->root, cfg, &folder);
 		flags_with_keywords(t, dst, flags);
 		rc = maildir_place(src, msg->tmp_name, msg->tmp_fd, dst,
-		    msg->base, msg->size, flags,
-		    i + 1 == targets->count && !msg->shared,
+		    msg->base, msg->size, flags, i == last && may_take,
 		    t->placed, sizeof t->placed, out);
 		if (dst != msg->root)
 			maildir_close(&folder);
@@ -270,8 +285,96 @@ int plan_place(struct targets *targets, const struct delivery_file *msg,
 			return -1;
 		}
 		t->done = true;
+		t->size = msg->size;
 	}
 	return 0;
+}
+
+/* The base name of header version n: "V<n>" before the host part, so
+ * that a resumed delivery finds the copies it already made. */
+static void version_base(const char *base, unsigned n, char *out,
+    size_t len)
+{
+	const char *dot = strchr(base, '.');
+	const char *host = dot ? strchr(dot + 1, '.') : NULL;
+
+	if (host == NULL)
+		snprintf(out, len, "%sV%u", base, n);
+	else
+		snprintf(out, len, "%.*sV%u%s", (int)(host - base), base, n,
+		    host);
+}
+
+/* Targets whose version cannot be written from this file get the
+ * message as received (logged): a copy is never lost for an edit. */
+static void unedit(struct targets *targets, const char *edits,
+    const char *why)
+{
+	log_line(LOG_WARNING, "editheader: %s: filing the unedited message",
+	    why);
+	for (size_t i = 0; i < targets->count; i++)
+		if (!targets->items[i].done &&
+		    same_edits(targets->items[i].edits, edits))
+			targets->items[i].edits = NULL;
+}
+
+static int place_edited(struct targets *targets, const struct delivery_file
+    *msg, const char *edits, unsigned n, const struct config *cfg,
+    struct outcome *out)
+{
+	char tmp[MAILDIR_NAME_MAX], base[MAILDIR_NAME_MAX + 16];
+	struct delivery_file v = *msg;
+	off_t size;
+	int fd, rc;
+
+	if (msg->headers == NULL) {
+		unedit(targets, edits, "no header index");
+		return 0;
+	}
+	if ((fd = maildir_create_tmp(msg->root, cfg->hostname, tmp,
+	    sizeof tmp, out)) < 0) {
+		unplace(targets, msg->root);
+		return -1;
+	}
+	rc = msgedit_write(msg->tmp_fd, msg->headers, edits, fd, &size);
+	if (rc < 0 && errno == EINVAL) {
+		unedit(targets, edits, "the header does not match its index");
+		rc = 0;
+		size = -1;
+	} else if (rc < 0 || fsync(fd) < 0) {
+		fail_errno(out, errno, "cannot write an edited copy");
+		unplace(targets, msg->root);
+		rc = -1;
+	} else {
+		version_base(msg->base, n, base, sizeof base);
+		v.tmp_name = tmp;
+		v.tmp_fd = fd;
+		v.base = base;
+		v.size = size;
+		v.src = NULL;
+		rc = place_version(targets, &v, edits, true, cfg, out);
+	}
+	close(fd);
+	(void)unlinkat(msg->root->tmpfd, tmp, 0);
+	return rc;
+}
+
+int plan_place(struct targets *targets, const struct delivery_file *msg,
+    const struct config *cfg, struct outcome *out)
+{
+	unsigned n = 0;
+
+	/* the edited versions first: one that cannot be written falls
+	 * back to the original, placed last */
+	for (size_t i = 0; i < targets->count; i++) {
+		const char *edits = targets->items[i].edits;
+
+		if (targets->items[i].done || edits == NULL)
+			continue;
+		if (place_edited(targets, msg, edits, ++n, cfg, out) < 0)
+			return -1;
+	}
+	return place_version(targets, msg, NULL, !msg->shared, cfg, out);
 }
 
 void targets_free(struct targets *targets)

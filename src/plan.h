@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "headers.h"
 #include "maildir.h"
 #include "outcome.h"
 
@@ -44,6 +45,10 @@ struct action {
 	                    * :seconds, clamped); 0 = days is the period */
 	char *addresses;   /* :addresses, one per line: also the user's */
 	bool mime;         /* :mime: text is a whole MIME entity */
+	/* KEEP/FILEINTO/REDIRECT: the header version this action takes,
+	 * an edit string (msgedit.h, malloced); NULL = the message as
+	 * received */
+	char *edits;
 };
 
 struct plan {
@@ -69,6 +74,10 @@ struct target {
 	bool create;         /* may be created (autocreate or :create) */
 	char placed[MAILDIR_NAME_MAX + 48];  /* after placing: "new/..." */
 	bool done;
+	/* the header version (an edit string borrowed from the plan, NULL
+	 * = as received) and, once placed, the size of the file filed */
+	const char *edits;
+	off_t size;
 };
 
 struct targets {
@@ -77,7 +86,8 @@ struct targets {
 };
 
 /* Resolve every filing action (keep, fileinto) into distinct targets: the
- * same folder with the same flags and keywords is filed once.  A refused
+ * same folder with the same flags, keywords and header version is filed
+ * once.  A refused
  * folder name is logged and replaced by INBOX.  default_folder is -m's
  * name ("" = INBOX).  -1 only when memory runs out. */
 int plan_targets(const struct plan *plan, const char *default_folder,
@@ -95,10 +105,17 @@ struct delivery_file {
 	 * recipients still need the file (then it is never renamed away) */
 	struct maildir *src;
 	bool shared;
+	/* the header index of the message as received: targets with edits
+	 * get a file of their own written from it (NULL: they get the
+	 * unedited message, logged) */
+	const struct header_index *headers;
 };
 
 /* Link the message into every target not yet done, each durable before the
- * next.  A folder that cannot be opened or created is logged and the copy
+ * next.  Each distinct header version (editheader) is written once, as a
+ * file of its own in tmp/ (its body streamed from msg's file, fsynced),
+ * and linked into the targets of that version, so there are at most as
+ * many files as filing actions.  A folder that cannot be opened or created is logged and the copy
  * goes to INBOX instead.  Keywords become the folder's letters through its
  * dovecot-keywords file; one that cannot is logged and left out.  Returns
  * -1 with *out filled when a copy could not be made durable (the caller

@@ -184,6 +184,16 @@ int store_redirect_sent(struct store *st, const char *message_id,
 
 #define STORE_REDIRECT_DAYS 7
 
+/* Sieve's duplicate test (RFC 7352): was key (a hash of the handle and
+ * the message's unique id) recorded and not yet expired?  Without a
+ * store: no. */
+bool store_duplicate_seen(struct store *st, const char *key);
+
+/* Record key for period seconds from now (replacing an earlier record).
+ * 0, or -1 on a store error (never fatal to the delivery). */
+int store_duplicate_mark(struct store *st, const char *key,
+    unsigned long long period);
+
 /* Rows of each table pruned at most per delivery.  dedup and log are
  * pruned by the delivery whose row's id is a multiple of
  * STORE_PRUNE_EVERY, among their first STORE_PRUNE_WINDOW rows (in the

@@ -27,6 +27,12 @@
 	" PRIMARY KEY (msgid, target)) WITHOUT ROWID;" \
 	"CREATE INDEX IF NOT EXISTS redirect_sent ON redirect (sent);"
 
+#define DUPLICATE_TABLE \
+	"CREATE TABLE IF NOT EXISTS duplicate (" \
+	" key TEXT NOT NULL PRIMARY KEY," \
+	" expires INTEGER NOT NULL) WITHOUT ROWID;" \
+	"CREATE INDEX IF NOT EXISTS duplicate_expires ON duplicate (expires);"
+
 /* Run a one-row query with two text parameters and a time; true when it
  * returns a row, *failed on a store error. */
 static bool exists(struct store *st, const char *sql, const char *a,
@@ -166,4 +172,29 @@ int store_redirect_sent(struct store *st, const char *message_id,
 	    "DELETE FROM redirect WHERE (msgid, target) IN (SELECT msgid, "
 	    "target FROM redirect WHERE sent < ?1 ORDER BY sent LIMIT ?2)",
 	    now - STORE_REDIRECT_DAYS * DAY);
+}
+
+bool store_duplicate_seen(struct store *st, const char *key)
+{
+	bool failed;
+
+	if (st == NULL || key == NULL)
+		return false;
+	return exists(st, "SELECT 1 FROM duplicate WHERE key = ?1 AND "
+	    "?2 = ?2 AND expires > ?3", key, "", (long long)time(NULL),
+	    &failed);
+}
+
+int store_duplicate_mark(struct store *st, const char *key,
+    unsigned long long period)
+{
+	time_t now = time(NULL);
+
+	if (st == NULL || key == NULL)
+		return 0;
+	return track(st, DUPLICATE_TABLE, "INSERT OR REPLACE INTO duplicate "
+	    "(key, expires) VALUES (?1 || ?2, ?3)", key, "",
+	    (long long)now + (long long)period, 0, "DELETE FROM duplicate "
+	    "WHERE key IN (SELECT key FROM duplicate WHERE expires < ?1 "
+	    "ORDER BY expires LIMIT ?2)", now);
 }

@@ -68,7 +68,8 @@ static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 	size_t nseen = 0;
 	char err[300];
 
-	if (sieve_vars_check_name(name->value, name->len, err, sizeof err) < 0)
+	if (sieve_vars_check_name_ns(name->value, name->len,
+	    sieve_check_requires(ck, "include"), err, sizeof err) < 0)
 		sieve_check_error(ck, name->pos, "%s", err);
 	for (const struct sieve_arg *a = c->args; a &&
 	    a->kind == SIEVE_ARG_TAG; a = a->next) {
@@ -237,8 +238,8 @@ static void check_string(struct sieve_checker *ck, struct sieve_string *s)
 {
 	char err[300];
 
-	if (sieve_vars_check_string(NULL, s->value, s->len, err,
-	    sizeof err) < 0)
+	if (sieve_vars_check_string_ns(NULL, s->value, s->len,
+	    sieve_check_requires(ck, "include"), err, sizeof err) < 0)
 		sieve_check_soft_error(ck, s->pos, "%s", err);
 }
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "interp_pool.h"
+#include "sieve_edit.h"
 #include "sieve_rt.h"
 #include "sieve_parse.h"
 #include "sieve_match.h"
@@ -237,7 +238,23 @@ static void rt_end(struct sieve_rt *rt)
 			sieve_ext_table[i]->state_free(rt->ext_state[i]);
 	if (rt->vars != NULL)
 		sieve_vars_free(rt->vars);
+	sieve_vars_free(rt->globals);
+	sieve_edit_end(rt);
 	sieve_pool_free(rt->pool);
+}
+
+/* The start hooks of the required extensions (include: the global
+ * variables). */
+static int run_start_hooks(struct sieve_rt *rt)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->start != NULL && sieve_ext_set_has(&rt->required, e) &&
+		    e->start(rt) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* The end hooks of the required extensions (imap4flags: the implicit
@@ -265,6 +282,9 @@ int sieve_native_eval(const struct sieve_script *script,
 	res->keep = true;
 	if (rt_start(&rt, env, lim, res) < 0)
 		return -1;
+	rt.script = script;
+	if (env->cfg != NULL)
+		sieve_editheader_configure(env->cfg);
 	rc = check_into(script, res, &rt.required);
 	if (rc == -2) {
 		rt_end(&rt);
@@ -279,8 +299,12 @@ int sieve_native_eval(const struct sieve_script *script,
 		rt_end(&rt);
 		return -1;
 	}
-	if (run_block(&rt, script->commands) < 0 || run_end_hooks(&rt) < 0 ||
+	if (sieve_edit_start(&rt) < 0 || run_start_hooks(&rt) < 0 ||
+	    run_block(&rt, script->commands) < 0 || run_end_hooks(&rt) < 0 ||
 	    rt.error)
+		fail_result(res);
+	else if (rt.env->edits != NULL &&
+	    (res->edits = strdup(rt.env->edits)) == NULL)
 		fail_result(res);
 	rt_end(&rt);
 	return 0;

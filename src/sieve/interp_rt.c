@@ -572,6 +572,14 @@ struct action *sieve_rt_add_action(struct sieve_rt *rt, struct sieve_pos pos,
 		(void)sieve_rt_error(rt, pos, "out of memory");
 		return NULL;
 	}
+	/* the header version as it is now (editheader) */
+	if (rt->env->edits != NULL && (type == ACTION_KEEP ||
+	    type == ACTION_FILEINTO || type == ACTION_REDIRECT) &&
+	    (p->actions[p->count - 1].edits = strdup(rt->env->edits)) ==
+	    NULL) {
+		(void)sieve_rt_error(rt, pos, "out of memory");
+		return NULL;
+	}
 	rt->nactions++;
 	if (type == ACTION_REDIRECT)
 		rt->nredirects++;

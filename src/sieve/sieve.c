@@ -61,8 +61,11 @@ void sieve_result_free(struct sieve_result *res)
 	sieve_msgs_free(&res->errors);
 	sieve_msgs_free(&res->notes);
 	sieve_msgs_free(&res->trace);
+	sieve_msgs_free(&res->marks);
 	free(res->flags);
 	res->flags = NULL;
+	free(res->edits);
+	res->edits = NULL;
 }
 
 char *sieve_unescape(const char *s)

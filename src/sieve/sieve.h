@@ -36,6 +36,8 @@ struct sieve_msgs {
 	size_t count;
 };
 
+struct store;   /* deliver.db (store.h) */
+
 /* What the script may look at. */
 struct sieve_env {
 	const struct header_index *headers;
@@ -60,10 +62,21 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* the header edits earlier scripts of the sequence made (an edit
+	 * string, msgedit.h; NULL = none): headers and size are the
+	 * original message's, the interpreter applies these on top */
+	const char *edits;
+	/* size counts a CR before every LF (the test runner's messages,
+	 * which Pigeonhole holds with CRLF line ends); the edits' size
+	 * change then counts so too */
+	bool size_crlf;
 	/* native engine only: the message file as deliver filed it, for
 	 * body and the MIME tests (sieve_mime.h); NULL when there is none
 	 * (those tests then see no body) */
 	const struct mime_source *message;
+	/* native engine only: the user's deliver.db, read by the duplicate
+	 * test; NULL: nothing was seen before */
+	struct store *store;
 };
 
 struct sieve_result {
@@ -78,6 +91,13 @@ struct sieve_result {
 	 * keep and the scripts after this one; NULL when the script did not
 	 * use imap4flags */
 	char *flags;
+	/* native editheader: the edit string of the message when the
+	 * script ended (malloced; NULL = unedited), for the implicit keep
+	 * and the scripts after this one */
+	char *edits;
+	/* native duplicate: "KEY PERIOD" for each id to record in deliver.db
+	 * once the delivery succeeded (ext_duplicate.c) */
+	struct sieve_msgs marks;
 };
 
 /* Run script (NUL-terminated text) against the message.  Script errors are

@@ -104,6 +104,10 @@ struct sieve_script {
 	bool mixed_case;             /* some name, tag or quantifier was not
 	                              * written the way libsieve reads it */
 	struct sieve_arena *arena;
+	/* what the include extension attached when it checked the script
+	 * (the scripts it includes, parsed and checked), freed with it */
+	struct sieve_included *included;
+	void (*included_free)(struct sieve_included *);
 };
 
 #endif

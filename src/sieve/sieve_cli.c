@@ -11,8 +11,10 @@
 #include <sysexits.h>
 
 #include "sieve.h"
+#include "sieve_edit.h"
 #include "sieve_ext.h"
 #include "sieve_front.h"
+#include "sieve_include.h"
 #include "sieve_parse.h"
 #include "sieve_run.h"
 
@@ -141,6 +143,9 @@ static int check_one(const char *path, const struct config *cfg,
 		return -1;
 	}
 	if (cfg->sieve_engine == SIEVE_ENGINE_NATIVE) {
+		/* -C runs at the user's shell: :personal is under $HOME */
+		sieve_include_configure(cfg, getenv("HOME"), path);
+		sieve_editheader_configure(cfg);   /* its size limit */
 		check_native(text, c);
 		free(text);
 		return 0;

@@ -150,6 +150,15 @@ struct sieve_extension {
 	 * rewrite the string in place, never making it longer:
 	 * encoded-character decodes its escapes here. */
 	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
+	/* Optional: called once the checker has walked a script requiring
+	 * this extension (ok: no error so far); it may report more errors.
+	 * include loads and checks the scripts it names here. */
+	void (*checked)(struct sieve_checker *ck,
+	    const struct sieve_script *script, bool ok);
+	/* Optional: called when an evaluation of a script requiring this
+	 * extension starts, after its variables exist.  0, or -1 after
+	 * sieve_rt_error. */
+	int (*start)(struct sieve_rt *rt);
 };
 
 /* ---- the table (sieve_ext_table.c) ---- */
@@ -233,6 +242,9 @@ void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
  * a reference to a variable in an unknown namespace. */
 void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* For check hooks: the errors reported so far in this check. */
+size_t sieve_check_errors(const struct sieve_checker *ck);
 
 /* For check hooks: whether the script required that extension. */
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);

@@ -63,6 +63,11 @@ void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
 	va_end(ap);
 }
 
+size_t sieve_check_errors(const struct sieve_checker *ck)
+{
+	return ck->res->nerrors;
+}
+
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
 {
 	const struct sieve_extension *e = sieve_ext_find(ext);
@@ -89,6 +94,7 @@ static void add_required(struct sieve_checker *ck,
  * refuses the two together). */
 static const char *const exclusive[][2] = {
 	{ "imapflags", "imap4flags" },
+	{ "vnd.dovecot.duplicate", "duplicate" },
 };
 
 /* Note e as named at pos; an error when it excludes one named before. */
@@ -504,6 +510,12 @@ int sieve_ext_check(const struct sieve_script *script,
 
 	memset(res, 0, sizeof *res);
 	check_commands(&ck, script->commands, 0);
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->checked != NULL && sieve_ext_set_has(&res->required, e))
+			e->checked(&ck, script, res->nerrors == 0);
+	}
 	return res->nerrors == 0 ? 0 : -1;
 }
 

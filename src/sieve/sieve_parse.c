@@ -50,6 +50,8 @@ void sieve_script_free(struct sieve_script *script)
 {
 	if (script == NULL)
 		return;
+	if (script->included != NULL && script->included_free != NULL)
+		script->included_free(script->included);
 	while (script->arena) {
 		struct sieve_arena *next = script->arena->next;
 

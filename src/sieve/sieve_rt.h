@@ -79,6 +79,15 @@ struct sieve_rt {
 	bool stopped;                       /* "stop" ran */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
+	/* editheader's edits (sieve_edit.h): while set, rt->env points at
+	 * its copy of the env, whose headers and size are the edited
+	 * message's, so every test reads the edited header */
+	struct sieve_edit *edit;
+	const struct sieve_script *script;  /* the script evaluated (include
+	                                     * finds what it included there) */
+	struct sieve_vars *globals;         /* include's global variables, for
+	                                     * the whole evaluation (NULL
+	                                     * unless include is required) */
 };
 
 /* ---- errors and messages ---- */

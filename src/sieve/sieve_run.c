@@ -19,8 +19,11 @@
 #include "ext_imap4flags.h"
 #include "log.h"
 #include "sieve_front.h"
+#include "sieve_include.h"
 #include "sieve_parse.h"
 #include "sieve_rt.h"
+#include "sieve_seq.h"
+#include "sieve_userlog.h"
 #include "sieve_wire.h"
 #include "sieve_worker.h"
 
@@ -300,8 +303,10 @@ static int refused(const struct sieve_job *job, const char *path,
 	    "cannot run in libsieve" : "failed");
 	for (size_t i = 0; i < errors->count; i++)
 		sieve_msgs_add(&out->trace, "error: %s", errors->items[i]);
-	if (!job->dry_run && user_script)
+	if (!job->dry_run && user_script) {
 		update_err_file(path, errors);
+		sieve_user_log_append(job->cfg, job->home, path, errors);
+	}
 	return 1;
 }
 
@@ -463,6 +468,7 @@ static int run_native(const struct sieve_job *job, const char *path,
 		return native_refused(ans, "%s", line);
 	}
 	ans->kind = SIEVE_EARLY_RESULT;
+	sieve_include_configure(job->cfg, job->home, path);
 	rc = sieve_native_eval(script, &job->env, &lim, &ans->res);
 	sieve_script_free(script);
 	return rc < 0 ? -2 : 0;
@@ -553,8 +559,21 @@ static int carry_flags(struct sieve_result *res, char **carried)
 	return 0;
 }
 
+/* editheader across a sequence: the edits a script made are the start
+ * of the next one's message and the implicit keep's, as Pigeonhole
+ * edits one message for the whole sequence. */
+static void carry_edits(struct sieve_result *res, char **edits)
+{
+	if (res->edits == NULL)
+		return;
+	free(*edits);
+	*edits = res->edits;
+	res->edits = NULL;
+}
+
 static int run_script(const struct sieve_job *job, size_t i,
-    const char *path, struct sieve_plan *out, bool *implicit, char **carried)
+    const char *path, struct sieve_plan *out, bool *implicit, char **carried,
+    char **edits)
 {
 	struct sieve_early_answer ans;
 	struct sieve_result *res = &ans.res;
@@ -600,8 +619,11 @@ static int run_script(const struct sieve_job *job, size_t i,
 		for (size_t k = 0; k < res->errors.count; k++)
 			sieve_msgs_add(&out->trace, "error: %s",
 			    res->errors.items[k]);
-		if (!job->dry_run && user_script)
+		if (!job->dry_run && user_script) {
 			update_err_file(path, &res->errors);
+			sieve_user_log_append(job->cfg, job->home, path,
+			    &res->errors);
+		}
 		sieve_result_free(res);
 		return 1;
 	}
@@ -612,6 +634,9 @@ static int run_script(const struct sieve_job *job, size_t i,
 	log_msgs(LOG_ERR, path, "error: ", &res->errors);
 	*implicit = res->keep;
 	keep = res->keep || has_explicit_keep(&res->plan);
+	carry_edits(res, edits);
+	for (size_t k = 0; k < res->marks.count; k++)
+		(void)sieve_msgs_add(&out->marks, "%s", res->marks.items[k]);
 	if (carry_flags(res, carried) < 0 ||
 	    take_actions(&out->plan, &res->plan) < 0)
 		keep = -1;
@@ -625,14 +650,17 @@ static int run_script(const struct sieve_job *job, size_t i,
  * there: the scripts are skipped and the message is kept.  No guard for a
  * dry run (it files nothing) or without a Maildir to hold the marker. */
 static bool guard_says_skip(const struct sieve_job *job, char *const *seq,
-    struct sieve_plan *out)
+    size_t n, struct sieve_plan *out)
 {
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		any = any || seq[i] != NULL;
 	const struct sieve_env *env = &job->env;
 	const char *hook = getenv("DELIVER_TEST_HOOK");
 
 	if (job->cfg->sieve_engine != SIEVE_ENGINE_NATIVE || job->dry_run ||
-	    env->root == NULL || env->root->tmpfd < 0 ||
-	    (seq[0] == NULL && seq[1] == NULL && seq[2] == NULL))
+	    env->root == NULL || env->root->tmpfd < 0 || !any)
 		return false;
 	if (sieve_guard_enter(&out->guard, env->root->tmpfd, env->headers,
 	    env->recipient) == 1) {
@@ -649,27 +677,87 @@ static bool guard_says_skip(const struct sieve_job *job, char *const *seq,
 	return false;
 }
 
+/* Whether the plan would let the message go: nothing files or
+ * redirects it (Pigeonhole's "executed delivery"). */
+static bool discards(const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		if (plan->actions[i].type == ACTION_KEEP ||
+		    plan->actions[i].type == ACTION_FILEINTO ||
+		    plan->actions[i].type == ACTION_REDIRECT)
+			return false;
+	return true;
+}
+
+/* sieve_discard: the admin's last word on a message the scripts would
+ * discard (its implicit keep files it into INBOX). */
+static int run_discard_script(struct sieve_job *each, struct sieve_plan *out,
+    bool *implicit, char **carried, char **edits)
+{
+	char *path;
+	int keep;
+
+	if (*each->cfg->sieve_discard == '\0' || !discards(&out->plan))
+		return 0;
+	if ((path = sieve_seq_expand(each->cfg->sieve_discard,
+	    each->home)) == NULL)
+		return -1;
+	if (*carried != NULL)
+		each->env.flags = *carried;
+	each->env.edits = *edits;
+	keep = run_script(each, 0, path, out, implicit, carried, edits);
+	free(path);
+	return keep < 0 ? -1 : 0;
+}
+
+/* The native engine's sequence (sieve_seq.h): 1 while the keep is in
+ * effect, 0 when the scripts took it, -1 when memory ran out. */
+static int run_sequence(struct sieve_job *each, const struct sieve_seq *seq,
+    struct sieve_plan *out, bool *implicit, char **carried, char **edits)
+{
+	int keep = 1;
+
+	for (size_t i = 0; i < seq->n && keep > 0; i++) {
+		if (*carried != NULL)
+			each->env.flags = *carried;
+		each->env.edits = *edits;
+		/* index 1 marks the user's own script (its .err and log) */
+		keep = run_script(each, i == seq->user ? 1 : 0, seq->paths[i],
+		    out, implicit, carried, edits);
+	}
+	if (keep == 0 && out->scripted &&
+	    run_discard_script(each, out, implicit, carried, edits) < 0)
+		keep = -1;
+	return keep;
+}
+
 int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 {
-	char *own[3] = { NULL, NULL, NULL };
-	char *const *seq = early.active ? early.paths : own;
+	struct sieve_seq seq = { .n = 0 };
 	char *carried = NULL;     /* imap4flags' flags, script to script */
+	char *edits = NULL;       /* editheader's edits, script to script */
 	struct sieve_job each = *job;
 	bool implicit = true;
 	int keep = 1;
 
 	memset(out, 0, sizeof *out);
 	out->guard.tmpfd = -1;
-	if (!early.active)
-		script_paths(job, own);
-	if (guard_says_skip(job, seq, out))
+	if (!early.active && sieve_seq_build(job->cfg, job->home,
+	    job->script, &seq) < 0)
+		return -1;
+	if (early.active ? guard_says_skip(job, early.paths, 3, out) :
+	    guard_says_skip(job, seq.paths, seq.n, out))
 		keep = 0;   /* the implicit keep, below */
-	for (size_t i = 0; i < 3 && keep > 0; i++)
-		if (seq[i] != NULL) {
+	else if (!early.active)
+		keep = run_sequence(&each, &seq, out, &implicit, &carried,
+		    &edits);
+	for (size_t i = 0; early.active && i < 3 && keep > 0; i++)
+		if (early.paths[i] != NULL) {
 			if (carried != NULL)
 				each.env.flags = carried;
-			keep = run_script(&each, i, seq[i], out, &implicit,
-			    &carried);
+			each.env.edits = edits;
+			keep = run_script(&each, i, early.paths[i], out,
+			    &implicit, &carried, &edits);
 		}
 	sieve_guard_leave(&out->guard);
 	if (keep >= 0 && out->scripted && implicit &&
@@ -680,12 +768,17 @@ int sieve_make_plan(const struct sieve_job *job, struct sieve_plan *out)
 	    sieve_imap4flags_apply(carried,
 	    &out->plan.actions[out->plan.count - 1]) < 0)
 		keep = -1;
+	/* ... and with the header the scripts left */
+	if (keep >= 0 && out->scripted && implicit && edits != NULL) {
+		out->plan.actions[out->plan.count - 1].edits = edits;
+		edits = NULL;
+	}
+	free(edits);
 	free(carried);
 	/* a child the sequence no longer needs is stopped now */
 	if (early.active)
 		sieve_worker_end_early();
-	for (size_t i = 0; i < 3; i++)
-		free(own[i]);
+	sieve_seq_free(&seq);
 	return keep < 0 ? -1 : 0;
 }
 
@@ -693,6 +786,7 @@ void sieve_plan_free(struct sieve_plan *sp)
 {
 	plan_free(&sp->plan);
 	sieve_msgs_free(&sp->trace);
+	sieve_msgs_free(&sp->marks);
 }
 
 void sieve_print_extensions(void)

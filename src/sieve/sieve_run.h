@@ -48,6 +48,9 @@ struct sieve_plan {
 	/* the native engine's marker of this evaluation (sieve_guard.h):
 	 * sieve_guard_delivered once the message is safely filed */
 	struct sieve_guard guard;
+	/* the duplicate test's ids to record in deliver.db once the message
+	 * is filed ("KEY PERIOD", sieve.h) */
+	struct sieve_msgs marks;
 };
 
 /* A single delivery starts its Sieve child before it reads the

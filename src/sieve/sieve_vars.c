@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sieve_vars_int.h"
 
@@ -30,6 +31,8 @@ struct vars_entry {
 	char *name;          /* lower-case */
 	char *value;
 	size_t len;
+	bool global;         /* declared by include's "global": the value
+	                      * lives in the globals store */
 };
 
 struct sieve_vars {
@@ -42,6 +45,7 @@ struct sieve_vars {
 	char *match[SIEVE_VARS_MATCH_MAX];
 	size_t match_len[SIEVE_VARS_MATCH_MAX];
 	size_t nmatch;
+	struct sieve_vars *globals;   /* include's global scope, or NULL */
 };
 
 enum vars_ref_kind { REF_NAME, REF_MATCH, REF_NAMESPACE };
@@ -193,6 +197,25 @@ static struct vars_entry *find(const struct sieve_vars *v, const char *name,
 	return NULL;
 }
 
+/* The store a name lives in: with a globals store linked, "global.x"
+ * and a name declared global are its x; any other name is v's own.
+ * *name and *len are moved past the namespace. */
+static struct sieve_vars *owner(const struct sieve_vars *v, const char **name,
+    size_t *len)
+{
+	const struct vars_entry *e;
+
+	if (v->globals == NULL)
+		return (struct sieve_vars *)v;
+	if (*len > 7 && strncasecmp(*name, "global.", 7) == 0) {
+		*name += 7;
+		*len -= 7;
+		return v->globals;
+	}
+	e = find(v, *name, *len);
+	return e != NULL && e->global ? v->globals : (struct sieve_vars *)v;
+}
+
 static void slot_insert(struct sieve_vars *v, size_t idx)
 {
 	const char *name = v->vars[idx].name;
@@ -291,6 +314,7 @@ static struct vars_entry *add(struct sieve_vars *v, const char *name)
 	e->name[namelen] = '\0';
 	e->value = NULL;
 	e->len = 0;
+	e->global = false;
 	slot_insert(v, v->n++);
 	return e;
 }
@@ -300,7 +324,9 @@ int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
 {
 	struct vars_entry *e;
 	char *copy;
+	size_t namelen = strlen(name);
 
+	v = owner(v, &name, &namelen);
 	if (!sieve_vars_name_valid(name))
 		return -1;
 	len = sieve_utf8_truncate(value, len, v->lim.max_variable_size);
@@ -325,7 +351,9 @@ int sieve_vars_set(struct sieve_vars *v, const char *name, const char *value,
 int sieve_vars_get(const struct sieve_vars *v, const char *name,
     const char **value, size_t *len)
 {
-	const struct vars_entry *e = find(v, name, strlen(name));
+	size_t namelen = strlen(name);
+	const struct sieve_vars *o = owner(v, &name, &namelen);
+	const struct vars_entry *e = find(o, name, namelen);
 
 	*value = (e != NULL && e->value != NULL) ? e->value : "";
 	*len = e != NULL ? e->len : 0;
@@ -358,12 +386,23 @@ static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
     const char **val, size_t *len)
 {
 	const struct vars_entry *e;
+	const struct sieve_vars *o;
+	const char *name = r->name;
+	size_t namelen = r->namelen;
 
 	*val = "";
 	*len = 0;
 	switch (r->kind) {
+	case REF_NAMESPACE:
+		/* only global.NAME has variables (include's); the checker
+		 * refused the others */
+		if (v->globals == NULL || memchr(name + 7, '.', namelen > 7 ?
+		    namelen - 7 : 0) != NULL)
+			break;
+		/* fall through */
 	case REF_NAME:
-		if ((e = find(v, r->name, r->namelen)) != NULL &&
+		o = owner(v, &name, &namelen);
+		if ((e = find(o, name, namelen)) != NULL &&
 		    e->value != NULL) {
 			*val = e->value;
 			*len = e->len;
@@ -374,8 +413,6 @@ static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
 			*val = v->match[r->index];
 			*len = v->match_len[r->index];
 		}
-		break;
-	case REF_NAMESPACE:
 		break;
 	}
 }
@@ -431,8 +468,41 @@ bool sieve_vars_name_valid(const char *name)
 	return true;
 }
 
+/* "global.NAME" with include's namespace: 0 when it is one variable, -1
+ * with Pigeonhole's message when not (a sub-namespace, a number). */
+static int check_global_ref(const char *name, size_t len, char *err,
+    size_t errlen)
+{
+	const char *rest = name + 7, *end = name + len, *p = rest;
+	bool numeric = false;
+	size_t number;
+
+	if (memchr(rest, '.', (size_t)(end - rest)) != NULL) {
+		(void)snprintf(err, errlen, "invalid variable name within "
+		    "global namespace: encountered sub-namespace");
+		return -1;
+	}
+	if (!parse_element(&p, end, &numeric, &number) || numeric) {
+		(void)snprintf(err, errlen, "invalid variable name within "
+		    "global namespace: encountered numeric variable name");
+		return -1;
+	}
+	return 0;
+}
+
+static bool in_global_ns(const char *name, size_t len)
+{
+	return len > 7 && strncasecmp(name, "global.", 7) == 0;
+}
+
 int sieve_vars_check_name(const char *name, size_t len, char *err,
     size_t errlen)
+{
+	return sieve_vars_check_name_ns(name, len, false, err, errlen);
+}
+
+int sieve_vars_check_name_ns(const char *name, size_t len, bool global_ns,
+    char *err, size_t errlen)
 {
 	struct vars_ref r;
 	const char *p = name, *end = name + len;
@@ -457,6 +527,8 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
 		(void)snprintf(err, errlen, "cannot assign to match variable");
 		return -1;
 	}
+	if (elements > 1 && global_ns && in_global_ns(name, len))
+		return check_global_ref(name, len, err, errlen);
 	if (elements > 1) {
 		(void)snprintf(err, errlen,
 		    "referring to variable in unknown namespace '%.*s'",
@@ -485,11 +557,22 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen)
 {
+	return sieve_vars_check_string_ns(decl, s, len, false, err, errlen);
+}
+
+int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
+    size_t len, bool global_ns, char *err, size_t errlen)
+{
 	struct vars_ref r;
 	size_t pos = 0, at;
 
 	while (next_ref(s, len, pos, &at, &r)) {
-		if (r.kind == REF_NAMESPACE) {
+		if (r.kind == REF_NAMESPACE && global_ns &&
+		    in_global_ns(r.name, r.namelen)) {
+			if (check_global_ref(r.name, r.namelen, err,
+			    errlen) < 0)
+				return -1;
+		} else if (r.kind == REF_NAMESPACE) {
 			(void)snprintf(err, errlen, "referring to variable in "
 			    "unknown namespace '%.*s'",
 			    (int)strcspn(r.name, "."), r.name);
@@ -522,4 +605,28 @@ int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
 		return -1;
 	}
 	return declare(decl, &r, err, errlen);
+}
+
+void sieve_vars_link_globals(struct sieve_vars *v, struct sieve_vars *globals)
+{
+	v->globals = globals;
+}
+
+int sieve_vars_mark_global(struct sieve_vars *v, const char *name)
+{
+	struct vars_entry *e = find(v, name, strlen(name));
+
+	if (!sieve_vars_name_valid(name))
+		return -1;
+	if (e == NULL && (e = add(v, name)) == NULL)
+		return -1;
+	if (!e->global) {
+		/* what the local held is no longer reachable */
+		v->total -= e->len;
+		free(e->value);
+		e->value = NULL;
+		e->len = 0;
+		e->global = true;
+	}
+	return 0;
 }

@@ -88,6 +88,23 @@ int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
 int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
     size_t errlen);
 
+/* The same, with include's "global" namespace known when global_ns:
+ * global.NAME is a variable, global.a.b and global.1 are errors with
+ * Pigeonhole's messages. */
+int sieve_vars_check_name_ns(const char *name, size_t len, bool global_ns,
+    char *err, size_t errlen);
+int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
+    size_t len, bool global_ns, char *err, size_t errlen);
+
+/* include's global variables (RFC 6609 section 3.3): link the store of
+ * the global scope to a script's own store; from then on "global.NAME"
+ * and the names marked global in v are variables of globals.  globals
+ * must outlive its use through v. */
+void sieve_vars_link_globals(struct sieve_vars *v, struct sieve_vars *globals);
+/* Mark name as global in v (the "global" command).  0, or -1 when the
+ * name is invalid, the scope is full or memory runs out. */
+int sieve_vars_mark_global(struct sieve_vars *v, const char *name);
+
 /* set's modifiers, by their tag with the colon (":lower").  The value is
  * the precedence of RFC 5229 section 4.1 (40 :lower/:upper, 30
  * :lowerfirst/:upperfirst, 20 :quotewildcard/:quoteregex, 15 :encodeurl

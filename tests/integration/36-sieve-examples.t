@@ -2,7 +2,7 @@
 # Every script in sieve-examples/: a message that matches lands where the
 # script says, one that does not lands in INBOX.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 23
+plan 31
 
 EX="$SRCDIR/sieve-examples"
 # through EXAMPLE MESSAGE-HEADERS...: deliver through the example; prints
@@ -46,4 +46,22 @@ is "$(through multi-condition.sieve "From: ap@example.com" "Subject: Your invoic
 is "$(through newsletters.sieve "List-Unsubscribe: <mailto:u@shop.example>")" "0:Newsletters/cur:2,S:0" "newsletters: filed as read"
 is "$(through reject-sender.sieve "From: pest@example.net")" "77::0" "reject-sender: exit 77"
 is "$(through reject-sender.sieve "From: friend@example.net")" "0:INBOX/new:0" "reject-sender: others delivered"
+is "$(through edit-header.sieve "Subject: win" "X-Spam-Status: Yes, score=9.1" "X-Spam-Report: long")" "0:Junk/new:0" "edit-header: spam into Junk"
+f=$(only_file "$MD/.Junk/new")
+is "$(grep -c '^X-Spam-Report:' "$f"):$(grep '^X-Junk-Score:' "$f")" "0:X-Junk-Score: 9.1" "edit-header: report removed, score added"
+is "$(through edit-header.sieve "Subject: hi" "X-Spam-Status: No, score=0.1" "X-Spam-Report: short")" "0:INBOX/new:0" "edit-header: ham untouched"
+# include.sieve with sieve-examples/ as the user's Sieve directory
+inc() { reset_md; cp "$EX/include.sieve" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"
+	mail "$TMP/x" "$@"; sdlv "$TMP/x" -o sieve_dir="$EX"; echo "$RC:$(landed):$(sent)"; }
+is "$(inc "Subject: win" "X-Spam-Flag: YES" "List-Id: <x.example.org>")" "0:Junk/new:0" "include: spam.sieve files and stops"
+is "$(inc "List-Id: Debian Devel <debian-devel.lists.debian.org>")" "0:Lists.debian-devel/new:0" "include: then lists.sieve"
+is "$(inc "Subject: personal")" "0:INBOX/new:0" "include: neither"
+# duplicate.sieve: twice the same Message-ID
+reset_md
+cp "$EX/duplicate.sieve" "$TMP/s.sieve"; chmod 644 "$TMP/s.sieve"
+mail "$TMP/x" "Subject: twice" "Message-ID: <twice@example.org>"
+sdlv "$TMP/x" -o dedup=no
+is "$RC:$(landed)" "0:INBOX/new" "duplicate: the first copy in INBOX"
+sdlv "$TMP/x" -o dedup=no
+is "$RC:$(landed)" "0:Duplicates/new INBOX/new" "duplicate: the second in Duplicates"
 finish

@@ -9,6 +9,7 @@
 #include "ph_exec.h"
 #include "ph_ext.h"
 #include "ph_suite.h"
+#include "sieve_edit.h"
 #include "sieve_parse.h"
 #include "sieve_run.h"
 
@@ -26,6 +27,7 @@ static int run_script(const struct sieve_script *script, FILE *out)
 {
 	struct sieve_result res;
 
+	sieve_editheader_configure(&ph_suite.cfg);   /* this file's */
 	if (sieve_native_check(script, &res) != 0)
 		return -1;
 	if (res.failed) {

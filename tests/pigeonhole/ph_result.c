@@ -35,13 +35,19 @@ static int file_plan(const struct plan *p)
 	return ph_store_file(p, ph_suite.msg.fd);
 }
 
-static int file_keep(void)
+/* The implicit keep takes the message as the script left it
+ * (editheader's edits: edits, NULL = none), as Pigeonhole's does. */
+static int file_keep(const char *edits)
 {
 	struct plan keep = { 0 };
 	int rc;
 
 	if (plan_default(&keep, "") != 0)
 		return -1;
+	if (edits != NULL && (keep.actions[0].edits = strdup(edits)) == NULL) {
+		plan_free(&keep);
+		return -1;
+	}
 	rc = file_plan(&keep);
 	plan_free(&keep);
 	return rc;
@@ -56,7 +62,7 @@ static struct action_ctx action_ctx(void)
 		.sender = m->env.sender,
 		.recipient = m->env.recipient,
 		.orig_recipient = m->env.orig_recipient,
-		.msg_fd = m->fd,
+		.msg_fd = m->fd, .tmp_dirfd = -1,
 	};
 
 	return ctx;
@@ -75,7 +81,7 @@ static int execute_range(const struct plan *p)
 		rc = -1;
 	actions_redirect(&ctx, p, &keep_instead);
 	if (keep_instead)
-		rc |= file_keep();
+		rc |= file_keep(NULL);
 	rc |= file_plan(p);
 	actions_after_filing(&ctx, p);
 	if (ph_outbox_collect() != 0)
@@ -96,7 +102,7 @@ int ph_execute_plan(struct sieve_rt *rt)
 	}
 	ph_suite.executed = p->count;
 	if (rt->res->keep && !ph_suite.keep_executed) {
-		if (file_keep() != 0)
+		if (file_keep(rt->env->edits) != 0)
 			rc = -1;
 		ph_suite.keep_executed = true;
 	}

@@ -8,6 +8,7 @@
 
 #include "ph_ext.h"
 #include "ph_suite.h"
+#include "sieve_edit.h"
 #include "sieve_parse.h"
 #include "sieve_run.h"
 
@@ -116,6 +117,8 @@ static int merge_plan(struct sieve_rt *rt, struct sieve_pos pos,
 		b->subject = a->subject ? strdup(a->subject) : NULL;
 		b->from = a->from ? strdup(a->from) : NULL;
 		b->handle = a->handle ? strdup(a->handle) : NULL;
+		free(b->edits);   /* the sub-script's header version */
+		b->edits = a->edits ? strdup(a->edits) : NULL;
 	}
 	if (!sub->keep)
 		sieve_rt_cancel_keep(rt);
@@ -158,6 +161,7 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 		sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 		rt->lim = ph_suite.lim;
 		ph_message_sync_env();
+		sieve_editheader_configure(&ph_suite.cfg);
 		return 0;
 	}
 	if (value == NULL || !config_key_exists(key)) {
@@ -172,5 +176,6 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 	sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 	rt->lim = ph_suite.lim;
 	ph_message_sync_env();
+	sieve_editheader_configure(&ph_suite.cfg);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include "folder.h"
 #include "maildir_keywords.h"
 #include "ph_store.h"
+#include "ph_suite.h"
 
 static struct maildir root = { .dirfd = -1, .tmpfd = -1, .newfd = -1,
 	.curfd = -1 };
@@ -109,6 +110,8 @@ int ph_store_file(const struct plan *plan, int src)
 		struct delivery_file file = {
 			.root = &root, .tmp_name = tmp, .tmp_fd = fd,
 			.base = base, .size = size,
+			/* editheader: versions from the message's index */
+			.headers = &ph_suite.msg.in.headers,
 		};
 
 		rc = plan_place(&targets, &file, store_cfg, &out);

@@ -14,6 +14,7 @@
 #include "ph_store.h"
 #include "ph_suite.h"
 #include "sieve_address.h"
+#include "sieve_include.h"
 #include "sieve_run.h"
 #include "sieve_parse.h"
 
@@ -49,6 +50,17 @@ static const char default_message[] =
     "\n"
     "Friep!\n";
 
+/* include's locations, as Pigeonhole's testsuite sets them: "included"
+ * and "included-global" beside the test file. */
+static void include_beside(const char *dir)
+{
+	char personal[1100], global[1100];
+
+	(void)snprintf(personal, sizeof personal, "%s/included", dir);
+	(void)snprintf(global, sizeof global, "%s/included-global", dir);
+	sieve_include_configure_dirs(&ph_suite.cfg, personal, global, NULL);
+}
+
 int ph_suite_init(const char *dir, FILE *out)
 {
 	char err[300];
@@ -67,6 +79,7 @@ int ph_suite_init(const char *dir, FILE *out)
 	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;
 	sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
+	include_beside(dir);
 	return ph_message_set(default_message, strlen(default_message));
 }
 
@@ -142,6 +155,12 @@ void ph_message_sync_env(void)
 
 	m->env.headers = m->have_intake ? &m->in.headers : NULL;
 	m->env.size = m->have_intake ? m->in.size : 0;
+	/* Pigeonhole holds a test message with CRLF line ends (a text:
+	 * literal's lines end so), so its size test counts a CR per line;
+	 * deliver's intake stored LF */
+	m->env.size_crlf = true;
+	for (size_t i = 0; m->have_intake && i < m->mail.len; i++)
+		m->env.size += m->mail.text[i] == '\n';
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.orig_recipient = m->env_orig_to;

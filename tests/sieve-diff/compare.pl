@@ -161,6 +161,7 @@ sub deliver {
 	$set{"deliver exit $1"} = 1 if $err =~ /rc=(\d+)\s*\z/ && $1 != 0;
 	for (split /\n/, $out) {
 		next if /^trace: /;
+		s/ header=edited$//;   # editheader's version: same outcome
 		if (/^fileinto (.*?)(?: flags=([A-Z]*))?(?: keywords=(.*))?$/) {
 			# keywords: space-separated IMAP keywords
 			$set{store_line(mutf7(unvis($1)), $2 // '',
