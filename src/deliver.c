@@ -192,7 +192,12 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* a redelivery's -n reports in its summary, not per message */
 		    .trace = d->req->dry_run && !d->req->redelivery,
-		    .root = &d->root, .cfg = cfg },
+		    .root = &d->root, .cfg = cfg,
+		    /* environment: who, and where the keep files */
+		    .username = d->req->user,
+		    .default_mailbox = d->req->folder,
+		    .remote_host = d->req->remote_host,
+		    .remote_ip = d->req->remote_ip },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	struct sieve_plan sp;

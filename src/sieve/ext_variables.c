@@ -233,12 +233,25 @@ static const struct sieve_def variables_defs[] = {
 /* Every string of the script: a reference into a namespace or a match
  * index above 32 is an error Pigeonhole reports and compiles the script
  * all the same (the reference expands to ""), checked with sieve-test. */
+static bool required_by_check(const void *ctx, const char *name)
+{
+	return sieve_check_requires(ctx, name);
+}
+
+/* A namespace an extension the script required brings (vnd.dovecot.
+ * environment's "env"). */
+static bool namespace_known(const void *ctx, const char *ns, size_t nslen)
+{
+	return sieve_ext_namespace(ns, nslen, required_by_check, ctx) !=
+	    NULL;
+}
+
 static void check_string(struct sieve_checker *ck, struct sieve_string *s)
 {
 	char err[300];
 
-	if (sieve_vars_check_string(NULL, s->value, s->len, err,
-	    sizeof err) < 0)
+	if (sieve_vars_check_string_ns(NULL, s->value, s->len,
+	    namespace_known, ck, err, sizeof err) < 0)
 		sieve_check_soft_error(ck, s->pos, "%s", err);
 }
 

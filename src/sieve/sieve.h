@@ -58,6 +58,14 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* environment (RFC 5183) and vnd.dovecot.environment, native engine
+	 * only: the user's login name, the folder the implicit keep files
+	 * into (NULL: INBOX), and the SMTP client as the MTA names it
+	 * (Postfix's CLIENT_HOSTNAME and CLIENT_ADDRESS); NULL when not
+	 * known */
+	const char *username;
+	const char *default_mailbox;
+	const char *remote_host, *remote_ip;
 };
 
 struct sieve_result {

@@ -150,7 +150,22 @@ struct sieve_extension {
 	 * rewrite the string in place, never making it longer:
 	 * encoded-character decodes its escapes here. */
 	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
+	/* Optional: a namespace of variables (RFC 5229 section 3) the
+	 * extension brings when the script requires it and "variables"
+	 * ("env" for vnd.dovecot.environment), and the value of one of its
+	 * variables: name is what follows "ns." in ${ns.name} (NUL-
+	 * terminated); the value, valid until the command ends, or NULL
+	 * for none (the reference expands to ""). */
+	const char *var_namespace;
+	const char *(*var_value)(struct sieve_rt *rt, const char *name);
 };
+
+/* The extension the script required (per required_fn(ctx, name)) that
+ * brings the variables namespace ns[0..nslen) (case-insensitive), or
+ * NULL. */
+const struct sieve_extension *sieve_ext_namespace(const char *ns,
+    size_t nslen, bool (*required_fn)(const void *ctx, const char *name),
+    const void *ctx);
 
 /* ---- the table (sieve_ext_table.c) ---- */
 

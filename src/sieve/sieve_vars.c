@@ -42,6 +42,8 @@ struct sieve_vars {
 	char *match[SIEVE_VARS_MATCH_MAX];
 	size_t match_len[SIEVE_VARS_MATCH_MAX];
 	size_t nmatch;
+	sieve_vars_ns_fn *ns_fn;   /* namespaces of extensions, or NULL */
+	void *ns_ctx;
 };
 
 enum vars_ref_kind { REF_NAME, REF_MATCH, REF_NAMESPACE };
@@ -376,8 +378,20 @@ static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
 		}
 		break;
 	case REF_NAMESPACE:
+		if (v->ns_fn != NULL &&
+		    v->ns_fn(v->ns_ctx, r->name, r->namelen, val, len) != 1) {
+			*val = "";
+			*len = 0;
+		}
 		break;
 	}
+}
+
+void sieve_vars_set_namespaces(struct sieve_vars *v, sieve_vars_ns_fn *fn,
+    void *ctx)
+{
+	v->ns_fn = fn;
+	v->ns_ctx = ctx;
 }
 
 /* Append, but never past the expansion limit: Pigeonhole cuts a string
@@ -485,11 +499,20 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen)
 {
+	return sieve_vars_check_string_ns(decl, s, len, NULL, NULL, err,
+	    errlen);
+}
+
+int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
+    size_t len, sieve_vars_ns_known_fn *known, const void *ctx, char *err,
+    size_t errlen)
+{
 	struct vars_ref r;
 	size_t pos = 0, at;
 
 	while (next_ref(s, len, pos, &at, &r)) {
-		if (r.kind == REF_NAMESPACE) {
+		if (r.kind == REF_NAMESPACE && (known == NULL ||
+		    !known(ctx, r.name, strcspn(r.name, ".")))) {
 			(void)snprintf(err, errlen, "referring to variable in "
 			    "unknown namespace '%.*s'",
 			    (int)strcspn(r.name, "."), r.name);

@@ -84,6 +84,22 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
  * sieve_check_soft_error.) */
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen);
+/* Namespaces (RFC 5229 section 3) that extensions bring, "env" of
+ * vnd.dovecot.environment among them.  fn gives the value of the
+ * reference name[0..len) (the whole "ns.a.b"): 1 and *val, *vlen (valid
+ * until the expansion is over), or 0 when no extension knows it (the
+ * reference expands to "", as before any is set). */
+typedef int sieve_vars_ns_fn(void *ctx, const char *name, size_t len,
+    const char **val, size_t *vlen);
+void sieve_vars_set_namespaces(struct sieve_vars *v, sieve_vars_ns_fn *fn,
+    void *ctx);
+/* sieve_vars_check_string where known(ctx, ns, nslen) says which
+ * namespaces a reference may name without an error. */
+typedef bool sieve_vars_ns_known_fn(const void *ctx, const char *ns,
+    size_t nslen);
+int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
+    size_t len, sieve_vars_ns_known_fn *known, const void *ctx, char *err,
+    size_t errlen);
 /* Declare set's variable name in decl (the same limit). */
 int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
     size_t errlen);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "ph_outbox.h"
@@ -136,6 +137,17 @@ static int intake_text(struct intake *in, const char *text, size_t len,
 	return rc;
 }
 
+static const char *run_user(void)
+{
+	static char name[64];
+	const struct passwd *pw;
+
+	if (name[0] == '\0')
+		(void)snprintf(name, sizeof name, "%s",
+		    (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "user");
+	return name;
+}
+
 void ph_message_sync_env(void)
 {
 	struct ph_message *m = &ph_suite.msg;
@@ -152,6 +164,9 @@ void ph_message_sync_env(void)
 	m->env.flags = m->flags[0] ? m->flags : NULL;
 	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
+	/* environment's vnd.dovecot.username: the user running the suite,
+	 * as Pigeonhole's testsuite runs as the invoking user */
+	m->env.username = run_user();
 }
 
 /* The first address of the first of these headers that has one, as
