@@ -7,7 +7,9 @@
  * hostile header value costs bounded time.  Decimal values are read into
  * integers of 1/100000 before the division, so "4.0" of "5.0" is exactly
  * 0.8 and the rounding below matches Pigeonhole's float arithmetic with
- * its 0.001 bias on the values real scanners write. */
+ * its 0.001 bias on the values real scanners write.  The reasons handed
+ * back name configured text only, never the message's (they go to the
+ * trace and the log). */
 #include "sieve_spamtest.h"
 
 #include <stdio.h>
@@ -193,7 +195,7 @@ static int spec_extract(const struct spec *s, spamtest_header_fn *hdr,
 	}
 	if (rc != 1 || mv->n < 2 || mv->v[1] == NULL) {
 		(void)snprintf(why, whylen, "regexp for header '%s' did not "
-		    "match on value '%.200s'", s->name, value);
+		    "match its value", s->name);
 		return 0;
 	}
 	*out = mv->v[1];
@@ -232,8 +234,8 @@ static enum spamtest_outcome max_of(const struct kind_conf *k,
 		return SPAMTEST_BAD_CONFIG;
 	rc = spec_extract(&s, hdr, ctx, match_limit, &mv, &text, why, whylen);
 	if (rc == 1 && spamtest_parse_decimal(text, max) < 0) {
-		(void)snprintf(why, whylen, "failed to parse maximum value "
-		    "'%.100s'", text);
+		(void)snprintf(why, whylen, "failed to parse the maximum in "
+		    "header '%s'", s.name);
 		rc = 0;
 	}
 	sieve_match_values_clear(&mv);
@@ -263,8 +265,10 @@ static int status_number(const struct kind_conf *k, const char *text,
 			}
 		break;
 	}
-	(void)snprintf(why, whylen, "failed to parse status value '%.200s'",
-	    text);
+	(void)snprintf(why, whylen, "failed to parse the status value (%s)",
+	    k->type == SPAMTEST_SCORE ? "not a decimal number" :
+	    k->type == SPAMTEST_STRLEN ? "not one repeated character" :
+	    "no text_value matches");
 	return -1;
 }
 
