@@ -222,7 +222,7 @@ static int run_exists(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def special_use_defs[] = {
-	{ "specialuse_exists", true, NULL, "Ll", SIEVE_NEST_NONE, false,
+	{ "specialuse_exists", true, NULL, "sL", SIEVE_NEST_NONE, false,
 	  check_exists, run_exists },
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
