@@ -18,7 +18,6 @@
  * specialuse_exists that is not UTF-8 makes the test false (with a
  * note in the log; Pigeonhole's warning), a constant fileinto mailbox
  * that is not UTF-8 is an error. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -126,33 +125,32 @@ static void check_specialuse_tag(struct sieve_checker *ck,
 		    "name `%.80s' specified: not UTF-8", box->value);
 }
 
-static int special_use_on_action(struct sieve_rt *rt,
-    const struct sieve_call *c, struct sieve_action_ctx *ax)
+/* fileinto's folder: the one with the use, when one has it (before the
+ * action is added, so that it merges with a fileinto of that folder). */
+static const char *special_use_mailbox(struct sieve_rt *rt,
+    const struct sieve_call *c, const char *mailbox)
 {
 	const struct sieve_arg *val = sieve_call_tag_value(c, "specialuse");
 	const char *use, *folder;
-	char *copy;
 	size_t len;
 
-	if (ax->action->type != ACTION_FILEINTO || val == NULL)
-		return 0;
+	if (val == NULL)
+		return mailbox;
 	if ((use = sieve_rt_string(rt, val->strings, &len)) == NULL)
-		return -1;
-	if (!use_valid(use, len) || strlen(use) != len)
-		return sieve_rt_error(rt, c->pos, "fileinto :specialuse: "
+		return NULL;
+	if (!use_valid(use, len) || strlen(use) != len) {
+		(void)sieve_rt_error(rt, c->pos, "fileinto :specialuse: "
 		    "invalid special-use flag `%.64s' specified", use);
+		return NULL;
+	}
 	if ((folder = use_mailbox(rt->env, use)) == NULL) {
 		sieve_rt_trace(rt, "fileinto :specialuse %s: no folder has it, "
-		    "filing into \"%s\"", use, ax->action->mailbox);
-		return 0;
+		    "filing into \"%s\"", use, mailbox);
+		return mailbox;
 	}
 	sieve_rt_trace(rt, "fileinto :specialuse %s: folder \"%s\"", use,
 	    folder);
-	if ((copy = strdup(folder)) == NULL)
-		return sieve_rt_error(rt, c->pos, "out of memory");
-	free(ax->action->mailbox);
-	ax->action->mailbox = copy;
-	return 0;
+	return folder;
 }
 
 /* ---- specialuse_exists ---- */
@@ -237,5 +235,5 @@ const struct sieve_extension sieve_ext_special_use = {
 	.name = "special-use",
 	.defs = special_use_defs,
 	.tag_adds = special_use_tags,
-	.on_action = special_use_on_action,
+	.on_mailbox = special_use_mailbox,
 };

@@ -158,6 +158,14 @@ struct sieve_extension {
 	 * for none (the reference expands to ""). */
 	const char *var_namespace;
 	const char *(*var_value)(struct sieve_rt *rt, const char *name);
+	/* Optional: called, when the script requires this extension, by
+	 * fileinto before it adds its action, with the folder the script
+	 * names; returns the folder to file into (mailbox itself, or a
+	 * string from rt's pool), or NULL after sieve_rt_error.  The action
+	 * is then added (and merged with an equal one) under that name:
+	 * special-use's :specialuse picks the folder of a special use. */
+	const char *(*on_mailbox)(struct sieve_rt *rt,
+	    const struct sieve_call *c, const char *mailbox);
 };
 
 /* The extension the script required (per required_fn(ctx, name)) that

@@ -3,7 +3,7 @@
 # end to end with the native engine: the folder each message lands in on
 # disk, built from the items' values, and the log lines debug_log writes.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 17
+plan 18
 
 # ndlv MESSAGE ARGS...: sdlv with the native engine, no dedup
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
@@ -88,6 +88,15 @@ reset_md
 folder Junk
 ndlv "$TMP/m" -o special_use_JUNK=Junk -o autocreate=no
 is "$RC:$(landed)" "0:Junk/new" "autocreate=no, Junk exists: Junk (the key's case does not matter)"
+
+script 'require ["special-use", "fileinto", "imap4flags"];
+fileinto "Junk";
+fileinto :specialuse "\\Junk" :flags "\\Seen" "Spam";
+fileinto "Spam";'
+reset_md
+ndlv "$TMP/m" -o special_use_junk=Junk
+is "$RC:$(landed)" "0:Junk/cur:2,S Spam/new" \
+    ":specialuse merges with a fileinto of the same folder (later flags win)"
 
 script 'require ["special-use", "fileinto"];
 if specialuse_exists "\\Sent" { fileinto "HasSent"; }
