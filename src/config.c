@@ -27,6 +27,8 @@ static const char *const subscription_formats[] = { "dovecot", "courier", NULL }
 static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota */
 static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 static const char *const sieve_engines[] = { "native", "libsieve", NULL };
+static const char *const spamtest_types[] = { "score", "strlen", "text",
+	NULL };   /* enum spamtest_status_type */
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -136,6 +138,30 @@ static const struct config_key config_keys[] = {
 	  FIELD(sieve_duplicate_default_period), "12h", NULL, 0 },
 	{ "sieve_duplicate_max_period", KEY_PERIOD,
 	  FIELD(sieve_duplicate_max_period), "2d", NULL, 0 },
+	/* spamtest/spamtestplus, virustest (RFC 5235) */
+#define SPAMVIRUS_KEYS(ext) \
+	{ "sieve_" #ext "_status_header", KEY_STRING, \
+	  FIELD(sieve_##ext##_status_header), "", NULL, 0 }, \
+	{ "sieve_" #ext "_status_type", KEY_ENUM, \
+	  FIELD(sieve_##ext##_status_type), "score", spamtest_types, 0 }, \
+	{ "sieve_" #ext "_max_header", KEY_STRING, \
+	  FIELD(sieve_##ext##_max_header), "", NULL, 0 }, \
+	{ "sieve_" #ext "_max_value", KEY_STRING, \
+	  FIELD(sieve_##ext##_max_value), "", NULL, 0 }
+#define TEXT_VALUE(ext, n) \
+	{ "sieve_" #ext "_text_value" #n, KEY_STRING, \
+	  FIELD(sieve_##ext##_text_value[n]), "", NULL, 0 }
+	SPAMVIRUS_KEYS(spamtest),
+	TEXT_VALUE(spamtest, 0), TEXT_VALUE(spamtest, 1),
+	TEXT_VALUE(spamtest, 2), TEXT_VALUE(spamtest, 3),
+	TEXT_VALUE(spamtest, 4), TEXT_VALUE(spamtest, 5),
+	TEXT_VALUE(spamtest, 6), TEXT_VALUE(spamtest, 7),
+	TEXT_VALUE(spamtest, 8), TEXT_VALUE(spamtest, 9),
+	TEXT_VALUE(spamtest, 10),
+	SPAMVIRUS_KEYS(virustest),
+	TEXT_VALUE(virustest, 0), TEXT_VALUE(virustest, 1),
+	TEXT_VALUE(virustest, 2), TEXT_VALUE(virustest, 3),
+	TEXT_VALUE(virustest, 4), TEXT_VALUE(virustest, 5),
 
 	/* quota */
 	{ "quota", KEY_QUOTA, FIELD(quota), "", NULL, 0 },
@@ -170,10 +196,93 @@ static const struct config_key *find_key(const char *name)
 	return NULL;
 }
 
+/* ---- families: a prefix and a name of the admin's choice ---- */
+
+static const char *const families[] = { CONFIG_FAMILIES, NULL };
+
+/* Whether key is prefix + a name: letters, digits, '_', '-', '.' (a
+ * key can hold nothing a config line could not). */
+static bool family_key(const char *key)
+{
+	for (size_t i = 0; families[i]; i++) {
+		size_t n = strlen(families[i]);
+
+		if (strncmp(key, families[i], n) == 0 && key[n] != '\0' &&
+		    strlen(key) <= 128 &&
+		    strspn(key + n, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") ==
+		    strlen(key + n))
+			return true;
+	}
+	return false;
+}
+
+static struct config_extra *extra_find(const struct config *cfg,
+    const char *key)
+{
+	for (size_t i = 0; i < cfg->nextra; i++)
+		if (strcmp(cfg->extra[i].key, key) == 0)
+			return &cfg->extra[i];
+	return NULL;
+}
+
+const char *config_extra_get(const struct config *cfg, const char *key)
+{
+	const struct config_extra *e = extra_find(cfg, key);
+
+	return e ? e->value : NULL;
+}
+
+static int extra_set(struct config *cfg, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	struct config_extra *e = extra_find(cfg, key), *grown;
+	char *copy = strdup(value);
+
+	if (copy == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (e != NULL) {
+		free(e->value);
+		e->value = copy;
+		return 0;
+	}
+	if (cfg->nextra >= CONFIG_EXTRA_MAX) {
+		free(copy);
+		snprintf(err, errlen, "more than %d keys of the families %s",
+		    CONFIG_EXTRA_MAX, "sieve_env_*, special_use_*");
+		return -1;
+	}
+	grown = reallocarray(cfg->extra, cfg->nextra + 1, sizeof *grown);
+	if (grown == NULL || (grown[cfg->nextra].key = strdup(key)) == NULL) {
+		if (grown != NULL)
+			cfg->extra = grown;
+		free(copy);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cfg->extra = grown;
+	grown[cfg->nextra++].value = copy;
+	return 0;
+}
+
+static int extra_reset(struct config *cfg, const char *key)
+{
+	struct config_extra *e = extra_find(cfg, key);
+
+	if (e != NULL) {
+		free(e->key);
+		free(e->value);
+		*e = cfg->extra[--cfg->nextra];
+	}
+	return 0;
+}
+
 /* virtual mailboxes */
 bool config_key_exists(const char *key)
 {
-	return find_key(key) != NULL;
+	return find_key(key) != NULL || family_key(key);
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -367,6 +476,8 @@ int config_set(struct config *cfg, const char *key, const char *value,
 {
 	const struct config_key *k = find_key(key);
 
+	if (k == NULL && family_key(key))
+		return extra_set(cfg, key, value, err, errlen);
 	if (k == NULL) {
 		snprintf(err, errlen, "unknown key \"%s\"", key);
 		return -1;
@@ -382,6 +493,8 @@ int config_reset(struct config *cfg, const char *key)
 {
 	const struct config_key *k = find_key(key);
 
+	if (k == NULL && family_key(key))
+		return extra_reset(cfg, key);
 	return k == NULL ? -1 : set_typed(cfg, k, k->fallback);
 }
 
@@ -489,4 +602,11 @@ void config_free(struct config *cfg)
 			free(*field);
 			*field = NULL;
 		}
+	for (size_t i = 0; i < cfg->nextra; i++) {
+		free(cfg->extra[i].key);
+		free(cfg->extra[i].value);
+	}
+	free(cfg->extra);
+	cfg->extra = NULL;
+	cfg->nextra = 0;
 }

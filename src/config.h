@@ -15,6 +15,17 @@ enum subscription_format { SUBSCRIBE_DOVECOT, SUBSCRIBE_COURIER };
 enum quota_full { QUOTA_FULL_TEMPFAIL, QUOTA_FULL_BOUNCE };  /* quota */
 enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve */
 enum sieve_engine { SIEVE_ENGINE_NATIVE, SIEVE_ENGINE_LIBSIEVE };
+/* spamtest/virustest: how the status header's value reads */
+enum spamtest_status_type { SPAMTEST_SCORE, SPAMTEST_STRLEN, SPAMTEST_TEXT };
+
+/* One key of a family (struct config's extra). */
+struct config_extra {
+	char *key;      /* the whole key, "sieve_env_display_name" */
+	char *value;
+};
+#define CONFIG_EXTRA_MAX 64
+/* The prefixes of the families, for the documentation and the check. */
+#define CONFIG_FAMILIES "sieve_env_", "special_use_"
 
 struct config {
 	/* delivery core */
@@ -95,6 +106,19 @@ struct config {
 	/* duplicate (RFC 7352): default and largest :seconds */
 	unsigned long long sieve_duplicate_default_period;
 	unsigned long long sieve_duplicate_max_period;
+	/* spamtest/spamtestplus and virustest (RFC 5235), Pigeonhole's
+	 * sieve_spamtest_* and sieve_virustest_* keys: "" = not set; no
+	 * status header = not configured (every test sees "0") */
+	char *sieve_spamtest_status_header;
+	enum spamtest_status_type sieve_spamtest_status_type;
+	char *sieve_spamtest_max_header;
+	char *sieve_spamtest_max_value;
+	char *sieve_spamtest_text_value[11];   /* sieve_spamtest_text_value0..10 */
+	char *sieve_virustest_status_header;
+	enum spamtest_status_type sieve_virustest_status_type;
+	char *sieve_virustest_max_header;
+	char *sieve_virustest_max_value;
+	char *sieve_virustest_text_value[6];   /* sieve_virustest_text_value0..5 */
 
 	/* quota */
 	char *quota;                /* "" = maildirsize's line 1, "none" = off */
@@ -114,6 +138,13 @@ struct config {
 	/* virtual mailboxes */
 	char *mailbox_map;          /* PCRE2 map file; "" = none */
 	char *mailbox_base;         /* every mapped Maildir stays below it */
+
+	/* keys of a family, a fixed prefix and a name of the admin's choice
+	 * (CONFIG_FAMILIES): sieve_env_NAME (vnd.dovecot.environment's
+	 * config items), special_use_USE (the folder of a special-use, RFC
+	 * 8579); in the order set, at most CONFIG_EXTRA_MAX */
+	struct config_extra *extra;
+	size_t nextra;
 };
 
 /* Fill cfg with the defaults of every key. */
@@ -154,5 +185,9 @@ bool config_address_source_valid(const char *text);
 
 /* virtual mailboxes: whether key names a key of this build. */
 bool config_key_exists(const char *key);
+
+/* The value of a key of a family ("sieve_env_display_name"), or NULL
+ * when it is not set. */
+const char *config_extra_get(const struct config *cfg, const char *key);
 
 #endif

@@ -207,7 +207,12 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .vacation_max_days = cfg->vacation_max_days,
 		    /* a redelivery's -n reports in its summary, not per message */
 		    .trace = d->req->dry_run && !d->req->redelivery,
-		    .root = &d->root, .cfg = cfg, .store = d->store },
+		    .root = &d->root, .cfg = cfg, .store = d->store,
+		    /* environment: who, and where the keep files */
+		    .username = d->req->user,
+		    .default_mailbox = d->req->folder,
+		    .remote_host = d->req->remote_host,
+		    .remote_ip = d->req->remote_ip },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
 	/* the message file for body tests: the tmp file, or a dry run's */

@@ -52,6 +52,9 @@ struct request {
 	const char *sender;      /* NULL = not given: From_ line, Return-Path */
 	const char *recipient;   /* never NULL */
 	const char *orig_recipient; /* $ORIGINAL_RECIPIENT, NULL = unknown */
+	/* the SMTP client ($CLIENT_HOSTNAME, $CLIENT_ADDRESS from Postfix's
+	 * local(8) and pipe(8)), for Sieve's environment; NULL = unknown */
+	const char *remote_host, *remote_ip;
 	const char *script;      /* -s */
 	int input_fd;            /* stdin or -p FILE */
 	bool dry_run;            /* -n: plan only, write nothing */

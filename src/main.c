@@ -10,6 +10,7 @@
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -34,7 +35,7 @@
 #include "sieve_run.h"   /* sieve: -C, -V */
 #include "sieve_cli.h"   /* -C on our front end */
 
-#define DELIVER_VERSION "0.1"
+#include "version.h"
 #define MAX_OVERRIDES 64
 #define MAX_RECIPIENTS 1000   /* -a; Postfix's default limit is 50 */
 
@@ -261,6 +262,28 @@ static const char *env(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* Postfix local(8)'s $CLIENT_ADDRESS when it is an IPv4 or IPv6
+ * address, else NULL: Sieve's environment "remote-ip". */
+static const char *client_ip(void)
+{
+	const char *v = env("CLIENT_ADDRESS");
+	unsigned char addr[sizeof(struct in6_addr)];
+
+	return v && (inet_pton(AF_INET, v, addr) == 1 ||
+	    inet_pton(AF_INET6, v, addr) == 1) ? v : NULL;
+}
+
+/* $CLIENT_HOSTNAME when it is a host name ("unknown", Postfix's word for
+ * a client without a verified name, is none): Sieve's "remote-host". */
+static const char *client_host(void)
+{
+	const char *v = env("CLIENT_HOSTNAME");
+
+	return v && strlen(v) < 256 && strcmp(v, "unknown") != 0 &&
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-.") == strlen(v) ? v : NULL;
+}
+
 /* -M, $MAILDIR, the config's maildir (~/ = home), ~/Maildir. */
 static int maildir_path(const struct options *o, const struct config *cfg,
     const struct identity *id, char *buf, size_t len, struct outcome *out)
@@ -373,6 +396,8 @@ static int build_request(const struct options *o, const struct config *cfg,
 	if (o->nrecipients <= 1 && env("ORIGINAL_RECIPIENT") &&
 	    message_address_ok(env("ORIGINAL_RECIPIENT")))
 		req->orig_recipient = env("ORIGINAL_RECIPIENT");
+	req->remote_host = client_host();
+	req->remote_ip = client_ip();
 	req->script = o->script;
 	req->dry_run = o->dry_run;
 	req->errors_only = o->errors_only;

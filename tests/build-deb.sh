@@ -29,9 +29,9 @@ fi
 version=$(dpkg-parsechangelog -S Version)
 arch=$(dpkg --print-architecture)
 # the package's version is the program's (deliver -V)
-code_version=$(sed -n 's/^#define DELIVER_VERSION "\(.*\)"$/\1/p' src/main.c)
+code_version=$(sed -n 's/^#define DELIVER_VERSION "\(.*\)"$/\1/p' src/version.h)
 if [ "$version" != "$code_version" ]; then
-	echo "deb: debian/changelog says $version, src/main.c $code_version" >&2
+	echo "deb: debian/changelog says $version, src/version.h $code_version" >&2
 	exit 1
 fi
 

@@ -5,6 +5,21 @@
 #include "rfc2047.h"
 #include "sieve_rt.h"
 
+/* The folder the required extensions' on_mailbox hooks make of box
+ * (special-use's :specialuse), or NULL after a runtime error. */
+static const char *hooked_mailbox(struct sieve_rt *rt,
+    const struct sieve_call *c, const char *box)
+{
+	for (size_t i = 0; i < sieve_ext_count && box != NULL; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->on_mailbox != NULL &&
+		    sieve_ext_set_has(&rt->required, e))
+			box = e->on_mailbox(rt, c, box);
+	}
+	return box;
+}
+
 static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	size_t len;
@@ -19,6 +34,8 @@ static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
 	if (!rfc2047_utf8_valid(box, len))
 		return sieve_rt_error(rt, c->pos, "fileinto: invalid folder "
 		    "name (not UTF-8)");
+	if ((box = hooked_mailbox(rt, c, box)) == NULL)
+		return -1;
 	a = sieve_rt_add_action(rt, c->pos, ACTION_FILEINTO, box, NULL, NULL,
 	    NULL);
 	/* copy's :copy (RFC 3894) leaves the implicit keep alone */

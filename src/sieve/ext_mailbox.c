@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ext_mailbox.h"
 #include "folder.h"
 #include "sieve_match.h"
 #include "sieve_rt.h"
@@ -29,7 +30,7 @@ static bool subdir_ok(int fd, const char *name)
 	    S_ISDIR(st.st_mode);
 }
 
-static bool folder_exists(const struct sieve_env *env, const char *name)
+bool sieve_mailbox_exists(const struct sieve_env *env, const char *name)
 {
 	char dirname[256];
 	const char *why = NULL;
@@ -68,7 +69,7 @@ static int run_mailboxexists(struct sieve_rt *rt, const struct sieve_call *c)
 			return -1;
 		/* a NUL inside the name cannot name a folder */
 		if (strlen(name) != names.len[i] ||
-		    !folder_exists(rt->env, name)) {
+		    !sieve_mailbox_exists(rt->env, name)) {
 			sieve_rt_trace(rt, "mailboxexists: '%s' does not "
 			    "exist", name);
 			return 0;

@@ -58,6 +58,19 @@ static const struct sieve_tag set_tags[] = {
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
+static bool required_by_check(const void *ctx, const char *name)
+{
+	return sieve_check_requires(ctx, name);
+}
+
+/* A namespace an extension the script required brings (vnd.dovecot.
+ * environment's "env"). */
+static bool namespace_known(const void *ctx, const char *ns, size_t nslen)
+{
+	return sieve_ext_namespace(ns, nslen, required_by_check, ctx) !=
+	    NULL;
+}
+
 /* The variable's name (a constant: set's first argument is never
  * expanded), and no two modifiers of one precedence (RFC 5229 section
  * 4.1), with Pigeonhole's messages. */
@@ -70,7 +83,9 @@ static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 
 	if (sieve_vars_check_name_ns(name->value, name->len,
 	    sieve_check_requires(ck, "include"), err, sizeof err) < 0)
-		sieve_check_error(ck, name->pos, "%s", err);
+		sieve_check_error(ck, name->pos, "%s", namespace_known(ck,
+		    name->value, strcspn(name->value, ".")) ? "cannot assign "
+		    "to a variable of a namespace (read only)" : err);
 	for (const struct sieve_arg *a = c->args; a &&
 	    a->kind == SIEVE_ARG_TAG; a = a->next) {
 		int p = sieve_vars_modifier_precedence(a->tag);
@@ -239,7 +254,8 @@ static void check_string(struct sieve_checker *ck, struct sieve_string *s)
 	char err[300];
 
 	if (sieve_vars_check_string_ns(NULL, s->value, s->len,
-	    sieve_check_requires(ck, "include"), err, sizeof err) < 0)
+	    sieve_check_requires(ck, "include"), namespace_known, ck, err,
+	    sizeof err) < 0)
 		sieve_check_soft_error(ck, s->pos, "%s", err);
 }
 

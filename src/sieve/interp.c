@@ -218,6 +218,31 @@ static int rt_start(struct sieve_rt *rt, const struct sieve_env *env,
 	return 0;
 }
 
+static bool required_by_rt(const void *ctx, const char *name)
+{
+	return sieve_rt_requires(ctx, name);
+}
+
+/* ${ns.name}: the value from the required extension that brings the
+ * namespace (sieve_vars_ns_fn). */
+static int namespace_value(void *ctx, const char *ref, size_t len,
+    const char **val, size_t *vlen)
+{
+	struct sieve_rt *rt = ctx;
+	size_t nslen = strcspn(ref, ".");
+	const struct sieve_extension *e = nslen < len ?
+	    sieve_ext_namespace(ref, nslen, required_by_rt, rt) : NULL;
+	const char *name;
+
+	if (e == NULL || e->var_value == NULL ||
+	    (name = sieve_rt_strndup(rt, ref + nslen + 1,
+	    len - nslen - 1)) == NULL ||
+	    (*val = e->var_value(rt, name)) == NULL)
+		return 0;
+	*vlen = strlen(*val);
+	return 1;
+}
+
 static int rt_vars(struct sieve_rt *rt)
 {
 	struct sieve_vars_limits vl = {
@@ -227,7 +252,10 @@ static int rt_vars(struct sieve_rt *rt)
 
 	if (!sieve_rt_requires(rt, "variables"))
 		return 0;
-	return (rt->vars = sieve_vars_new(&vl)) == NULL ? -1 : 0;
+	if ((rt->vars = sieve_vars_new(&vl)) == NULL)
+		return -1;
+	sieve_vars_set_namespaces(rt->vars, namespace_value, rt);
+	return 0;
 }
 
 static void rt_end(struct sieve_rt *rt)

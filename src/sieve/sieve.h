@@ -77,6 +77,14 @@ struct sieve_env {
 	/* native engine only: the user's deliver.db, read by the duplicate
 	 * test; NULL: nothing was seen before */
 	struct store *store;
+	/* environment (RFC 5183) and vnd.dovecot.environment, native engine
+	 * only: the user's login name, the folder the implicit keep files
+	 * into (NULL: INBOX), and the SMTP client as the MTA names it
+	 * (Postfix's CLIENT_HOSTNAME and CLIENT_ADDRESS); NULL when not
+	 * known */
+	const char *username;
+	const char *default_mailbox;
+	const char *remote_host, *remote_ip;
 };
 
 struct sieve_result {

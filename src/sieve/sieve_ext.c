@@ -188,3 +188,19 @@ const char *sieve_call_group_tag(const struct sieve_call *c, unsigned group)
 	}
 	return NULL;
 }
+
+const struct sieve_extension *sieve_ext_namespace(const char *ns,
+    size_t nslen, bool (*required_fn)(const void *ctx, const char *name),
+    const void *ctx)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->var_namespace != NULL &&
+		    strlen(e->var_namespace) == nslen &&
+		    strncasecmp(e->var_namespace, ns, nslen) == 0 &&
+		    required_fn(ctx, e->name))
+			return e;
+	}
+	return NULL;
+}

@@ -159,7 +159,30 @@ struct sieve_extension {
 	 * extension starts, after its variables exist.  0, or -1 after
 	 * sieve_rt_error. */
 	int (*start)(struct sieve_rt *rt);
+	/* Optional: a namespace of variables (RFC 5229 section 3) the
+	 * extension brings when the script requires it and "variables"
+	 * ("env" for vnd.dovecot.environment), and the value of one of its
+	 * variables: name is what follows "ns." in ${ns.name} (NUL-
+	 * terminated); the value, valid until the command ends, or NULL
+	 * for none (the reference expands to ""). */
+	const char *var_namespace;
+	const char *(*var_value)(struct sieve_rt *rt, const char *name);
+	/* Optional: called, when the script requires this extension, by
+	 * fileinto before it adds its action, with the folder the script
+	 * names; returns the folder to file into (mailbox itself, or a
+	 * string from rt's pool), or NULL after sieve_rt_error.  The action
+	 * is then added (and merged with an equal one) under that name:
+	 * special-use's :specialuse picks the folder of a special use. */
+	const char *(*on_mailbox)(struct sieve_rt *rt,
+	    const struct sieve_call *c, const char *mailbox);
 };
+
+/* The extension the script required (per required_fn(ctx, name)) that
+ * brings the variables namespace ns[0..nslen) (case-insensitive), or
+ * NULL. */
+const struct sieve_extension *sieve_ext_namespace(const char *ns,
+    size_t nslen, bool (*required_fn)(const void *ctx, const char *name),
+    const void *ctx);
 
 /* ---- the table (sieve_ext_table.c) ---- */
 

@@ -46,6 +46,8 @@ struct sieve_vars {
 	size_t match_len[SIEVE_VARS_MATCH_MAX];
 	size_t nmatch;
 	struct sieve_vars *globals;   /* include's global scope, or NULL */
+	sieve_vars_ns_fn *ns_fn;   /* namespaces of extensions, or NULL */
+	void *ns_ctx;
 };
 
 enum vars_ref_kind { REF_NAME, REF_MATCH, REF_NAMESPACE };
@@ -382,6 +384,8 @@ void sieve_vars_set_match(struct sieve_vars *v, struct sieve_match_values *mv)
 
 /* The value a valid reference stands for (a namespace the checker let
  * through has no variables here: ""). */
+static bool in_global_ns(const char *name, size_t len);
+
 static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
     const char **val, size_t *len)
 {
@@ -394,10 +398,17 @@ static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
 	*len = 0;
 	switch (r->kind) {
 	case REF_NAMESPACE:
-		/* only global.NAME has variables (include's); the checker
-		 * refused the others */
-		if (v->globals == NULL || memchr(name + 7, '.', namelen > 7 ?
-		    namelen - 7 : 0) != NULL)
+		/* global.NAME (include's) is a variable of the global scope;
+		 * the other namespaces are the extensions' (env.) */
+		if (!(v->globals != NULL && in_global_ns(name, namelen))) {
+			if (v->ns_fn != NULL && v->ns_fn(v->ns_ctx, name,
+			    namelen, val, len) != 1) {
+				*val = "";
+				*len = 0;
+			}
+			break;
+		}
+		if (memchr(name + 7, '.', namelen - 7) != NULL)
 			break;
 		/* fall through */
 	case REF_NAME:
@@ -415,6 +426,13 @@ static void ref_value(const struct sieve_vars *v, const struct vars_ref *r,
 		}
 		break;
 	}
+}
+
+void sieve_vars_set_namespaces(struct sieve_vars *v, sieve_vars_ns_fn *fn,
+    void *ctx)
+{
+	v->ns_fn = fn;
+	v->ns_ctx = ctx;
 }
 
 /* Append, but never past the expansion limit: Pigeonhole cuts a string
@@ -557,11 +575,13 @@ static int declare(struct sieve_vars *decl, const struct vars_ref *r,
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen)
 {
-	return sieve_vars_check_string_ns(decl, s, len, false, err, errlen);
+	return sieve_vars_check_string_ns(decl, s, len, false, NULL, NULL,
+	    err, errlen);
 }
 
 int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
-    size_t len, bool global_ns, char *err, size_t errlen)
+    size_t len, bool global_ns, sieve_vars_ns_known_fn *known,
+    const void *ctx, char *err, size_t errlen)
 {
 	struct vars_ref r;
 	size_t pos = 0, at;
@@ -572,7 +592,8 @@ int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
 			if (check_global_ref(r.name, r.namelen, err,
 			    errlen) < 0)
 				return -1;
-		} else if (r.kind == REF_NAMESPACE) {
+		} else if (r.kind == REF_NAMESPACE && (known == NULL ||
+		    !known(ctx, r.name, strcspn(r.name, ".")))) {
 			(void)snprintf(err, errlen, "referring to variable in "
 			    "unknown namespace '%.*s'",
 			    (int)strcspn(r.name, "."), r.name);

@@ -84,17 +84,32 @@ int sieve_vars_check_name(const char *name, size_t len, char *err,
  * sieve_check_soft_error.) */
 int sieve_vars_check_string(struct sieve_vars *decl, const char *s,
     size_t len, char *err, size_t errlen);
+/* Namespaces (RFC 5229 section 3) that extensions bring, "env" of
+ * vnd.dovecot.environment among them.  fn gives the value of the
+ * reference name[0..len) (the whole "ns.a.b"): 1 and *val, *vlen (valid
+ * until the expansion is over), or 0 when no extension knows it (the
+ * reference expands to "", as before any is set). */
+typedef int sieve_vars_ns_fn(void *ctx, const char *name, size_t len,
+    const char **val, size_t *vlen);
+void sieve_vars_set_namespaces(struct sieve_vars *v, sieve_vars_ns_fn *fn,
+    void *ctx);
+/* What sieve_vars_check_string_ns (below) asks: may a reference name
+ * the namespace ns[0..nslen) without an error? */
+typedef bool sieve_vars_ns_known_fn(const void *ctx, const char *ns,
+    size_t nslen);
 /* Declare set's variable name in decl (the same limit). */
 int sieve_vars_declare(struct sieve_vars *decl, const char *name, char *err,
     size_t errlen);
 
 /* The same, with include's "global" namespace known when global_ns:
  * global.NAME is a variable, global.a.b and global.1 are errors with
- * Pigeonhole's messages. */
+ * Pigeonhole's messages; and, for strings, the extensions' namespaces
+ * that known(ctx, ns, nslen) accepts (known may be NULL: none). */
 int sieve_vars_check_name_ns(const char *name, size_t len, bool global_ns,
     char *err, size_t errlen);
 int sieve_vars_check_string_ns(struct sieve_vars *decl, const char *s,
-    size_t len, bool global_ns, char *err, size_t errlen);
+    size_t len, bool global_ns, sieve_vars_ns_known_fn *known,
+    const void *ctx, char *err, size_t errlen);
 
 /* include's global variables (RFC 6609 section 3.3): link the store of
  * the global scope to a script's own store; from then on "global.NAME"

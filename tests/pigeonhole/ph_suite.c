@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "ph_outbox.h"
@@ -149,6 +150,17 @@ static int intake_text(struct intake *in, const char *text, size_t len,
 	return rc;
 }
 
+static const char *run_user(void)
+{
+	static char name[64];
+	const struct passwd *pw;
+
+	if (name[0] == '\0')
+		(void)snprintf(name, sizeof name, "%s",
+		    (pw = getpwuid(getuid())) != NULL ? pw->pw_name : "user");
+	return name;
+}
+
 void ph_message_sync_env(void)
 {
 	struct ph_message *m = &ph_suite.msg;
@@ -174,6 +186,9 @@ void ph_message_sync_env(void)
 	m->source.fd = m->fd;
 	m->source.size = m->have_intake ? m->in.size : 0;
 	m->env.message = m->have_intake && m->fd >= 0 ? &m->source : NULL;
+	/* environment's vnd.dovecot.username: the user running the suite,
+	 * as Pigeonhole's testsuite runs as the invoking user */
+	m->env.username = run_user();
 }
 
 /* The first address of the first of these headers that has one, as

@@ -73,7 +73,16 @@ for e in "$W"/msgs/*.eml; do
 	echo "$m ${from:-<>} $to" >>"$W/messages.list"
 done
 cp "$HERE/dovecot.conf" "$W/"
-: >"$W/deliver.conf"
+# the spamtest and virustest settings of dovecot.conf, in deliver.conf
+cat >"$W/deliver.conf" <<'CONF'
+sieve_spamtest_status_type = score
+sieve_spamtest_status_header = X-Spam-Score
+sieve_spamtest_max_value = 10
+sieve_virustest_status_type = text
+sieve_virustest_status_header = X-Virus-Scan
+sieve_virustest_text_value1 = clean
+sieve_virustest_text_value5 = infected
+CONF
 printf '#!/bin/sh\ncat >/dev/null\n' >"$W/sendmail"
 chmod 755 "$W/sendmail"
 chmod -R a+rX "$W"

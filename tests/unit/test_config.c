@@ -495,6 +495,71 @@ static void test_load_directory_is_error(void **state)
 	snprintf(f->path, sizeof f->path, "%s/deliver.conf", f->dir);
 }
 
+/* Keys of a family: sieve_env_NAME, special_use_USE. */
+static void test_family_keys(void **state)
+{
+	struct fixture *f = *state;
+	char key[32];
+
+	assert_null(config_extra_get(&f->cfg, "sieve_env_team"));
+	assert_int_equal(config_set(&f->cfg, "sieve_env_team", "ops", f->err,
+	    sizeof f->err), 0);
+	assert_int_equal(config_set(&f->cfg, "sieve_env_team", "dev", f->err,
+	    sizeof f->err), 0);
+	assert_string_equal(config_extra_get(&f->cfg, "sieve_env_team"), "dev");
+	assert_int_equal(f->cfg.nextra, 1);
+	assert_int_equal(config_set_pair(&f->cfg,
+	    "special_use_sent = Sent Items", f->err, sizeof f->err), 0);
+	assert_string_equal(config_extra_get(&f->cfg, "special_use_sent"),
+	    "Sent Items");
+	assert_true(config_key_exists("special_use_Junk"));
+	/* the prefix alone, or odd characters: unknown keys */
+	assert_false(config_key_exists("sieve_env_"));
+	assert_int_equal(config_set(&f->cfg, "sieve_env_a/b", "x", f->err,
+	    sizeof f->err), -1);
+	assert_string_equal(f->err, "unknown key \"sieve_env_a/b\"");
+	/* test_config_unset: gone */
+	assert_int_equal(config_reset(&f->cfg, "sieve_env_team"), 0);
+	assert_null(config_extra_get(&f->cfg, "sieve_env_team"));
+	assert_string_equal(config_extra_get(&f->cfg, "special_use_sent"),
+	    "Sent Items");
+	/* at most CONFIG_EXTRA_MAX of them */
+	for (int i = 1; i < CONFIG_EXTRA_MAX; i++) {
+		(void)snprintf(key, sizeof key, "sieve_env_k%d", i);
+		assert_int_equal(config_set(&f->cfg, key, "v", f->err,
+		    sizeof f->err), 0);
+	}
+	assert_int_equal(config_set(&f->cfg, "sieve_env_more", "v", f->err,
+	    sizeof f->err), -1);
+	assert_int_equal(config_set(&f->cfg, "sieve_env_k1", "again", f->err,
+	    sizeof f->err), 0);
+}
+
+/* spamtest's keys: a status type is one of three words; text values
+ * 0..10 for spamtest, 0..5 for virustest. */
+static void test_spamtest_keys(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(f->cfg.sieve_spamtest_status_type, SPAMTEST_SCORE);
+	assert_int_equal(config_set(&f->cfg, "sieve_virustest_status_type",
+	    "TEXT", f->err, sizeof f->err), 0);
+	assert_int_equal(f->cfg.sieve_virustest_status_type, SPAMTEST_TEXT);
+	assert_int_equal(config_set(&f->cfg, "sieve_spamtest_status_type",
+	    "yesno", f->err, sizeof f->err), -1);
+	assert_int_equal(config_set(&f->cfg, "sieve_spamtest_text_value10",
+	    "Spam", f->err, sizeof f->err), 0);
+	assert_string_equal(f->cfg.sieve_spamtest_text_value[10], "Spam");
+	assert_int_equal(config_set(&f->cfg, "sieve_virustest_text_value5",
+	    "Infected", f->err, sizeof f->err), 0);
+	assert_string_equal(f->cfg.sieve_virustest_text_value[5], "Infected");
+	assert_int_equal(config_set(&f->cfg, "sieve_virustest_text_value6",
+	    "x", f->err, sizeof f->err), -1);
+	assert_int_equal(config_reset(&f->cfg, "sieve_spamtest_text_value10"),
+	    0);
+	assert_string_equal(f->cfg.sieve_spamtest_text_value[10], "");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -534,6 +599,8 @@ int main(void)
 		T(test_load_missing_file_must_exist),
 		T(test_load_missing_directory_not_ok_when_must_exist),
 		T(test_load_directory_is_error),
+		T(test_family_keys),
+		T(test_spamtest_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

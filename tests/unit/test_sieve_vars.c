@@ -291,6 +291,44 @@ static void test_match_values_beyond_nine(void **state)
 	sieve_vars_free(v);
 }
 
+/* A namespace an extension provides (vnd.dovecot.environment's env). */
+static int env_ns(void *ctx, const char *name, size_t len, const char **val,
+    size_t *vlen)
+{
+	(void)ctx;
+	if (len == 9 && memcmp(name, "env.phase", 9) == 0) {
+		*val = "during";
+		*vlen = 6;
+		return 1;
+	}
+	return 0;
+}
+
+static bool env_known(const void *ctx, const char *ns, size_t nslen)
+{
+	(void)ctx;
+	return nslen == 3 && strncasecmp(ns, "env", 3) == 0;
+}
+
+static void test_namespace_provided(void **state)
+{
+	struct sieve_vars *v = sieve_vars_new(NULL);
+	char err[200];
+
+	(void)state;
+	expands(v, "[${env.phase}]", "[]");   /* no provider yet */
+	sieve_vars_set_namespaces(v, env_ns, NULL);
+	expands(v, "[${env.phase}][${env.host}][${other.x}]",
+	    "[during][][]");
+	assert_int_equal(sieve_vars_check_string_ns(NULL, "${ENV.phase}", 12,
+	    false, env_known, NULL, err, sizeof err), 0);
+	assert_int_equal(sieve_vars_check_string_ns(NULL, "${env.a}${x.b}", 14,
+	    false, env_known, NULL, err, sizeof err), -1);
+	assert_string_equal(err,
+	    "referring to variable in unknown namespace 'x'");
+	sieve_vars_free(v);
+}
+
 static void test_namespace_reference_empty(void **state)
 {
 	struct sieve_vars *v = sieve_vars_new(NULL);
@@ -884,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_match_values),
 		cmocka_unit_test(test_match_values_beyond_nine),
 		cmocka_unit_test(test_namespace_reference_empty),
+		cmocka_unit_test(test_namespace_provided),
 		cmocka_unit_test(test_identifier_length),
 		cmocka_unit_test(test_embedded_nul),
 		cmocka_unit_test(test_expansion_cap),
