@@ -188,12 +188,21 @@ typedef int mime_sink_fn(void *ctx, const char *data, size_t len);
 
 struct mime_decoder {
 	enum mime_cte cte;
-	unsigned char pend[4];     /* base64 quantum / QP escape so far */
-	size_t npend;
-	bool failed;               /* base64: bad input, rest ignored */
-	bool soft_eol;             /* QP: "=" then blanks waiting for LF */
-	size_t blanks;             /* QP: blanks held until the line goes on */
-	char held[256];
+	/* base64: the quantum so far; ended: padding or bad input seen,
+	 * the rest of the part is ignored (as Dovecot does) */
+	unsigned char quad[4];
+	size_t nquad;
+	bool ended;
+	/* quoted-printable: where an escape or a soft line break stands,
+	 * and the blanks held until it is known whether the line ends
+	 * (trailing blanks are dropped, RFC 2045 section 6.7 rule 3) */
+	int qstate;
+	char hex1;
+	size_t nblanks;
+	char blanks[256];
+	/* output gathered before it goes to the sink */
+	size_t nout;
+	char out[4096];
 };
 
 void mime_decoder_init(struct mime_decoder *d, enum mime_cte cte);
