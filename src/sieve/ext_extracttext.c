@@ -12,19 +12,21 @@
  * limit.
  *
  * Bounded: a part's text is read from the file in bounded pieces
- * (sieve_mime.h) and at most :first or EXTRACTTEXT_MAX bytes of it are
- * kept. */
+ * (sieve_mime.h) and at most sieve_body_max bytes of it are kept. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "ext_foreverypart.h"
 #include "sieve_rt.h"
 #include "sieve_vars.h"
 
-/* Bytes of a part's text one extracttext reads at most (before the
- * modifiers, so that :length sees more than a variable can hold). */
+/* Bytes of a part's text one extracttext reads at most when
+ * sieve_body_max is not set (the same cap as body's; before :first and
+ * the modifiers, so that :length sees more than a variable holds, and
+ * HTML is read whole before its markup goes). */
 #define EXTRACTTEXT_MAX   (1024 * 1024)
 #define MODIFIERS_MAX     8
 
@@ -115,7 +117,7 @@ static int part_text(struct sieve_rt *rt, const struct mime_part *parts,
 
 	*out = NULL;
 	*len = 0;
-	if (max == 0 || sieve_fep_has_children(parts, n, i))
+	if (sieve_fep_has_children(parts, n, i))
 		return 0;
 	/* text is converted to UTF-8; other content stays as decoded */
 	if (strncasecmp(p->content_type, "text/", 5) == 0 ||
@@ -148,11 +150,15 @@ static int run_extracttext(struct sieve_rt *rt, const struct sieve_call *c)
 		    "foreverypart context");
 	if (sieve_fep_parts(rt, &parts, &n, &no_file) < 0)
 		return -1;
-	if (first != NULL && first->number < max)
-		max = (size_t)first->number;
+	if (rt->env->cfg != NULL && rt->env->cfg->sieve_body_max > 0 &&
+	    rt->env->cfg->sieve_body_max < max)
+		max = (size_t)rt->env->cfg->sieve_body_max;
 	if (!no_file && part_text(rt, parts, n, (size_t)cur, max, &text,
 	    &len) < 0)
 		return -1;
+	/* :first counts bytes of the text, as Pigeonhole's */
+	if (first != NULL && first->number < len)
+		len = (size_t)first->number;
 	if (sieve_rt_step(rt, c->pos, 1 + len / 1024) < 0) {
 		free(text);
 		return -1;
