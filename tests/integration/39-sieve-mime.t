@@ -6,7 +6,7 @@
 # hostile MIME (1,000 nested parts, a part without its end boundary)
 # ending in bounded time with the message filed.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 17
+plan 21
 
 m="$TMP/m"
 cat > "$m" <<'EOF'
@@ -73,6 +73,22 @@ is "$(run 'foreverypart { if header :mime :contenttype "Content-Type" "applicati
     "0:HELLO/new" "extracttext decodes base64; modifiers apply"
 is "$(run 'foreverypart { if header :mime :type "Content-Type" "multipart" { extracttext "x"; if string "${x}" "" { fileinto "Empty"; } } }')" \
     "0:Empty/new" "a part with parts inside gives \"\" (both multiparts file into Empty, once)"
+
+# sieve-examples/pdf-attachments.sieve
+cp "$SRCDIR/sieve-examples/pdf-attachments.sieve" "$TMP/s.sieve"
+chmod 644 "$TMP/s.sieve"
+reset_md; sdlv "$m"
+is "$RC:$(landed)" "0:Documents/new" "pdf-attachments example: application/pdf part"
+x="$TMP/x"
+sed 's#application/pdf; name="Invoice 42.pdf"#application/octet-stream#' "$m" > "$x"
+reset_md; sdlv "$x"
+is "$RC:$(landed)" "0:Documents/new" "...an octet-stream whose RFC 2231 filename ends in .pdf"
+sed -e 's#application/pdf; name="Invoice 42.pdf"#application/octet-stream#' -e 's#\.pdf#.txt#' "$m" > "$x"
+reset_md; sdlv "$x"
+is "$RC:$(landed)" "0:INBOX/new" "...no PDF: INBOX"
+printf 'Subject: note\nContent-Type: text/plain\n\nsee the pdf\n' > "$x"
+reset_md; sdlv "$x"
+is "$RC:$(landed)" "0:INBOX/new" "...a plain message: INBOX"
 
 # errors when checked: the message is kept
 run 'break;' > "$TMP/out"
