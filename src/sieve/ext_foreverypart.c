@@ -12,14 +12,15 @@
  * a loop (of its name) in the script's text.
  *
  * The loop is iteration, not recursion over the message: the parts are a
- * flat array walked when the outermost loop starts (sieve_mime.h, bounded
- * by MIME_PARTS_MAX; a :mime test outside loops walks again), a
+ * flat array walked once per message (sieve_mime.h, bounded by
+ * MIME_PARTS_MAX), a
  * loop is an index range of it, and the loop stack is a fixed array.
  * break sets rt->leaving, which ends every block up to the loop it
  * leaves. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ext_foreverypart.h"
 #include "sieve_rt.h"
@@ -31,9 +32,24 @@ struct fep_loop {
 	size_t cur;           /* the part the block runs for */
 };
 
+/* What the walk was of: the same message file and header index give the
+ * same parts (the Pigeonhole runner changes the message between its
+ * test blocks; a delivery never does). */
+struct fep_key {
+	const struct mime_source *src;
+	int fd;
+	off_t size;
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtim;
+	const struct header_index *headers;
+	size_t hcount, hbytes;
+};
+
 struct fep_state {
 	struct mime_part *parts;
 	size_t nparts;
+	struct fep_key key;
 	bool walked;
 	bool no_file;
 	struct fep_loop loops[SIEVE_LOOP_DEPTH_MAX];
@@ -101,6 +117,43 @@ static int walk(struct sieve_rt *rt, struct fep_state *st)
 	return r < 0 ? -1 : 0;
 }
 
+static void key_of(struct sieve_rt *rt, struct fep_key *k)
+{
+	const struct mime_source *src = rt->env->message;
+	const struct header_index *h = rt->env->headers;
+	struct stat sb;
+
+	memset(k, 0, sizeof *k);
+	k->src = src;
+	k->headers = h;
+	if (h != NULL) {
+		k->hcount = h->count;
+		k->hbytes = h->bytes;
+	}
+	if (src == NULL)
+		return;
+	k->fd = src->fd;
+	k->size = src->size;
+	if (fstat(src->fd, &sb) == 0) {
+		k->dev = sb.st_dev;
+		k->ino = sb.st_ino;
+		k->mtim = sb.st_mtim;
+	}
+}
+
+static bool same_message(struct sieve_rt *rt, const struct fep_state *st)
+{
+	struct fep_key k;
+
+	key_of(rt, &k);
+	return k.src == st->key.src && k.fd == st->key.fd &&
+	    k.size == st->key.size && k.dev == st->key.dev &&
+	    k.ino == st->key.ino && k.mtim.tv_sec == st->key.mtim.tv_sec &&
+	    k.mtim.tv_nsec == st->key.mtim.tv_nsec &&
+	    k.headers == st->key.headers && k.hcount == st->key.hcount &&
+	    k.hbytes == st->key.hbytes;
+}
+
 int sieve_fep_parts(struct sieve_rt *rt, const struct mime_part **parts,
     size_t *n, bool *no_file)
 {
@@ -108,9 +161,9 @@ int sieve_fep_parts(struct sieve_rt *rt, const struct mime_part **parts,
 
 	if (st == NULL)
 		return -1;
-	/* walked again outside every loop: the message may have changed
-	 * since (the Pigeonhole runner's test_set), never inside one */
-	if (st->walked && st->nloops == 0) {
+	/* outside every loop the message may have changed since the walk
+	 * (the runner's test_set); inside one it cannot */
+	if (st->walked && st->nloops == 0 && !same_message(rt, st)) {
 		free(st->parts);
 		st->parts = NULL;
 		st->nparts = 0;
@@ -118,6 +171,7 @@ int sieve_fep_parts(struct sieve_rt *rt, const struct mime_part **parts,
 	}
 	if (!st->walked) {
 		st->walked = true;
+		key_of(rt, &st->key);
 		if (rt->env->message != NULL) {
 			if (walk(rt, st) < 0)
 				return -1;

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "headers.h"
 #include "sieve_mime.h"
 
 struct sieve_rt;
@@ -17,8 +18,9 @@ struct sieve_rt;
  * script's loops count on top of the includer's). */
 #define SIEVE_LOOP_DEPTH_MAX 4
 
-/* The parts of the message in walk order (sieve_mime.h), kept while a
- * loop runs and walked again by a call outside every loop.  Without a message file (a caller that has
+/* The parts of the message in walk order (sieve_mime.h), walked once per
+ * evaluation (again only when the message changed, as between the
+ * Pigeonhole runner's test blocks).  Without a message file (a caller that has
  * only the header index) there is one part, the message, marked by
  * *no_file: its headers are rt->env->headers, its content empty.
  * 0, or -1 after sieve_rt_error. */

@@ -13,6 +13,7 @@
  * (sieve_mime.h: bounded pread, values cut at MIME_VALUE_MAX), counted
  * against the step limit part by part. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -229,7 +230,11 @@ static int mime_header_source(struct sieve_rt *rt,
 		for (size_t i = from; i < to && i < n; i++) {
 			if (parts[i].kind == MIME_EPILOGUE)
 				continue;
-			if (sieve_rt_step(rt, c->pos, 1) < 0 ||
+			/* a step per part and per 512 bytes of its header:
+			 * each visit reads the header again */
+			if (sieve_rt_step(rt, c->pos, 1 + (uint64_t)
+			    (parts[i].header_end - parts[i].header_start) /
+			    512) < 0 ||
 			    part_values(rt, &parts[i], no_file, &ask, name,
 			    names->len[k], &l) < 0)
 				return -1;
