@@ -6,7 +6,10 @@
  * current part), and "break [:name <string>]" leaves the innermost loop
  * or the one of that name.
  *
- * As Pigeonhole 0.5.19: epilogues are not visited, loops nest at most
+ * As Pigeonhole 0.5.19: epilogues are not visited, a loop inside another
+ * runs from the part after the outer one's current part up to that
+ * part's next sibling (to the end of the message when it is the last
+ * child: Pigeonhole stops only at a sibling), loops nest at most
  * SIEVE_LOOP_DEPTH_MAX deep (an error when checked, and again when
  * running for loops an included script adds), and break must sit inside
  * a loop (of its name) in the script's text.
@@ -208,11 +211,13 @@ long sieve_fep_current(struct sieve_rt *rt)
 size_t sieve_fep_subtree_end(const struct mime_part *parts, size_t n,
     size_t i)
 {
-	size_t j = i + 1;
-
-	while (j < n && parts[j].depth > parts[i].depth)
-		j++;
-	return j;
+	if (parts[i].parent == MIME_NO_PARENT)
+		return n;
+	for (size_t j = i + 1; j < n; j++)
+		if (parts[j].parent == parts[i].parent &&
+		    parts[j].kind != MIME_EPILOGUE)
+			return j;
+	return n;
 }
 
 bool sieve_fep_has_children(const struct mime_part *parts, size_t n,
@@ -301,8 +306,11 @@ static int run_foreverypart(struct sieve_rt *rt, const struct sieve_call *c)
 	} else {
 		size_t cur = st->loops[st->nloops - 1].cur;
 
+		/* a part without children has nothing to loop over, even
+		 * where the range below would run on (Pigeonhole's) */
 		from = cur + 1;
-		to = sieve_fep_subtree_end(parts, n, cur);
+		to = sieve_fep_has_children(parts, n, cur) ?
+		    sieve_fep_subtree_end(parts, n, cur) : from;
 	}
 	level = st->nloops++;
 	st->loops[level].name = nv ? nv->strings->value : NULL;

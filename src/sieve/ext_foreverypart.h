@@ -31,8 +31,11 @@ int sieve_fep_parts(struct sieve_rt *rt, const struct mime_part **parts,
  * outside every loop. */
 long sieve_fep_current(struct sieve_rt *rt);
 
-/* One past the last part inside part i (its children, theirs, ...): the
- * parts after i in walk order that are deeper than i. */
+/* One past the last part a loop inside part i, or :anychild at part i,
+ * visits: i's next sibling in walk order; the end of the message when i
+ * is the message or the last child of its parent, where Pigeonhole
+ * 0.5.19 goes on past i's own parts (checked with sieve-test: a loop at
+ * the last part of a nested multipart sees the parts after it too). */
 size_t sieve_fep_subtree_end(const struct mime_part *parts, size_t n,
     size_t i);
 
