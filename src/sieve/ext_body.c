@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "sieve_match.h"
@@ -28,6 +29,8 @@
 #include "sieve_rt.h"
 
 #define BODY_MAX_DEFAULT (1024 * 1024)
+
+extern const struct sieve_extension sieve_ext_body;
 #define TG_TRANSFORM (SIEVE_TG_PRIVATE + 2)
 
 /* The values one body test matches: malloced while collected. */
@@ -126,27 +129,142 @@ static int raw_values(struct sieve_rt *rt, const struct sieve_call *c,
 	return 0;
 }
 
+/* The message's parts, kept for the evaluation's later body tests once
+ * one walk has seen them all (as Pigeonhole keeps them), when there are
+ * at most PARTS_KEPT_MAX; a message with more is walked again. */
+#define PARTS_KEPT_MAX 1024
+
+struct body_state {
+	struct mime_part *parts;
+	size_t n;
+	bool complete;      /* parts holds every part */
+	bool too_many;      /* more than PARTS_KEPT_MAX: never kept */
+	/* the file the list is of: the message may change within one
+	 * evaluation (the test suite's test_set, an edited header) */
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+};
+
+/* Whether st describes the file src now is; if not, st is reset to it. */
+static bool same_file(struct body_state *st, const struct mime_source *src)
+{
+	struct stat sb;
+
+	if (fstat(src->fd, &sb) < 0) {
+		st->complete = false;
+		st->too_many = true;   /* cannot tell: keep nothing */
+		return false;
+	}
+	if (st->dev == sb.st_dev && st->ino == sb.st_ino &&
+	    st->size == src->size &&
+	    st->mtime.tv_sec == sb.st_mtim.tv_sec &&
+	    st->mtime.tv_nsec == sb.st_mtim.tv_nsec)
+		return true;
+	st->dev = sb.st_dev;
+	st->ino = sb.st_ino;
+	st->size = src->size;
+	st->mtime = sb.st_mtim;
+	st->complete = st->too_many = false;
+	st->n = 0;
+	return false;
+}
+
+static void body_state_free(void *p)
+{
+	struct body_state *st = p;
+
+	if (st != NULL)
+		free(st->parts);
+	free(st);
+}
+
+/* Parts one by one: from the kept list, or from a walk that fills it. */
+struct parts {
+	struct body_state *st;
+	struct mime_walk *w;
+	size_t i;
+	bool keeping;
+};
+
+static int parts_open(struct sieve_rt *rt, const struct mime_source *src,
+    struct parts *ps)
+{
+	void **slot = sieve_rt_ext_state(rt, &sieve_ext_body);
+
+	memset(ps, 0, sizeof *ps);
+	if (*slot == NULL)
+		*slot = calloc(1, sizeof(struct body_state));
+	ps->st = *slot;   /* NULL: nothing kept, the walk goes on anyway */
+	if (ps->st != NULL && same_file(ps->st, src) && ps->st->complete)
+		return 0;
+	if ((ps->w = mime_walk_new(src)) == NULL)
+		return -1;
+	ps->keeping = ps->st != NULL && !ps->st->too_many;
+	if (ps->keeping && ps->st->parts == NULL &&
+	    (ps->st->parts = calloc(PARTS_KEPT_MAX,
+	    sizeof *ps->st->parts)) == NULL)
+		ps->keeping = false;
+	if (ps->keeping)
+		ps->st->n = 0;
+	return 0;
+}
+
+/* 1 with *p, 0 at the end, -1 on a read error. */
+static int parts_next(struct parts *ps, struct mime_part *p)
+{
+	int rc;
+
+	if (ps->w == NULL) {
+		if (ps->i >= ps->st->n)
+			return 0;
+		*p = ps->st->parts[ps->i++];
+		return 1;
+	}
+	rc = mime_walk_next(ps->w, p);
+	if (rc > 0 && ps->keeping) {
+		if (ps->st->n < PARTS_KEPT_MAX) {
+			ps->st->parts[ps->st->n++] = *p;
+		} else {
+			ps->keeping = false;
+			ps->st->too_many = true;
+			free(ps->st->parts);
+			ps->st->parts = NULL;
+			ps->st->n = 0;
+		}
+	}
+	if (rc == 0 && ps->keeping)
+		ps->st->complete = true;
+	return rc;
+}
+
+static void parts_close(struct parts *ps)
+{
+	mime_walk_free(ps->w);
+}
+
 /* :content and :text: each wanted part's content. */
 static int part_values(struct sieve_rt *rt, const struct sieve_call *c,
     const struct mime_source *src, const struct sieve_strings *types,
     bool text, struct values *vs)
 {
-	struct mime_walk *w = mime_walk_new(src);
+	struct parts ps;
 	struct mime_part p;
 	unsigned flags = MIME_CONTENT_DECODE | MIME_CONTENT_UTF8 |
 	    (text ? MIME_CONTENT_TEXT : 0);
 	int rc;
 
-	if (w == NULL)
+	if (parts_open(rt, src, &ps) < 0)
 		return sieve_rt_error(rt, c->pos, "out of memory");
-	while ((rc = mime_walk_next(w, &p)) > 0) {
+	while ((rc = parts_next(&ps, &p)) > 0) {
 		char *s;
 		size_t len;
 		bool cut;
 
 		if (sieve_rt_step(rt, c->pos, 1 + (uint64_t)(p.body_end -
 		    p.body_start) / 4096) < 0) {
-			mime_walk_free(w);
+			parts_close(&ps);
 			return -1;
 		}
 		if (!p.have_body || !type_wanted(types, p.content_type))
@@ -157,17 +275,17 @@ static int part_values(struct sieve_rt *rt, const struct sieve_call *c,
 		}
 		if (mime_part_content(src, &p, flags, vs->budget, &s, &len,
 		    &cut) < 0) {
-			mime_walk_free(w);
+			parts_close(&ps);
 			return read_error(rt, c);
 		}
 		vs->cut |= cut;
 		if (values_add(vs, s, len) < 0) {
 			free(s);
-			mime_walk_free(w);
+			parts_close(&ps);
 			return sieve_rt_error(rt, c->pos, "out of memory");
 		}
 	}
-	mime_walk_free(w);
+	parts_close(&ps);
 	return rc < 0 ? read_error(rt, c) : 0;
 }
 
@@ -254,4 +372,5 @@ static const struct sieve_def body_defs[] = {
 const struct sieve_extension sieve_ext_body = {
 	.name = "body",
 	.defs = body_defs,
+	.state_free = body_state_free,
 };
