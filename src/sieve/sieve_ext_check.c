@@ -420,17 +420,21 @@ static void check_block(struct sieve_checker *ck,
     const struct sieve_def *def, const struct sieve_command *cmd,
     unsigned depth, bool shape)
 {
+	/* the parser's nesting limit keeps the stack within its size */
+	bool pushed = ck->nenclosing < sizeof ck->enclosing /
+	    sizeof ck->enclosing[0];
+
 	if (shape && def->block && !cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` needs a block { ... }",
 		    def->name);
 	else if (shape && !def->block && cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` takes no block (is a ';' "
 		    "missing?)", def->name);
-	if (ck->nenclosing < sizeof ck->enclosing / sizeof ck->enclosing[0]) {
+	if (pushed)
 		ck->enclosing[ck->nenclosing++] = cmd;
-		check_commands(ck, cmd->block, depth + 1);
+	check_commands(ck, cmd->block, depth + 1);
+	if (pushed)
 		ck->nenclosing--;
-	}
 }
 
 static bool is(const char *a, const char *b)
