@@ -187,7 +187,7 @@ static int run_header(struct sieve_rt *rt, const struct sieve_call *c)
 
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0 ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0 ||
-	    sieve_rt_header_values(rt, &names, &values) < 0)
+	    sieve_rt_header_source(rt, c, &names, &values) < 0)
 		return -1;
 	return sieve_rt_match(rt, c, &values, &keys);
 }
@@ -200,9 +200,21 @@ static int run_exists(struct sieve_rt *rt, const struct sieve_call *c)
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0)
 		return -1;
 	for (size_t i = 0; i < names.n; i++) {
+		struct sieve_strings one = { &names.v[i], &names.len[i], 1 };
+		struct sieve_strings values;
+
 		if (sieve_rt_step(rt, c->pos, 1 + (idx ? idx->count / 64 :
 		    0)) < 0)
 			return -1;
+		/* another source (mime's :mime): the name is there when it
+		 * gives a value */
+		if (c->args->kind == SIEVE_ARG_TAG) {
+			if (sieve_rt_header_source(rt, c, &one, &values) < 0)
+				return -1;
+			if (values.n == 0)
+				return 0;
+			continue;
+		}
 		if (idx == NULL || memchr(names.v[i], '\0', names.len[i]) ||
 		    header_count(idx, names.v[i]) == 0)
 			return 0;
@@ -257,7 +269,7 @@ static int run_address(struct sieve_rt *rt, const struct sieve_call *c)
 
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0 ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0 ||
-	    sieve_rt_header_values(rt, &names, &values) < 0 ||
+	    sieve_rt_header_source(rt, c, &names, &values) < 0 ||
 	    sieve_rt_address_values(rt, c, &values, false, &parts) < 0)
 		return -1;
 	return sieve_rt_match(rt, c, &parts, &keys);

@@ -120,7 +120,7 @@ static int run_block(struct sieve_rt *rt, const struct sieve_command *cmd)
 {
 	bool taken = false;
 
-	for (; cmd && !rt->stopped; cmd = cmd->next) {
+	for (; cmd && !rt->stopped && !rt->leaving; cmd = cmd->next) {
 		int r;
 
 		if (sieve_rt_step(rt, cmd->pos, 1) < 0)

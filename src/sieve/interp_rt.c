@@ -262,6 +262,22 @@ int sieve_rt_header_values(struct sieve_rt *rt,
 	return 0;
 }
 
+int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *names, struct sieve_strings *out)
+{
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+		int r;
+
+		if (e->header_source == NULL ||
+		    !sieve_ext_set_has(&rt->required, e))
+			continue;
+		if ((r = e->header_source(rt, c, names, out)) != 0)
+			return r < 0 ? -1 : 0;
+	}
+	return sieve_rt_header_values(rt, names, out);
+}
+
 /* ---- matching ---- */
 
 static const struct {

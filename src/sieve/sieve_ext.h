@@ -33,6 +33,7 @@
 struct sieve_rt;        /* one evaluation: sieve_rt.h */
 struct sieve_action_ctx;   /* an action being added: sieve_rt.h */
 struct sieve_checker;   /* one check: below */
+struct sieve_strings;   /* sieve_match.h */
 
 /* What stands after a tag, or at a positional place. */
 enum sieve_argtype {
@@ -175,6 +176,23 @@ struct sieve_extension {
 	 * special-use's :specialuse picks the folder of a special use. */
 	const char *(*on_mailbox)(struct sieve_rt *rt,
 	    const struct sieve_call *c, const char *mailbox);
+	/* Optional: called by the checker, when the script requires this
+	 * extension, for every command and test whose arguments passed the
+	 * shape checks, after its definition's own check: what this
+	 * extension's tags on another's command need (mime's :type needs
+	 * :mime beside it). */
+	void (*on_call)(struct sieve_checker *ck, const struct sieve_call *c);
+	/* Other extensions a script requiring this one must require too
+	 * (extracttext: variables and foreverypart), NULL-terminated, or
+	 * NULL; the checker reports the one missing at this require. */
+	const char *const *needs;
+	/* Optional: the headers a header, address or exists test reads when
+	 * this extension's tags on it name another source (mime's :mime: the
+	 * current MIME part).  1 with out filled (the values of every name,
+	 * name by name), 0 when c has none of its tags, -1 after
+	 * sieve_rt_error.  See sieve_rt_header_source. */
+	int (*header_source)(struct sieve_rt *rt, const struct sieve_call *c,
+	    const struct sieve_strings *names, struct sieve_strings *out);
 };
 
 /* The extension the script required (per required_fn(ctx, name)) that
@@ -268,6 +286,11 @@ void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
 
 /* For check hooks: the errors reported so far in this check. */
 size_t sieve_check_errors(const struct sieve_checker *ck);
+/* For check hooks: the command whose block holds what is being checked
+ * (up = 0), the one whose block holds that command (up = 1), ...; NULL
+ * past the top.  Loops look for their loop (break, extracttext). */
+const struct sieve_command *sieve_check_enclosing(
+    const struct sieve_checker *ck, size_t up);
 
 /* For check hooks: whether the script required that extension. */
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);

@@ -15,6 +15,7 @@
 #include "sieve_check.h"
 #include "sieve_ext.h"
 #include "sieve_match.h"
+#include "sieve_parse.h"
 
 #define UNKNOWN_NAMES_MAX 64
 
@@ -27,6 +28,13 @@ struct sieve_checker {
 	/* the extensions named by require or a live ihave, without the
 	 * ones they imply: what excludes another is what the script names */
 	struct sieve_ext_set named;
+	/* where each named extension was first required (its needs are
+	 * reported there) */
+	struct sieve_pos named_pos[SIEVE_EXT_MAX];
+	/* the commands whose blocks enclose the one being checked,
+	 * outermost first (bounded by the parser's nesting limit) */
+	const struct sieve_command *enclosing[SIEVE_DEPTH_MAX + 1];
+	size_t nenclosing;
 };
 
 /* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
@@ -113,6 +121,8 @@ static void name_extension(struct sieve_checker *ck,
 				    "%s extension cannot be used together "
 				    "with the %s extension", exclusive[k][0],
 				    exclusive[k][1]);
+	if (i < SIEVE_EXT_MAX && !sieve_ext_set_has(&ck->named, e))
+		ck->named_pos[i] = pos;
 	if (i < SIEVE_EXT_MAX)
 		ck->named.bits |= 1ull << i;
 	add_required(ck, e);
@@ -379,10 +389,13 @@ static void run_hook(struct sieve_checker *ck, const struct sieve_def *def,
 {
 	struct sieve_call c;
 
-	if (def->check == NULL)
-		return;
 	sieve_call_init(&c, def, cmd, test);
-	def->check(ck, &c);
+	if (def->check != NULL)
+		def->check(ck, &c);
+	for (size_t i = 0; i < sieve_ext_count; i++)
+		if (sieve_ext_table[i]->on_call != NULL &&
+		    sieve_ext_set_has(&ck->res->required, sieve_ext_table[i]))
+			sieve_ext_table[i]->on_call(ck, &c);
 }
 
 static void check_tests(struct sieve_checker *ck, const struct sieve_test *t)
@@ -413,13 +426,21 @@ static void check_block(struct sieve_checker *ck,
     const struct sieve_def *def, const struct sieve_command *cmd,
     unsigned depth, bool shape)
 {
+	/* the parser's nesting limit keeps the stack within its size */
+	bool pushed = ck->nenclosing < sizeof ck->enclosing /
+	    sizeof ck->enclosing[0];
+
 	if (shape && def->block && !cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` needs a block { ... }",
 		    def->name);
 	else if (shape && !def->block && cmd->has_block)
 		sieve_check_error(ck, cmd->pos, "`%s` takes no block (is a ';' "
 		    "missing?)", def->name);
+	if (pushed)
+		ck->enclosing[ck->nenclosing++] = cmd;
 	check_commands(ck, cmd->block, depth + 1);
+	if (pushed)
+		ck->nenclosing--;
 }
 
 static bool is(const char *a, const char *b)
@@ -503,6 +524,33 @@ static void check_commands(struct sieve_checker *ck,
 		check_one(ck, cmd, prev, &at_start, depth);
 }
 
+const struct sieve_command *sieve_check_enclosing(
+    const struct sieve_checker *ck, size_t up)
+{
+	return up < ck->nenclosing ? ck->enclosing[ck->nenclosing - 1 - up] :
+	    NULL;
+}
+
+/* Each named extension's needs (extracttext without variables), at the
+ * require that named it, as Pigeonhole reports them. */
+static void check_needs(struct sieve_checker *ck)
+{
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (e->needs == NULL || !sieve_ext_set_has(&ck->named, e))
+			continue;
+		for (const char *const *n = e->needs; *n; n++) {
+			if (sieve_check_requires(ck, *n))
+				continue;
+			sieve_check_error(ck, ck->named_pos[i], "%s extension "
+			    "cannot be used without %s extension", e->name,
+			    *n);
+			break;
+		}
+	}
+}
+
 int sieve_ext_check(const struct sieve_script *script,
     struct sieve_ncheck_result *res)
 {
@@ -510,6 +558,7 @@ int sieve_ext_check(const struct sieve_script *script,
 
 	memset(res, 0, sizeof *res);
 	check_commands(&ck, script->commands, 0);
+	check_needs(&ck);
 	for (size_t i = 0; i < sieve_ext_count; i++) {
 		const struct sieve_extension *e = sieve_ext_table[i];
 

@@ -77,6 +77,8 @@ struct sieve_rt {
 	struct sieve_pos pos;               /* of the command or test running:
 	                                     * errors given line 0 use it */
 	bool stopped;                       /* "stop" ran */
+	bool leaving;                       /* "break" ran: blocks end until
+	                                     * the loop it leaves clears it */
 	bool error;                         /* a runtime error was raised */
 	bool trace;                         /* env->trace: fill res->trace */
 	/* editheader's edits (sieve_edit.h): while set, rt->env points at
@@ -148,6 +150,12 @@ int sieve_rt_strings(struct sieve_rt *rt, const struct sieve_arg *a,
 int sieve_rt_header_values(struct sieve_rt *rt,
     const struct sieve_strings *names, struct sieve_strings *out);
 
+/* The headers a header, address or exists test c reads for names: an
+ * extension's header_source when c carries its tags (mime's :mime),
+ * else the message's (sieve_rt_header_values).  0, or -1. */
+int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *names, struct sieve_strings *out);
+
 /* ---- matching ---- */
 
 /* Compare values against keys with c's match type, comparator (defaults
@@ -216,7 +224,8 @@ void **sieve_rt_ext_state(struct sieve_rt *rt,
 /* Run the commands of a block (cmd->block of a command whose definition
  * has `block`) in this evaluation, as if and else run theirs; it ends
  * early once rt->stopped is set.  0, or -1 after a runtime error.  For
- * commands that own their block (the test runner's `test`). */
+ * commands that own their block (the test runner's `test`, foreverypart);
+ * it ends early too while rt->leaving is set. */
 int sieve_rt_run_block(struct sieve_rt *rt, const struct sieve_command *block);
 
 /* ---- entry points (interp.c) ---- */
