@@ -86,6 +86,9 @@ static void print_dry_run_sieve(const struct delivery *d)
 		else if (x->type == ACTION_NOTIFY)
 			printf("notify method=%s message=%s\n", a, b);
 	}
+	/* what the duplicate test would record (as sieve-test lists it) */
+	if (d->sieve_marks.count > 0)
+		printf("track duplicate\n");
 	for (size_t i = 0; i < d->trace.count; i++)
 		printf("trace: %s\n", log_escape(d->trace.items[i], a,
 		    sizeof a));

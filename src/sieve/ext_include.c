@@ -124,6 +124,9 @@ static int run_included(struct sieve_rt *rt, struct include_state *st,
 	}
 	sieve_rt_trace(rt, "  include: start script '%s'", t->name);
 	rt->required = t->required;
+	/* imap4flags in an included script flags the implicit keep, as
+	 * Pigeonhole's internal variable belongs to the result */
+	rt->used.bits |= t->required.bits;
 	rt->vars = own;
 	st->chain[st->depth++] = idx;
 	rc = sieve_rt_run_block(rt, t->script->commands);

@@ -292,7 +292,7 @@ static int run_end_hooks(struct sieve_rt *rt)
 	for (size_t i = 0; i < sieve_ext_count; i++) {
 		const struct sieve_extension *e = sieve_ext_table[i];
 
-		if (e->end != NULL && sieve_ext_set_has(&rt->required, e) &&
+		if (e->end != NULL && sieve_ext_set_has(&rt->used, e) &&
 		    e->end(rt) < 0)
 			return -1;
 	}
@@ -323,6 +323,7 @@ int sieve_native_eval(const struct sieve_script *script,
 		rt_end(&rt);
 		return 0;
 	}
+	rt.used = rt.required;
 	if (rt_vars(&rt) < 0) {
 		rt_end(&rt);
 		return -1;

@@ -67,6 +67,8 @@ struct sieve_rt {
 	struct sieve_result *res;           /* plan, keep, errors, notes */
 	struct sieve_native_limits lim;     /* defaults filled in */
 	struct sieve_ext_set required;      /* what the script required */
+	struct sieve_ext_set used;          /* ... and every script it included
+	                                     * that ran: whose end hooks run */
 	struct sieve_vars *vars;            /* NULL unless "variables" */
 	struct sieve_pool *pool;
 	void *ext_state[SIEVE_EXT_MAX];     /* per extension, see below */

@@ -32,14 +32,16 @@ static FILE *open_log(const char *path)
 {
 	struct stat st;
 	FILE *fp;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
+	int fd;
 
+	errno = 0;
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK, 0600);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    (st.st_size > SIEVE_USERLOG_MAX && ftruncate(fd, 0) < 0) ||
 	    (fp = fdopen(fd, "a")) == NULL) {
 		log_line(LOG_WARNING, "sieve: cannot write the user log %s: "
-		    "%s", path, fd >= 0 && errno == 0 ? "not a file" :
+		    "%s", path, errno == 0 ? "not a regular file" :
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);

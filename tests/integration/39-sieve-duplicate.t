@@ -63,7 +63,9 @@ sdlv "$TMP/m" -o dedup=no
 sleep 2
 sdlv "$TMP/m" -o dedup=no
 is "$RC:$(landed)" "0:INBOX/new INBOX/new" ":seconds 1: gone two seconds later"
-is "$(twice "$TMP/m")" "0:Dups/new INBOX/new" "...and there within the second"
+script 'require ["duplicate", "fileinto"];
+if duplicate :seconds 60 { fileinto "Dups"; }'
+is "$(twice "$TMP/m")" "0:Dups/new INBOX/new" "...and with :seconds 60, there a moment later"
 
 # the table in deliver.db
 is "$(sqlite3 "$MD/deliver.db" "SELECT count(*) FROM duplicate" 2>&1)" 1 \

@@ -300,6 +300,28 @@ static void test_return_and_globals(void **state)
 	    "new global variable 'x' conflicts with earlier local use");
 }
 
+/* imap4flags required only by an included script still gives the
+ * implicit keep its flags. */
+static void test_flags_from_included(void **state)
+{
+	const char *src = "require \"include\"; include \"fl\";";
+	struct sieve_script *s = NULL;
+	struct sieve_diag d;
+	struct sieve_result r;
+	struct sieve_env env = { .headers = &idx, .cfg = &cfg };
+
+	(void)state;
+	put(personal, "fl", "require \"imap4flags\"; addflag \"\\\\Seen\";");
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	assert_int_equal(sieve_native_eval(s, &env, NULL, &r), 0);
+	assert_false(r.failed);
+	assert_true(r.keep);
+	assert_non_null(r.flags);
+	assert_string_equal(r.flags, "\\Seen");
+	sieve_result_free(&r);
+	sieve_script_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_cycles),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_return_and_globals),
+		cmocka_unit_test(test_flags_from_included),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
