@@ -262,6 +262,30 @@ int sieve_rt_header_values(struct sieve_rt *rt,
 	return 0;
 }
 
+int sieve_rt_call_header_values(struct sieve_rt *rt,
+    const struct sieve_call *c, const struct sieve_strings *names,
+    struct sieve_strings *out)
+{
+	const struct sieve_arg *index = sieve_call_tag_value(c, "index");
+	uint64_t nth;
+
+	if (sieve_rt_header_values(rt, names, out) < 0)
+		return -1;
+	if (index == NULL)
+		return 0;
+	nth = index->number;      /* the checker refused 0 */
+	if (nth == 0 || nth > out->n) {
+		out->n = 0;
+		return 0;
+	}
+	if (sieve_call_tag(c, "last") != NULL)
+		nth = out->n + 1 - nth;
+	out->v += nth - 1;
+	out->len += nth - 1;
+	out->n = 1;
+	return 0;
+}
+
 /* ---- matching ---- */
 
 static const struct {

@@ -58,6 +58,9 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* the moment currentdate sees (seconds since the epoch), for tests
+	 * and replays; 0: the clock, read once per evaluation */
+	time_t now;
 };
 
 struct sieve_result {

@@ -234,6 +234,10 @@ void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,
 void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* For a tag's check hook: every argument of the command or test the tag
+ * stands on, in script order. */
+const struct sieve_arg *sieve_check_args(const struct sieve_checker *ck);
+
 /* For check hooks: whether the script required that extension. */
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);
 

@@ -27,6 +27,9 @@ struct sieve_checker {
 	/* the extensions named by require or a live ihave, without the
 	 * ones they imply: what excludes another is what the script names */
 	struct sieve_ext_set named;
+	/* the arguments of the command or test being checked, for a tag
+	 * that depends on another (index's :last needs :index) */
+	const struct sieve_arg *args;
 };
 
 /* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
@@ -61,6 +64,11 @@ void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
 	va_start(ap, fmt);
 	keep_diag(ck->res, pos, fmt, ap);
 	va_end(ap);
+}
+
+const struct sieve_arg *sieve_check_args(const struct sieve_checker *ck)
+{
+	return ck->args;
 }
 
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
@@ -260,6 +268,7 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 	size_t optional;
 
 	memset(&s, 0, sizeof s);
+	ck->args = args;
 	filter_strings(ck, args);
 	/* Pigeonhole reports the first bad argument of a command only */
 	while (a && a->kind == SIEVE_ARG_TAG) {

@@ -139,6 +139,14 @@ int sieve_rt_strings(struct sieve_rt *rt, const struct sieve_arg *a,
 int sieve_rt_header_values(struct sieve_rt *rt,
     const struct sieve_strings *names, struct sieve_strings *out);
 
+/* sieve_rt_header_values for a test that may carry the index
+ * extension's ":index N [:last]" (RFC 5260 section 6): of all the fields
+ * named, in that order, only the Nth (counted from the end with :last),
+ * or none when there are fewer.  Without :index, every field. */
+int sieve_rt_call_header_values(struct sieve_rt *rt,
+    const struct sieve_call *c, const struct sieve_strings *names,
+    struct sieve_strings *out);
+
 /* ---- matching ---- */
 
 /* Compare values against keys with c's match type, comparator (defaults
