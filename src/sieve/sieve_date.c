@@ -373,9 +373,15 @@ bool sieve_date_parse(const char *s, size_t len, struct sieve_date *out)
 	if (f.day < 1 || f.day > days_in_month(f.year, f.month) ||
 	    f.hour > 23 || f.minute > 59 || f.second > 59)
 		return false;
-	out->zone = f.zone;
 	out->utc = sieve_date_days(f.year, f.month, f.day) * 86400 +
-	    f.hour * 3600 + f.minute * 60 + f.second - (int64_t)f.zone * 60;
+	    f.hour * 3600 + f.minute * 60 + f.second;
+	/* Dovecot's mktime-style converter answers -1 for failure, so the
+	 * one second whose wall-clock value is -1 (1969-12-31 23:59:59,
+	 * whatever the zone) is no date to Pigeonhole either */
+	if (out->utc == -1)
+		return false;
+	out->zone = f.zone;
+	out->utc -= (int64_t)f.zone * 60;
 	return true;
 }
 
