@@ -6,10 +6,12 @@
  *        <date-part> <key-list>
  * matched like header values (relational's :value/:count included).
  *
- * As Pigeonhole 0.5.19 does it: a header field's date is what follows
- * its last ';' (so Received works) or else the whole value, read by
- * sieve_date_parse; a field whose date does not parse gives no value (the
- * test is false for it, :count does not count it).  Without :zone the
+ * As Pigeonhole 0.5.19 does it: only the first of the fields named is
+ * read (the first Received is the newest; index's :index picks another),
+ * and its date is what follows its last ';' (so Received works) or else
+ * the whole value, read by sieve_date_parse; a field whose date does not
+ * parse gives no value (the test is false, :count sees 0), even when a
+ * later field of the name holds a good date.  Without :zone the
  * date is shown in the local zone, the system's offset (TZ) at the
  * moment the evaluation first asked for the time, applied to every date
  * alike; a :zone that is not "+hhmm"/"-hhmm" means the local zone too.
@@ -114,8 +116,8 @@ static bool header_date(const char *value, size_t len, struct sieve_date *d)
 	return sieve_date_parse(value, strnlen(value, len), d);
 }
 
-/* Match the date part of each moment in dates (n of them; NULL dates
- * with n == 1: the current date) against keys. */
+/* Match the date part of the first field's date (fields NULL: of the
+ * current date) against keys. */
 static int match_dates(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *fields, const char *part,
     const struct sieve_strings *keys)
@@ -123,7 +125,7 @@ static int match_dates(struct sieve_rt *rt, const struct sieve_call *c,
 	struct sieve_strings values = { 0 };
 	enum zone_choice choice;
 	int given = 0;
-	size_t cap = fields ? fields->n : 1;
+	size_t cap = fields == NULL || fields->n > 0 ? 1 : 0;
 	const char **v = sieve_rt_alloc(rt, (cap + 1) * sizeof *v);
 	size_t *len = sieve_rt_alloc(rt, (cap + 1) * sizeof *len);
 

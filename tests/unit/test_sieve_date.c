@@ -355,10 +355,20 @@ static void test_date_test(void **state)
 	/* a bad :zone is the local zone */
 	run(REQ "if date :zone \"${x}\" \"date\" \"zone\" \"+0000\" "
 	    "{ fileinto \"local\"; }", "local no-keep");
-	/* every Received field with a date after its last ';' */
+	/* only the first field counts (Pigeonhole): one value of three */
 	run(REQ "if date :count \"eq\" :comparator \"i;ascii-numeric\" "
-	    "\"received\" \"date\" \"2\" { fileinto \"two\"; }",
-	    "two no-keep");
+	    "\"received\" \"date\" \"1\" { fileinto \"one\"; }",
+	    "one no-keep");
+	/* the first field's date is after its last ';': 09:00:01Z */
+	run(REQ "if date :matches \"received\" \"time\" \"*\" "
+	    "{ fileinto \"${0}\"; }", "09:00:01 no-keep");
+	/* a first field without a date hides a good one after it */
+	run(REQ "if date :index 3 :matches \"received\" \"date\" \"*\" "
+	    "{ fileinto \"x\"; }", "keep");
+	/* the header name is one string, as in Pigeonhole */
+	run(REQ "if date [\"x-bad\", \"date\"] \"date\" \"*\" "
+	    "{ fileinto \"x\"; }", "FAILED: line 2, column 9: `date` "
+	    "expects a string here");
 	run(REQ "if date :value \"ge\" \"received\" \"hour\" \"09\" "
 	    "{ fileinto \"late\"; }", "late no-keep");
 	/* a broken date is no value: false even for :matches "*" */
