@@ -82,27 +82,6 @@ static int zone_choice(struct sieve_rt *rt, const struct sieve_call *c,
 	return 0;
 }
 
-/* Append the part of one moment to values (pool strings). */
-static int add_part(struct sieve_rt *rt, const char *part,
-    const struct sieve_date *d, enum zone_choice choice, int given,
-    struct sieve_strings *values, const char **v, size_t *len)
-{
-	const struct date_state *st = date_state(rt);
-	char buf[96];
-	int zone, n;
-
-	if (st == NULL)
-		return -1;
-	zone = choice == ZONE_ORIGINAL ? d->zone : choice == ZONE_GIVEN ?
-	    given : st->local_zone;
-	if ((n = sieve_date_part(part, d->utc, zone, buf, sizeof buf)) < 0)
-		return 0;
-	if ((v[values->n] = sieve_rt_strndup(rt, buf, (size_t)n)) == NULL)
-		return -1;
-	len[values->n++] = (size_t)n;
-	return 0;
-}
-
 /* The date a header value carries: after its last ';' if it has one. */
 static bool header_date(const char *value, size_t len, struct sieve_date *d)
 {
@@ -116,53 +95,45 @@ static bool header_date(const char *value, size_t len, struct sieve_date *d)
 	return sieve_date_parse(value, strnlen(value, len), d);
 }
 
-/* Match the date part of the first field's date (fields NULL: of the
- * current date) against keys. */
-static int match_dates(struct sieve_rt *rt, const struct sieve_call *c,
-    const struct sieve_strings *fields, const char *part,
+/* Match the date part of d, seen in the zone c asks for, against keys;
+ * d NULL (no readable date) gives no value at all. */
+static int match_date(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_date *d, const char *part,
     const struct sieve_strings *keys)
 {
-	struct sieve_strings values = { 0 };
+	const struct date_state *st = date_state(rt);
+	char buf[96];
+	const char *v[1] = { buf };
+	size_t len[1] = { 0 };
+	struct sieve_strings values = { v, len, 0 };
 	enum zone_choice choice;
-	int given = 0;
-	size_t cap = fields == NULL || fields->n > 0 ? 1 : 0;
-	const char **v = sieve_rt_alloc(rt, (cap + 1) * sizeof *v);
-	size_t *len = sieve_rt_alloc(rt, (cap + 1) * sizeof *len);
+	int given = 0, zone, n;
 
-	if (v == NULL || len == NULL || zone_choice(rt, c, &choice, &given) < 0)
+	if (st == NULL || zone_choice(rt, c, &choice, &given) < 0)
 		return -1;
 	if (!sieve_date_part_known(part)) {
 		sieve_rt_note(rt, "date: the date part \"%.40s\" is not known",
 		    part);
 		return 0;
 	}
-	for (size_t i = 0; i < cap; i++) {
-		struct sieve_date d;
-
-		if (sieve_rt_step(rt, c->pos, 1) < 0)
-			return -1;
-		if (fields == NULL) {
-			const struct date_state *st = date_state(rt);
-
-			if (st == NULL)
-				return -1;
-			d.utc = st->now;
-			d.zone = st->local_zone;
-		} else if (!header_date(fields->v[i], fields->len[i], &d)) {
-			continue;
+	if (d != NULL) {
+		zone = choice == ZONE_ORIGINAL ? d->zone :
+		    choice == ZONE_GIVEN ? given : st->local_zone;
+		if ((n = sieve_date_part(part, d->utc, zone, buf,
+		    sizeof buf)) >= 0) {
+			len[0] = (size_t)n;
+			values.n = 1;
 		}
-		if (add_part(rt, part, &d, choice, given, &values, v, len) < 0)
-			return -1;
 	}
-	values.v = v;
-	values.len = len;
 	return sieve_rt_match(rt, c, &values, keys);
 }
 
 static int run_date(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	struct sieve_strings names, fields, keys;
+	struct sieve_date d;
 	const char *part;
+	bool dated;
 
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0 ||
 	    (part = sieve_rt_string(rt, c->positional[1]->strings,
@@ -170,19 +141,24 @@ static int run_date(struct sieve_rt *rt, const struct sieve_call *c)
 	    sieve_rt_strings(rt, c->positional[2], &keys) < 0 ||
 	    sieve_rt_call_header_values(rt, c, &names, &fields) < 0)
 		return -1;
-	return match_dates(rt, c, &fields, part, &keys);
+	dated = fields.n > 0 && header_date(fields.v[0], fields.len[0], &d);
+	return match_date(rt, c, dated ? &d : NULL, part, &keys);
 }
 
 static int run_currentdate(struct sieve_rt *rt, const struct sieve_call *c)
 {
+	const struct date_state *st = date_state(rt);
 	struct sieve_strings keys;
+	struct sieve_date d;
 	const char *part;
 
-	if ((part = sieve_rt_string(rt, c->positional[0]->strings,
-	    NULL)) == NULL ||
+	if (st == NULL || (part = sieve_rt_string(rt,
+	    c->positional[0]->strings, NULL)) == NULL ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0)
 		return -1;
-	return match_dates(rt, c, NULL, part, &keys);
+	d.utc = st->now;
+	d.zone = st->local_zone;
+	return match_date(rt, c, &d, part, &keys);
 }
 
 static void check_comparator(struct sieve_checker *ck,
