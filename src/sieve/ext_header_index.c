@@ -8,7 +8,9 @@
  * As Pigeonhole 0.5.19: :index 0 is an error, :last without :index is
  * an error wherever it stands (":last :index 2" is fine), and a field
  * number beyond the fields there are selects nothing (the test is then
- * false; :count sees 0). */
+ * false; :count sees 0).  Two Pigeonhole defects are not copied: its
+ * header :count says 0 when the index names the last field (first with
+ * :last), and its date test drops an :index written before :zone. */
 #include <string.h>
 
 #include "sieve_ext.h"

@@ -410,6 +410,13 @@ static void test_index(void **state)
 	    "{ fileinto \"last\"; }", "last no-keep");
 	run(REQ "if header :index 9 :matches \"to\" \"*\" { fileinto \"x\"; }",
 	    "keep");
+	/* :last may come before :index */
+	run(REQ "if header :last :index 1 \"to\" \"two@example.org\" "
+	    "{ fileinto \"ok\"; }", "ok no-keep");
+	/* :count sees the one field selected (Pigeonhole 0.5.19 says 0 when
+	 * the index names the last field: a defect not copied) */
+	run(REQ "if header :count \"eq\" :index 2 \"to\" \"1\" "
+	    "{ fileinto \"one\"; }", "one no-keep");
 	/* the fields of every name, in the order of the names */
 	run(REQ "if header :index 3 :contains [\"to\", \"date\"] \"2026\" "
 	    "{ fileinto \"date3\"; }", "date3 no-keep");
