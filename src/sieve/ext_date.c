@@ -76,7 +76,11 @@ static int zone_choice(struct sieve_rt *rt, const struct sieve_call *c,
 		return -1;
 	if (sieve_date_zone_parse(s, len, given))
 		*choice = ZONE_GIVEN;
-	else
+	else if (sieve_rt_requires(rt, "variables") &&
+	    strstr(z->strings->value, "${") != NULL)
+		/* as Pigeonhole: a zone made from variables is logged when
+		 * it is bad; a bad literal one is quietly the local zone at
+		 * every delivery (Pigeonhole warns when it compiles it) */
 		sieve_rt_note(rt, "date: :zone \"%.40s\" is not a valid time "
 		    "zone (using the local zone)", s);
 	return 0;

@@ -430,6 +430,44 @@ static void test_index(void **state)
 	    "\"index\"`");
 }
 
+/* The log notes of a run, joined by '|'. */
+static void notes_are(const char *src, const char *want)
+{
+	struct sieve_script *s = NULL;
+	struct sieve_diag d;
+	struct sieve_result r;
+	struct sieve_env env = { .headers = &idx, .now = 1796558400 };
+	char got[1024] = "";
+
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	assert_int_equal(sieve_native_eval(s, &env, NULL, &r), 0);
+	for (size_t i = 0; i < r.notes.count; i++) {
+		if (i > 0)
+			(void)strlcat(got, "|", sizeof got);
+		(void)strlcat(got, r.notes.items[i], sizeof got);
+	}
+	if (strcmp(got, want) != 0) {
+		print_error("script: %s\n got: %s\nwant: %s\n", src, got, want);
+		fail();
+	}
+	sieve_result_free(&r);
+	sieve_script_free(s);
+}
+
+static void test_notes(void **state)
+{
+	(void)state;
+	/* a bad literal zone is quietly the local zone, one from variables
+	 * is logged; an unknown date part always is */
+	notes_are(REQ "if date :zone \"CET\" \"date\" \"zone\" \"+0000\" "
+	    "{ keep; }", "");
+	notes_are(REQ "set \"z\" \"CET\"; if currentdate :zone \"${z}\" "
+	    "\"zone\" \"+0000\" { keep; }", "date: :zone \"CET\" is not a "
+	    "valid time zone (using the local zone)");
+	notes_are(REQ "if currentdate \"fortnight\" \"1\" { keep; }",
+	    "date: the date part \"fortnight\" is not known");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,6 +483,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_currentdate, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
