@@ -8,7 +8,8 @@
  *
  * As Pigeonhole 0.5.19 does it: only the first of the fields named is
  * read (the first Received is the newest; index's :index picks another),
- * and its date is what follows its last ';' (so Received works) or else
+ * as the message has it (encoded words are not decoded), and its date
+ * is what follows its last ';' (so Received works) or else
  * the whole value, read by sieve_date_parse; a field whose date does not
  * parse gives no value (the test is false, :count sees 0), even when a
  * later field of the name holds a good date.  Without :zone the
@@ -143,7 +144,7 @@ static int run_date(struct sieve_rt *rt, const struct sieve_call *c)
 	    (part = sieve_rt_string(rt, c->positional[1]->strings,
 	    NULL)) == NULL ||
 	    sieve_rt_strings(rt, c->positional[2], &keys) < 0 ||
-	    sieve_rt_call_header_values(rt, c, &names, &fields) < 0)
+	    sieve_rt_call_header_values(rt, c, &names, true, &fields) < 0)
 		return -1;
 	dated = fields.n > 0 && header_date(fields.v[0], fields.len[0], &d);
 	return match_date(rt, c, dated ? &d : NULL, part, &keys);

@@ -298,6 +298,7 @@ static int setup(void **state)
 	hdr("To", "two@example.org");
 	hdr("Received", "from e by f; broken");
 	hdr("X-Bad", "Moo, 34 Juul 3060 25:30:42 +6600");
+	hdr("X-Enc", "=?utf-8?q?Mon=2C_20_Jul_2009_21=3A44=3A43_+0300?=");
 	return 0;
 }
 
@@ -374,6 +375,11 @@ static void test_date_test(void **state)
 	/* a broken date is no value: false even for :matches "*" */
 	run(REQ "if date :matches \"x-bad\" \"date\" \"*\" { fileinto \"x\"; }",
 	    "keep");
+	/* the value as written: an encoded word is no date (Pigeonhole) */
+	run(REQ "if date :matches \"x-enc\" \"date\" \"*\" { fileinto \"x\"; }",
+	    "keep");
+	run(REQ "if header :contains \"x-enc\" \"21:44\" { fileinto \"h\"; }",
+	    "h no-keep");
 	/* an unknown date part makes the test false */
 	run(REQ "if date :matches \"date\" \"${x}fortnight\" \"*\" "
 	    "{ fileinto \"x\"; }", "keep");
