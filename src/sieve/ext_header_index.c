@@ -10,7 +10,10 @@
  * number beyond the fields there are selects nothing (the test is then
  * false; :count sees 0).  Two Pigeonhole defects are not copied: its
  * header :count says 0 when the index names the last field (first with
- * :last), and its date test drops an :index written before :zone. */
+ * :last), and its date test drops an :index written before :zone.
+ *
+ * Named ext_header_index.c, not ext_index.c: sieve_ext_index is already
+ * the extension table's lookup function (sieve_ext.h). */
 #include <string.h>
 
 #include "sieve_ext.h"
