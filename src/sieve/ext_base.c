@@ -187,7 +187,7 @@ static int run_header(struct sieve_rt *rt, const struct sieve_call *c)
 
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0 ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0 ||
-	    sieve_rt_header_source(rt, c, &names, &values) < 0)
+	    sieve_rt_call_header_values(rt, c, &names, false, &values) < 0)
 		return -1;
 	return sieve_rt_match(rt, c, &values, &keys);
 }
@@ -269,7 +269,7 @@ static int run_address(struct sieve_rt *rt, const struct sieve_call *c)
 
 	if (sieve_rt_strings(rt, c->positional[0], &names) < 0 ||
 	    sieve_rt_strings(rt, c->positional[1], &keys) < 0 ||
-	    sieve_rt_header_source(rt, c, &names, &values) < 0 ||
+	    sieve_rt_call_header_values(rt, c, &names, false, &values) < 0 ||
 	    sieve_rt_address_values(rt, c, &values, false, &parts) < 0)
 		return -1;
 	return sieve_rt_match(rt, c, &parts, &keys);

@@ -212,8 +212,11 @@ static char *decoded_value(const char *value, bool phrase)
 	return d;
 }
 
+/* Every field of that name into out; decoded (as decoded_value) unless
+ * raw is set. */
 static int add_decoded(struct sieve_rt *rt, const char *name,
-    struct sieve_strings *out, const char **v, size_t *len, size_t cap)
+    struct sieve_strings *out, const char **v, size_t *len, size_t cap,
+    bool raw)
 {
 	const struct header_index *idx = rt->env->headers;
 	bool phrase = rfc2047_is_address_header(name);
@@ -225,7 +228,9 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 
 		if (strcasecmp(idx->items[i].name, name) != 0)
 			continue;
-		if ((d = decoded_value(idx->items[i].value, phrase)) == NULL)
+		d = raw ? strdup(idx->items[i].value) :
+		    decoded_value(idx->items[i].value, phrase);
+		if (d == NULL)
 			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
 			    "out of memory");
 		len[out->n] = strlen(d);
@@ -238,8 +243,8 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 	return 0;
 }
 
-int sieve_rt_header_values(struct sieve_rt *rt,
-    const struct sieve_strings *names, struct sieve_strings *out)
+static int header_values(struct sieve_rt *rt,
+    const struct sieve_strings *names, bool raw, struct sieve_strings *out)
 {
 	const char **v;
 	size_t *len, total;
@@ -256,13 +261,15 @@ int sieve_rt_header_values(struct sieve_rt *rt,
 	for (size_t k = 0; k < names->n && total > 0; k++) {
 		if (memchr(names->v[k], '\0', names->len[k]) != NULL)
 			continue;
-		if (add_decoded(rt, names->v[k], out, v, len, total) < 0)
+		if (add_decoded(rt, names->v[k], out, v, len, total, raw) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
+/* The headers an extension's tags on c name instead of the message's
+ * (mime's :mime): 1 with out filled, 0 when none claims c, -1. */
+static int ext_header_source(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *names, struct sieve_strings *out)
 {
 	for (size_t i = 0; i < sieve_ext_count; i++) {
@@ -273,9 +280,53 @@ int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
 		    !sieve_ext_set_has(&rt->required, e))
 			continue;
 		if ((r = e->header_source(rt, c, names, out)) != 0)
-			return r < 0 ? -1 : 0;
+			return r < 0 ? -1 : 1;
 	}
+	return 0;
+}
+
+int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *names, struct sieve_strings *out)
+{
+	int r = ext_header_source(rt, c, names, out);
+
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 	return sieve_rt_header_values(rt, names, out);
+}
+
+int sieve_rt_header_values(struct sieve_rt *rt,
+    const struct sieve_strings *names, struct sieve_strings *out)
+{
+	return header_values(rt, names, false, out);
+}
+
+/* The fields come from the extension's source first, then :index picks
+ * among them, in Pigeonhole's order (its mime override runs before the
+ * index one). */
+int sieve_rt_call_header_values(struct sieve_rt *rt,
+    const struct sieve_call *c, const struct sieve_strings *names,
+    bool raw, struct sieve_strings *out)
+{
+	const struct sieve_arg *index = sieve_call_tag_value(c, "index");
+	uint64_t nth;
+	int r = ext_header_source(rt, c, names, out);
+
+	if (r < 0 || (r == 0 && header_values(rt, names, raw, out) < 0))
+		return -1;
+	if (index == NULL)
+		return 0;
+	nth = index->number;      /* the checker refused 0 */
+	if (nth == 0 || nth > out->n) {
+		out->n = 0;
+		return 0;
+	}
+	if (sieve_call_tag(c, "last") != NULL)
+		nth = out->n + 1 - nth;
+	out->v += nth - 1;
+	out->len += nth - 1;
+	out->n = 1;
+	return 0;
 }
 
 /* ---- matching ---- */

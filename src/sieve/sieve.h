@@ -51,6 +51,9 @@ struct sieve_env {
 	off_t size;
 	const char *delimiter;    /* recipient_delimiter: any of these chars */
 	unsigned vacation_min_days, vacation_max_days; /* 0 max = unlimited */
+	/* the moment currentdate sees (seconds since the epoch), for tests
+	 * and replays; 0: the clock, read once per evaluation */
+	time_t now;
 	bool trace;               /* collect libsieve's debug trace */
 	/* native engine only (in process; NULL elsewhere): the root Maildir,
 	 * read by mailboxexists, and the configuration (folder names,

@@ -291,6 +291,9 @@ size_t sieve_check_errors(const struct sieve_checker *ck);
  * past the top.  Loops look for their loop (break, extracttext). */
 const struct sieve_command *sieve_check_enclosing(
     const struct sieve_checker *ck, size_t up);
+/* For a tag's check hook: every argument of the command or test the tag
+ * stands on, in script order. */
+const struct sieve_arg *sieve_check_args(const struct sieve_checker *ck);
 
 /* For check hooks: whether the script required that extension. */
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);

@@ -35,6 +35,9 @@ struct sieve_checker {
 	 * outermost first (bounded by the parser's nesting limit) */
 	const struct sieve_command *enclosing[SIEVE_DEPTH_MAX + 1];
 	size_t nenclosing;
+	/* the arguments of the command or test being checked, for a tag
+	 * that depends on another (index's :last needs :index) */
+	const struct sieve_arg *args;
 };
 
 /* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
@@ -74,6 +77,11 @@ void sieve_check_soft_error(struct sieve_checker *ck, struct sieve_pos pos,
 size_t sieve_check_errors(const struct sieve_checker *ck)
 {
 	return ck->res->nerrors;
+}
+
+const struct sieve_arg *sieve_check_args(const struct sieve_checker *ck)
+{
+	return ck->args;
 }
 
 bool sieve_check_requires(const struct sieve_checker *ck, const char *ext)
@@ -276,6 +284,7 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 	size_t optional;
 
 	memset(&s, 0, sizeof s);
+	ck->args = args;
 	filter_strings(ck, args);
 	/* Pigeonhole reports the first bad argument of a command only */
 	while (a && a->kind == SIEVE_ARG_TAG) {

@@ -157,6 +157,15 @@ int sieve_rt_header_values(struct sieve_rt *rt,
  * else the message's (sieve_rt_header_values).  0, or -1. */
 int sieve_rt_header_source(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *names, struct sieve_strings *out);
+/* sieve_rt_header_values for a test that may carry the index
+ * extension's ":index N [:last]" (RFC 5260 section 6): of all the fields
+ * named, in that order, only the Nth (counted from the end with :last),
+ * or none when there are fewer.  Without :index, every field.  raw: the
+ * values as the message has them, not RFC 2047-decoded (the date test
+ * reads them so, as Pigeonhole's does). */
+int sieve_rt_call_header_values(struct sieve_rt *rt,
+    const struct sieve_call *c, const struct sieve_strings *names,
+    bool raw, struct sieve_strings *out);
 
 /* ---- matching ---- */
 
