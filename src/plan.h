@@ -44,6 +44,15 @@ struct action {
 	                    * :seconds, clamped); 0 = days is the period */
 	char *addresses;   /* :addresses, one per line: also the user's */
 	bool mime;         /* :mime: text is a whole MIME entity */
+
+	/* NOTIFY: address = the method URI ("mailto:..."), text = the
+	 * message, from = :from, handle = the deprecated notify's :id */
+	enum notify_kind {
+		NOTIFY_LOGGED,     /* libsieve's notify: only logged */
+		NOTIFY_ENOTIFY,    /* RFC 5435 notify, sent by mailto */
+		NOTIFY_LEGACY      /* the deprecated notify draft */
+	} notify_kind;
+	unsigned importance; /* NOTIFY: 1 high, 2 normal, 3 low */
 };
 
 struct plan {
