@@ -2,7 +2,7 @@
 # Every script in sieve-examples/: a message that matches lands where the
 # script says, one that does not lands in INBOX.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 23
+plan 26
 
 EX="$SRCDIR/sieve-examples"
 # through EXAMPLE MESSAGE-HEADERS...: deliver through the example; prints
@@ -46,4 +46,8 @@ is "$(through multi-condition.sieve "From: ap@example.com" "Subject: Your invoic
 is "$(through newsletters.sieve "List-Unsubscribe: <mailto:u@shop.example>")" "0:Newsletters/cur:2,S:0" "newsletters: filed as read"
 is "$(through reject-sender.sieve "From: pest@example.net")" "77::0" "reject-sender: exit 77"
 is "$(through reject-sender.sieve "From: friend@example.net")" "0:INBOX/new:0" "reject-sender: others delivered"
+is "$(through notify-boss.sieve "From: Boss <boss@example.com>" "Subject: budget")" "0:INBOX/new:1" "notify-boss: kept and notified"
+is "$(tail -1 "$CAP/argv.0")|$(grep -E '^(Subject|Importance):' "$CAP/msg.0" | tr '\n' '|')" \
+   "bob.phone@example.net|Subject: Boss: budget|Importance: High|" "notify-boss: to the phone, subject from :message"
+is "$(through notify-boss.sieve "From: boss@example.com" "Auto-Submitted: auto-generated")" "0:INBOX/new:0" "notify-boss: automated mail not notified"
 finish
