@@ -40,6 +40,7 @@ static int recipients(const struct plan *plan, size_t index,
 {
 	const struct action *a = &plan->actions[index];
 
+	memset(u, 0, sizeof *u);
 	if (parse_action(a, u) != 0)
 		return -1;
 	for (size_t i = 0; i < index && u->nrcpt > 0; i++) {

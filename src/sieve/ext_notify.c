@@ -206,38 +206,53 @@ static int run_notify(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* ---- denotify ---- */
 
-static bool denotify_matches(struct sieve_rt *rt, const struct sieve_call *c,
-    const struct action *a, int *err)
+/* The match type and key of a denotify (:is by default, no key: every
+ * notification). */
+struct denotify_key {
+	enum sieve_match_type type;
+	const char *key;
+	size_t len;
+};
+
+static int denotify_key(struct sieve_rt *rt, const struct sieve_call *c,
+    struct denotify_key *k)
 {
 	static const struct { const char *tag; enum sieve_match_type mt; }
 	    types[] = { { "is", SIEVE_MT_IS }, { "contains",
 	    SIEVE_MT_CONTAINS }, { "matches", SIEVE_MT_MATCHES } };
-	struct sieve_matcher m = { .type = SIEVE_MT_IS, .cmp = SIEVE_CMP_OCTET };
-	struct sieve_match_values mv = { 0 };
-	const char *key = NULL, *id = a->handle;
-	size_t idlen = id ? strlen(id) : 0, keylen;
-	struct sieve_strings values = { &id, &idlen, 1 }, keys;
-	char why[256];
-	int rc;
 
+	memset(k, 0, sizeof *k);
 	for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
 		const struct sieve_arg *v = sieve_call_tag_value(c,
 		    types[i].tag);
 
-		if (v != NULL) {
-			m.type = types[i].mt;
-			if ((key = sieve_rt_string(rt, v->strings,
-			    &keylen)) == NULL) {
-				*err = -1;
-				return false;
-			}
-		}
+		if (v == NULL)
+			continue;
+		k->type = types[i].mt;
+		if ((k->key = sieve_rt_string(rt, v->strings, &k->len)) ==
+		    NULL)
+			return -1;
 	}
-	if (key == NULL)        /* no match type: every notification */
+	return 0;
+}
+
+/* Whether the :id of a matches the key, as i;octet compares. */
+static bool denotify_matches(const struct denotify_key *k,
+    const struct action *a)
+{
+	struct sieve_matcher m = { .type = k->type, .cmp = SIEVE_CMP_OCTET };
+	struct sieve_match_values mv = { 0 };
+	const char *id = a->handle;
+	size_t idlen = id ? strlen(id) : 0;
+	struct sieve_strings values = { &id, &idlen, 1 };
+	struct sieve_strings keys = { &k->key, &k->len, 1 };
+	char why[256];
+	int rc;
+
+	if (k->key == NULL)     /* no match type: every notification */
 		return true;
 	if (id == NULL)
 		return false;
-	keys = (struct sieve_strings){ &key, &keylen, 1 };
 	rc = sieve_match(&m, &values, &keys, &mv, why, sizeof why);
 	sieve_match_values_clear(&mv);
 	return rc == 1;
@@ -256,20 +271,20 @@ static int run_denotify(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	struct plan *p = &rt->res->plan;
 	unsigned importance = importance_of(c, 1);
+	struct denotify_key k;
 	size_t kept = 0;
-	int err = 0;
 
+	if (denotify_key(rt, c, &k) < 0)
+		return -1;
 	for (size_t i = 0; i < p->count; i++) {
 		struct action *a = &p->actions[i];
 
 		if (a->type == ACTION_NOTIFY && a->notify_kind ==
 		    NOTIFY_LEGACY && a->importance == importance &&
-		    denotify_matches(rt, c, a, &err)) {
+		    denotify_matches(&k, a)) {
 			free_notify(a);
 			continue;
 		}
-		if (err != 0)
-			return -1;
 		p->actions[kept++] = *a;
 	}
 	p->count = kept;
