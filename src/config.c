@@ -84,6 +84,7 @@ static const struct config_key config_keys[] = {
 	  NULL, 4000000000u },
 	{ "sieve_max_memory", KEY_SIZE, FIELD(sieve_max_memory), "64M", NULL,
 	  0 },
+	{ "sieve_body_max", KEY_SIZE, FIELD(sieve_body_max), "1M", NULL, 0 },
 	{ "sieve_redirect_envelope_from", KEY_ADDRSRC,
 	  FIELD(sieve_redirect_envelope_from), "sender", NULL, 0 },
 	{ "sieve_notify_mailto_envelope_from", KEY_ADDRSRC,

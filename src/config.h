@@ -55,6 +55,7 @@ struct config {
 	unsigned sieve_regex_match_limit;      /* PCRE2 match limit */
 	unsigned sieve_max_steps;              /* commands, tests, values */
 	unsigned long long sieve_max_memory;   /* scratch bytes per command */
+	unsigned long long sieve_body_max;     /* bytes one body test reads */
 	/* outgoing mail, Pigeonhole's names: the envelope sender of a
 	 * redirect (sender, recipient, orig_recipient, user_email,
 	 * postmaster, "<address>" or "<>"; lower-cased and trimmed, as

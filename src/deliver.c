@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "headers.h"
@@ -21,6 +22,7 @@
 #include "quota.h"
 #include "actions.h"     /* sieve */
 #include "sieve_run.h"
+#include "sieve_mime.h"  /* sieve: the body tests' message file */
 
 static int stage_adopt(struct delivery *d, struct outcome *out);
 
@@ -73,7 +75,19 @@ static int open_root(struct delivery *d, struct outcome *out)
 	return 0;
 }
 
-/* stdin -> tmp/<unique>, fsynced.  A dry run streams to /dev/null. */
+/* A dry run's copy of the message: an unlinked file in $TMPDIR (or
+ * /tmp), else an anonymous memory file; the Sieve body tests read it. */
+static int dry_run_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd = open(dir != NULL && *dir == '/' ? dir : "/tmp",
+	    O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	return fd >= 0 ? fd : memfd_create("deliver-n", MFD_CLOEXEC);
+}
+
+/* stdin -> tmp/<unique>, fsynced.  A dry run streams to an unlinked
+ * temporary file (dry_run_file). */
 static int stage_intake(struct delivery *d, struct outcome *out)
 {
 	const struct request *req = d->req;
@@ -86,11 +100,11 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 	d->in.add_return_path = req->cfg->add_return_path;
 	d->in.add_delivered_to = req->cfg->add_delivered_to && !d->several;
 	if (req->dry_run) {
-		if ((out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
-			return fail_errno(out, errno, "cannot open /dev/null");
-		int rc = message_intake(req->input_fd, out_fd, &d->in, out);
-		close(out_fd);
-		return rc;
+		if ((out_fd = dry_run_file()) < 0)
+			return fail_errno(out, errno, "cannot create a "
+			    "temporary file");
+		d->dry_fd = out_fd;
+		return message_intake(req->input_fd, out_fd, &d->in, out);
 	}
 	if (open_root(d, out) < 0)
 		return -1;
@@ -195,6 +209,10 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .root = &d->root, .cfg = cfg },
 	};
 	struct sieve_overlap overlap = { while_sieve_runs, d };
+	/* the message file for body tests: the tmp file, or a dry run's */
+	const struct mime_source message = {
+		.fd = d->tmp_fd >= 0 ? d->tmp_fd : d->dry_fd,
+		.size = d->in.size };
 	struct sieve_plan sp;
 	struct action_ctx ac = action_context(d);
 	bool keep = false;
@@ -202,6 +220,8 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 
 	if (!d->owner && !d->req->dry_run && d->tmp_fd >= 0)
 		job.overlap = &overlap;
+	if (message.fd >= 0)
+		job.env.message = &message;
 	rc = sieve_make_plan(&job, &sp);
 	d->plan = sp.plan;     /* released with the delivery */
 	d->trace = sp.trace;
@@ -570,6 +590,8 @@ static void release(struct delivery *d)
 		/* ENOENT is fine: a rename fallback already moved it */
 		unlinkat(d->root.tmpfd, d->tmp_name, 0);
 	}
+	if (d->dry_fd >= 0 && d->owner == NULL)
+		close(d->dry_fd);
 	quota_close(&d->quota);
 	if (!d->root_shared)
 		maildir_close(&d->root);
@@ -629,7 +651,7 @@ static void delivery_init(struct delivery *d, const struct request *req)
 {
 	memset(d, 0, sizeof *d);
 	d->req = req;
-	d->tmp_fd = d->quota.fd = -1;
+	d->tmp_fd = d->dry_fd = d->quota.fd = -1;
 	d->root.dirfd = d->root.tmpfd = d->root.newfd = d->root.curfd = -1;
 	d->claim.status = CLAIM_SKIPPED;
 	d->sieve_guard.tmpfd = -1;
@@ -753,6 +775,7 @@ static int stage_adopt(struct delivery *d, struct outcome *out)
 
 	d->in = o->in;
 	d->tmp_fd = o->tmp_fd;
+	d->dry_fd = o->dry_fd;
 	strlcpy(d->tmp_name, o->tmp_name, sizeof d->tmp_name);
 	if (d->req->dry_run)
 		return 0;

@@ -23,6 +23,9 @@ struct delivery {
 	bool root_shared;            /* the redelivery run's: not closed here */
 	char tmp_name[MAILDIR_NAME_MAX];
 	int tmp_fd;
+	/* a dry run's copy of the message (an unlinked temporary file),
+	 * for the Sieve tests that read the body; -1 otherwise */
+	int dry_fd;
 	struct intake in;
 	struct plan plan;
 	struct targets targets;

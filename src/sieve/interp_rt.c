@@ -332,8 +332,25 @@ static uint64_t match_cost(const struct sieve_matcher *m,
 	return cost;
 }
 
+static int rt_match(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, const struct sieve_strings *keys,
+    bool capture);
+
 int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *values, const struct sieve_strings *keys)
+{
+	return rt_match(rt, c, values, keys, true);
+}
+
+int sieve_rt_match_plain(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, const struct sieve_strings *keys)
+{
+	return rt_match(rt, c, values, keys, false);
+}
+
+static int rt_match(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, const struct sieve_strings *keys,
+    bool capture)
 {
 	struct sieve_matcher m;
 	struct sieve_match_limits lim;
@@ -343,6 +360,7 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
 
 	if (matcher_of(rt, c, &m, &lim) < 0)
 		return -1;
+	m.capture = m.capture && capture;
 	if (sieve_rt_step(rt, c->pos, match_cost(&m, values, keys)) < 0)
 		return -1;
 	memset(&mv, 0, sizeof mv);

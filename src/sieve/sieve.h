@@ -22,6 +22,8 @@
 #include "headers.h"
 #include "plan.h"
 
+struct mime_source;   /* sieve_mime.h */
+
 #define SIEVE_SCRIPT_MAX   (1024 * 1024) /* bytes of script (Pigeonhole's) */
 #define SIEVE_ACTIONS_MAX  64            /* actions one evaluation may add */
 #define SIEVE_MSGS_MAX     200           /* error/note/trace lines kept */
@@ -58,6 +60,10 @@ struct sieve_env {
 	 * internal variable, as Pigeonhole takes the mail's flags; NULL for
 	 * a new message */
 	const char *flags;
+	/* native engine only: the message file as deliver filed it, for
+	 * body and the MIME tests (sieve_mime.h); NULL when there is none
+	 * (those tests then see no body) */
+	const struct mime_source *message;
 };
 
 struct sieve_result {

@@ -4,6 +4,7 @@
  * by sieve_ext_table.c (twice: declarations, then the table).  Keep the
  * lines sorted by name after the base; at most SIEVE_EXT_MAX lines. */
 SIEVE_EXT(base)
+SIEVE_EXT(body)
 SIEVE_EXT(comparator_casemap)
 SIEVE_EXT(comparator_numeric)
 SIEVE_EXT(comparator_octet)

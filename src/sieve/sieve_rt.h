@@ -148,6 +148,11 @@ int sieve_rt_header_values(struct sieve_rt *rt,
 int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *values, const struct sieve_strings *keys);
 
+/* The same without setting ${0}..${9}: the tests Pigeonhole keeps out
+ * of the match values (body). */
+int sieve_rt_match_plain(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct sieve_strings *values, const struct sieve_strings *keys);
+
 /* c's address part tag (":localpart" -> "localpart"), "all" when none. */
 const char *sieve_rt_address_part(struct sieve_rt *rt,
     const struct sieve_call *c);

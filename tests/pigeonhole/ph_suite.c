@@ -152,6 +152,9 @@ void ph_message_sync_env(void)
 	m->env.flags = m->flags[0] ? m->flags : NULL;
 	m->env.vacation_min_days = ph_suite.cfg.vacation_min_days;
 	m->env.vacation_max_days = ph_suite.cfg.vacation_max_days;
+	m->source.fd = m->fd;
+	m->source.size = m->have_intake ? m->in.size : 0;
+	m->env.message = m->have_intake && m->fd >= 0 ? &m->source : NULL;
 }
 
 /* The first address of the first of these headers that has one, as

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "message.h"
 #include "sieve.h"
+#include "sieve_mime.h"
 #include "sieve_ast.h"
 #include "sieve_rt.h"
 
@@ -37,6 +38,7 @@ struct ph_message {
 	char flags[1024];       /* its IMAP flags when read from a folder */
 	bool have_intake;
 	char *env_from, *env_to, *env_orig_to, *env_auth;
+	struct mime_source source;   /* fd: the body tests read it */
 	struct sieve_env env;
 };
 

@@ -1,0 +1,257 @@
+/* ext_body.c: the "body" extension (RFC 5173): the test
+ *   body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list>
+ * with BODY-TRANSFORM :raw, :content <content-types> or :text (the
+ * default), on the message file through the MIME walker (sieve_mime.h).
+ *
+ * As Pigeonhole 0.5.19 does it: :raw is the undecoded text after the
+ * header's empty line, one value, none when that text is empty or the
+ * message has no empty line; :content gives one value per part whose
+ * type matches (a type alone matches its subtypes, "" every part, a
+ * type with a slash only itself, without case), transfer-decoded and in
+ * UTF-8, a multipart's prologue and epilogue being values of their own
+ * and a message/rfc822 part's value the enclosed header; :text is
+ * :content "text" "application/xhtml+xml" with HTML markup removed; a
+ * part without a body (no empty line after its header) gives no value.
+ * The body test sets no match variables (${1} stays what it was).
+ *
+ * sieve_body_max (deliver.conf) caps the bytes one test reads into its
+ * values, all parts together: beyond it the values are cut (a note says
+ * so), so a large message costs no more than the cap. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "sieve_match.h"
+#include "sieve_mime.h"
+#include "sieve_rt.h"
+
+#define BODY_MAX_DEFAULT (1024 * 1024)
+#define TG_TRANSFORM (SIEVE_TG_PRIVATE + 2)
+
+/* The values one body test matches: malloced while collected. */
+struct values {
+	char **v;
+	size_t *len, n, cap;
+	size_t budget;        /* bytes still allowed (sieve_body_max) */
+	bool cut;
+};
+
+static void values_free(struct values *vs)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		free(vs->v[i]);
+	free(vs->v);
+	free(vs->len);
+}
+
+static int values_add(struct values *vs, char *s, size_t len)
+{
+	if (vs->n == vs->cap) {
+		size_t cap = vs->cap ? vs->cap * 2 : 8;
+		char **v = reallocarray(vs->v, cap, sizeof *v);
+		size_t *l;
+
+		if (v == NULL)
+			return -1;
+		vs->v = v;
+		if ((l = reallocarray(vs->len, cap, sizeof *l)) == NULL)
+			return -1;
+		vs->len = l;
+		vs->cap = cap;
+	}
+	vs->v[vs->n] = s;
+	vs->len[vs->n++] = len;
+	vs->budget -= len < vs->budget ? len : vs->budget;
+	return 0;
+}
+
+/* RFC 5173 section 5.2, as Pigeonhole compares. */
+static bool type_wanted(const struct sieve_strings *types, const char *ct)
+{
+	const char *slash = strchr(ct, '/');
+	size_t tlen = slash ? (size_t)(slash - ct) : strlen(ct);
+
+	for (size_t i = 0; i < types->n; i++) {
+		const char *w = types->v[i];
+		size_t wl = types->len[i];
+
+		if (wl == 0)
+			return true;
+		if (memchr(w, '\0', wl) != NULL)
+			continue;
+		if (memchr(w, '/', wl) == NULL) {
+			if (wl == tlen && strncasecmp(w, ct, tlen) == 0)
+				return true;
+		} else if (wl == strlen(ct) && strncasecmp(w, ct, wl) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int read_error(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	if (errno == ENOMEM)
+		return sieve_rt_error(rt, c->pos, "out of memory reading the "
+		    "message body");
+	return sieve_rt_error(rt, c->pos, "cannot read the message body: %s",
+	    strerror(errno));
+}
+
+/* :raw: everything after the header's empty line, undecoded. */
+static int raw_values(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct mime_source *src, struct values *vs)
+{
+	struct mime_part whole = { .kind = MIME_LEAF };
+	char *s;
+	size_t len;
+	bool cut;
+	off_t start = mime_body_start(src);
+
+	if (start == -2)
+		return read_error(rt, c);
+	if (start < 0 || start >= src->size)
+		return 0;   /* no body, or an empty one: no value */
+	whole.body_start = start;
+	whole.body_end = src->size;
+	if (mime_part_content(src, &whole, 0, vs->budget, &s, &len, &cut) < 0)
+		return read_error(rt, c);
+	vs->cut |= cut;
+	if (values_add(vs, s, len) < 0) {
+		free(s);
+		return sieve_rt_error(rt, c->pos, "out of memory");
+	}
+	return 0;
+}
+
+/* :content and :text: each wanted part's content. */
+static int part_values(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct mime_source *src, const struct sieve_strings *types,
+    bool text, struct values *vs)
+{
+	struct mime_walk *w = mime_walk_new(src);
+	struct mime_part p;
+	unsigned flags = MIME_CONTENT_DECODE | MIME_CONTENT_UTF8 |
+	    (text ? MIME_CONTENT_TEXT : 0);
+	int rc;
+
+	if (w == NULL)
+		return sieve_rt_error(rt, c->pos, "out of memory");
+	while ((rc = mime_walk_next(w, &p)) > 0) {
+		char *s;
+		size_t len;
+		bool cut;
+
+		if (sieve_rt_step(rt, c->pos, 1 + (uint64_t)(p.body_end -
+		    p.body_start) / 4096) < 0) {
+			mime_walk_free(w);
+			return -1;
+		}
+		if (!p.have_body || !type_wanted(types, p.content_type))
+			continue;
+		if (vs->budget == 0) {
+			vs->cut = true;
+			break;
+		}
+		if (mime_part_content(src, &p, flags, vs->budget, &s, &len,
+		    &cut) < 0) {
+			mime_walk_free(w);
+			return read_error(rt, c);
+		}
+		vs->cut |= cut;
+		if (values_add(vs, s, len) < 0) {
+			free(s);
+			mime_walk_free(w);
+			return sieve_rt_error(rt, c->pos, "out of memory");
+		}
+	}
+	mime_walk_free(w);
+	return rc < 0 ? read_error(rt, c) : 0;
+}
+
+static size_t body_max(const struct sieve_rt *rt)
+{
+	const struct config *cfg = rt->env->cfg;
+
+	if (cfg != NULL && cfg->sieve_body_max > 0)
+		return cfg->sieve_body_max > SIZE_MAX / 2 ? SIZE_MAX / 2 :
+		    (size_t)cfg->sieve_body_max;
+	return BODY_MAX_DEFAULT;
+}
+
+/* The values handed to the matcher: copied into the pool (counted
+ * against sieve_max_memory). */
+static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
+    const struct values *vs, const struct sieve_strings *keys)
+{
+	const char **v = sieve_rt_alloc(rt, (vs->n + 1) * sizeof *v);
+	size_t *len = sieve_rt_alloc(rt, (vs->n + 1) * sizeof *len);
+	struct sieve_strings values = { v, len, vs->n };
+
+	if (v == NULL || len == NULL)
+		return -1;
+	for (size_t i = 0; i < vs->n; i++) {
+		if ((v[i] = sieve_rt_strndup(rt, vs->v[i], vs->len[i])) ==
+		    NULL)
+			return -1;
+		len[i] = vs->len[i];
+	}
+	return sieve_rt_match_plain(rt, c, &values, keys);
+}
+
+static int run_body(struct sieve_rt *rt, const struct sieve_call *c)
+{
+	static const char *const text_types[] = { "application/xhtml+xml",
+		"text" };
+	static const size_t text_lens[] = { 21, 4 };
+	const struct sieve_strings text = { text_types, text_lens, 2 };
+	const struct sieve_arg *content = sieve_call_tag_value(c, "content");
+	const struct mime_source *src = rt->env->message;
+	struct values vs = { .budget = body_max(rt) };
+	struct sieve_strings keys, types;
+	int rc;
+
+	if (sieve_rt_strings(rt, c->positional[0], &keys) < 0)
+		return -1;
+	if (content != NULL && sieve_rt_strings(rt, content, &types) < 0)
+		return -1;
+	if (src == NULL) {
+		rc = 0;   /* no message file (libsieve path): no body */
+	} else if (sieve_call_tag(c, "raw") != NULL) {
+		rc = raw_values(rt, c, src, &vs);
+	} else {
+		rc = part_values(rt, c, src, content ? &types : &text,
+		    content == NULL, &vs);
+	}
+	if (rc == 0 && vs.cut)
+		sieve_rt_note(rt, "body: the test read only the first %zu "
+		    "bytes (sieve_body_max)", body_max(rt));
+	if (rc == 0)
+		rc = match_values(rt, c, &vs, &keys);
+	values_free(&vs);
+	return rc;
+}
+
+static const struct sieve_tag body_tags[] = {
+	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
+	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
+	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
+	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, NULL },
+	{ "raw", SIEVE_ARGT_NONE, TG_TRANSFORM, NULL },
+	{ "content", SIEVE_ARGT_LIST, TG_TRANSFORM, NULL },
+	{ "text", SIEVE_ARGT_NONE, TG_TRANSFORM, NULL },
+	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
+};
+
+static const struct sieve_def body_defs[] = {
+	{ "body", true, body_tags, "L", SIEVE_NEST_NONE, false,
+	  sieve_check_match_args, run_body },
+	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+};
+
+const struct sieve_extension sieve_ext_body = {
+	.name = "body",
+	.defs = body_defs,
+};
