@@ -3,7 +3,7 @@
 # notification a delivery sends through sendmail, byte for byte (Date and
 # Message-ID replaced), and the cases where none is sent.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 16
+plan 17
 
 # the captured message N with its Date and Message-ID made constant
 shown() {
@@ -112,4 +112,17 @@ Content-Transfer-Encoding: 7bit
 Alice <alice@example.org> wrote x: body'
 is "$(sent):$(argv 0)|$(shown 0)" "1:-i -f postmaster@example.org -- carol@example.net |$expected" \
    "deprecated notify: one recipient, substitutions, exact bytes"
+
+# $text$: the text parts, transfer-decoded, the others left out
+script 'require "notify"; notify :options "carol@example.net" :message "[$text$]";'
+reset_md
+printf '%s\n' "From: alice@example.org" "Subject: parts" "MIME-Version: 1.0" \
+    "Content-Type: multipart/mixed; boundary=b1" "" "prologue" "--b1" \
+    "Content-Type: text/plain; charset=utf-8" "Content-Transfer-Encoding: base64" "" \
+    "SGVsbG8sIFfDtnJsZAo=" "--b1" "Content-Type: application/pdf" "" "%PDF-1.4" \
+    "--b1" "Content-Type: text/plain" "Content-Transfer-Encoding: quoted-printable" "" \
+    "soft=" "break" "--b1--" "epilogue" > "$TMP/mp"
+sdlv "$TMP/mp"
+is "$(sed -n '/^$/,$p' "$CAP/msg.0" | tail -n +2)" "[Hello, Wörld
+softbreak]" "deprecated notify: \$text\$ decoded from the text parts only"
 finish
