@@ -299,14 +299,20 @@ static int run_method_capability(struct sieve_rt *rt,
 	const struct sieve_strings value = { maybe, maybe_len, 1 };
 	const char *uri, *cap;
 	struct sieve_strings keys;
-	char why[MAILTO_ERR_MAX];
+	char why[MAILTO_ERR_MAX], msg[400];
+	enum uri_check r;
 
 	if ((uri = sieve_rt_string(rt, c->positional[0]->strings, NULL)) ==
 	    NULL || (cap = sieve_rt_string(rt, c->positional[1]->strings,
 	    NULL)) == NULL || sieve_rt_strings(rt, c->positional[2], &keys) < 0)
 		return -1;
-	if (check_uri(uri, NULL, why, sizeof why) != URI_OK ||
-	    strcasecmp(cap, "online") != 0)
+	r = check_uri(uri, NULL, why, sizeof why);
+	if (r == URI_BAD_SCHEME || r == URI_BAD_METHOD) {
+		/* Pigeonhole reports it and goes on with the test false */
+		uri_error(r, uri, why, msg, sizeof msg);
+		sieve_rt_note(rt, "notify_method_capability: %s", msg);
+	}
+	if (r != URI_OK || strcasecmp(cap, "online") != 0)
 		return 0;
 	return sieve_rt_match(rt, c, &value, &keys);
 }
