@@ -37,7 +37,7 @@ is "$RC:$(landed)" "0:INBOX/new" "unknown require: INBOX"
 like "$(cat "$S.err")" "line 1, column 9: unknown extension \`bogus-extension\` \(supported: fileinto " "unknown require reported with its position, named as unknown"
 reset_md
 udlv
-like "$(cat "$S.err")" "^$S: line 1, column 9: unknown extension \`bogus-extension\` \(supported: comparator-i;ascii-casemap comparator-i;ascii-numeric comparator-i;octet copy [a-z0-9; -]*\)\$" "native: unknown require reported with its position, named as unknown"
+like "$(cat "$S.err")" "^$S: line 1, column 9: unknown extension \`bogus-extension\` \(supported: body comparator-i;ascii-casemap comparator-i;ascii-numeric comparator-i;octet copy [a-z0-9; -]*\)\$" "native: unknown require reported with its position, named as unknown"
 
 reset_md
 uscript "require \"fileinto\";

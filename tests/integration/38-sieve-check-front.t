@@ -126,7 +126,7 @@ ncheck "$TMP/c.sieve"
 is "$RC:$OUT" "65:$TMP/c.sieve: line 3, column 11: \`fileinto :create\` needs \`require \"mailbox\"\`" "native -C: :create without mailbox: line, column, reason"
 put "$TMP/n2.sieve" 'require "nosuch-ext";'
 ncheck "$TMP/n2.sieve"
-like "$RC:$OUT:$ERR" "^65:$TMP/n2.sieve: line 1, column 9: unknown extension \`nosuch-ext\` \(supported: comparator-i;ascii-casemap .*\):deliver: $TMP/n2.sieve: script needs an extension this deliver lacks\$" "native -C: an unknown extension named, exit 65"
+like "$RC:$OUT:$ERR" "^65:$TMP/n2.sieve: line 1, column 9: unknown extension \`nosuch-ext\` \(supported: body comparator-i;ascii-casemap .*\):deliver: $TMP/n2.sieve: script needs an extension this deliver lacks\$" "native -C: an unknown extension named, exit 65"
 # A NUL byte makes a broken script, not an unreadable file: where it is,
 # and the exit code of a script with errors (65), with either engine
 printf 'keep;\0' > "$TMP/nul1.sieve"

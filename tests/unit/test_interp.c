@@ -246,8 +246,8 @@ static void test_check_errors(void **state)
 	    "`require \"fileinto\"`");
 	/* the list grows with the extension table */
 	run_tail("require \"nosuch\";", NULL, "FAILED: line 1, column 9: "
-	    "unknown extension `nosuch` (supported: comparator-i;ascii-"
-	    "casemap ", ")");
+	    "unknown extension `nosuch` (supported: body "
+	    "comparator-i;ascii-casemap ", ")");
 	run("if size 3 { keep; }", "FAILED: line 1, column 4: `size` needs "
 	    "`:over` or `:under`");
 	run("keep; require \"fileinto\";", "FAILED: line 1, column 7: "
