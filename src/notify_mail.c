@@ -204,30 +204,32 @@ static void configured_sender(const struct action_ctx *c, char *out,
 		snprintf(out, len, "%.*s", (int)strlen(how) - 2, how + 1);
 }
 
-/* enotify: the envelope sender into env, the From value into from. */
+/* enotify: the envelope sender into env, the From value into from.
+ * From is :from as written; else the configured or user's address the
+ * envelope uses, in <>; else the postmaster (Pigeonhole's order). */
 static void enotify_origin(const struct action_ctx *c, const struct action *a,
     char *env, char *from, size_t len)
 {
 	char addr[ADDR_MAX];
 	bool null_sender = c->sender == NULL || *c->sender == '\0';
+	bool named = false;     /* env is an address the user chose */
 
 	env[0] = '\0';
 	if (!null_sender) {
 		configured_sender(c, env, len);
-		if (env[0] == '\0' && a->from != NULL &&
+		named = env[0] != '\0';
+		if (!named && a->from != NULL &&
 		    mailto_mailbox(a->from, addr, sizeof addr) == 0)
 			strlcpy(env, addr, len);
-		else if (env[0] == '\0' && actions_user_email(c) != NULL)
+		else if (!named && actions_user_email(c) != NULL) {
 			strlcpy(env, actions_user_email(c), len);
-		else if (env[0] == '\0')
+			named = true;
+		} else if (!named)
 			actions_postmaster_address(c, env, len);
 	}
 	if (a->from != NULL)
 		sanitize(a->from, from, len, len);
-	else if (env[0] != '\0' && (a->from != NULL ||
-	    actions_user_email(c) != NULL || (c->cfg->
-	    sieve_notify_mailto_envelope_from && *c->cfg->
-	    sieve_notify_mailto_envelope_from)))
+	else if (named)
 		snprintf(from, len, "<%s>", env);
 	else
 		actions_postmaster_from(c, from, len);
