@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mailer.h"
 #include "msgedit.h"
+#include "notify_mail.h"
 #include "reject_notice.h"
 #include "vacation_reply.h"
 
@@ -797,6 +798,9 @@ void actions_after_filing(const struct action_ctx *c,
 		} else if (a->type == ACTION_VACATION) {
 			log_line(LOG_INFO, "sieve: vacation: an earlier script "
 			    "already answers this message");
+		} else if (a->type == ACTION_NOTIFY && a->notify_kind !=
+		    NOTIFY_LOGGED) {
+			notify_mail_send(c, plan, i);
 		} else if (a->type == ACTION_NOTIFY) {
 			log_line(LOG_INFO, "sieve: notify :method %s: %s "
 			    "(not sent: notify is only logged)",
@@ -805,4 +809,43 @@ void actions_after_filing(const struct action_ctx *c,
 			    sizeof t));
 		}
 	}
+}
+
+/* ---- shared with notify_mail.c ------------------------------------------ */
+
+const char *actions_user_email(const struct action_ctx *c)
+{
+	return user_email(c);
+}
+
+void actions_postmaster_address(const struct action_ctx *c, char *out,
+    size_t len)
+{
+	postmaster_address(c, out, len);
+}
+
+void actions_postmaster_from(const struct action_ctx *c, char *out,
+    size_t len)
+{
+	postmaster_from(c, out, len);
+}
+
+void actions_date_now(char *out, size_t len)
+{
+	date_now(out, len);
+}
+
+void actions_new_message_id(const struct config *cfg, char *out, size_t len)
+{
+	new_message_id(cfg, out, len);
+}
+
+bool actions_auto_submitted(const struct action_ctx *c)
+{
+	return auto_submitted(c);
+}
+
+const char *actions_orig_recipient(const struct action_ctx *c)
+{
+	return orig_rcpt(c);
 }

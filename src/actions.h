@@ -53,7 +53,8 @@ int actions_reject(const struct action_ctx *c, const struct plan *plan,
 void actions_redirect(const struct action_ctx *c, const struct plan *plan,
     bool *keep_instead);
 
-/* Vacation and notify, after the message is filed. */
+/* Vacation and notify, after the message is filed (notify: one mail per
+ * recipient, notify_mail.h). */
 void actions_after_filing(const struct action_ctx *c,
     const struct plan *plan);
 
@@ -68,5 +69,22 @@ bool address_list_has(const char *value, const char *addr);
 
 /* The vacation reply as text (headers and body), malloced. */
 char *vacation_compose(const struct action_ctx *c, const struct action *a);
+
+/* ---- shared with the notification sender (notify_mail.c) ---- */
+
+/* sieve_user_email, or NULL when not configured. */
+const char *actions_user_email(const struct action_ctx *c);
+/* postmaster_address's address, or postmaster@ the recipient's domain. */
+void actions_postmaster_address(const struct action_ctx *c, char *out,
+    size_t len);
+/* The postmaster as a From header value ("Postmaster <address>"). */
+void actions_postmaster_from(const struct action_ctx *c, char *out,
+    size_t len);
+void actions_date_now(char *out, size_t len);
+void actions_new_message_id(const struct config *cfg, char *out, size_t len);
+/* Whether the message has an Auto-Submitted other than "no". */
+bool actions_auto_submitted(const struct action_ctx *c);
+/* The recipient before aliasing when known, else the final one. */
+const char *actions_orig_recipient(const struct action_ctx *c);
 
 #endif

@@ -94,6 +94,8 @@ static const struct config_key config_keys[] = {
 	{ "sieve_body_max", KEY_SIZE, FIELD(sieve_body_max), "1M", NULL, 0 },
 	{ "sieve_redirect_envelope_from", KEY_ADDRSRC,
 	  FIELD(sieve_redirect_envelope_from), "sender", NULL, 0 },
+	{ "sieve_notify_mailto_envelope_from", KEY_ADDRSRC,
+	  FIELD(sieve_notify_mailto_envelope_from), "", NULL, 0 },
 	{ "sieve_user_email", KEY_STRING, FIELD(sieve_user_email), "", NULL,
 	  0 },
 	{ "postmaster_address", KEY_STRING, FIELD(postmaster_address), "",

@@ -78,6 +78,10 @@ struct config {
 	 * Pigeonhole reads it), the user's own address, and the vacation
 	 * recipient checks */
 	char *sieve_redirect_envelope_from;
+	/* the envelope sender of enotify's mailto notifications, the same
+	 * values; "" = Pigeonhole's default (:from, sieve_user_email, the
+	 * postmaster) */
+	char *sieve_notify_mailto_envelope_from;
 	char *sieve_user_email;                /* "" = none */
 	char *postmaster_address;              /* "" = postmaster@domain */
 	bool sieve_vacation_dont_check_recipient;

@@ -83,6 +83,10 @@ static void print_dry_run_sieve(const struct delivery *d)
 		else if (x->type == ACTION_VACATION)
 			printf("vacation to=%s days=%u handle=%s\n", a, x->days,
 			    log_escape(x->handle ? x->handle : "", b, sizeof b));
+		else if (x->type == ACTION_NOTIFY && x->notify_kind !=
+		    NOTIFY_LOGGED)   /* native: sent after filing */
+			printf("notify method=%s importance=%u message=%s\n",
+			    a, x->importance, b);
 		else if (x->type == ACTION_NOTIFY)
 			printf("notify method=%s message=%s\n", a, b);
 	}

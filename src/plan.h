@@ -49,6 +49,15 @@ struct action {
 	 * an edit string (msgedit.h, malloced); NULL = the message as
 	 * received */
 	char *edits;
+
+	/* NOTIFY: address = the method URI ("mailto:..."), text = the
+	 * message, from = :from, handle = the deprecated notify's :id */
+	enum notify_kind {
+		NOTIFY_LOGGED,     /* libsieve's notify: only logged */
+		NOTIFY_ENOTIFY,    /* RFC 5435 notify, sent by mailto */
+		NOTIFY_LEGACY      /* the deprecated notify draft */
+	} notify_kind;
+	unsigned importance; /* NOTIFY: 1 high, 2 normal, 3 low */
 };
 
 struct plan {

@@ -106,11 +106,13 @@ static void add_required(struct sieve_checker *ck,
 }
 
 /* Pairs of extensions a script cannot name both of: the deprecated
- * imapflags is another spelling of imap4flags' commands (Pigeonhole
- * refuses the two together). */
+ * imapflags is another spelling of imap4flags' commands, the deprecated
+ * notify another notify command, vnd.dovecot.duplicate the draft of
+ * duplicate (Pigeonhole refuses each pair together). */
 static const char *const exclusive[][2] = {
 	{ "imapflags", "imap4flags" },
 	{ "vnd.dovecot.duplicate", "duplicate" },
+	{ "notify", "enotify" },
 };
 
 /* Note e as named at pos; an error when it excludes one named before. */

@@ -66,6 +66,10 @@ static void put_action(struct out *o, const struct action *a)
 	put_str(o, 'h', a->handle);
 	if (a->create)      /* fileinto :create */
 		put_u32(o, 'C', 1);
+	if (a->type == ACTION_NOTIFY) {
+		put_u32(o, 'n', (uint32_t)a->notify_kind);
+		put_u32(o, 'i', a->importance);
+	}
 	if (a->type == ACTION_VACATION) {
 		put_u32(o, 'd', a->days);
 		put_u32(o, 'M', a->mime);
@@ -208,6 +212,16 @@ static int action_field(struct in *in, char tag, const unsigned char *data,
 		if (get_u32(in, data, n, 1, &v) < 0)
 			return -1;
 		a->create = v;
+		return 0;
+	case 'n':
+		if (get_u32(in, data, n, NOTIFY_LEGACY, &v) < 0)
+			return -1;
+		a->notify_kind = (enum notify_kind)v;
+		return 0;
+	case 'i':
+		if (get_u32(in, data, n, 3, &v) < 0)
+			return -1;
+		a->importance = v;
 		return 0;
 	}
 	return bad(in, "unknown record");

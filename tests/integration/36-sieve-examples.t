@@ -2,7 +2,8 @@
 # Every script in sieve-examples/: a message that matches lands where the
 # script says, one that does not lands in INBOX.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 31
+
+plan 34
 
 EX="$SRCDIR/sieve-examples"
 # through EXAMPLE MESSAGE-HEADERS...: deliver through the example; prints
@@ -64,4 +65,8 @@ sdlv "$TMP/x" -o dedup=no
 is "$RC:$(landed)" "0:INBOX/new" "duplicate: the first copy in INBOX"
 sdlv "$TMP/x" -o dedup=no
 is "$RC:$(landed)" "0:Duplicates/new INBOX/new" "duplicate: the second in Duplicates"
+is "$(through notify-boss.sieve "From: Boss <boss@example.com>" "Subject: budget")" "0:INBOX/new:1" "notify-boss: kept and notified"
+is "$(tail -1 "$CAP/argv.0")|$(grep -E '^(Subject|Importance):' "$CAP/msg.0" | tr '\n' '|')" \
+   "bob.phone@example.net|Subject: Boss: budget|Importance: High|" "notify-boss: to the phone, subject from :message"
+is "$(through notify-boss.sieve "From: boss@example.com" "Auto-Submitted: auto-generated")" "0:INBOX/new:0" "notify-boss: automated mail not notified"
 finish
