@@ -141,7 +141,8 @@ void ph_message_sync_env(void)
 	struct ph_message *m = &ph_suite.msg;
 
 	m->env.headers = m->have_intake ? &m->in.headers : NULL;
-	m->env.size = m->have_intake ? m->in.size : 0;
+	m->env.size = m->have_intake ? m->in.size - m->in.added +
+	    m->in.crs : 0;
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.orig_recipient = m->env_orig_to;
