@@ -58,6 +58,57 @@ static const struct sieve_tag set_tags[] = {
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
+/* The names the script declares, counted as Pigeonhole counts them at
+ * compile time (sieve_variables_max_scope_size): the first one past the
+ * limit is an error, reported once. */
+struct declared {
+	struct sieve_vars *names;
+	bool reported;
+};
+
+static void declared_free(void *state)
+{
+	struct declared *d = state;
+
+	sieve_vars_free(d->names);
+	free(d);
+}
+
+extern const struct sieve_extension sieve_ext_variables;
+
+static struct declared *declared_of(struct sieve_checker *ck)
+{
+	void **slot = sieve_check_ext_state(ck, &sieve_ext_variables);
+	struct sieve_vars_limits lim = {
+		.max_scope_size = sieve_check_max_scope_size(ck),
+		.max_variable_size = SIEVE_VARS_VALUE_DEFAULT,
+	};
+	struct declared *d = *slot;
+
+	if (d == NULL && (d = calloc(1, sizeof *d)) != NULL) {
+		if ((d->names = sieve_vars_new(&lim)) == NULL) {
+			free(d);
+			return NULL;
+		}
+		*slot = d;
+	}
+	return d;
+}
+
+/* Declare a name set assigns; over the limit, an error (once). */
+static void declare_set_name(struct sieve_checker *ck,
+    const struct sieve_string *name)
+{
+	struct declared *d = declared_of(ck);
+	char err[300];
+
+	if (d == NULL || d->reported ||
+	    sieve_vars_declare(d->names, name->value, err, sizeof err) == 0)
+		return;
+	d->reported = true;
+	sieve_check_error(ck, name->pos, "%s", err);
+}
+
 /* The variable's name (a constant: set's first argument is never
  * expanded), and no two modifiers of one precedence (RFC 5229 section
  * 4.1), with Pigeonhole's messages. */
@@ -70,6 +121,8 @@ static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 
 	if (sieve_vars_check_name(name->value, name->len, err, sizeof err) < 0)
 		sieve_check_error(ck, name->pos, "%s", err);
+	else
+		declare_set_name(ck, name);
 	for (const struct sieve_arg *a = c->args; a &&
 	    a->kind == SIEVE_ARG_TAG; a = a->next) {
 		int p = sieve_vars_modifier_precedence(a->tag);
@@ -246,4 +299,5 @@ const struct sieve_extension sieve_ext_variables = {
 	.name = "variables",
 	.defs = variables_defs,
 	.on_string = check_string,
+	.check_state_free = declared_free,
 };

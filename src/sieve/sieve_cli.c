@@ -91,7 +91,8 @@ static void native_unsupported(const struct sieve_script *script,
 }
 
 /* The native engine: parse and check against its extension table. */
-static void check_native(const char *text, struct check *c)
+static void check_native(const char *text, const struct config *cfg,
+    struct check *c)
 {
 	struct sieve_script *script = NULL;
 	struct sieve_ncheck_result *ck;
@@ -123,6 +124,7 @@ static void check_native(const char *text, struct check *c)
 		sieve_script_free(script);
 		return;
 	}
+	ck->max_scope_size = cfg->sieve_variables_max_scope_size;
 	if (sieve_ext_check(script, ck) < 0) {
 		native_unsupported(script, c);
 		c->verdict = c->unsupported[0] ? V_UNSUPPORTED : V_ERROR;
@@ -152,7 +154,7 @@ static int check_one(const char *path, const struct config *cfg,
 		return -1;
 	}
 	if (cfg->sieve_engine == SIEVE_ENGINE_NATIVE) {
-		check_native(text, c);
+		check_native(text, cfg, c);
 		free(text);
 		return 0;
 	}

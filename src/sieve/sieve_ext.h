@@ -150,6 +150,9 @@ struct sieve_extension {
 	 * rewrite the string in place, never making it longer:
 	 * encoded-character decodes its escapes here. */
 	void (*on_string)(struct sieve_checker *ck, struct sieve_string *s);
+	/* Optional: frees the state the extension keeps during one check
+	 * (sieve_check_ext_state), at the end of that check. */
+	void (*check_state_free)(void *state);
 };
 
 /* ---- the table (sieve_ext_table.c) ---- */
@@ -211,6 +214,9 @@ const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
 #define SIEVE_NCHECK_DIAGS_MAX 20
 
 struct sieve_ncheck_result {
+	/* in: sieve_variables_max_scope_size (0: Pigeonhole's 255), the
+	 * variables a script may declare, counted at compile time */
+	size_t max_scope_size;
 	struct sieve_diag diags[SIEVE_NCHECK_DIAGS_MAX];
 	size_t ndiags;                /* kept */
 	size_t nerrors;               /* found */
@@ -224,6 +230,13 @@ struct sieve_ncheck_result {
  * parser's SIEVE_DEPTH_MAX. */
 int sieve_ext_check(const struct sieve_script *script,
     struct sieve_ncheck_result *res);
+
+/* For check hooks: the extension's own slot of state for this check
+ * (NULL at first; freed by its check_state_free at the end). */
+void **sieve_check_ext_state(struct sieve_checker *ck,
+    const struct sieve_extension *ext);
+/* The max_scope_size this check applies. */
+size_t sieve_check_max_scope_size(const struct sieve_checker *ck);
 
 /* For check hooks: report an error at pos (printf format). */
 void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,

@@ -27,7 +27,26 @@ struct sieve_checker {
 	/* the extensions named by require or a live ihave, without the
 	 * ones they imply: what excludes another is what the script names */
 	struct sieve_ext_set named;
+	size_t max_scope_size;
+	void *ext_state[SIEVE_EXT_MAX];   /* by index in sieve_ext_table */
 };
+
+void **sieve_check_ext_state(struct sieve_checker *ck,
+    const struct sieve_extension *ext)
+{
+	static void *none;
+
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++)
+		if (sieve_ext_table[i] == ext)
+			return &ck->ext_state[i];
+	none = NULL;
+	return &none;
+}
+
+size_t sieve_check_max_scope_size(const struct sieve_checker *ck)
+{
+	return ck->max_scope_size;
+}
 
 /* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
 static void keep_diag(struct sieve_ncheck_result *r, struct sieve_pos pos,
@@ -500,10 +519,17 @@ static void check_commands(struct sieve_checker *ck,
 int sieve_ext_check(const struct sieve_script *script,
     struct sieve_ncheck_result *res)
 {
-	struct sieve_checker ck = { .res = res };
+	struct sieve_checker ck = { .res = res,
+	    .max_scope_size = res->max_scope_size ? res->max_scope_size : 255 };
+	size_t max_scope_size = res->max_scope_size;
 
 	memset(res, 0, sizeof *res);
+	res->max_scope_size = max_scope_size;
 	check_commands(&ck, script->commands, 0);
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++)
+		if (ck.ext_state[i] != NULL &&
+		    sieve_ext_table[i]->check_state_free != NULL)
+			sieve_ext_table[i]->check_state_free(ck.ext_state[i]);
 	return res->nerrors == 0 ? 0 : -1;
 }
 
