@@ -239,6 +239,7 @@ static void rt_end(struct sieve_rt *rt)
 			sieve_ext_table[i]->state_free(rt->ext_state[i]);
 	if (rt->vars != NULL)
 		sieve_vars_free(rt->vars);
+	sieve_rt_hv_cache_free(rt->hv_cache);
 	sieve_pool_free(rt->pool);
 }
 

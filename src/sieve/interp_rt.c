@@ -212,6 +212,82 @@ static char *decoded_value(const char *value, bool phrase)
 	return d;
 }
 
+/* Decoded header values, kept for the whole evaluation: a script tests
+ * the same few headers rule after rule, and decoding is most of what a
+ * header test costs.  Entry i is the index's item i as last decoded; it
+ * is used only while the item still holds the same text (editheader may
+ * change the header under the script), else decoded again. */
+struct sieve_hv_cache {
+	struct hv_entry {
+		char *raw;            /* the value decoded */
+		char *decoded;
+		size_t len;
+		bool phrase;
+	} *e;
+	size_t n;
+};
+
+void sieve_rt_hv_cache_free(struct sieve_hv_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->e[i].raw);
+		free(c->e[i].decoded);
+	}
+	free(c->e);
+	free(c);
+}
+
+static struct hv_entry *hv_entry(struct sieve_rt *rt, size_t i, size_t n)
+{
+	struct sieve_hv_cache *c = rt->hv_cache;
+
+	if (c == NULL && (c = rt->hv_cache = calloc(1, sizeof *c)) == NULL)
+		return NULL;
+	if (i >= c->n) {
+		size_t want = n > i ? n : i + 1;
+		struct hv_entry *e = reallocarray(c->e, want, sizeof *e);
+
+		if (e == NULL)
+			return NULL;
+		memset(e + c->n, 0, (want - c->n) * sizeof *e);
+		c->e = e;
+		c->n = want;
+	}
+	return &c->e[i];
+}
+
+/* Item i of the index (value), decoded; NULL when memory runs out.  The
+ * string stays valid until the evaluation ends or item i changes. */
+static const char *cached_decode(struct sieve_rt *rt, size_t i, size_t n,
+    const char *value, bool phrase, size_t *len)
+{
+	struct hv_entry *e = hv_entry(rt, i, n);
+
+	if (e == NULL)
+		return NULL;
+	if (e->raw != NULL && e->phrase == phrase &&
+	    strcmp(e->raw, value) == 0) {
+		*len = e->len;
+		return e->decoded;
+	}
+	free(e->raw);
+	free(e->decoded);
+	e->decoded = decoded_value(value, phrase);
+	e->raw = strdup(value);
+	if (e->decoded == NULL || e->raw == NULL) {
+		free(e->raw);
+		free(e->decoded);
+		e->raw = e->decoded = NULL;
+		return NULL;
+	}
+	e->phrase = phrase;
+	e->len = strlen(e->decoded);
+	*len = e->len;
+	return e->decoded;
+}
+
 static int add_decoded(struct sieve_rt *rt, const char *name,
     struct sieve_strings *out, const char **v, size_t *len, size_t cap)
 {
@@ -221,19 +297,16 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 	/* one pass over the index per name: header_get(nth) per occurrence
 	 * would be quadratic on thousands of Received lines */
 	for (size_t i = 0; i < idx->count && out->n < cap; i++) {
-		char *d;
+		const char *d;
 
 		if (strcasecmp(idx->items[i].name, name) != 0)
 			continue;
-		if ((d = decoded_value(idx->items[i].value, phrase)) == NULL)
+		d = cached_decode(rt, i, idx->count, idx->items[i].value,
+		    phrase, &len[out->n]);
+		if (d == NULL)
 			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
 			    "out of memory");
-		len[out->n] = strlen(d);
-		v[out->n] = sieve_rt_strndup(rt, d, len[out->n]);
-		free(d);
-		if (v[out->n] == NULL)
-			return -1;
-		out->n++;
+		v[out->n++] = d;
 	}
 	return 0;
 }
