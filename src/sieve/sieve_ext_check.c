@@ -9,6 +9,7 @@
  * the input beyond that. */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -254,11 +255,21 @@ static const struct sieve_arg *check_tag(struct sieve_checker *ck,
 static void filter_strings(struct sieve_checker *ck,
     const struct sieve_arg *args)
 {
-	for (size_t i = 0; i < sieve_ext_count; i++) {
-		const struct sieve_extension *e = sieve_ext_table[i];
+	/* the few extensions with a string hook, found once: this runs
+	 * for every command and test */
+	static size_t with_hook[SIEVE_EXT_MAX], nwith = SIZE_MAX;
 
-		if (e->on_string == NULL ||
-		    !sieve_ext_set_has(&ck->res->required, e))
+	if (nwith == SIZE_MAX) {
+		nwith = 0;
+		for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX;
+		    i++)
+			if (sieve_ext_table[i]->on_string != NULL)
+				with_hook[nwith++] = i;
+	}
+	for (size_t k = 0; k < nwith; k++) {
+		const struct sieve_extension *e = sieve_ext_table[with_hook[k]];
+
+		if (!sieve_ext_set_has(&ck->res->required, e))
 			continue;
 		for (const struct sieve_arg *a = args; a; a = a->next)
 			for (struct sieve_string *s = a->strings; s;
