@@ -215,26 +215,32 @@ static char *decoded_value(const char *value, bool phrase)
 /* Decoded header values, kept for the whole evaluation: a script tests
  * the same few headers rule after rule, and decoding is most of what a
  * header test costs.  Entry i is the index's item i as last decoded; it
- * is used only while the item still holds the same text (editheader may
- * change the header under the script), else decoded again. */
+ * is used only while the item still holds the same name and text
+ * (editheader may change the header under the script), else decoded
+ * again. */
 struct sieve_hv_cache {
 	struct hv_entry {
-		char *raw;            /* the value decoded */
+		char *name, *raw;     /* the header decoded */
 		char *decoded;
 		size_t len;
-		bool phrase;
 	} *e;
 	size_t n;
 };
+
+static void hv_entry_clear(struct hv_entry *e)
+{
+	free(e->name);
+	free(e->raw);
+	free(e->decoded);
+	e->name = e->raw = e->decoded = NULL;
+}
 
 void sieve_rt_hv_cache_free(struct sieve_hv_cache *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->e[i].raw);
-		free(c->e[i].decoded);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		hv_entry_clear(&c->e[i]);
 	free(c->e);
 	free(c);
 }
@@ -258,41 +264,41 @@ static struct hv_entry *hv_entry(struct sieve_rt *rt, size_t i, size_t n)
 	return &c->e[i];
 }
 
-/* Item i of the index (value), decoded; NULL when memory runs out.  The
- * string stays valid until the evaluation ends or item i changes. */
-static const char *cached_decode(struct sieve_rt *rt, size_t i, size_t n,
-    const char *value, bool phrase, size_t *len)
+/* Item i of the index, decoded; NULL when memory runs out.  The string
+ * stays valid until the evaluation ends or item i changes. */
+static const char *cached_decode(struct sieve_rt *rt, size_t i,
+    size_t *len)
 {
-	struct hv_entry *e = hv_entry(rt, i, n);
+	const struct header_index *idx = rt->env->headers;
+	const struct header *h = &idx->items[i];
+	struct hv_entry *e = hv_entry(rt, i, idx->count);
 
 	if (e == NULL)
 		return NULL;
-	if (e->raw != NULL && e->phrase == phrase &&
-	    strcmp(e->raw, value) == 0) {
+	if (e->raw != NULL && strcmp(e->raw, h->value) == 0 &&
+	    strcmp(e->name, h->name) == 0) {
 		*len = e->len;
 		return e->decoded;
 	}
-	free(e->raw);
-	free(e->decoded);
-	e->decoded = decoded_value(value, phrase);
-	e->raw = strdup(value);
-	if (e->decoded == NULL || e->raw == NULL) {
-		free(e->raw);
-		free(e->decoded);
-		e->raw = e->decoded = NULL;
+	hv_entry_clear(e);
+	e->decoded = decoded_value(h->value,
+	    rfc2047_is_address_header(h->name));
+	e->raw = strdup(h->value);
+	e->name = strdup(h->name);
+	if (e->decoded == NULL || e->raw == NULL || e->name == NULL) {
+		hv_entry_clear(e);
 		return NULL;
 	}
-	e->phrase = phrase;
 	e->len = strlen(e->decoded);
 	*len = e->len;
 	return e->decoded;
 }
 
+/* The values of the headers called name, appended to out (room for cap). */
 static int add_decoded(struct sieve_rt *rt, const char *name,
     struct sieve_strings *out, const char **v, size_t *len, size_t cap)
 {
 	const struct header_index *idx = rt->env->headers;
-	bool phrase = rfc2047_is_address_header(name);
 
 	/* one pass over the index per name: header_get(nth) per occurrence
 	 * would be quadratic on thousands of Received lines */
@@ -301,9 +307,7 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 
 		if (strcasecmp(idx->items[i].name, name) != 0)
 			continue;
-		d = cached_decode(rt, i, idx->count, idx->items[i].value,
-		    phrase, &len[out->n]);
-		if (d == NULL)
+		if ((d = cached_decode(rt, i, &len[out->n])) == NULL)
 			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
 			    "out of memory");
 		v[out->n++] = d;
@@ -314,12 +318,22 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 int sieve_rt_header_values(struct sieve_rt *rt,
     const struct sieve_strings *names, struct sieve_strings *out)
 {
+	const struct header_index *idx = rt->env->headers;
 	const char **v;
 	size_t *len, total;
 
 	memset(out, 0, sizeof *out);
-	if (count_matching(rt, names, &total) < 0)
+	/* one name (the usual test): room for every header, no counting
+	 * pass; several: counted first, so that the arrays stay as small
+	 * as the answer */
+	if (names->n == 1 && idx != NULL) {
+		if (sieve_rt_step(rt, (struct sieve_pos){ 0, 0 },
+		    1 + idx->count / 64) < 0)
+			return -1;
+		total = idx->count;
+	} else if (count_matching(rt, names, &total) < 0) {
 		return -1;
+	}
 	v = sieve_rt_alloc(rt, (total + 1) * sizeof *v);
 	len = sieve_rt_alloc(rt, (total + 1) * sizeof *len);
 	if (v == NULL || len == NULL)
