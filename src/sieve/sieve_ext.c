@@ -9,9 +9,21 @@
 
 const struct sieve_extension *sieve_ext_find(const char *name)
 {
+	/* a direct-mapped cache by the name's address (the checks ask by
+	 * literal names, again and again), confirmed by the name itself */
+	static const char *seen_name[32];
+	static const struct sieve_extension *seen_ext[32];
+	size_t slot = ((uintptr_t)name >> 3) % 32;
+
+	if (seen_name[slot] == name && seen_ext[slot] != NULL &&
+	    strcmp(seen_ext[slot]->name, name) == 0)
+		return seen_ext[slot];
 	for (size_t i = 0; i < sieve_ext_count; i++)
-		if (strcmp(sieve_ext_table[i]->name, name) == 0)
+		if (strcmp(sieve_ext_table[i]->name, name) == 0) {
+			seen_name[slot] = name;
+			seen_ext[slot] = sieve_ext_table[i];
 			return sieve_ext_table[i];
+		}
 	return NULL;
 }
 

@@ -289,7 +289,8 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 
 	size_t optional;
 
-	memset(&s, 0, sizeof s);
+	s.ntags = 0;             /* tags[] is read below ntags only */
+	s.groups = 0;
 	filter_strings(ck, args);
 	/* Pigeonhole reports the first bad argument of a command only */
 	while (a && a->kind == SIEVE_ARG_TAG) {

@@ -29,7 +29,8 @@ enum {
 	C_ISTART = 2,      /* A-Z a-z _ */
 	C_DIGIT = 4,       /* 0-9 */
 	C_TOKEN = 8,       /* what can start a token or white space */
-	C_UPPER = 16       /* A-Z */
+	C_UPPER = 16,      /* A-Z */
+	C_QSTOP = 32       /* ends a run of plain bytes in a quoted string */
 };
 
 static unsigned char cls[256];
@@ -48,6 +49,8 @@ static void classes_init(void)
 		cls[c] = C_DIGIT | C_TOKEN;
 	for (const char *p = "[](){},;:\"#"; *p; p++)
 		cls[(unsigned char)*p] = C_TOKEN;
+	for (const char *p = "\"\\\r\n"; *p; p++)
+		cls[(unsigned char)*p] |= C_QSTOP;
 }
 
 int sieve_diag_set(struct sieve_diag *d, struct sieve_pos pos,
@@ -316,8 +319,7 @@ static int lex_quoted(struct sieve_lexer *lx, struct sieve_token *tok,
 	for (;;) {
 		size_t span = i;
 
-		while (span < n && s[span] != '"' && s[span] != '\\' &&
-		    s[span] != '\r' && s[span] != '\n')
+		while (span < n && !(cls[(unsigned char)s[span]] & C_QSTOP))
 			span++;
 		if (rc == 0 && span > i)
 			rc = buf_add(lx, s + i, span - i, err);
