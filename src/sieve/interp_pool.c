@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_SIZE (16 * 1024)
+/* a page with its malloc and chunk headers: a short script's evaluation
+ * touches one (every page first touched is a page fault) */
+#define CHUNK_SIZE (4096 - 64)
 
 struct sieve_pool_chunk {
 	struct sieve_pool_chunk *prev;

@@ -31,18 +31,18 @@ const struct sieve_extension *sieve_ext_find(const char *name)
  * every delivery, so the table is indexed once: an extension's index by
  * its address, definitions by name (FNV-1a), each list in table order so
  * that the first match is the one a walk of the table would find. */
-#define DEF_BUCKETS 256
-#define DEFS_MAX 512
+#define DEF_BUCKETS 128
+#define DEFS_MAX 200                  /* the table fits a page of BSS */
 
 struct def_entry {
 	const struct sieve_def *def;
-	unsigned ext;                 /* index in sieve_ext_table */
-	int next;                     /* next entry of the bucket, -1 */
+	uint8_t ext;                  /* index in sieve_ext_table */
+	int16_t next;                 /* next entry of the bucket, -1 */
 };
 
 static struct {
 	bool built;
-	int head[DEF_BUCKETS], tail[DEF_BUCKETS];
+	int16_t head[DEF_BUCKETS], tail[DEF_BUCKETS];
 	struct def_entry defs[DEFS_MAX];
 	size_t ndefs;
 	bool overflow;                /* more defs than DEFS_MAX: walk */
@@ -65,13 +65,13 @@ static void index_build(void)
 		for (const struct sieve_def *d = sieve_ext_table[i]->defs;
 		    d && d->name; d++) {
 			unsigned b = name_hash(d->name);
-			int n = (int)idx.ndefs;
+			int16_t n = (int16_t)idx.ndefs;
 
-			if (idx.ndefs == DEFS_MAX) {
+			if (idx.ndefs == DEFS_MAX || i > UINT8_MAX) {
 				idx.overflow = true;
 				continue;
 			}
-			idx.defs[n] = (struct def_entry){ d, (unsigned)i, -1 };
+			idx.defs[n] = (struct def_entry){ d, (uint8_t)i, -1 };
 			idx.ndefs++;
 			if (idx.tail[b] < 0)
 				idx.head[b] = n;
