@@ -165,6 +165,22 @@ static const struct action *find_action(const struct plan *plan,
 	return NULL;
 }
 
+/* s with each CRLF as LF (malloced; NULL when memory runs out).  Sieve
+ * strings end their lines in CRLF, as Pigeonhole reads them; the mail
+ * deliver writes for sendmail ends its lines in LF. */
+static char *lf_only(const char *s)
+{
+	char *out = strdup(s), *w = out;
+
+	if (out == NULL)
+		return NULL;
+	for (const char *r = out; *r; r++)
+		if (!(r[0] == '\r' && r[1] == '\n'))
+			*w++ = *r;
+	*w = '\0';
+	return out;
+}
+
 /* The rejection as Pigeonhole sends it (reject_notice.h), from the
  * postmaster, for the original recipient. */
 static char *reject_compose(const struct action_ctx *c, const char *reason)
@@ -202,7 +218,7 @@ int actions_reject(const struct action_ctx *c, const struct plan *plan,
 {
 	const struct action *a = find_action(plan, ACTION_REJECT);
 	const char *reason;
-	char line[400], shown[600];
+	char line[400], shown[600], *reason_lf;
 	struct mail_body body = { .body_fd = -1 };
 	int rc;
 
@@ -218,7 +234,10 @@ int actions_reject(const struct action_ctx *c, const struct plan *plan,
 	}
 	if (c->cfg->reject_mode == REJECT_EXIT)
 		return fail(out, EX_NOPERM, "%s", line);
-	if ((body.head = reject_compose(c, reason)) == NULL)
+	reason_lf = lf_only(reason);
+	body.head = reason_lf ? reject_compose(c, reason_lf) : NULL;
+	free(reason_lf);
+	if (body.head == NULL)
 		return fail(out, EX_TEMPFAIL, "out of memory");
 	rc = mailer_send(c->cfg->sendmail, "", c->sender, &body, out);
 	free((char *)body.head);
@@ -701,8 +720,9 @@ char *vacation_compose(const struct action_ctx *c, const struct action *a)
 	char date[64], id[300], subj[8192], from[1100], to[1200];
 	char orig[1000], refs[3100], threading[4200] = "", pm[1100];
 	const char *msgid = header_get(c->headers, "Message-ID", 0);
-	char *text = NULL;
+	char *text = NULL, *body = a->text ? lf_only(a->text) : NULL;
 	struct reply_from rf;
+	int n;
 
 	date_now(date, sizeof date);
 	new_message_id(c->cfg, id, sizeof id);
@@ -725,16 +745,18 @@ char *vacation_compose(const struct action_ctx *c, const struct action *a)
 		snprintf(threading, sizeof threading, "References: %s\n",
 		    refs);
 	}
-	if (asprintf(&text, "From: %s%s%s\nTo: %s\nSubject: %s\nDate: %s\n"
+	if (a->text != NULL && body == NULL)
+		return NULL;
+	n = asprintf(&text, "From: %s%s%s\nTo: %s\nSubject: %s\nDate: %s\n"
 	    "Message-ID: %s\n%sAuto-Submitted: auto-replied (vacation)\n"
 	    "Precedence: bulk\nX-Auto-Response-Suppress: All\n"
 	    "MIME-Version: 1.0\n%s%s\n",
 	    strchr(from, '<') ? "" : "<", from, strchr(from, '<') ? "" : ">",
 	    to, subj, date, id, threading,
 	    a->mime ? "" : "Content-Type: text/plain; charset=utf-8\n"
-	    "Content-Transfer-Encoding: 8bit\n\n", a->text ? a->text : "") < 0)
-		return NULL;
-	return text;
+	    "Content-Transfer-Encoding: 8bit\n\n", body ? body : "");
+	free(body);
+	return n < 0 ? NULL : text;
 }
 
 static void vacation(const struct action_ctx *c, const struct action *a)

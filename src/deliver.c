@@ -201,7 +201,9 @@ static int stage_sieve(struct delivery *d, struct outcome *out)
 		    .recipient = d->req->recipient,
 		    .orig_recipient = d->req->orig_recipient,
 		    /* as received: without the headers deliver prepended */
-		    .size = d->in.size - d->in.added,
+		    .size = d->in.size - d->in.added + d->in.crs,
+		    /* edits count a CR per line when the message came so */
+		    .size_crlf = d->in.crs > 0,
 		    .delimiter = cfg->recipient_delimiter,
 		    .vacation_min_days = cfg->vacation_min_days,
 		    .vacation_max_days = cfg->vacation_max_days,

@@ -18,6 +18,7 @@ struct reader {
 	int fd;
 	size_t start, end;
 	bool eof;
+	off_t crs;           /* CRs of CRLF line ends dropped */
 	char buf[CHUNK];
 };
 
@@ -58,6 +59,7 @@ static int reader_next(struct reader *r, char **seg, size_t *len,
 			if (n >= 2 && lf[-1] == '\r') {
 				lf[-1] = '\n';
 				n--;
+				r->crs++;
 			}
 			*seg = p, *len = n, *line_end = true;
 			return 1;
@@ -387,6 +389,7 @@ int message_intake(int in_fd, int out_fd, struct intake *in,
 	r->fd = in_fd;
 	r->start = r->end = 0;
 	r->eof = false;
+	r->crs = 0;
 	w->fd = out_fd;
 	w->used = 0;
 	w->total = 0;
@@ -404,6 +407,7 @@ int message_intake(int in_fd, int out_fd, struct intake *in,
 		goto done;
 	}
 	in->size = w->total;
+	in->crs = r->crs;
 	rc = 0;
 done:
 	free(st.value);

@@ -29,6 +29,10 @@ struct intake {
 	off_t size;               /* bytes written to the tmp file */
 	off_t added;              /* of which headers deliver prepended (the
 	                             Sieve size test counts the rest) */
+	off_t crs;                /* CRs of CRLF line ends the copy dropped:
+	                             the size test counts the message as
+	                             received, with them, as Pigeonhole
+	                             counts its physical size */
 	struct header_index headers;
 };
 

@@ -69,6 +69,55 @@ static bool namespace_known(const void *ctx, const char *ns, size_t nslen)
 {
 	return sieve_ext_namespace(ns, nslen, required_by_check, ctx) !=
 	    NULL;
+/* The names the script declares, counted as Pigeonhole counts them at
+ * compile time (sieve_variables_max_scope_size): the first one past the
+ * limit is an error, reported once. */
+struct declared {
+	struct sieve_vars *names;
+	bool reported;
+};
+
+static void declared_free(void *state)
+{
+	struct declared *d = state;
+
+	sieve_vars_free(d->names);
+	free(d);
+}
+
+extern const struct sieve_extension sieve_ext_variables;
+
+static struct declared *declared_of(struct sieve_checker *ck)
+{
+	void **slot = sieve_check_ext_state(ck, &sieve_ext_variables);
+	struct sieve_vars_limits lim = {
+		.max_scope_size = sieve_check_max_scope_size(ck),
+		.max_variable_size = SIEVE_VARS_VALUE_DEFAULT,
+	};
+	struct declared *d = *slot;
+
+	if (d == NULL && (d = calloc(1, sizeof *d)) != NULL) {
+		if ((d->names = sieve_vars_new(&lim)) == NULL) {
+			free(d);
+			return NULL;
+		}
+		*slot = d;
+	}
+	return d;
+}
+
+/* Declare a name set assigns; over the limit, an error (once). */
+static void declare_set_name(struct sieve_checker *ck,
+    const struct sieve_string *name)
+{
+	struct declared *d = declared_of(ck);
+	char err[300];
+
+	if (d == NULL || d->reported ||
+	    sieve_vars_declare(d->names, name->value, err, sizeof err) == 0)
+		return;
+	d->reported = true;
+	sieve_check_error(ck, name->pos, "%s", err);
 }
 
 /* The variable's name (a constant: set's first argument is never
@@ -86,6 +135,8 @@ static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 		sieve_check_error(ck, name->pos, "%s", namespace_known(ck,
 		    name->value, strcspn(name->value, ".")) ? "cannot assign "
 		    "to a variable of a namespace (read only)" : err);
+	else if (memchr(name->value, '.', name->len) == NULL)
+		declare_set_name(ck, name);   /* global.x is not in this scope */
 	for (const struct sieve_arg *a = c->args; a &&
 	    a->kind == SIEVE_ARG_TAG; a = a->next) {
 		int p = sieve_vars_modifier_precedence(a->tag);
@@ -263,4 +314,5 @@ const struct sieve_extension sieve_ext_variables = {
 	.name = "variables",
 	.defs = variables_defs,
 	.on_string = check_string,
+	.check_state_free = declared_free,
 };

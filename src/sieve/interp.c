@@ -175,7 +175,8 @@ static void fill_limits(struct sieve_native_limits *l,
 
 /* Check errors as "line L, column C: msg" lines; -1 when any. */
 static int check_into(const struct sieve_script *script,
-    struct sieve_result *res, struct sieve_ext_set *required)
+    size_t max_scope_size, struct sieve_result *res,
+    struct sieve_ext_set *required)
 {
 	struct sieve_ncheck_result *ck = calloc(1, sizeof *ck);
 	char line[700];
@@ -183,6 +184,7 @@ static int check_into(const struct sieve_script *script,
 
 	if (ck == NULL)
 		return -2;
+	ck->max_scope_size = max_scope_size;
 	rc = sieve_ext_check(script, ck);
 	*required = ck->required;
 	for (size_t i = 0; i < ck->ndiags; i++) {
@@ -268,6 +270,7 @@ static void rt_end(struct sieve_rt *rt)
 		sieve_vars_free(rt->vars);
 	sieve_vars_free(rt->globals);
 	sieve_edit_end(rt);
+	sieve_rt_hv_cache_free(rt->hv_cache);
 	sieve_pool_free(rt->pool);
 }
 
@@ -313,7 +316,7 @@ int sieve_native_eval(const struct sieve_script *script,
 	rt.script = script;
 	if (env->cfg != NULL)
 		sieve_editheader_configure(env->cfg);
-	rc = check_into(script, res, &rt.required);
+	rc = check_into(script, rt.lim.max_scope_size, res, &rt.required);
 	if (rc == -2) {
 		rt_end(&rt);
 		return -1;
@@ -347,7 +350,7 @@ int sieve_native_check(const struct sieve_script *script,
 
 	memset(res, 0, sizeof *res);
 	res->keep = true;
-	rc = check_into(script, res, &required);
+	rc = check_into(script, 0, res, &required);
 	if (rc == -2)
 		return -1;
 	if (rc < 0)

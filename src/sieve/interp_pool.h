@@ -4,17 +4,22 @@
  * from here: a stack of allocations whose total is capped (the memory cap
  * of the evaluation).  The interpreter takes a mark before each command
  * and releases back to it afterwards, so memory held at any time is what
- * one command needs, whatever the script's length. */
+ * one command needs, whatever the script's length.  Allocations are
+ * carved from chunks (a few per evaluation, not one malloc per string). */
 #ifndef DELIVER_INTERP_POOL_H
 #define DELIVER_INTERP_POOL_H
 
 #include <stddef.h>
 
 struct sieve_pool;
-struct sieve_pool_item;
+struct sieve_pool_chunk;
 
 /* A point to release back to. */
-typedef struct sieve_pool_item *sieve_pool_mark;
+typedef struct {
+	struct sieve_pool_chunk *chunk;   /* the top chunk then */
+	size_t off;                       /* its bytes in use then */
+	size_t used;                      /* the pool's total then */
+} sieve_pool_mark;
 
 /* NULL when memory runs out. */
 struct sieve_pool *sieve_pool_new(size_t cap);

@@ -212,33 +212,115 @@ static char *decoded_value(const char *value, bool phrase)
 	return d;
 }
 
-/* Every field of that name into out; decoded (as decoded_value) unless
- * raw is set. */
+/* Decoded header values, kept for the whole evaluation: a script tests
+ * the same few headers rule after rule, and decoding is most of what a
+ * header test costs.  Entry i is the index's item i as last decoded; it
+ * is used only while the item still holds the same name and text
+ * (editheader may change the header under the script), else decoded
+ * again. */
+struct sieve_hv_cache {
+	struct hv_entry {
+		char *name, *raw;     /* the header decoded */
+		char *decoded;
+		size_t len;
+	} *e;
+	size_t n;
+};
+
+static void hv_entry_clear(struct hv_entry *e)
+{
+	free(e->name);
+	free(e->raw);
+	free(e->decoded);
+	e->name = e->raw = e->decoded = NULL;
+}
+
+void sieve_rt_hv_cache_free(struct sieve_hv_cache *c)
+{
+	if (c == NULL)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		hv_entry_clear(&c->e[i]);
+	free(c->e);
+	free(c);
+}
+
+static struct hv_entry *hv_entry(struct sieve_rt *rt, size_t i, size_t n)
+{
+	struct sieve_hv_cache *c = rt->hv_cache;
+
+	if (c == NULL && (c = rt->hv_cache = calloc(1, sizeof *c)) == NULL)
+		return NULL;
+	if (i >= c->n) {
+		size_t want = n > i ? n : i + 1;
+		struct hv_entry *e = reallocarray(c->e, want, sizeof *e);
+
+		if (e == NULL)
+			return NULL;
+		memset(e + c->n, 0, (want - c->n) * sizeof *e);
+		c->e = e;
+		c->n = want;
+	}
+	return &c->e[i];
+}
+
+/* Item i of the index, decoded; NULL when memory runs out.  The string
+ * stays valid until the evaluation ends or item i changes. */
+static const char *cached_decode(struct sieve_rt *rt, size_t i,
+    size_t *len)
+{
+	const struct header_index *idx = rt->env->headers;
+	const struct header *h = &idx->items[i];
+	struct hv_entry *e = hv_entry(rt, i, idx->count);
+
+	if (e == NULL)
+		return NULL;
+	if (e->raw != NULL && strcmp(e->raw, h->value) == 0 &&
+	    strcmp(e->name, h->name) == 0) {
+		*len = e->len;
+		return e->decoded;
+	}
+	hv_entry_clear(e);
+	e->decoded = decoded_value(h->value,
+	    rfc2047_is_address_header(h->name));
+	e->raw = strdup(h->value);
+	e->name = strdup(h->name);
+	if (e->decoded == NULL || e->raw == NULL || e->name == NULL) {
+		hv_entry_clear(e);
+		return NULL;
+	}
+	e->len = strlen(e->decoded);
+	*len = e->len;
+	return e->decoded;
+}
+
+/* The values of the headers called name, appended to out (room for
+ * cap): decoded (as decoded_value), or as the message has them when raw
+ * is set. */
 static int add_decoded(struct sieve_rt *rt, const char *name,
     struct sieve_strings *out, const char **v, size_t *len, size_t cap,
     bool raw)
 {
 	const struct header_index *idx = rt->env->headers;
-	bool phrase = rfc2047_is_address_header(name);
 
 	/* one pass over the index per name: header_get(nth) per occurrence
 	 * would be quadratic on thousands of Received lines */
 	for (size_t i = 0; i < idx->count && out->n < cap; i++) {
-		char *d;
+		const char *d;
 
 		if (strcasecmp(idx->items[i].name, name) != 0)
 			continue;
-		d = raw ? strdup(idx->items[i].value) :
-		    decoded_value(idx->items[i].value, phrase);
-		if (d == NULL)
+		if (raw) {
+			/* the value as the message has it (date's reading) */
+			len[out->n] = strlen(idx->items[i].value);
+			d = sieve_rt_strndup(rt, idx->items[i].value,
+			    len[out->n]);
+			if (d == NULL)
+				return -1;
+		} else if ((d = cached_decode(rt, i, &len[out->n])) == NULL)
 			return sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
 			    "out of memory");
-		len[out->n] = strlen(d);
-		v[out->n] = sieve_rt_strndup(rt, d, len[out->n]);
-		free(d);
-		if (v[out->n] == NULL)
-			return -1;
-		out->n++;
+		v[out->n++] = d;
 	}
 	return 0;
 }
@@ -246,12 +328,22 @@ static int add_decoded(struct sieve_rt *rt, const char *name,
 static int header_values(struct sieve_rt *rt,
     const struct sieve_strings *names, bool raw, struct sieve_strings *out)
 {
+	const struct header_index *idx = rt->env->headers;
 	const char **v;
 	size_t *len, total;
 
 	memset(out, 0, sizeof *out);
-	if (count_matching(rt, names, &total) < 0)
+	/* one name (the usual test): room for every header, no counting
+	 * pass; several: counted first, so that the arrays stay as small
+	 * as the answer */
+	if (names->n == 1 && idx != NULL) {
+		if (sieve_rt_step(rt, (struct sieve_pos){ 0, 0 },
+		    1 + idx->count / 64) < 0)
+			return -1;
+		total = idx->count;
+	} else if (count_matching(rt, names, &total) < 0) {
 		return -1;
+	}
 	v = sieve_rt_alloc(rt, (total + 1) * sizeof *v);
 	len = sieve_rt_alloc(rt, (total + 1) * sizeof *len);
 	if (v == NULL || len == NULL)

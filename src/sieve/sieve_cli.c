@@ -93,27 +93,40 @@ static void native_unsupported(const struct sieve_script *script,
 }
 
 /* The native engine: parse and check against its extension table. */
-static void check_native(const char *text, struct check *c)
+static void check_native(const char *text, const struct config *cfg,
+    struct check *c)
 {
 	struct sieve_script *script = NULL;
 	struct sieve_ncheck_result *ck;
-	struct sieve_diag err;
+	struct sieve_parse_diags *diags = malloc(sizeof *diags);
 	char line[700];
+	int rc;
 
 	c->verdict = V_AS_WRITTEN;
-	if (sieve_parse(text, strlen(text), &script, &err) < 0) {
+	if (diags == NULL) {
 		c->verdict = V_ERROR;
-		(void)sieve_diag_format(&err, line, sizeof line);
-		(void)sieve_msgs_add(&c->lines, "%s", line);
-		c->nerrors = 1;
+		(void)sieve_msgs_add(&c->lines, "out of memory");
 		return;
 	}
+	rc = sieve_parse_all(text, strlen(text), &script, diags);
+	for (size_t i = 0; rc < 0 && i < diags->ndiags; i++) {
+		(void)sieve_diag_format(&diags->diags[i], line, sizeof line);
+		(void)sieve_msgs_add(&c->lines, "%s", line);
+	}
+	if (rc < 0) {
+		c->verdict = V_ERROR;
+		c->nerrors = diags->nerrors;
+		free(diags);
+		return;
+	}
+	free(diags);
 	if ((ck = calloc(1, sizeof *ck)) == NULL) {
 		c->verdict = V_ERROR;
 		(void)sieve_msgs_add(&c->lines, "out of memory");
 		sieve_script_free(script);
 		return;
 	}
+	ck->max_scope_size = cfg->sieve_variables_max_scope_size;
 	if (sieve_ext_check(script, ck) < 0) {
 		native_unsupported(script, c);
 		c->verdict = c->unsupported[0] ? V_UNSUPPORTED : V_ERROR;
@@ -146,7 +159,7 @@ static int check_one(const char *path, const struct config *cfg,
 		/* -C runs at the user's shell: :personal is under $HOME */
 		sieve_include_configure(cfg, getenv("HOME"), path);
 		sieve_editheader_configure(cfg);   /* its size limit */
-		check_native(text, c);
+		check_native(text, cfg, c);
 		free(text);
 		return 0;
 	}

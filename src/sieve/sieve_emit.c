@@ -91,6 +91,28 @@ static int sync_line(struct emitter *e, struct sieve_pos pos)
 
 /* ---- strings ---- */
 
+/* Whether value[i] is the CR of a CRLF.  The lexer gives every line end
+ * in a string as CRLF (Pigeonhole's reading); libsieve is handed LF, as
+ * the scripts it ran were written. */
+static bool crlf_cr(const char *value, size_t len, size_t i)
+{
+	return value[i] == '\r' && i + 1 < len && value[i + 1] == '\n';
+}
+
+/* value[0..len) with each CRLF as LF. */
+static int put_lf(struct emitter *e, const char *value, size_t len)
+{
+	size_t from = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (crlf_cr(value, len, i)) {
+			if (put(e, value + from, i - from) == -1)
+				return -1;
+			from = i + 1;
+		}
+	return put(e, value + from, len - from);
+}
+
 static int emit_raw(struct emitter *e, const struct sieve_string *s,
     const char *value, size_t len)
 {
@@ -102,7 +124,7 @@ static int emit_raw(struct emitter *e, const struct sieve_string *s,
 		    "string ending in a backslash");
 	if (memchr(value, '\\', len) != NULL)
 		e->res->rewrites |= SIEVE_RW_STRING;
-	if (put(e, "\"", 1) == -1 || put(e, value, len) == -1)
+	if (put(e, "\"", 1) == -1 || put_lf(e, value, len) == -1)
 		return -1;
 	return put(e, "\"", 1);
 }
@@ -116,6 +138,8 @@ static int emit_text(struct emitter *e, const char *value, size_t len)
 	if (puts_(e, "text:\n") == -1)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
+		if (crlf_cr(value, len, i))
+			continue;
 		if (bol && value[i] == '.' && put(e, ".", 1) == -1)
 			return -1;
 		if (value[i] == '\\' && put(e, "\\", 1) == -1)
@@ -141,6 +165,8 @@ static int emit_escaped(struct emitter *e, const struct sieve_string *s,
 	if (put(e, "\"", 1) == -1 || puts_(e, prefix) == -1)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
+		if (crlf_cr(v, len, i))
+			continue;
 		if ((v[i] == '\\' || v[i] == '"') && put(e, "\\", 1) == -1)
 			return -1;
 		if (put(e, v + i, 1) == -1)

@@ -4,21 +4,99 @@
  * positional ones. */
 #include "sieve_ext.h"
 
+#include <stdint.h>
 #include <string.h>
 
 const struct sieve_extension *sieve_ext_find(const char *name)
 {
+	/* a direct-mapped cache by the name's address (the checks ask by
+	 * literal names, again and again), confirmed by the name itself */
+	static const char *seen_name[32];
+	static const struct sieve_extension *seen_ext[32];
+	size_t slot = ((uintptr_t)name >> 3) % 32;
+
+	if (seen_name[slot] == name && seen_ext[slot] != NULL &&
+	    strcmp(seen_ext[slot]->name, name) == 0)
+		return seen_ext[slot];
 	for (size_t i = 0; i < sieve_ext_count; i++)
-		if (strcmp(sieve_ext_table[i]->name, name) == 0)
+		if (strcmp(sieve_ext_table[i]->name, name) == 0) {
+			seen_name[slot] = name;
+			seen_ext[slot] = sieve_ext_table[i];
 			return sieve_ext_table[i];
+		}
 	return NULL;
+}
+
+/* Every lookup below runs for every command and test of every script on
+ * every delivery, so the table is indexed once: an extension's index by
+ * its address, definitions by name (FNV-1a), each list in table order so
+ * that the first match is the one a walk of the table would find. */
+#define DEF_BUCKETS 128
+#define DEFS_MAX 200                  /* the table fits a page of BSS */
+
+struct def_entry {
+	const struct sieve_def *def;
+	uint8_t ext;                  /* index in sieve_ext_table */
+	int16_t next;                 /* next entry of the bucket, -1 */
+};
+
+static struct {
+	bool built;
+	int16_t head[DEF_BUCKETS], tail[DEF_BUCKETS];
+	struct def_entry defs[DEFS_MAX];
+	size_t ndefs;
+	bool overflow;                /* more defs than DEFS_MAX: walk */
+} idx;
+
+static unsigned name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % DEF_BUCKETS;
+}
+
+static void index_build(void)
+{
+	for (size_t b = 0; b < DEF_BUCKETS; b++)
+		idx.head[b] = idx.tail[b] = -1;
+	for (size_t i = 0; i < sieve_ext_count; i++)
+		for (const struct sieve_def *d = sieve_ext_table[i]->defs;
+		    d && d->name; d++) {
+			unsigned b = name_hash(d->name);
+			int16_t n = (int16_t)idx.ndefs;
+
+			if (idx.ndefs == DEFS_MAX || i > UINT8_MAX) {
+				idx.overflow = true;
+				continue;
+			}
+			idx.defs[n] = (struct def_entry){ d, (uint8_t)i, -1 };
+			idx.ndefs++;
+			if (idx.tail[b] < 0)
+				idx.head[b] = n;
+			else
+				idx.defs[idx.tail[b]].next = n;
+			idx.tail[b] = n;
+		}
+	idx.built = true;
 }
 
 size_t sieve_ext_index(const struct sieve_extension *ext)
 {
+	/* a direct-mapped cache in front of the walk */
+	static const struct sieve_extension *seen[64];
+	static size_t seen_at[64];
+	size_t slot = ((uintptr_t)ext >> 4) % 64;
+
+	if (seen[slot] == ext)
+		return seen_at[slot];
 	for (size_t i = 0; i < sieve_ext_count; i++)
-		if (sieve_ext_table[i] == ext)
+		if (sieve_ext_table[i] == ext) {
+			seen[slot] = ext;
+			seen_at[slot] = i;
 			return i;
+		}
 	return SIEVE_EXT_MAX;
 }
 
@@ -50,9 +128,33 @@ bool sieve_ext_set_has(const struct sieve_ext_set *s,
 	return i < SIEVE_EXT_MAX && (s->bits >> i & 1u) != 0;
 }
 
+/* Whether the extension at index i is in set (NULL: all are). */
+static bool set_has_index(const struct sieve_ext_set *set, size_t i)
+{
+	if (set == NULL || sieve_ext_table[i]->name[0] == '\0')
+		return true;
+	return i < SIEVE_EXT_MAX && (set->bits >> i & 1u) != 0;
+}
+
 const struct sieve_def *sieve_ext_def(const struct sieve_ext_set *set,
     const char *name, bool is_test, const struct sieve_extension **from)
 {
+	if (!idx.built)
+		index_build();
+	for (int n = idx.overflow ? -1 : idx.head[name_hash(name)]; n >= 0;
+	    n = idx.defs[n].next) {
+		const struct def_entry *e = &idx.defs[n];
+
+		if (e->def->is_test != is_test ||
+		    !set_has_index(set, e->ext) ||
+		    strcmp(e->def->name, name) != 0)
+			continue;
+		if (from != NULL)
+			*from = sieve_ext_table[e->ext];
+		return e->def;
+	}
+	if (!idx.overflow)
+		return NULL;
 	for (size_t i = 0; i < sieve_ext_count; i++) {
 		const struct sieve_extension *e = sieve_ext_table[i];
 

@@ -193,6 +193,9 @@ struct sieve_extension {
 	 * sieve_rt_error.  See sieve_rt_header_source. */
 	int (*header_source)(struct sieve_rt *rt, const struct sieve_call *c,
 	    const struct sieve_strings *names, struct sieve_strings *out);
+	/* Optional: frees the state the extension keeps during one check
+	 * (sieve_check_ext_state), at the end of that check. */
+	void (*check_state_free)(void *state);
 };
 
 /* The extension the script required (per required_fn(ctx, name)) that
@@ -261,6 +264,9 @@ const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
 #define SIEVE_NCHECK_DIAGS_MAX 20
 
 struct sieve_ncheck_result {
+	/* in: sieve_variables_max_scope_size (0: Pigeonhole's 255), the
+	 * variables a script may declare, counted at compile time */
+	size_t max_scope_size;
 	struct sieve_diag diags[SIEVE_NCHECK_DIAGS_MAX];
 	size_t ndiags;                /* kept */
 	size_t nerrors;               /* found */
@@ -274,6 +280,13 @@ struct sieve_ncheck_result {
  * parser's SIEVE_DEPTH_MAX. */
 int sieve_ext_check(const struct sieve_script *script,
     struct sieve_ncheck_result *res);
+
+/* For check hooks: the extension's own slot of state for this check
+ * (NULL at first; freed by its check_state_free at the end). */
+void **sieve_check_ext_state(struct sieve_checker *ck,
+    const struct sieve_extension *ext);
+/* The max_scope_size this check applies. */
+size_t sieve_check_max_scope_size(const struct sieve_checker *ck);
 
 /* For check hooks: report an error at pos (printf format). */
 void sieve_check_error(struct sieve_checker *ck, struct sieve_pos pos,

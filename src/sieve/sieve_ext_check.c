@@ -9,6 +9,7 @@
  * the input beyond that. */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,7 +39,26 @@ struct sieve_checker {
 	/* the arguments of the command or test being checked, for a tag
 	 * that depends on another (index's :last needs :index) */
 	const struct sieve_arg *args;
+	size_t max_scope_size;
+	void *ext_state[SIEVE_EXT_MAX];   /* by index in sieve_ext_table */
 };
+
+void **sieve_check_ext_state(struct sieve_checker *ck,
+    const struct sieve_extension *ext)
+{
+	static void *none;
+
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++)
+		if (sieve_ext_table[i] == ext)
+			return &ck->ext_state[i];
+	none = NULL;
+	return &none;
+}
+
+size_t sieve_check_max_scope_size(const struct sieve_checker *ck)
+{
+	return ck->max_scope_size;
+}
 
 /* Keep one diagnostic (up to SIEVE_NCHECK_DIAGS_MAX; the counts go on). */
 static void keep_diag(struct sieve_ncheck_result *r, struct sieve_pos pos,
@@ -261,11 +281,21 @@ static const struct sieve_arg *check_tag(struct sieve_checker *ck,
 static void filter_strings(struct sieve_checker *ck,
     const struct sieve_arg *args)
 {
-	for (size_t i = 0; i < sieve_ext_count; i++) {
-		const struct sieve_extension *e = sieve_ext_table[i];
+	/* the few extensions with a string hook, found once: this runs
+	 * for every command and test */
+	static size_t with_hook[SIEVE_EXT_MAX], nwith = SIZE_MAX;
 
-		if (e->on_string == NULL ||
-		    !sieve_ext_set_has(&ck->res->required, e))
+	if (nwith == SIZE_MAX) {
+		nwith = 0;
+		for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX;
+		    i++)
+			if (sieve_ext_table[i]->on_string != NULL)
+				with_hook[nwith++] = i;
+	}
+	for (size_t k = 0; k < nwith; k++) {
+		const struct sieve_extension *e = sieve_ext_table[with_hook[k]];
+
+		if (!sieve_ext_set_has(&ck->res->required, e))
 			continue;
 		for (const struct sieve_arg *a = args; a; a = a->next)
 			for (struct sieve_string *s = a->strings; s;
@@ -285,8 +315,9 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 
 	size_t optional;
 
-	memset(&s, 0, sizeof s);
 	ck->args = args;
+	s.ntags = 0;             /* tags[] is read below ntags only */
+	s.groups = 0;
 	filter_strings(ck, args);
 	/* Pigeonhole reports the first bad argument of a command only */
 	while (a && a->kind == SIEVE_ARG_TAG) {
@@ -565,9 +596,12 @@ static void check_needs(struct sieve_checker *ck)
 int sieve_ext_check(const struct sieve_script *script,
     struct sieve_ncheck_result *res)
 {
-	struct sieve_checker ck = { .res = res };
+	struct sieve_checker ck = { .res = res,
+	    .max_scope_size = res->max_scope_size ? res->max_scope_size : 255 };
+	size_t max_scope_size = res->max_scope_size;
 
 	memset(res, 0, sizeof *res);
+	res->max_scope_size = max_scope_size;
 	check_commands(&ck, script->commands, 0);
 	check_needs(&ck);
 	for (size_t i = 0; i < sieve_ext_count; i++) {
@@ -576,6 +610,10 @@ int sieve_ext_check(const struct sieve_script *script,
 		if (e->checked != NULL && sieve_ext_set_has(&res->required, e))
 			e->checked(&ck, script, res->nerrors == 0);
 	}
+	for (size_t i = 0; i < sieve_ext_count && i < SIEVE_EXT_MAX; i++)
+		if (ck.ext_state[i] != NULL &&
+		    sieve_ext_table[i]->check_state_free != NULL)
+			sieve_ext_table[i]->check_state_free(ck.ext_state[i]);
 	return res->nerrors == 0 ? 0 : -1;
 }
 

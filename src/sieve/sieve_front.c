@@ -1,21 +1,39 @@
 /* sieve_front.c: parse, check and re-emit a Sieve script in one call. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sieve_front.h"
 #include "sieve.h"
+#include "sieve_lex.h"
 #include "sieve_parse.h"
 
 int sieve_front_prepare(const char *src, size_t len, struct sieve_front *f)
 {
+	struct sieve_parse_diags *diags = malloc(sizeof *diags);
 	struct sieve_script *script;
+	int rc;
 
 	memset(f, 0, sizeof *f);
-	if (sieve_parse(src, len, &script, &f->error) == -1) {
+	if (diags == NULL) {
+		(void)sieve_diag_set(&f->error, (struct sieve_pos){ 1, 1 },
+		    "out of memory");
 		f->has_error = true;
 		f->status = SIEVE_FRONT_INVALID;
 		return -1;
 	}
+	rc = sieve_parse_all(src, len, &script, diags);
+	if (rc == -1) {
+		/* every parse error, as the checker's would be */
+		for (size_t i = 0; i < diags->ndiags &&
+		    i < SIEVE_CHECK_DIAGS_MAX; i++)
+			f->check.diags[f->check.ndiags++] = diags->diags[i];
+		f->check.nerrors = diags->nerrors;
+		f->status = SIEVE_FRONT_INVALID;
+	}
+	free(diags);
+	if (rc == -1)
+		return -1;
 	if (sieve_check_tree(script, &f->check) == -1) {
 		f->status = f->check.unsupported[0] != '\0' ?
 		    SIEVE_FRONT_UNSUPPORTED : SIEVE_FRONT_INVALID;

@@ -2,7 +2,8 @@
  *
  * Tokens come one at a time from a script held in memory.  Comments and
  * white space are skipped.  String values are unescaped into a scratch
- * buffer owned by the lexer, valid until the next call.  Limits keep a
+ * buffer owned by the lexer, valid until the next call; line ends in
+ * strings are CRLF, however the script ends its lines.  Limits keep a
  * hostile script cheap: the script size, the length of one string and of
  * one identifier are bounded, and a NUL byte is refused. */
 #ifndef DELIVER_SIEVE_LEX_H
@@ -16,10 +17,14 @@
 
 #define SIEVE_SOURCE_MAX  (1024 * 1024) /* bytes of script */
 #define SIEVE_STRING_MAX  (256 * 1024)  /* bytes of one string value */
-#define SIEVE_IDENT_MAX   128           /* bytes of an identifier or tag */
+#define SIEVE_IDENT_MAX   32            /* bytes of an identifier or tag
+                                         * (Pigeonhole's limit) */
 
 enum sieve_tok {
 	SIEVE_TOK_EOF,
+	SIEVE_TOK_ERROR,     /* a lexical error, already reported */
+	SIEVE_TOK_GARBAGE,   /* bytes that start no token (reported too,
+	                      * but the parser says what it expected) */
 	SIEVE_TOK_IDENT,     /* value: lower-cased name */
 	SIEVE_TOK_TAG,       /* value: lower-cased name without ':' */
 	SIEVE_TOK_NUMBER,    /* number */
@@ -42,12 +47,16 @@ struct sieve_token {
 struct sieve_lexer {
 	const char *src;
 	size_t len, off;
-	unsigned line, col;
+	unsigned line;       /* of off */
+	size_t line_start;   /* offset where that line starts */
 	char *buf;           /* scratch for token values */
 	size_t buflen, bufcap;
 	struct sieve_pos prev_end;   /* just after the previous token */
 	bool saw_upper;      /* an identifier, tag, text: or K/M/G was not
 	                      * lower-case (libsieve cannot read that) */
+	bool started;        /* the script was checked for NUL bytes */
+	bool fatal;          /* cannot go on (NUL byte, size, memory):
+	                      * only EOF follows */
 };
 
 /* Start lexing src[0..len).  Returns -1 (with err filled) when the script
@@ -55,8 +64,10 @@ struct sieve_lexer {
 int sieve_lex_init(struct sieve_lexer *lx, const char *src, size_t len,
     struct sieve_diag *err);
 
-/* The next token.  Returns -1 with err filled on a lexical error or when
- * memory runs out. */
+/* The next token.  Returns -1 with err filled on a lexical error, the
+ * token then being SIEVE_TOK_ERROR: the lexer stands after the offending
+ * text and the next call goes on from there, unless lx->fatal is set
+ * (a NUL byte, memory exhausted), after which only EOF comes. */
 int sieve_lex_next(struct sieve_lexer *lx, struct sieve_token *tok,
     struct sieve_diag *err);
 

@@ -73,7 +73,8 @@ bool sieve_comparator_supports(enum sieve_comparator cmp,
 
 void sieve_match_values_clear(struct sieve_match_values *mv)
 {
-	for (size_t i = 0; i < SIEVE_MATCH_VALUES; i++) {
+	/* values are only ever set below n (the builder fills 0..n-1) */
+	for (size_t i = 0; i < mv->n && i < SIEVE_MATCH_VALUES; i++) {
 		free(mv->v[i]);
 		mv->v[i] = NULL;
 		mv->len[i] = 0;

@@ -61,6 +61,8 @@ struct sieve_native_limits {
 #define SIEVE_NATIVE_MEMORY_DEFAULT    (64u * 1024 * 1024)
 
 struct sieve_pool;           /* scratch allocations (interp_pool.c) */
+struct sieve_hv_cache;       /* interp_rt.c */
+void sieve_rt_hv_cache_free(struct sieve_hv_cache *c);
 
 struct sieve_rt {
 	const struct sieve_env *env;
@@ -71,6 +73,8 @@ struct sieve_rt {
 	                                     * that ran: whose end hooks run */
 	struct sieve_vars *vars;            /* NULL unless "variables" */
 	struct sieve_pool *pool;
+	struct sieve_hv_cache *hv_cache;    /* decoded header values, kept
+	                                     * for the evaluation */
 	void *ext_state[SIEVE_EXT_MAX];     /* per extension, see below */
 
 	uint64_t steps;                     /* counted by sieve_rt_step */

@@ -265,6 +265,12 @@ struct sieve_vars *sieve_vars_new(const struct sieve_vars_limits *lim)
 	return v;
 }
 
+void sieve_vars_set_limits(struct sieve_vars *v,
+    const struct sieve_vars_limits *lim)
+{
+	v->lim = *lim;
+}
+
 static void clear_match(struct sieve_vars *v)
 {
 	for (size_t i = 0; i < v->nmatch; i++) {

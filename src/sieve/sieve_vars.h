@@ -42,6 +42,11 @@ struct sieve_vars;
 struct sieve_vars *sieve_vars_new(const struct sieve_vars_limits *lim);
 void sieve_vars_free(struct sieve_vars *v);
 
+/* New limits for the values set from now on (a setting changed during
+ * the evaluation, as the testsuite's test_config_reload does). */
+void sieve_vars_set_limits(struct sieve_vars *v,
+    const struct sieve_vars_limits *lim);
+
 /* Set (or replace) a named variable.  A value longer than the limit is
  * cut to it, at a UTF-8 character boundary.  0; -1 when the scope is full
  * (a runtime error) or memory runs out; -2 when the values together would

@@ -11,22 +11,28 @@
 #include "sieve_edit.h"
 #include "sieve_parse.h"
 #include "sieve_run.h"
+#include "sieve_rt.h"
+#include "sieve_vars.h"
 
 /* Read and parse path; parse errors into ph_suite.errors. */
 static struct sieve_script *parse_file(const char *path)
 {
 	struct sieve_script *script = NULL;
 	struct sieve_msgs errs = { 0 };
-	struct sieve_diag diag;
+	struct sieve_parse_diags *diags = malloc(sizeof *diags);
 	char *text = NULL, line[700];
 
-	if (sieve_read_script(path, &text) != 1) {
+	if (diags == NULL || sieve_read_script(path, &text) != 1) {
 		(void)sieve_msgs_add(&errs, "%s: cannot read", path);
-	} else if (sieve_parse(text, strlen(text), &script, &diag) != 0) {
-		(void)sieve_diag_format(&diag, line, sizeof line);
-		(void)sieve_msgs_add(&errs, "%s", line);
+	} else if (sieve_parse_all(text, strlen(text), &script, diags) != 0) {
+		for (size_t i = 0; i < diags->ndiags; i++) {
+			(void)sieve_diag_format(&diags->diags[i], line,
+			    sizeof line);
+			(void)sieve_msgs_add(&errs, "%s", line);
+		}
 		script = NULL;
 	}
+	free(diags);
 	free(text);
 	ph_errors_take(&errs);
 	return script;
@@ -146,6 +152,19 @@ int ph_script_run(struct sieve_rt *rt, struct sieve_pos pos)
 	return ok;
 }
 
+/* The variables of the running evaluation take the new limits (what
+ * test_config_reload :extension "variables" asks of Pigeonhole). */
+static void sync_vars_limits(struct sieve_rt *rt)
+{
+	struct sieve_vars_limits vl = {
+		.max_scope_size = rt->lim.max_scope_size,
+		.max_variable_size = rt->lim.max_variable_size,
+	};
+
+	if (rt->vars != NULL)
+		sieve_vars_set_limits(rt->vars, &vl);
+}
+
 /* A key of deliver.conf (the native engine's limits among them, mapped
  * by the product's own sieve_native_limits_of), set for every script
  * compiled or run from now on and for the running evaluation's limits.
@@ -160,6 +179,7 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 	if (value == NULL && config_reset(&ph_suite.cfg, key) == 0) {
 		sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 		rt->lim = ph_suite.lim;
+		sync_vars_limits(rt);
 		ph_message_sync_env();
 		sieve_editheader_configure(&ph_suite.cfg);
 		return 0;
@@ -175,6 +195,7 @@ int ph_config_set(struct sieve_rt *rt, struct sieve_pos pos,
 		return sieve_rt_error(rt, pos, "test_config_set: %s", err);
 	sieve_native_limits_of(&ph_suite.cfg, &ph_suite.lim);
 	rt->lim = ph_suite.lim;
+	sync_vars_limits(rt);
 	ph_message_sync_env();
 	sieve_editheader_configure(&ph_suite.cfg);
 	return 0;

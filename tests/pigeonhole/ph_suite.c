@@ -166,13 +166,12 @@ void ph_message_sync_env(void)
 	struct ph_message *m = &ph_suite.msg;
 
 	m->env.headers = m->have_intake ? &m->in.headers : NULL;
-	m->env.size = m->have_intake ? m->in.size : 0;
+	m->env.size = m->have_intake ? m->in.size - m->in.added +
+	    m->in.crs : 0;
 	/* Pigeonhole holds a test message with CRLF line ends (a text:
-	 * literal's lines end so), so its size test counts a CR per line;
-	 * deliver's intake stored LF */
+	 * literal's lines end so, and intake counted the CRs it dropped);
+	 * the size change of header edits counts a CR per line too */
 	m->env.size_crlf = true;
-	for (size_t i = 0; m->have_intake && i < m->mail.len; i++)
-		m->env.size += m->mail.text[i] == '\n';
 	m->env.sender = m->env_from ? m->env_from : "";
 	m->env.recipient = m->env_to ? m->env_to : "";
 	m->env.orig_recipient = m->env_orig_to;

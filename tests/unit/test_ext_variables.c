@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "headers.h"
+#include "sieve_ext.h"
 #include "sieve_parse.h"
 #include "sieve_rt.h"
 
@@ -290,6 +291,38 @@ static void test_decoded_once(void **state)
 	sieve_script_free(s);
 }
 
+/* sieve_variables_max_scope_size at compile time: the first name past
+ * the limit is one error, at that set; names used again do not count. */
+static void test_scope_limit_at_check(void **state)
+{
+	static const char src[] = "require \"variables\";\n"
+	    "set \"a\" \"1\";\nset \"A\" \"2\";\nset \"b\" \"3\";\n"
+	    "set \"c\" \"4\";\nset \"d\" \"5\";\n";
+	struct sieve_ncheck_result *ck = calloc(1, sizeof *ck);
+	struct sieve_script *s;
+	struct sieve_diag d;
+	char line[700];
+
+	(void)state;
+	assert_non_null(ck);
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	ck->max_scope_size = 2;
+	assert_int_equal(sieve_ext_check(s, ck), -1);
+	assert_int_equal(ck->nerrors, 1);
+	assert_int_equal(ck->ndiags, 1);
+	sieve_diag_format(&ck->diags[0], line, sizeof line);
+	assert_string_equal(line, "line 5, column 5: (implicit) declaration "
+	    "of new variable 'c' exceeds the limit (max variables: 2)");
+	memset(ck, 0, sizeof *ck);
+	ck->max_scope_size = 3;
+	assert_int_equal(sieve_ext_check(s, ck), -1);
+	assert_int_equal(ck->nerrors, 1);
+	memset(ck, 0, sizeof *ck);
+	assert_int_equal(sieve_ext_check(s, ck), 0);   /* 255 */
+	sieve_script_free(s);
+	free(ck);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_encoded_character),
 		cmocka_unit_test(test_not_required),
 		cmocka_unit_test(test_decoded_once),
+		cmocka_unit_test(test_scope_limit_at_check),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -166,7 +166,7 @@ static void test_arguments(void **state)
 	a = a->next;
 	assert_int_equal(a->kind, SIEVE_ARG_STRING);
 	assert_true(a->strings->multiline);
-	assert_string_equal(a->strings->value, "x\n");
+	assert_string_equal(a->strings->value, "x\r\n");
 	assert_int_equal(a->pos.col, 33);
 	assert_null(a->next);
 	sieve_script_free(s);
@@ -242,32 +242,36 @@ static void test_quoted_escapes(void **state)
 	string_is("x \"\\\\\";", "\\");              /* ends in \ */
 	string_is("x \"\\\\\\\\\";", "\\\\");
 	string_is("x \"\\\"\\\"\";", "\"\"");
-	string_is("x \"two\nlines\";", "two\nlines"); /* line ends kept */
+	/* every line end in a string is CRLF, as Pigeonhole reads it */
+	string_is("x \"two\nlines\";", "two\r\nlines");
 	string_is("x \"crlf\r\nkept\";", "crlf\r\nkept");
+	string_is("x \"a\n\r\n\nb\";", "a\r\n\r\n\r\nb");
 	string_is("x \"# not a comment /* nor */\";",
 	    "# not a comment /* nor */");
-	string_is("x \"\\\n\";", "\n");              /* \ before a line end */
+	string_is("x \"\\\n\";", "\r\n");          /* \ before a line end */
 	string_is("x \"caf\xc3\xa9\";", "caf\xc3\xa9");
 }
 
 static void test_multiline_strings(void **state)
 {
 	(void)state;
-	string_is("x text:\nline 1\nline 2\n.\n;", "line 1\nline 2\n");
-	string_is("x text: \t# a comment\nbody\n.\n;", "body\n");
-	string_is("x text:#c\nbody\n.\n;", "body\n");
+	/* lines end in CRLF however the script ends them */
+	string_is("x text:\nline 1\nline 2\n.\n;", "line 1\r\nline 2\r\n");
+	string_is("x text: \t# a comment\nbody\n.\n;", "body\r\n");
+	string_is("x text:#c\nbody\n.\n;", "body\r\n");
 	string_is("x text:\n.\n;", "");
-	string_is("x text:\n..\n.\n;", ".\n");          /* dot-stuffing */
-	string_is("x text:\n..x\n...\n.\n;", ".x\n..\n");
-	string_is("x text:\n.x\n.\n;", ".x\n");         /* one dot kept */
-	string_is("x text:\na.\n .\n.\n;", "a.\n .\n");
+	string_is("x text:\n..\n.\n;", ".\r\n");          /* dot-stuffing */
+	string_is("x text:\n..x\n...\n.\n;", ".x\r\n..\r\n");
+	string_is("x text:\n.x\n.\n;", ".x\r\n");         /* one dot kept */
+	string_is("x text:\na.\n .\n.\n;", "a.\r\n .\r\n");
 	string_is("x text:\r\nwin\r\n.\r\n;", "win\r\n");
-	string_is("x TEXT:\nupper\n.\n;", "upper\n");
-	string_is("x text:\n\"\\\\\"\n.\n;", "\"\\\\\"\n"); /* no escapes */
+	string_is("x text:\r\nmixed\nends\r\n.\n;", "mixed\r\nends\r\n");
+	string_is("x TEXT:\nupper\n.\n;", "upper\r\n");
+	string_is("x text:\n\"\\\\\"\n.\n;", "\"\\\\\"\r\n"); /* no escapes */
 	/* a final "." at the end of the script ends the string too */
 	parse_err("x text:\nend\n.", "line 3, column 2: expected ';' or a "
 	    "block after 'x', found end of script");
-	string_is("x [text:\na\n.\n, \"b\"];", "a\n");
+	string_is("x [text:\na\n.\n, \"b\"];", "a\r\n");
 }
 
 static void test_numbers(void **state)
@@ -383,34 +387,158 @@ static char *repeat(const char *head, const char *unit, size_t n,
 	return s;
 }
 
-static void test_depth_limit(void **state)
+/* ---- recovery: every error, each once ---- */
+
+/* Parse src, which must fail, and compare every error with want (NULL
+ * terminated), in order. */
+static void errors_are(const char *src, const char *const *want)
 {
-	char *ok, *deep, *tests, *tests_ok;
+	struct sieve_parse_diags *d = malloc(sizeof *d);
+	struct sieve_script *s = (void *)1;
+	char msg[600];
+	size_t n = 0;
+
+	assert_non_null(d);
+	assert_int_equal(sieve_parse_all(src, strlen(src), &s, d), -1);
+	assert_null(s);
+	for (; want[n] != NULL; n++) {
+		assert_true(n < d->ndiags);
+		sieve_diag_format(&d->diags[n], msg, sizeof msg);
+		assert_string_equal(msg, want[n]);
+	}
+	assert_int_equal(d->ndiags, n);
+	assert_int_equal(d->nerrors, n);
+	free(d);
+}
+
+static void test_recovery(void **state)
+{
+	(void)state;
+	/* a missing ';' before '}' ends the block; parsing goes on */
+	errors_are("if true {\n keep\n}\nif true {\n keep,\n keep\n}\n"
+	    "if true { discard }\nstop;", (const char *const[]){
+	    "line 2, column 6: expected ';' or a block after 'keep', "
+	    "found '}'",
+	    "line 5, column 6: expected ';' or a block after 'keep', "
+	    "found ','",
+	    "line 8, column 18: expected ';' or a block after 'discard', "
+	    "found '}'", NULL });
+	/* a spurious comma in a test list: recovered at its ')' */
+	errors_are("if anyof(true,) {}\nif anyof(true,true,) { keep; }",
+	    (const char *const[]){
+	    "line 1, column 15: expected a test after ',', found ')'",
+	    "line 2, column 20: expected a test after ',', found ')'",
+	    NULL });
+	/* string lists: recovered at the ']', nested ones skipped */
+	errors_are("x [\"a\" 1];\ny [];\nz [\"b\",];", (const char *const[]){
+	    "line 1, column 8: expected ',' or ']' in the string list, "
+	    "found number",
+	    "line 2, column 4: expected a string in the list, found ']'",
+	    "line 3, column 8: expected a string after ',', found ']'",
+	    NULL });
+	/* a lexical error is reported once, by the lexer; stray bytes are
+	 * one error for the run, and the parser says what it expected */
+	errors_are("if size :over 99999999999999999999 { stop; }\n"
+	    "if this_identifier_is_far_too_long_for_sieve { stop; }\n"
+	    "friep $$$;\nkeep;", (const char *const[]){
+	    "line 1, column 15: number too large",
+	    "line 2, column 4: identifier too long (limit 32)",
+	    "line 3, column 7: unexpected character '$'",
+	    "line 3, column 6: expected ';' or a block after 'friep', "
+	    "found stray characters", NULL });
+	/* too many arguments: the command is skipped up to its block */
+	errors_are("frop 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 "
+	    "21 22 23 24 25 26 27 28 29 30 31 32 33 34 { stop; }\nkeep",
+	    (const char *const[]){
+	    "line 1, column 93: too many arguments for 'frop' (limit 32)",
+	    "line 2, column 5: expected ';' or a block after 'keep', "
+	    "found end of script", NULL });
+	/* a block nested too deep is skipped to its '}' and the rest
+	 * parsed */
+	errors_are("if true {if true {if true {if true {if true {if true {"
+	    "if true {if true {if true {if true {if true {if true {if true {"
+	    "if true {if true {if true {if true {if true {if true {if true {"
+	    "if true {if true {if true {if true {if true {if true {if true {"
+	    "if true {if true {if true {if true {if true {if true { { } } "
+	    "stop;}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}}\nkeep\n",
+	    (const char *const[]){
+	    "line 1, column 288: nesting too deep (limit 32 levels of "
+	    "blocks)",
+	    "line 2, column 5: expected ';' or a block after 'keep', "
+	    "found end of script", NULL });
+}
+
+/* Errors stop being collected (and the parse stops) at the cap. */
+static void test_error_cap(void **state)
+{
+	char *src = repeat("", "x [1];\n", 100, "");
+	struct sieve_parse_diags *d = malloc(sizeof *d);
 	struct sieve_script *s;
 
 	(void)state;
-	/* the k-th nested if is at depth k-1 and its test at depth k: the
-	 * test of the 33rd if is too deep (column 32 * 9 + 4) */
-	ok = repeat("", "if true {", SIEVE_DEPTH_MAX - 1, "keep;");
-	ok = realloc(ok, strlen(ok) + SIEVE_DEPTH_MAX);
+	assert_non_null(d);
+	assert_int_equal(sieve_parse_all(src, strlen(src), &s, d), -1);
+	assert_int_equal(d->ndiags, SIEVE_PARSE_DIAGS_MAX);
+	assert_int_equal(d->nerrors, SIEVE_PARSE_DIAGS_MAX);
+	free(d);
+	free(src);
+}
+
+/* CRLF scripts: positions count lines the same, strings hold CRLF. */
+static void test_crlf_script(void **state)
+{
+	struct sieve_script *s = parse_ok("keep;\r\n# c\r\n"
+	    "x text:\r\na\r\n.\r\n;\r\n  y \"b\r\nc\";\r\n");
+
+	(void)state;
+	assert_int_equal(s->commands->next->pos.line, 3);
+	assert_string_equal(s->commands->next->args->strings->value, "a\r\n");
+	assert_int_equal(s->commands->next->next->pos.line, 7);
+	assert_int_equal(s->commands->next->next->pos.col, 3);
+	assert_string_equal(s->commands->next->next->args->strings->value,
+	    "b\r\nc");
+	sieve_script_free(s);
+	/* a CR alone in a string is an error (Pigeonhole's too) */
+	parse_err("x \"a\rb\";", "line 1, column 3: stray CR (not followed "
+	    "by LF) in a string");
+	parse_err("x text:\na\rb\n.\n;", "line 1, column 3: stray CR (not "
+	    "followed by LF) in a text: string");
+}
+
+
+static void test_depth_limit(void **state)
+{
+	char *ok, *deep, *tests, *tests_ok, *list;
+	struct sieve_script *s;
+
+	(void)state;
+	/* the top level counts as the first level of blocks: 31 nested
+	 * blocks parse, the 32nd '{' (column 32 * 9) is one too many */
+	ok = repeat("", "if true {", SIEVE_BLOCK_DEPTH_MAX - 1, "keep;");
+	ok = realloc(ok, strlen(ok) + SIEVE_BLOCK_DEPTH_MAX);
 	assert_non_null(ok);
-	for (int i = 0; i < SIEVE_DEPTH_MAX - 1; i++)
-		(void)strlcat(ok, "}", strlen(ok) + SIEVE_DEPTH_MAX);
+	for (int i = 0; i < SIEVE_BLOCK_DEPTH_MAX - 1; i++)
+		(void)strlcat(ok, "}", strlen(ok) + SIEVE_BLOCK_DEPTH_MAX);
 	s = parse_ok(ok);
 	sieve_script_free(s);
-	deep = repeat("", "if true {", SIEVE_DEPTH_MAX + 1, "keep;");
-	parse_err(deep, "line 1, column 292: nesting too deep (limit 32 "
-	    "levels of blocks and tests)");
-	tests_ok = repeat("if ", "not ", SIEVE_DEPTH_MAX - 2, "true {}");
+	deep = repeat("", "if true {", SIEVE_BLOCK_DEPTH_MAX + 1, "keep;");
+	parse_err(deep, "line 1, column 288: nesting too deep (limit 32 "
+	    "levels of blocks)");
+	/* a command counts as the first level of tests: 31 tests nest */
+	tests_ok = repeat("if ", "not ", SIEVE_TEST_DEPTH_MAX - 2, "true {}");
 	s = parse_ok(tests_ok);
 	sieve_script_free(s);
-	tests = repeat("if ", "anyof(", 100000, "true");
-	parse_err(tests, "line 1, column 196: nesting too deep (limit 32 "
-	    "levels of blocks and tests)");
+	tests = repeat("if ", "not ", SIEVE_TEST_DEPTH_MAX - 1, "true {}");
+	parse_err(tests, "line 1, column 128: nesting too deep (limit 32 "
+	    "levels of tests)");
+	list = repeat("if ", "anyof(", 100000, "true");
+	parse_err(list, "line 1, column 189: nesting too deep (limit 32 "
+	    "levels of tests)");
 	free(ok);
 	free(deep);
 	free(tests);
 	free(tests_ok);
+	free(list);
 }
 
 static void test_size_limits(void **state)
@@ -441,7 +569,7 @@ static void test_size_limits(void **state)
 	free(str);
 
 	ident = repeat("", "a", SIEVE_IDENT_MAX + 1, ";");
-	parse_err(ident, "line 1, column 1: identifier too long (limit 128)");
+	parse_err(ident, "line 1, column 1: identifier too long (limit 32)");
 	free(ident);
 
 	/* a list of N strings is 1 command + 1 argument + N strings */
@@ -481,6 +609,9 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_syntax_errors),
+		cmocka_unit_test(test_recovery),
+		cmocka_unit_test(test_error_cap),
+		cmocka_unit_test(test_crlf_script),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_size_limits),
 		cmocka_unit_test(test_diag_format),

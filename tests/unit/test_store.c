@@ -368,6 +368,46 @@ static void test_batch_commit_fails(void **state)
 	store_close(st);
 }
 
+/* Deliveries, each a process of its own, keep the WAL short: it is checkpointed and truncated once it
+ * passes 64 pages, not left to grow with every delivery (which made
+ * every open read all of it and every delivery checkpoint it again). */
+static void test_wal_stays_short(void **state)
+{
+	char wal[PATH_MAX + 32], id[32];
+	size_t biggest = 0;
+	struct stat sb;
+
+	(void)state;
+	snprintf(wal, sizeof wal, "%s-wal", db_path);
+	for (int i = 0; i < 80; i++) {
+		pid_t pid = fork();
+		int status;
+
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			struct store *st = open_store();
+			struct store_claim c;
+
+			snprintf(id, sizeof id, "m%d@x", i);
+			store_claim(st, id, "u@y", "B", "T", "targets", &c);
+			if (c.status != CLAIM_NEW ||
+			    store_record(st, &c, &delivered) != 0)
+				_exit(1);
+			store_claim_free(&c);
+			store_close(st);
+			_exit(0);
+		}
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_int_equal(status, 0);
+		assert_int_equal(stat(wal, &sb), 0);
+		if ((size_t)sb.st_size > biggest)
+			biggest = (size_t)sb.st_size;
+	}
+	/* 64 pages and one delivery's commits, of 1 KiB pages + 24 bytes */
+	assert_true(biggest < (64 + 16) * (1024 + 24) + 32);
+	assert_int_equal(sql_int("SELECT count(*) FROM log"), 80);
+}
+
 static void test_corrupt_moved_aside(void **state)
 {
 	struct store *st;
@@ -574,6 +614,7 @@ int main(void)
 		T(test_skips),
 		T(test_batch_one_commit),
 		T(test_batch_commit_fails),
+		T(test_wal_stays_short),
 		T(test_corrupt_moved_aside), T(test_symlink_refused),
 		T(test_newer_schema_left_alone), T(test_prune_bounded),
 		T(test_vacation), T(test_redirect), T(test_print_log),
