@@ -69,6 +69,8 @@ static bool namespace_known(const void *ctx, const char *ns, size_t nslen)
 {
 	return sieve_ext_namespace(ns, nslen, required_by_check, ctx) !=
 	    NULL;
+}
+
 /* The names the script declares, counted as Pigeonhole counts them at
  * compile time (sieve_variables_max_scope_size): the first one past the
  * limit is an error, reported once. */
