@@ -299,6 +299,28 @@ static size_t body_max(const struct sieve_rt *rt)
 	return BODY_MAX_DEFAULT;
 }
 
+/* s[0..len) into the pool with every bare LF made CRLF: the body as
+ * received when the message came with CRLF line ends (deliver stored it
+ * with LF), as Pigeonhole reads it; NULL after the memory error. */
+static char *crlf_copy(struct sieve_rt *rt, const char *s, size_t len,
+    size_t *outlen)
+{
+	size_t n = len;
+	char *out, *o;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '\n' && (i == 0 || s[i - 1] != '\r');
+	if ((out = o = sieve_rt_alloc(rt, n + 1)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
+			*o++ = '\r';
+		*o++ = s[i];
+	}
+	*outlen = n;
+	return out;
+}
+
 /* The values handed to the matcher: copied into the pool (counted
  * against sieve_max_memory). */
 static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
@@ -311,10 +333,11 @@ static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
 	if (v == NULL || len == NULL)
 		return -1;
 	for (size_t i = 0; i < vs->n; i++) {
-		if ((v[i] = sieve_rt_strndup(rt, vs->v[i], vs->len[i])) ==
-		    NULL)
-			return -1;
 		len[i] = vs->len[i];
+		v[i] = rt->env->size_crlf ? crlf_copy(rt, vs->v[i], vs->len[i],
+		    &len[i]) : sieve_rt_strndup(rt, vs->v[i], vs->len[i]);
+		if (v[i] == NULL)
+			return -1;
 	}
 	return sieve_rt_match_plain(rt, c, &values, keys);
 }

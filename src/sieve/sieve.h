@@ -69,9 +69,10 @@ struct sieve_env {
 	 * string, msgedit.h; NULL = none): headers and size are the
 	 * original message's, the interpreter applies these on top */
 	const char *edits;
-	/* size counts a CR before every LF (the test runner's messages,
-	 * which Pigeonhole holds with CRLF line ends); the edits' size
-	 * change then counts so too */
+	/* the message came with CRLF line ends (deliver stored LF; the
+	 * test runner's messages, which Pigeonhole holds with CRLF): size
+	 * counts their CRs, and so do the edits' size change and the
+	 * values of body, which Pigeonhole reads as received */
 	bool size_crlf;
 	/* native engine only: the message file as deliver filed it, for
 	 * body and the MIME tests (sieve_mime.h); NULL when there is none
