@@ -265,6 +265,8 @@ static int run_result_print(struct sieve_rt *rt, const struct sieve_call *c)
 static int run_result_execute(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	(void)c;
+	/* as Pigeonhole's: test_error then sees this execution's errors */
+	sieve_msgs_free(&ph_suite.errors);
 	return ph_execute_plan(rt) == 0;
 }
 
