@@ -78,8 +78,9 @@ const char *target_display(const struct target *t)
 	return t->dirname[0] ? t->dirname + 1 : "INBOX";
 }
 
-/* The directory for a folder name; a refused name means INBOX. */
-static void resolve_dirname(const char *name, const struct config *cfg,
+/* The directory for a folder name; a refused name means INBOX (then
+ * false). */
+static bool resolve_dirname(const char *name, const struct config *cfg,
     char *dirname, size_t len)
 {
 	const char *why = NULL;
@@ -87,10 +88,11 @@ static void resolve_dirname(const char *name, const struct config *cfg,
 
 	if (folder_dirname(name, cfg->folder_separator, cfg->utf8_folders,
 	    dirname, len, &why) == 0)
-		return;
+		return true;
 	log_line(LOG_WARNING, "folder \"%s\" refused (%s): filing into INBOX",
 	    log_escape(name, shown, sizeof shown), why ? why : "invalid");
 	dirname[0] = '\0';
+	return false;
 }
 
 /* The action's keywords, each once (IMAP compares them without case),
@@ -171,12 +173,15 @@ int plan_targets(const struct plan *plan, const char *default_folder,
 
 		if (a->type != ACTION_KEEP && a->type != ACTION_FILEINTO)
 			continue;
-		resolve_dirname(a->type == ACTION_KEEP ? default_folder :
-		    a->mailbox, cfg, dirname, sizeof dirname);
+		/* a refused name files into INBOX as received, as a folder
+		 * that cannot be opened does (unedit_fallbacks) */
+		bool usable = resolve_dirname(a->type == ACTION_KEEP ?
+		    default_folder : a->mailbox, cfg, dirname, sizeof dirname);
+
 		maildir_normalize_flags(a->flags, flags);
 		normalize_keywords(a->keywords, keywords, sizeof keywords);
-		if (add_target(out, dirname, flags, keywords, a->edits,
-		    cfg->autocreate || a->create) < 0)
+		if (add_target(out, dirname, flags, keywords, usable ?
+		    a->edits : NULL, cfg->autocreate || a->create) < 0)
 			return -1;
 	}
 	return 0;
@@ -359,11 +364,33 @@ static int place_edited(struct targets *targets, const struct delivery_file
 	return rc;
 }
 
+/* An edited copy whose folder cannot be used goes to INBOX as received:
+ * the filing failed, and what stands in for it is the keep of a failed
+ * script (Pigeonhole's implicit keep after a failed store), not the
+ * edited message.  Settled before any edited copy is written. */
+static void unedit_fallbacks(struct targets *targets, struct maildir *root,
+    const struct config *cfg)
+{
+	for (size_t i = 0; i < targets->count; i++) {
+		struct target *t = &targets->items[i];
+		struct maildir folder;
+
+		if (t->done || t->edits == NULL || t->dirname[0] == '\0')
+			continue;
+		folder.dirfd = folder.tmpfd = folder.newfd = folder.curfd = -1;
+		if (open_target(t, root, cfg, &folder) == root)
+			t->edits = NULL;
+		else
+			maildir_close(&folder);
+	}
+}
+
 int plan_place(struct targets *targets, const struct delivery_file *msg,
     const struct config *cfg, struct outcome *out)
 {
 	unsigned n = 0;
 
+	unedit_fallbacks(targets, msg->root, cfg);
 	/* the edited versions first: one that cannot be written falls
 	 * back to the original, placed last */
 	for (size_t i = 0; i < targets->count; i++) {

@@ -337,9 +337,17 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 		if (*p == '\0')
 			break;
 		if (a == NULL) {
-			sieve_check_error(ck, pos, "`%s` needs %zu positional "
-			    "argument%s", def->name, strlen(def->positional),
-			    strlen(def->positional) == 1 ? "" : "s");
+			/* Pigeonhole's wording, with how many were given */
+			size_t given = 0;
+
+			for (a = args; a; a = a->next)
+				given += a->kind != SIEVE_ARG_TAG;
+			sieve_check_error(ck, pos, "the %s %s requires %zu "
+			    "positional argument%s, but %zu %s specified",
+			    def->name, def->is_test ? "test" : "command",
+			    strlen(def->positional),
+			    strlen(def->positional) == 1 ? "" : "s", given,
+			    given == 1 ? "was" : "were");
 			return;
 		}
 		if (a->kind == SIEVE_ARG_TAG) {
@@ -378,13 +386,23 @@ static bool check_nested(struct sieve_checker *ck,
 	size_t before = ck->res->nerrors;
 
 	if (def->nesting == SIEVE_NEST_NONE && ntests > 0) {
-		if (def->is_test)
-			sieve_check_error(ck, tests->pos, "`%s` takes no test",
-			    def->name);
+		/* Pigeonhole's wording, by what the stray word is: a test,
+		 * a tag written without its colon, or else the next
+		 * command after a missing semicolon */
+		const char *kind = def->is_test ? "test" : "command";
+
+		if (sieve_ext_def(&ck->res->required, tests->name, true,
+		    NULL) != NULL)
+			sieve_check_error(ck, tests->pos, "the %s %s accepts "
+			    "no sub-tests, but tests are specified",
+			    def->name, kind);
+		else if (sieve_def_tag(def, tests->name, NULL) != NULL)
+			sieve_check_error(ck, tests->pos, "missing colon ':' "
+			    "before ':%s' tag in %s %s", tests->name,
+			    def->name, kind);
 		else
-			sieve_check_error(ck, tests->pos, "`%s` takes no test "
-			    "(is a ';' missing after `%s`?)", def->name,
-			    def->name);
+			sieve_check_error(ck, tests->pos, "missing semicolon "
+			    "';' after %s %s", def->name, kind);
 	} else if (def->nesting == SIEVE_NEST_TEST &&
 	    (ntests != 1 || test_list)) {
 		sieve_check_error(ck, ntests ? tests->pos : pos, test_list ?

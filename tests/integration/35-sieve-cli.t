@@ -104,7 +104,7 @@ put "$TMP/bad.sieve" 'require "fileinto";
 fileinto "x"
 keep;'
 out=$("$DELIVER" -c "$DCONF" -C "$TMP/bad.sieve" 2>/dev/null); rc=$?
-is "$rc:$out" "65:$TMP/bad.sieve: line 4, column 1: \`fileinto\` takes no test (is a ';' missing after \`fileinto\`?)" "-C on a bad script: the error with its line and column, exit 65"
+is "$rc:$out" "65:$TMP/bad.sieve: line 4, column 1: missing semicolon ';' after fileinto command" "-C on a bad script: the error with its line and column, exit 65"
 err=$("$DELIVER" -c "$DCONF" -C "$TMP/bad.sieve" 2>&1 >/dev/null)
 is "$err" "deliver: $TMP/bad.sieve: script has errors" "-C: one line on stderr"
 "$DELIVER" -c "$DCONF" -C "$TMP/nonexistent.sieve" >/dev/null 2>&1

@@ -3,10 +3,11 @@
 # Maildir, hard links within a version, the implicit keep's version
 # (Pigeonhole's: the message as the script left it), redirect sending its
 # version, quota counting each version's size, a 1 MiB added value
-# refused at run time (message kept unedited), and a 50 MiB message
+# refused at run time (message kept unedited), a filing that falls back
+# to INBOX (unedited, as Pigeonhole's keep after a failed store), and a 50 MiB message
 # edited into two folders under a 16 MiB address-space limit.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 19
+plan 21
 
 ndlv() { sdlv "$@" -o sieve_engine=native -o dedup=no; }
 # file FOLDER: the one message in FOLDER ("" = INBOX)
@@ -114,6 +115,18 @@ is "$RC:$(landed)" "0:INBOX/new" "a 1 MiB value: runtime error, the message kept
 like "$ERR" 'addheader action: specified header value .* is too large \(1048576 bytes\)' \
     "the error names the size limit"
 is "$(grep -c X-Big "$(file "")")" 0 "the kept message is unedited"
+
+# ---- a filing that falls back to INBOX takes the message as received ----
+
+reset_md
+script 'require ["editheader", "fileinto"];
+addheader "X-Frop" "Friep";
+fileinto "Missing";
+fileinto "a//b";'
+ndlv "$TMP/m" -o autocreate=no
+is "$RC:$(landed)" "0:INBOX/new" "missing folder and refused name (autocreate=no): INBOX, once"
+is "$(grep -c X-Frop "$(file "")")" 0 \
+    "the fallback copy is unedited, as Pigeonhole's keep after a failed store"
 
 # ---- a 50 MiB message, edited, into two folders ----
 

@@ -5,8 +5,10 @@
 # not-applicable list, the expected-pass list (a block of it that fails is
 # a regression: exit 1), the last line; then, on the native interpreter,
 # the test language itself: blocks that pass and fail, test_fail ending
-# only its block, stop, a result carried out into folders and mail, and
-# tests/failures/ where a block must fail.
+# only its block, stop, a result carried out into folders and mail (a
+# missing folder, autocreate being off as in Pigeonhole: INBOX, and the
+# execution fails with Pigeonhole's error), and tests/failures/ where a
+# block must fail.
 . "$SRCDIR/tests/integration/lib.sh"
 RUN=$(dirname "$DELIVER")/tests/pigeonhole-run
 if [ ! -x "$RUN" ]; then
@@ -57,6 +59,8 @@ mkdir -p "$U/failures"
 cat > "$U/r.svtest" <<'S'
 require "vnd.dovecot.testsuite";
 require "fileinto";
+require "relational";
+require "comparator-i;ascii-numeric";
 test_set "message" text:
 From: a@example.org
 To: b@example.org
@@ -74,11 +78,18 @@ test "redirect" {
 }
 test "fileinto" {
 	test_result_reset;
+	test_mailbox_create "Lists.X";
 	fileinto "Lists.X";
 	if not test_result_execute { test_fail "exec"; }
 	if test_message :folder "INBOX" 0 { test_fail "kept as well"; }
 	test_message :folder "Lists.X" 0;
 	if not header :is "subject" "hello" { test_fail "subject"; }
+	test_result_reset;
+	fileinto "Missing";
+	if test_result_execute { test_fail "missing folder: no failure"; }
+	if not test_error :count "eq" :comparator "i;ascii-numeric" "1" { test_fail "count"; }
+	if not test_error :index 1 :is "failed to store into mailbox 'Missing': Mailbox doesn't exist" { test_fail "error text"; }
+	if not test_message :folder "INBOX" 0 { test_fail "not filed into INBOX"; }
 }
 test "fails" { if true { test_fail "on purpose"; } test_fail "went on"; }
 test "after" { if not header :is "subject" "hello" { test_fail "subject after"; } }

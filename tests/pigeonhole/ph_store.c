@@ -4,6 +4,8 @@
  * target.  Reading back orders a folder's messages by the time their
  * unique names carry (seconds, then microseconds), which is filing order
  * within one run. */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -89,20 +91,82 @@ static int copy_all(int fd, int src, off_t *size)
 	return n == 0 ? 0 : -1;
 }
 
+/* Pigeonhole fails a filing whose mailbox cannot be used and reports
+ * "failed to store into mailbox 'NAME': WHY"; deliver files such a
+ * message into INBOX with a log line.  The test's error list gets
+ * Pigeonhole's line for each filing deliver sent to INBOX instead. */
+static void report_store_error(const char *name, const char *why)
+{
+	(void)sieve_msgs_add(&ph_suite.errors, "failed to store into "
+	    "mailbox '%s': %s", name, why);
+}
+
+/* The fileinto actions whose name deliver refuses (plan_targets files
+ * them into INBOX).  Returns how many. */
+static int refused_names(const struct plan *plan)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < plan->count; i++) {
+		const struct action *a = &plan->actions[i];
+		char dir[256];
+		const char *why = NULL;
+
+		if (a->type != ACTION_FILEINTO || a->mailbox == NULL ||
+		    folder_dirname(a->mailbox, store_cfg->folder_separator,
+		    store_cfg->utf8_folders, dir, sizeof dir, &why) == 0)
+			continue;
+		(void)sieve_msgs_add(&ph_suite.errors, "failed to store into "
+		    "mailbox '%s': Invalid mailbox name (%s)", a->mailbox,
+		    why != NULL ? why : "refused");
+		n++;
+	}
+	return n;
+}
+
+/* The targets plan_place sent to INBOX: those that named a folder
+ * (names, NULL = INBOX all along) and name none after placing. */
+static int fallbacks(const struct targets *targets, char (*names)[256])
+{
+	int n = 0;
+
+	for (size_t i = 0; i < targets->count; i++) {
+		struct stat st;
+
+		if (names[i][0] == '\0' || targets->items[i].dirname[0] != '\0')
+			continue;
+		if (fstatat(root.dirfd, names[i], &st, AT_SYMLINK_NOFOLLOW) != 0)
+			report_store_error(names[i] + 1,
+			    "Mailbox doesn't exist");
+		else
+			report_store_error(names[i] + 1,
+			    "Mailbox cannot be opened");
+		n++;
+	}
+	return n;
+}
+
 int ph_store_file(const struct plan *plan, int src)
 {
 	char tmp[MAILDIR_NAME_MAX], base[MAILDIR_NAME_MAX];
 	struct outcome out = { 0 };
 	struct targets targets;
+	char (*names)[256];
 	off_t size = 0;
-	int fd, rc = -1;
+	int fd, rc = -1, failed = refused_names(plan);
 
 	if (plan_targets(plan, "", store_cfg, &targets) != 0)
 		return -1;
 	if (targets.count == 0) {
 		targets_free(&targets);
-		return 0;
+		return failed > 0;
 	}
+	if ((names = calloc(targets.count, sizeof *names)) == NULL) {
+		targets_free(&targets);
+		return -1;
+	}
+	for (size_t i = 0; i < targets.count; i++)
+		strlcpy(names[i], targets.items[i].dirname, sizeof names[i]);
 	fd = maildir_create_tmp(&root, store_cfg->hostname, tmp, sizeof tmp,
 	    &out);
 	if (fd >= 0 && copy_all(fd, src, &size) == 0 &&
@@ -120,8 +184,11 @@ int ph_store_file(const struct plan *plan, int src)
 		close(fd);
 		unlinkat(root.tmpfd, tmp, 0);
 	}
+	if (rc == 0)
+		failed += fallbacks(&targets, names);
+	free(names);
 	targets_free(&targets);
-	return rc;
+	return rc < 0 ? -1 : failed > 0;
 }
 
 /* A unique name's time, "SECONDS.M<usec>...", as one number. */

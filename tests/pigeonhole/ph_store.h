@@ -21,8 +21,10 @@ struct maildir *ph_store_root(void);
 int ph_store_create(const char *name);
 
 /* File the message in src (read from offset 0) as deliver files it, by
- * the filing actions of plan (keep, fileinto).  0, or -1 when a copy
- * could not be made. */
+ * the filing actions of plan (keep, fileinto).  0; 1 when deliver filed
+ * into INBOX instead of a folder it refused or could not open (missing,
+ * with autocreate off), each reported in the test's errors as Pigeonhole
+ * reports a failed store; -1 when a copy could not be made. */
 int ph_store_file(const struct plan *plan, int src);
 
 /* The n-th message (0-based, in filing order) of folder name: malloced

@@ -72,10 +72,14 @@ int ph_suite_init(const char *dir, FILE *out)
 	strlcpy(ph_suite.file_dir, dir, sizeof ph_suite.file_dir);
 	config_defaults(&ph_suite.cfg);
 	/* a reject is a mail to the sender, as in Pigeonhole, not deliver's
-	 * default exit code for the MTA to bounce */
+	 * default exit code for the MTA to bounce; a missing folder is not
+	 * created (Pigeonhole's store, like dovecot-lda's
+	 * lda_mailbox_autocreate=no), only by fileinto :create or
+	 * test_mailbox_create */
 	strlcpy(ph_suite.tmpdir, "/tmp/ph-run.XXXXXX", sizeof ph_suite.tmpdir);
 	if (config_set(&ph_suite.cfg, "reject_mode", "mail", err,
-	    sizeof err) != 0 || mkdtemp(ph_suite.tmpdir) == NULL ||
+	    sizeof err) != 0 || config_set(&ph_suite.cfg, "autocreate", "no",
+	    err, sizeof err) != 0 || mkdtemp(ph_suite.tmpdir) == NULL ||
 	    ph_outbox_init(&ph_suite.cfg, ph_suite.tmpdir) != 0 ||
 	    ph_store_init(ph_suite.tmpdir, &ph_suite.cfg) != 0)
 		return -1;

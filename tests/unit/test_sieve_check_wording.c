@@ -1,0 +1,94 @@
+/* test_sieve_check_wording.c: the native checker's (sieve_ext_check.c)
+ * messages that follow Pigeonhole's wording, so that an administrator
+ * coming from Dovecot recognises them: a stray word after a command or
+ * test named by what it is (a test, a tag without its colon, or the next
+ * command after a missing semicolon), and missing positional arguments
+ * with how many were given.  Exact lines, location included. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sieve_parse.h"
+#include "sieve_rt.h"
+
+#include <cmocka.h>
+
+/* The checker's errors of src, joined by newlines. */
+static void check_errors(const char *src, const char *expected)
+{
+	struct sieve_script *s = NULL;
+	struct sieve_diag d;
+	struct sieve_result r;
+	char all[2048] = "";
+
+	assert_int_equal(sieve_parse(src, strlen(src), &s, &d), 0);
+	assert_int_equal(sieve_native_check(s, &r), 0);
+	assert_true(r.failed);
+	for (size_t i = 0; i < r.errors.count; i++) {
+		if (i > 0)
+			strlcat(all, "\n", sizeof all);
+		strlcat(all, r.errors.items[i], sizeof all);
+	}
+	assert_string_equal(all, expected);
+	sieve_result_free(&r);
+	sieve_script_free(s);
+}
+
+static void test_missing_semicolon(void **state)
+{
+	(void)state;
+	/* the next word a command: the ';' before it is missing */
+	check_errors("require \"fileinto\";\nfileinto \"a\"\nkeep;\n",
+	    "line 3, column 1: missing semicolon ';' after fileinto command");
+	/* an unknown word: the same */
+	check_errors("require \"fileinto\";\nfileinto \"a\"\nsnot;\n",
+	    "line 3, column 1: missing semicolon ';' after fileinto command");
+}
+
+static void test_stray_test(void **state)
+{
+	(void)state;
+	check_errors("require \"fileinto\";\nfileinto \"a\"\ntrue;\n",
+	    "line 3, column 1: the fileinto command accepts no sub-tests, "
+	    "but tests are specified");
+	check_errors("if header \"a\" \"b\" true { keep; }\n",
+	    "line 1, column 19: the header test accepts no sub-tests, but "
+	    "tests are specified");
+}
+
+static void test_missing_colon(void **state)
+{
+	(void)state;
+	check_errors("if address matches \"from\" \"*x*\" { stop; }\n",
+	    "line 1, column 4: the address test requires 2 positional "
+	    "arguments, but 0 were specified\n"
+	    "line 1, column 12: missing colon ':' before ':matches' tag in "
+	    "address test");
+}
+
+static void test_positional_count(void **state)
+{
+	(void)state;
+	check_errors("if header :is \"From\" { keep; }\n",
+	    "line 1, column 4: the header test requires 2 positional "
+	    "arguments, but 1 was specified");
+	check_errors("require \"fileinto\";\nfileinto;\n",
+	    "line 2, column 1: the fileinto command requires 1 positional "
+	    "argument, but 0 were specified");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing_semicolon),
+		cmocka_unit_test(test_stray_test),
+		cmocka_unit_test(test_missing_colon),
+		cmocka_unit_test(test_positional_count),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
