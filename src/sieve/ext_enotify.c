@@ -317,15 +317,6 @@ static int run_method_capability(struct sieve_rt *rt,
 	return sieve_rt_match(rt, c, &value, &keys);
 }
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%.40s\" is not "
-		    "supported", val->strings->value);
-}
-
 /* ---- the table ---- */
 
 static const struct sieve_tag notify_tags[] = {
@@ -337,11 +328,7 @@ static const struct sieve_tag notify_tags[] = {
 };
 
 static const struct sieve_tag capability_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  check_comparator },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
