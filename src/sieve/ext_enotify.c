@@ -343,7 +343,16 @@ static const struct sieve_def enotify_defs[] = {
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
+/* variables' modifier (RFC 5435 section 6) */
+static const struct sieve_tag_add enotify_tag_adds[] = {
+	{ "set", { "encodeurl", SIEVE_ARGT_NONE, SIEVE_TG_NONE, NULL } },
+	{ "extracttext", { "encodeurl", SIEVE_ARGT_NONE, SIEVE_TG_NONE,
+	  NULL } },
+	{ NULL, { NULL, SIEVE_ARGT_NONE, 0, NULL } }
+};
+
 const struct sieve_extension sieve_ext_enotify = {
 	.name = "enotify",
 	.defs = enotify_defs,
+	.tag_adds = enotify_tag_adds,
 };
