@@ -8,36 +8,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec_digit.h"
 #include "growbuf.h"
 
 static void buf_addc(struct growbuf *b, char c)
 {
 	growbuf_add(b, &c, 1);
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static int b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
 }
 
 /* Q encoding (RFC 2047 section 4.2) into out; -1 on a bad escape. */
@@ -51,8 +27,8 @@ static int decode_q(const char *p, size_t n, struct growbuf *out)
 
 			if (i + 2 >= n)
 				return -1;
-			hi = hexval((unsigned char)p[i + 1]);
-			lo = hexval((unsigned char)p[i + 2]);
+			hi = hex_digit_value((unsigned char)p[i + 1]);
+			lo = hex_digit_value((unsigned char)p[i + 2]);
 			if (hi < 0 || lo < 0)
 				return -1;
 			buf_addc(out, (char)(hi << 4 | lo));
@@ -72,7 +48,7 @@ static int decode_b(const char *p, size_t n, struct growbuf *out)
 	size_t i;
 
 	for (i = 0; i < n && p[i] != '='; i++) {
-		int v = b64val((unsigned char)p[i]);
+		int v = base64_digit_value((unsigned char)p[i]);
 
 		if (v < 0)
 			return -1;

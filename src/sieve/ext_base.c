@@ -4,7 +4,6 @@
  * redirect, and the tests address, header, exists, size, true, false,
  * not, anyof and allof.  if/elsif/else, not, anyof and allof have no run
  * function: the interpreter (interp.c) walks them itself. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,40 +14,15 @@
 
 /* ---- shared tag sets ---- */
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	const char *name = val->strings->value;
-	char ext[128];
-
-	(void)tag;
-	if (sieve_check_comparator_known(ck, name))
-		return;
-	(void)snprintf(ext, sizeof ext, "comparator-%s", name);
-	if (sieve_ext_find(ext) != NULL)
-		sieve_check_error(ck, val->pos, "comparator \"%s\" needs "
-		    "`require \"%s\"`", name, ext);
-	else
-		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
-		    "supported", name);
-}
-
-#define MATCH_TAGS \
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, \
-	  check_comparator }
-
 #define ADDRPART_TAGS \
 	{ "all", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL }, \
 	{ "localpart", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL }, \
 	{ "domain", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL }
 
 static const struct sieve_tag header_tags[] = {
-	MATCH_TAGS, { NULL, SIEVE_ARGT_NONE, 0, NULL } };
+	SIEVE_MATCH_TAGS, { NULL, SIEVE_ARGT_NONE, 0, NULL } };
 static const struct sieve_tag address_tags[] = {
-	MATCH_TAGS, ADDRPART_TAGS, { NULL, SIEVE_ARGT_NONE, 0, NULL } };
+	SIEVE_MATCH_TAGS, ADDRPART_TAGS, { NULL, SIEVE_ARGT_NONE, 0, NULL } };
 static const struct sieve_tag size_tags[] = {
 	{ "over", SIEVE_ARGT_NONE, SIEVE_TG_SIZE, NULL },
 	{ "under", SIEVE_ARGT_NONE, SIEVE_TG_SIZE, NULL },

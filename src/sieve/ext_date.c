@@ -166,24 +166,11 @@ static int run_currentdate(struct sieve_rt *rt, const struct sieve_call *c)
 	return match_date(rt, c, &d, part, &keys);
 }
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
-		    "supported (or needs its require)", val->strings->value);
-}
-
 /* :zone and :originalzone exclude each other */
 #define TG_ZONE (SIEVE_TG_PRIVATE + 2)
 
 #define DATE_MATCH_TAGS \
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, \
-	  check_comparator }, \
+	SIEVE_MATCH_TAGS, \
 	{ "zone", SIEVE_ARGT_STRING, TG_ZONE, NULL }
 
 static const struct sieve_tag date_tags[] = {

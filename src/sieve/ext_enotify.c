@@ -317,15 +317,6 @@ static int run_method_capability(struct sieve_rt *rt,
 	return sieve_rt_match(rt, c, &value, &keys);
 }
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%.40s\" is not "
-		    "supported", val->strings->value);
-}
-
 /* ---- the table ---- */
 
 static const struct sieve_tag notify_tags[] = {
@@ -337,11 +328,7 @@ static const struct sieve_tag notify_tags[] = {
 };
 
 static const struct sieve_tag capability_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  check_comparator },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
@@ -356,7 +343,16 @@ static const struct sieve_def enotify_defs[] = {
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
+/* variables' modifier (RFC 5435 section 6) */
+static const struct sieve_tag_add enotify_tag_adds[] = {
+	{ "set", { "encodeurl", SIEVE_ARGT_NONE, SIEVE_TG_NONE, NULL } },
+	{ "extracttext", { "encodeurl", SIEVE_ARGT_NONE, SIEVE_TG_NONE,
+	  NULL } },
+	{ NULL, { NULL, SIEVE_ARGT_NONE, 0, NULL } }
+};
+
 const struct sieve_extension sieve_ext_enotify = {
 	.name = "enotify",
 	.defs = enotify_defs,
+	.tag_adds = enotify_tag_adds,
 };

@@ -105,21 +105,8 @@ const char *sieve_environment_item(struct sieve_rt *rt, const char *name)
 	return NULL;
 }
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
-		    "supported (or not required)", val->strings->value);
-}
-
 static const struct sieve_tag environment_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  check_comparator },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "ext_foreverypart.h"
+#include "ext_variables.h"
 #include "sieve_rt.h"
 #include "sieve_vars.h"
 
@@ -28,43 +29,9 @@
  * the modifiers, so that :length sees more than a variable holds, and
  * HTML is read whole before its markup goes). */
 #define EXTRACTTEXT_MAX   (1024 * 1024)
-#define MODIFIERS_MAX     8
-
-static void check_needs_ext(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const char *ext)
-{
-	if (!sieve_check_requires(ck, ext))
-		sieve_check_error(ck, tag->pos, "`extracttext :%s` needs "
-		    "`require \"%s\"`", tag->tag, ext);
-}
-
-static void check_encodeurl(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)val;
-	check_needs_ext(ck, tag, "enotify");
-}
-
-static void check_quoteregex(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)val;
-	check_needs_ext(ck, tag, "regex");
-}
-
-#define MODIFIER(name, check) \
-	{ name, SIEVE_ARGT_NONE, SIEVE_TG_NONE, check }
-
 static const struct sieve_tag extracttext_tags[] = {
 	{ "first", SIEVE_ARGT_NUMBER, SIEVE_TG_NONE, NULL },
-	MODIFIER("lower", NULL),
-	MODIFIER("upper", NULL),
-	MODIFIER("lowerfirst", NULL),
-	MODIFIER("upperfirst", NULL),
-	MODIFIER("quotewildcard", NULL),
-	MODIFIER("quoteregex", check_quoteregex),
-	MODIFIER("encodeurl", check_encodeurl),
-	MODIFIER("length", NULL),
+	SIEVE_VARS_MODIFIER_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
@@ -72,9 +39,7 @@ static void check_extracttext(struct sieve_checker *ck,
     const struct sieve_call *c)
 {
 	const struct sieve_string *name = c->positional[0]->strings;
-	const struct sieve_arg *seen[MODIFIERS_MAX];
 	const struct sieve_command *up;
-	size_t nseen = 0;
 	char err[300];
 
 	if (sieve_vars_check_name(name->value, name->len, err,
@@ -82,24 +47,8 @@ static void check_extracttext(struct sieve_checker *ck,
 		sieve_check_error(ck, name->pos, "%s", err);
 		return;
 	}
-	for (const struct sieve_arg *a = c->args; a &&
-	    a->kind == SIEVE_ARG_TAG; a = a->next) {
-		int p = sieve_vars_modifier_precedence(a->tag);
-
-		if (p < 0)
-			continue;
-		for (size_t i = 0; i < nseen; i++)
-			if (strcmp(seen[i]->tag, a->tag) != 0 &&
-			    sieve_vars_modifier_precedence(seen[i]->tag) == p) {
-				sieve_check_error(ck, a->pos, "modifiers :%s "
-				    "and :%s specified for the extracttext "
-				    "command conflict having equal precedence",
-				    seen[i]->tag, a->tag);
-				return;
-			}
-		if (nseen < MODIFIERS_MAX)
-			seen[nseen++] = a;
-	}
+	if (sieve_vars_check_modifiers(ck, c, true))
+		return;
 	for (size_t i = 0; (up = sieve_check_enclosing(ck, i)) != NULL; i++)
 		if (strcmp(up->name, "foreverypart") == 0)
 			return;
@@ -136,9 +85,9 @@ static int run_extracttext(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	const struct sieve_string *name = c->positional[0]->strings;
 	const struct sieve_arg *first = sieve_call_tag_value(c, "first");
-	const char *mods[MODIFIERS_MAX];
+	const char *mods[SIEVE_VARS_MODIFIERS_MAX];
 	const struct mime_part *parts;
-	size_t n, nmods = 0, len = 0, outlen;
+	size_t n, nmods, len = 0, outlen;
 	size_t max = EXTRACTTEXT_MAX;
 	char *text = NULL, *out;
 	bool no_file;
@@ -163,11 +112,7 @@ static int run_extracttext(struct sieve_rt *rt, const struct sieve_call *c)
 		free(text);
 		return -1;
 	}
-	for (const struct sieve_arg *a = c->args; a &&
-	    a->kind == SIEVE_ARG_TAG; a = a->next)
-		if (nmods < MODIFIERS_MAX &&
-		    sieve_vars_modifier_precedence(a->tag) >= 0)
-			mods[nmods++] = a->tag;
+	nmods = sieve_vars_call_modifiers(c, mods, SIEVE_VARS_MODIFIERS_MAX);
 	rc = sieve_vars_modify_max(mods, nmods, text ? text : "", len,
 	    rt->lim.max_variable_size, &out, &outlen);
 	free(text);

@@ -112,6 +112,11 @@ static int walk(struct sieve_rt *rt, struct fep_state *st)
 		}
 	}
 	mime_walk_free(w);
+	return sieve_fep_status(rt, r);
+}
+
+int sieve_fep_status(struct sieve_rt *rt, int r)
+{
 	if (r == -1)
 		return sieve_rt_error(rt, rt->pos, "cannot read the message: "
 		    "%s", strerror(errno));

@@ -27,6 +27,12 @@ struct sieve_rt;
 int sieve_fep_parts(struct sieve_rt *rt, const struct mime_part **parts,
     size_t *n, bool *no_file);
 
+/* A status of a read through the message (the walk, mime_headers_each)
+ * as a run result: -1 (errno set) and -2 (out of memory) are reported
+ * here, another negative one was reported already; 0 stays 0.  Returns
+ * 0, or -1 after sieve_rt_error. */
+int sieve_fep_status(struct sieve_rt *rt, int r);
+
 /* The index of the part the innermost running foreverypart is at, or -1
  * outside every loop. */
 long sieve_fep_current(struct sieve_rt *rt);

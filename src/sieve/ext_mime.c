@@ -12,7 +12,6 @@
  * are.  The part headers are read from the message file at each test
  * (sieve_mime.h: bounded pread, values cut at MIME_VALUE_MAX), counted
  * against the step limit part by part. */
-#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,12 +129,7 @@ static int part_values(struct sieve_rt *rt, const struct mime_part *p,
 	}
 	r = mime_headers_each(rt->env->message, p->header_start,
 	    p->header_end, collect_one, &k);
-	if (r == -1)
-		return sieve_rt_error(rt, rt->pos, "cannot read the message: "
-		    "%s", strerror(errno));
-	if (r == -2)
-		return sieve_rt_error(rt, rt->pos, "out of memory");
-	return r < 0 ? -1 : 0;
+	return sieve_fep_status(rt, r);
 }
 
 /* ---- the header source ---- */

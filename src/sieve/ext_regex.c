@@ -7,6 +7,10 @@
 static const struct sieve_tag_add regex_tags[] = {
 	{ SIEVE_ADD_TO_MATCH, { "regex", SIEVE_ARGT_NONE, SIEVE_TG_MATCH,
 	  NULL } },
+	/* variables' modifier (RFC 5229 section 4) */
+	{ "set", { "quoteregex", SIEVE_ARGT_NONE, SIEVE_TG_NONE, NULL } },
+	{ "extracttext", { "quoteregex", SIEVE_ARGT_NONE, SIEVE_TG_NONE,
+	  NULL } },
 	{ NULL, { NULL, SIEVE_ARGT_NONE, 0, NULL } }
 };
 

@@ -20,15 +20,6 @@
 #include "sieve_rt.h"
 #include "sieve_spamtest.h"
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
-		    "supported (or not required)", val->strings->value);
-}
-
 static void check_percent(struct sieve_checker *ck,
     const struct sieve_arg *tag, const struct sieve_arg *val)
 {
@@ -39,21 +30,14 @@ static void check_percent(struct sieve_checker *ck,
 		    "extension is active");
 }
 
-#define MATCH_TAGS \
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, \
-	  check_comparator }
-
 static const struct sieve_tag spamtest_tags[] = {
-	MATCH_TAGS,
+	SIEVE_MATCH_TAGS,
 	{ "percent", SIEVE_ARGT_NONE, SIEVE_TG_NONE, check_percent },
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
 static const struct sieve_tag virustest_tags[] = {
-	MATCH_TAGS,
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 

@@ -11,52 +11,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ext_variables.h"
 #include "sieve_match.h"
 #include "sieve_rt.h"
 #include "sieve_vars.h"
 
-#define SET_MODIFIERS_MAX 8   /* one per modifier tag */
-
 /* ---- set ---- */
 
-/* A modifier another extension brings needs that extension required:
- * :encodeurl comes with enotify (RFC 5435), :quoteregex with regex. */
-static void check_needs(struct sieve_checker *ck, const struct sieve_arg *tag,
-    const char *ext)
-{
-	if (!sieve_check_requires(ck, ext))
-		sieve_check_error(ck, tag->pos, "`set :%s` needs `require "
-		    "\"%s\"`", tag->tag, ext);
-}
-
-static void check_encodeurl(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)val;
-	check_needs(ck, tag, "enotify");
-}
-
-static void check_quoteregex(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)val;
-	check_needs(ck, tag, "regex");
-}
-
-#define MODIFIER(name, check) \
-	{ name, SIEVE_ARGT_NONE, SIEVE_TG_NONE, check }
-
 static const struct sieve_tag set_tags[] = {
-	MODIFIER("lower", NULL),
-	MODIFIER("upper", NULL),
-	MODIFIER("lowerfirst", NULL),
-	MODIFIER("upperfirst", NULL),
-	MODIFIER("quotewildcard", NULL),
-	MODIFIER("quoteregex", check_quoteregex),
-	MODIFIER("encodeurl", check_encodeurl),
-	MODIFIER("length", NULL),
+	SIEVE_VARS_MODIFIER_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
+
+bool sieve_vars_check_modifiers(struct sieve_checker *ck,
+    const struct sieve_call *c, bool first_only)
+{
+	const struct sieve_arg *seen[SIEVE_VARS_MODIFIERS_MAX];
+	size_t nseen = 0;
+	bool conflict = false;
+
+	for (const struct sieve_arg *a = c->args; a &&
+	    a->kind == SIEVE_ARG_TAG; a = a->next) {
+		int p = sieve_vars_modifier_precedence(a->tag);
+
+		if (p < 0)
+			continue;
+		for (size_t i = 0; i < nseen; i++) {
+			if (strcmp(seen[i]->tag, a->tag) == 0 ||
+			    sieve_vars_modifier_precedence(seen[i]->tag) != p)
+				continue;
+			sieve_check_error(ck, a->pos, "modifiers :%s and :%s "
+			    "specified for the %s command conflict having "
+			    "equal precedence", seen[i]->tag, a->tag,
+			    c->def->name);
+			if (first_only)
+				return true;
+			conflict = true;
+		}
+		if (nseen < SIEVE_VARS_MODIFIERS_MAX)
+			seen[nseen++] = a;
+	}
+	return conflict;
+}
+
+size_t sieve_vars_call_modifiers(const struct sieve_call *c,
+    const char **mods, size_t max)
+{
+	size_t n = 0;
+
+	for (const struct sieve_arg *a = c->args; a &&
+	    a->kind == SIEVE_ARG_TAG; a = a->next)
+		if (n < max && sieve_vars_modifier_precedence(a->tag) >= 0)
+			mods[n++] = a->tag;
+	return n;
+}
 
 static bool required_by_check(const void *ctx, const char *name)
 {
@@ -128,8 +136,6 @@ static void declare_set_name(struct sieve_checker *ck,
 static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 {
 	const struct sieve_string *name = c->positional[0]->strings;
-	const struct sieve_arg *seen[SET_MODIFIERS_MAX];
-	size_t nseen = 0;
 	char err[300];
 
 	if (sieve_vars_check_name_ns(name->value, name->len,
@@ -139,40 +145,21 @@ static void check_set(struct sieve_checker *ck, const struct sieve_call *c)
 		    "to a variable of a namespace (read only)" : err);
 	else if (memchr(name->value, '.', name->len) == NULL)
 		declare_set_name(ck, name);   /* global.x is not in this scope */
-	for (const struct sieve_arg *a = c->args; a &&
-	    a->kind == SIEVE_ARG_TAG; a = a->next) {
-		int p = sieve_vars_modifier_precedence(a->tag);
-
-		if (p < 0)
-			continue;
-		for (size_t i = 0; i < nseen; i++)
-			if (strcmp(seen[i]->tag, a->tag) != 0 &&
-			    sieve_vars_modifier_precedence(seen[i]->tag) == p)
-				sieve_check_error(ck, a->pos, "modifiers :%s "
-				    "and :%s specified for the set command "
-				    "conflict having equal precedence",
-				    seen[i]->tag, a->tag);
-		if (nseen < SET_MODIFIERS_MAX)
-			seen[nseen++] = a;
-	}
+	(void)sieve_vars_check_modifiers(ck, c, false);
 }
 
 static int run_set(struct sieve_rt *rt, const struct sieve_call *c)
 {
 	const struct sieve_string *name = c->positional[0]->strings;
-	const char *mods[SET_MODIFIERS_MAX], *value, *old;
-	size_t nmods = 0, len, outlen, oldlen;
+	const char *mods[SIEVE_VARS_MODIFIERS_MAX], *value, *old;
+	size_t nmods, len, outlen, oldlen;
 	char *out;
 	int rc;
 
 	if (rt->vars == NULL)
 		return sieve_rt_error(rt, c->pos, "set without the variables "
 		    "extension");
-	for (const struct sieve_arg *a = c->args; a &&
-	    a->kind == SIEVE_ARG_TAG; a = a->next)
-		if (nmods < SET_MODIFIERS_MAX &&
-		    sieve_vars_modifier_precedence(a->tag) >= 0)
-			mods[nmods++] = a->tag;
+	nmods = sieve_vars_call_modifiers(c, mods, SIEVE_VARS_MODIFIERS_MAX);
 	if ((value = sieve_rt_string(rt, c->positional[1]->strings,
 	    &len)) == NULL)
 		return -1;
@@ -201,21 +188,8 @@ static int run_set(struct sieve_rt *rt, const struct sieve_call *c)
 
 /* ---- string ---- */
 
-static void check_comparator(struct sieve_checker *ck,
-    const struct sieve_arg *tag, const struct sieve_arg *val)
-{
-	(void)tag;
-	if (!sieve_check_comparator_known(ck, val->strings->value))
-		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
-		    "supported (or not required)", val->strings->value);
-}
-
 static const struct sieve_tag string_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  check_comparator },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 

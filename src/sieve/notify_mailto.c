@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec_digit.h"
 
 /* Header fields the URI may not set: the notification's origin, its
  * identity and its trace belong to deliver (RFC 5436 section 2.3 and
@@ -48,14 +49,6 @@ static bool qchar(unsigned char c)
 	return isalnum(c) || (c != '\0' && strchr("!$'()*+,-.:;@_~", c));
 }
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
 {
 	(void)snprintf(err, errlen, fmt, arg);
@@ -65,11 +58,11 @@ static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
 /* Decode "%XX" at *p (p on the '%'): the byte, or -1 (bad or %00). */
 static int pct_decode(const char **p)
 {
-	int hi = hexval((unsigned char)(*p)[1]), lo;
+	int hi = hex_digit_value((unsigned char)(*p)[1]), lo;
 
 	if (hi < 0)
 		return -1;
-	lo = hexval((unsigned char)(*p)[2]);
+	lo = hex_digit_value((unsigned char)(*p)[2]);
 	if (lo < 0 || (hi == 0 && lo == 0))
 		return -1;
 	*p += 3;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec_digit.h"
 #include "growbuf.h"
 #include "sieve_ctype.h"
 
@@ -467,17 +468,6 @@ nomem:
 
 /* ---- the options ---- */
 
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int sieve_ctype_decode_extended(const char *value, char **out,
     size_t *outlen)
 {
@@ -499,8 +489,8 @@ int sieve_ctype_decode_extended(const char *value, char **out,
 			d[n++] = *q;
 			continue;
 		}
-		if ((hi = hexval((unsigned char)q[1])) < 0 ||
-		    (lo = hexval((unsigned char)q[2])) < 0) {
+		if ((hi = hex_digit_value((unsigned char)q[1])) < 0 ||
+		    (lo = hex_digit_value((unsigned char)q[2])) < 0) {
 			free(d);
 			return 1;
 		}

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "codec_digit.h"
 #include "sieve_vars_int.h"
 
 enum encoding { ENC_NONE, ENC_HEX, ENC_UNICODE };
@@ -31,17 +32,6 @@ struct decoder {
 	uint32_t bad;          /* first invalid code point, 0 when none */
 	struct growbuf piece;  /* what the current encoding decodes to */
 };
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static bool is_alpha(char c)
 {
@@ -75,14 +65,14 @@ static bool read_hex(struct decoder *d, size_t max, uint32_t *value)
 
 	*value = 0;
 	while (d->pos < d->len && (max == 0 || digits < max)) {
-		if ((h = hex_value(d->in[d->pos])) < 0)
+		if ((h = hex_digit_value(d->in[d->pos])) < 0)
 			return digits > 0;
 		*value = (*value << 4) + (uint32_t)h;
 		d->pos++;
 		digits++;
 	}
 	if (max != 0 && digits == max)
-		return d->pos >= d->len || hex_value(d->in[d->pos]) < 0;
+		return d->pos >= d->len || hex_digit_value(d->in[d->pos]) < 0;
 	return digits > 0;
 }
 

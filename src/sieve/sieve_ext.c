@@ -1,10 +1,11 @@
 /* sieve_ext.c: lookups in the extension table of the native interpreter
  * (see sieve_ext.h): extensions by require name, command and test
- * definitions by name, and a command's arguments sorted into tags and
- * positional ones. */
+ * definitions by name, a command's arguments sorted into tags and
+ * positional ones, and the :comparator check every match test shares. */
 #include "sieve_ext.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 const struct sieve_extension *sieve_ext_find(const char *name)
@@ -305,4 +306,24 @@ const struct sieve_extension *sieve_ext_namespace(const char *ns,
 			return e;
 	}
 	return NULL;
+}
+
+/* An unknown comparator whose extension exists was most likely not
+ * required: say which require it needs rather than "not supported". */
+void sieve_check_comparator_tag(struct sieve_checker *ck,
+    const struct sieve_arg *tag, const struct sieve_arg *val)
+{
+	const char *name = val->strings->value;
+	char ext[128];
+
+	(void)tag;
+	if (sieve_check_comparator_known(ck, name))
+		return;
+	(void)snprintf(ext, sizeof ext, "comparator-%s", name);
+	if (sieve_ext_find(ext) != NULL)
+		sieve_check_error(ck, val->pos, "comparator \"%s\" needs "
+		    "`require \"%s\"`", name, ext);
+	else
+		sieve_check_error(ck, val->pos, "comparator \"%s\" is not "
+		    "supported", name);
 }

@@ -316,6 +316,22 @@ bool sieve_check_requires(const struct sieve_checker *ck, const char *ext);
 bool sieve_check_comparator_known(const struct sieve_checker *ck,
     const char *name);
 
+/* The check hook of a :comparator tag: the comparator is one the script
+ * may use, or an error says why not (its extension was not required, or
+ * there is no such comparator). */
+void sieve_check_comparator_tag(struct sieve_checker *ck,
+    const struct sieve_arg *tag, const struct sieve_arg *val);
+
+/* The tags of a test that takes MATCH-TYPE and COMPARATOR (RFC 5228
+ * section 2.7), to open a struct sieve_tag table; the extensions add
+ * theirs (:regex, :count, ...) with struct sieve_tag_add. */
+#define SIEVE_MATCH_TAGS \
+	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
+	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
+	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL }, \
+	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, \
+	  sieve_check_comparator_tag }
+
 /* The check hook shared by every test with a match type and comparator
  * (header, address, envelope, string, hasflag, ...): the comparator
  * supports the match type (i;ascii-numeric has no :contains), and a

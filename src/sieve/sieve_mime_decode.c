@@ -10,6 +10,8 @@
 
 #include <string.h>
 
+#include "codec_digit.h"
+
 enum { QP_TEXT, QP_EQ, QP_EQ_HEX, QP_EQ_CR, QP_EQ_BLANK, QP_CR };
 
 void mime_decoder_init(struct mime_decoder *d, enum mime_cte cte)
@@ -54,21 +56,6 @@ static int put(struct mime_decoder *d, const char *s, size_t n,
 
 /* ---- base64 ---- */
 
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
 /* The bytes of a quantum of n (2..4) sextets. */
 static int b64_quantum(struct mime_decoder *d, size_t n, mime_sink_fn *sink,
     void *ctx)
@@ -89,7 +76,7 @@ static int b64_feed(struct mime_decoder *d, const unsigned char *in,
 	int rc;
 
 	for (size_t i = 0; i < len && !d->ended; i++) {
-		int v = b64_value(in[i]);
+		int v = base64_digit_value(in[i]);
 
 		if (in[i] == ' ' || in[i] == '\t' || in[i] == '\r' ||
 		    in[i] == '\n')
@@ -111,17 +98,6 @@ static int b64_feed(struct mime_decoder *d, const unsigned char *in,
 }
 
 /* ---- quoted-printable ---- */
-
-static int hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 static int blanks_out(struct mime_decoder *d, mime_sink_fn *sink, void *ctx)
 {
@@ -191,7 +167,7 @@ static int qp_char(struct mime_decoder *d, unsigned char c,
 	case QP_EQ:
 		if ((rc = blanks_out(d, sink, ctx)) != 0)
 			return rc;
-		if (hexval(c) >= 0) {
+		if (hex_digit_value(c) >= 0) {
 			d->hex1 = (char)c;
 			d->qstate = QP_EQ_HEX;
 			return 0;
@@ -210,9 +186,9 @@ static int qp_char(struct mime_decoder *d, unsigned char c,
 		return qp_text(d, c, sink, ctx);
 	case QP_EQ_HEX:
 		d->qstate = QP_TEXT;
-		if (hexval(c) >= 0) {
-			b[0] = (char)(hexval((unsigned char)d->hex1) * 16 +
-			    hexval(c));
+		if (hex_digit_value(c) >= 0) {
+			b[0] = (char)(hex_digit_value((unsigned char)d->hex1) *
+			    16 + hex_digit_value(c));
 			return put(d, b, 1, sink, ctx);
 		}
 		b[0] = '=';

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec_digit.h"
+
 struct cursor {
 	const char *p, *end;
 };
@@ -160,17 +162,6 @@ static void param_value(struct cursor *c, char *out, size_t outlen,
 	put(out, outlen, at, t, n);
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* RFC 2231 section 4: charset'language'%XX-encoded, decoded in place
  * (the charset is not converted: boundaries and charsets are ASCII). */
 static void ext_decode(char *s)
@@ -180,8 +171,11 @@ static void ext_decode(char *s)
 	if (q == NULL || (q = strchr(q + 1, '\'')) == NULL)
 		return;
 	for (const char *r = q + 1; *r; r++) {
-		if (*r == '%' && hexval(r[1]) >= 0 && hexval(r[2]) >= 0) {
-			*w++ = (char)(hexval(r[1]) * 16 + hexval(r[2]));
+		int hi = *r == '%' ? hex_digit_value(r[1]) : -1;
+		int lo = hi >= 0 ? hex_digit_value(r[2]) : -1;
+
+		if (lo >= 0) {
+			*w++ = (char)(hi * 16 + lo);
 			r += 2;
 		} else {
 			*w++ = *r;

@@ -29,18 +29,6 @@
 
 /* ---- script files ------------------------------------------------------ */
 
-/* "~/x" -> home/x; anything else copied. */
-static char *expand_home(const char *path, const char *home)
-{
-	char *out = NULL;
-
-	if (strncmp(path, "~/", 2) != 0 || home == NULL)
-		return strdup(path);
-	if (asprintf(&out, "%s/%s", home, path + 2) < 0)
-		return NULL;
-	return out;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -56,14 +44,14 @@ char *sieve_user_script(const char *opt, const struct config *cfg,
 	if (opt != NULL && *opt)
 		return strdup(opt);
 	if (cfg->sieve != NULL && *cfg->sieve)
-		return expand_home(cfg->sieve, home);
+		return sieve_seq_expand(cfg->sieve, home);
 	if (home == NULL)
 		return NULL;
-	if ((path = expand_home("~/.dovecot.sieve", home)) != NULL &&
+	if ((path = sieve_seq_expand("~/.dovecot.sieve", home)) != NULL &&
 	    exists(path))
 		return path;
 	free(path);
-	return expand_home("~/.sieve", home);
+	return sieve_seq_expand("~/.sieve", home);
 }
 
 /* <script>.err: the errors for the user, or gone when there are none. */
@@ -327,10 +315,10 @@ static void script_paths(const struct sieve_job *job, char *paths[3])
 	const struct config *cfg = job->cfg;
 
 	paths[0] = *cfg->sieve_before ?
-	    expand_home(cfg->sieve_before, job->home) : NULL;
+	    sieve_seq_expand(cfg->sieve_before, job->home) : NULL;
 	paths[1] = sieve_user_script(job->script, cfg, job->home);
 	paths[2] = *cfg->sieve_after ?
-	    expand_home(cfg->sieve_after, job->home) : NULL;
+	    sieve_seq_expand(cfg->sieve_after, job->home) : NULL;
 }
 
 void sieve_early_start(const struct sieve_job *job)
