@@ -315,7 +315,8 @@ static const struct sieve_tag deleteheader_tags[] = {
 	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
 	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
 	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR, NULL },
+	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
+	  sieve_check_comparator_tag },
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 

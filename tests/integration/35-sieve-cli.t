@@ -2,7 +2,7 @@
 # Which script runs (-s, `sieve`, ~/.dovecot.sieve, ~/.sieve), the global
 # sieve_before/sieve_after sequence, -n, -C and -V.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 26
+plan 28
 
 H="$TMP/h"
 user_dir "$H"
@@ -110,6 +110,13 @@ is "$err" "deliver: $TMP/bad.sieve: script has errors" "-C: one line on stderr"
 "$DELIVER" -c "$DCONF" -C "$TMP/nonexistent.sieve" >/dev/null 2>&1
 is "$?" 66 "-C on a missing file: exit 66"
 ok "-C writes no .err file" test ! -e "$TMP/bad.sieve.err"
+# every match test checks its comparator (envelope and body did not)
+printf 'require "envelope";\nif envelope :comparator "i;foo" "from" "x" { keep; }\n' > "$TMP/cmp1.sieve"
+out=$("$DELIVER" -c "$DCONF" -C "$TMP/cmp1.sieve" 2>/dev/null); rc=$?
+is "$rc:$out" "65:$TMP/cmp1.sieve: line 2, column 25: comparator \"i;foo\" is not supported" "-C: an unknown comparator on envelope"
+printf 'require "body";\nif body :comparator "i;ascii-numeric" :is "1" { keep; }\n' > "$TMP/cmp2.sieve"
+out=$("$DELIVER" -c "$DCONF" -C "$TMP/cmp2.sieve" 2>/dev/null); rc=$?
+is "$rc:$out" "65:$TMP/cmp2.sieve: line 2, column 21: comparator \"i;ascii-numeric\" needs \`require \"comparator-i;ascii-numeric\"\`" "-C: a comparator body uses without its require"
 
 # -V
 is "$("$DELIVER" -V | sed -n 3p)" "sieve extensions (libsieve): regex imap4flags relational subaddress fileinto reject envelope vacation notify" "-V lists libsieve's Sieve extensions"
