@@ -1,9 +1,25 @@
 /* ext_fileinto.c: the fileinto extension (RFC 5228 section 4.1): file the
  * message into a folder; cancels the implicit keep (unless another
  * extension's tag, copy's :copy, says otherwise).  A folder name that is
- * not UTF-8 is a runtime error. */
+ * not UTF-8 is an error: when the script is checked if it is written out,
+ * else when it runs. */
 #include "rfc2047.h"
 #include "sieve_rt.h"
+#include "sieve_vars.h"
+
+/* A folder name written in the script (no variable in it) that is not
+ * UTF-8 names no folder: a check error, as in Pigeonhole. */
+static void check_fileinto(struct sieve_checker *ck,
+    const struct sieve_call *c)
+{
+	const struct sieve_string *box = c->positional[0]->strings;
+
+	if ((!sieve_check_requires(ck, "variables") ||
+	    !sieve_vars_has_refs(box->value, box->len)) &&
+	    !rfc2047_utf8_valid(box->value, box->len))
+		sieve_check_error(ck, box->pos, "fileinto: invalid mailbox "
+		    "name `%.80s' specified: not UTF-8", box->value);
+}
 
 /* The folder the required extensions' on_mailbox hooks make of box
  * (special-use's :specialuse), or NULL after a runtime error. */
@@ -44,8 +60,8 @@ static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def fileinto_defs[] = {
-	{ "fileinto", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
-	  run_fileinto },
+	{ "fileinto", false, NULL, "S", SIEVE_NEST_NONE, false,
+	  check_fileinto, run_fileinto },
 	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 

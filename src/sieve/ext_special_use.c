@@ -102,27 +102,15 @@ static void check_use(struct sieve_checker *ck, const char *cmd,
 
 /* ---- fileinto :specialuse ---- */
 
-/* The tag's value is a special-use; the fileinto's mailbox, the first
- * argument after the tags, must be UTF-8 (Pigeonhole checks a constant
- * one when the tag is there). */
+/* The tag's value is a special-use flag. */
 static void check_specialuse_tag(struct sieve_checker *ck,
     const struct sieve_arg *tag, const struct sieve_arg *val)
 {
-	const struct sieve_arg *a;
-	const struct sieve_string *box;
-
 	(void)tag;
 	if (val == NULL || val->strings == NULL)
 		return;
+	/* the folder's name (UTF-8) is fileinto's own check */
 	check_use(ck, "fileinto :specialuse", val->strings);
-	for (a = val->next; a != NULL && a->kind == SIEVE_ARG_TAG; a = a->next)
-		;
-	if (a == NULL || a->kind != SIEVE_ARG_STRING)
-		return;
-	box = a->strings;
-	if (constant(ck, box) && !rfc2047_utf8_valid(box->value, box->len))
-		sieve_check_error(ck, box->pos, "fileinto: invalid mailbox "
-		    "name `%.80s' specified: not UTF-8", box->value);
 }
 
 /* fileinto's folder: the one with the use, when one has it (before the

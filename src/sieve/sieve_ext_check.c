@@ -541,7 +541,7 @@ static void check_one(struct sieve_checker *ck,
 	const struct sieve_def *def = sieve_ext_def(&ck->res->required,
 	    cmd->name, false, NULL);
 	size_t before = ck->res->nerrors;
-	bool shape;
+	bool shape, stray;
 
 	if (def == NULL) {
 		unknown(ck, cmd->pos, "command", cmd->name, false);
@@ -557,7 +557,13 @@ static void check_one(struct sieve_checker *ck,
 	else if (!*at_start)
 		sieve_check_error(ck, cmd->pos, "`require` must come before "
 		    "any other command, at the top of the script");
-	check_args(ck, def, cmd->pos, cmd->args);
+	/* a stray test or a wrong block, each reported, is all Pigeonhole
+	 * says of a command: it checks sub-tests and block before the
+	 * arguments and stops there */
+	stray = (def->nesting == SIEVE_NEST_NONE && cmd->ntests > 0) ||
+	    def->block != cmd->has_block;
+	if (!stray)
+		check_args(ck, def, cmd->pos, cmd->args);
 	shape = ck->res->nerrors == before;
 	shape = check_nested(ck, def, cmd->pos, cmd->tests, cmd->ntests,
 	    cmd->test_list) && shape;
@@ -569,7 +575,7 @@ static void check_one(struct sieve_checker *ck,
 			check_require_name(ck, s);
 	if (def->block && cmd->has_block && !ihave_block_live(ck, cmd))
 		return;      /* never runs: not checked, as Pigeonhole */
-	check_block(ck, def, cmd, depth, shape);
+	check_block(ck, def, cmd, depth, shape || stray);
 	if (ck->res->nerrors == before)
 		run_hook(ck, def, cmd, NULL);
 }

@@ -81,6 +81,33 @@ static void test_positional_count(void **state)
 	    "argument, but 0 were specified");
 }
 
+/* A stray test or block is all that is said of a command: its
+ * arguments are not checked then, as Pigeonhole checks sub-tests and
+ * block first (one error for "fileinto true;", two for "stop" with an
+ * argument, a test and a block). */
+static void test_stray_first(void **state)
+{
+	(void)state;
+	check_errors("require \"fileinto\";\nfileinto true;\n",
+	    "line 2, column 10: the fileinto command accepts no sub-tests, "
+	    "but tests are specified");
+	check_errors("stop \"frop\" true {\n  stop;\n}\n",
+	    "line 1, column 13: the stop command accepts no sub-tests, but "
+	    "tests are specified\n"
+	    "line 1, column 1: `stop` takes no block (is a ';' missing?)");
+}
+
+/* A folder name written out that is not UTF-8: an error when the script
+ * is checked (one with a variable in it only when it runs). */
+static void test_fileinto_not_utf8(void **state)
+{
+	(void)state;
+	check_errors("require [\"fileinto\", \"encoded-character\"];\n"
+	    "fileinto \"${hex:ff}rop\";\n",
+	    "line 2, column 10: fileinto: invalid mailbox name `\xffrop' "
+	    "specified: not UTF-8");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -88,6 +115,8 @@ int main(void)
 		cmocka_unit_test(test_stray_test),
 		cmocka_unit_test(test_missing_colon),
 		cmocka_unit_test(test_positional_count),
+		cmocka_unit_test(test_stray_first),
+		cmocka_unit_test(test_fileinto_not_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
