@@ -72,6 +72,12 @@ for k in 10 20 1000; do sieve_script $k "$D/rules$k.sieve"; done
 { echo 'require ["variables", "fileinto"];'
   sed -n '2,20p' "$D/rules20.sieve"
   echo 'if header :matches "List-Id" "*<*.*>*" { set :lower "list" "${2}"; fileinto "Lists.${list}"; }'; } > "$D/vars20.sieve"
+# the same with body: 18 header rules, one body rule that reads the text
+# and does not match, then the variables rule that files the message
+{ echo 'require ["body", "variables", "fileinto"];'
+  sed -n '2,19p' "$D/rules20.sieve"
+  echo 'if body :text :contains "no-such-phrase" { fileinto "Phish"; stop; }'
+  echo 'if header :matches "List-Id" "*<*.*>*" { set :lower "list" "${2}"; fileinto "Lists.${list}"; }'; } > "$D/body20.sieve"
 
 # ---- which features this build of deliver has (trial runs)
 has_key() { as_user "$DELIVER" -c /dev/null -o "$1" -n -M "$D/probe" < /dev/null > /dev/null 2>&1; }
@@ -129,7 +135,7 @@ addcfg() { # PLAN NAME CONDITION ARGS...
 }
 
 # ---- 1-3. per delivery: baseline, deliver, peers
-mkmd base basef plain sieve quota db all lsieve lall vsieve
+mkmd base basef plain sieve quota db all lsieve lall vsieve ball
 LIB=(-o sieve_engine=libsieve)
 P=$D/core.plan; : > "$P"; : > "$P.na"; : > "$P.order"
 addcfg "$P" baseline 1 "$D/m4k" "$BASELINE" "$D/base"
@@ -140,6 +146,7 @@ addcfg "$P" deliver_+_quota $HAS_QUOTA "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/
 addcfg "$P" deliver_+_deliver.db $HAS_STORE "$D/m4k" "$DELIVER" -c /dev/null -M "$D/db"
 addcfg "$P" deliver_+_Sieve_+_quota_+_deliver.db $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k" "$DELIVER" -c /dev/null -M "$D/all" -s "$D/rules20.sieve" -o quota=1G
 addcfg "$P" deliver_+_Sieve_20_rules_with_variables $HAS_SIEVE "$D/m4k.list" "$DELIVER" "${PLAIN[@]}" -M "$D/vsieve" -s "$D/vars20.sieve"
+addcfg "$P" "deliver_+_Sieve_(body,_variables)_+_quota_+_deliver.db" $((HAS_SIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k.list" "$DELIVER" -c /dev/null -M "$D/ball" -s "$D/body20.sieve" -o quota=1G
 addcfg "$P" "deliver_+_Sieve_20_rules_(libsieve_engine)" $HAS_LIBSIEVE "$D/m4k" "$DELIVER" "${PLAIN[@]}" "${LIB[@]}" -M "$D/lsieve" -s "$D/rules20.sieve"
 addcfg "$P" "deliver_+_Sieve_+_quota_+_deliver.db_(libsieve_engine)" $((HAS_LIBSIEVE & HAS_QUOTA & HAS_STORE)) "$D/m4k" "$DELIVER" -c /dev/null "${LIB[@]}" -M "$D/lall" -s "$D/rules20.sieve" -o quota=1G
 
@@ -238,7 +245,7 @@ rm -f "$D/m50m" "$D/m50m.list"
 # count what each configuration filed, to catch an agent that "succeeds"
 # without delivering (a wrong peer configuration would flatter it)
 filed() { find "$D/$1" -type f -path '*/new/*' 2>/dev/null | wc -l; }
-say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), baseline -f $(filed basef), deliver plain $(filed plain), deliver + Sieve 20 rules $(filed sieve), with variables $(filed vsieve), libsieve engine $(filed lsieve), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
+say "Messages filed per Maildir (each configuration should file $((R * N + 3)): 1 warm-up, 2 for memory): baseline $(filed base), baseline -f $(filed basef), deliver plain $(filed plain), deliver + Sieve 20 rules $(filed sieve), with variables $(filed vsieve), with body and variables $(filed ball), libsieve engine $(filed lsieve), safecat $(filed safecat), deliverquota $(filed dq), maildrop $(filed md), procmail (both configurations) $(filed pm), dovecot-lda $(filed dc-plain), dovecot-lda + Pigeonhole $(filed dc-sieve)."
 say ""
 
 # ---- 5. scaling

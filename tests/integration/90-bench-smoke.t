@@ -5,7 +5,7 @@
 # the engines (native with variables, libsieve in its child).  Figures are not checked: this is a benchmark, not a test of speed.
 set -u
 : "${DELIVER:?}" "${SRCDIR:?}"
-echo "1..7"
+echo "1..8"
 T=$(mktemp -d "${TMPDIR:-/tmp}/bench-smoke.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 chmod 755 "$T"  # the benchmark runs its agents as nobody when root
@@ -28,5 +28,7 @@ grep -Eq "^\| deliver \+ Sieve 20 rules with variables $R" "$T/out"
 check $? 6 "a ratio line for the native engine with a variables script"
 grep -Eq "^\| deliver \+ Sieve \+ quota \+ deliver\.db \(libsieve engine\) $R" "$T/out"
 check $? 7 "a ratio line for the libsieve engine with quota and deliver.db"
+grep -Eq "^\| deliver \+ Sieve \(body, variables\) \+ quota \+ deliver\.db $R" "$T/out"
+check $? 8 "a ratio line for a body and variables script with quota and deliver.db"
 [ $fails = 0 ] || { echo "# output:"; sed 's/^/# /' "$T/out" "$T/err"; }
 exit $((fails > 0))
