@@ -376,11 +376,7 @@ static int run_body(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_tag body_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  sieve_check_comparator_tag },
+	SIEVE_MATCH_TAGS,
 	{ "raw", SIEVE_ARGT_NONE, TG_TRANSFORM, NULL },
 	{ "content", SIEVE_ARGT_LIST, TG_TRANSFORM, NULL },
 	{ "text", SIEVE_ARGT_NONE, TG_TRANSFORM, NULL },

@@ -312,11 +312,7 @@ static const struct sieve_tag addheader_tags[] = {
 static const struct sieve_tag deleteheader_tags[] = {
 	{ "index", SIEVE_ARGT_NUMBER, SIEVE_TG_PRIVATE, NULL },
 	{ "last", SIEVE_ARGT_NONE, SIEVE_TG_PRIVATE + 1, NULL },
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  sieve_check_comparator_tag },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 

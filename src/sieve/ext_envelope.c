@@ -106,11 +106,7 @@ static int run_envelope(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_tag envelope_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  sieve_check_comparator_tag },
+	SIEVE_MATCH_TAGS,
 	{ "all", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL },
 	{ "localpart", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL },
 	{ "domain", SIEVE_ARGT_NONE, SIEVE_TG_ADDRPART, NULL },

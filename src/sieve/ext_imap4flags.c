@@ -389,11 +389,7 @@ static void check_hasflag(struct sieve_checker *ck,
 /* ---- tables ---- */
 
 static const struct sieve_tag hasflag_tags[] = {
-	{ "is", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "contains", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "matches", SIEVE_ARGT_NONE, SIEVE_TG_MATCH, NULL },
-	{ "comparator", SIEVE_ARGT_STRING, SIEVE_TG_COMPARATOR,
-	  sieve_check_comparator_tag },
+	SIEVE_MATCH_TAGS,
 	{ NULL, SIEVE_ARGT_NONE, 0, NULL }
 };
 
