@@ -147,13 +147,14 @@ static bool phrase_ok(const char *s, const char *e)
 	for (; s < e; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if ((c < 0x20 && c != '\t') || c >= 0x7f)
-			return false;
-		if (c == '"')
+		if (c == '\\' && inq && s + 1 < e)
+			c = (unsigned char)*++s;    /* a quoted-pair: still one
+			                               printable ASCII byte */
+		else if (c == '"')
 			inq = !inq;
-		else if (c == '\\' && inq && s + 1 < e)
-			s++;
 		else if (!inq && strchr("<>@,;:[]\\", c))
+			return false;
+		if ((c < 0x20 && c != '\t') || c >= 0x7f)
 			return false;
 	}
 	return !inq;

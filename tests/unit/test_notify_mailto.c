@@ -75,6 +75,18 @@ static void test_display_names(void **state)
 	mailto_free(&u);
 }
 
+/* A quoted-pair in a display name is still one printable ASCII byte: an
+ * escaped 8-bit or control byte would otherwise reach the To: line. */
+static void test_display_name_quoted_pair(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("%22a%5C%22b%22%20%3Ce%40e.org%3E"), 0);
+	assert_string_equal(u.rcpt[0].full, "\"a\\\"b\" <e@e.org>");
+	mailto_free(&u);
+	assert_int_equal(parse("%22%40%5Cx%5C%d5CXh%22%3Ce%40e%3E"), -1);
+	assert_int_equal(parse("%22a%5C%0Db%22%3Ce%40e%3E"), -1);
+}
+
 static void test_duplicates(void **state)
 {
 	struct mailto_uri first;
@@ -255,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_simple),
 		cmocka_unit_test(test_recipients_and_fields),
 		cmocka_unit_test(test_display_names),
+		cmocka_unit_test(test_display_name_quoted_pair),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_reserved_headers),
 		cmocka_unit_test(test_limits),
