@@ -310,9 +310,8 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
     struct sieve_pos pos, const struct sieve_arg *args)
 {
 	struct seen s;
-	const struct sieve_arg *a = args;
+	const struct sieve_arg *a = args, *positional;
 	const char *p = def->positional;
-
 	size_t optional;
 
 	ck->args = args;
@@ -327,6 +326,7 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 		if (ck->res->nerrors != before)
 			return;
 	}
+	positional = a;
 	optional = optional_given(p, a);
 	for (; *p; p++, a = a->next) {
 		/* an optional argument not given (setflag's variable) */
@@ -337,11 +337,12 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 		if (*p == '\0')
 			break;
 		if (a == NULL) {
-			/* Pigeonhole's wording, with how many were given */
+			/* Pigeonhole's wording, with how many were given
+			 * (a tag's value is not one of them) */
 			size_t given = 0;
 
-			for (a = args; a; a = a->next)
-				given += a->kind != SIEVE_ARG_TAG;
+			for (a = positional; a; a = a->next)
+				given++;
 			sieve_check_error(ck, pos, "the %s %s requires %zu "
 			    "positional argument%s, but %zu %s specified",
 			    def->name, def->is_test ? "test" : "command",

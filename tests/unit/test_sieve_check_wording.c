@@ -76,6 +76,13 @@ static void test_positional_count(void **state)
 	check_errors("if header :is \"From\" { keep; }\n",
 	    "line 1, column 4: the header test requires 2 positional "
 	    "arguments, but 1 was specified");
+	/* a tag's value is not a positional argument */
+	check_errors("if header :comparator \"i;octet\" \"From\" { keep; }\n",
+	    "line 1, column 4: the header test requires 2 positional "
+	    "arguments, but 1 was specified");
+	check_errors("if header :is :comparator \"i;octet\" { keep; }\n",
+	    "line 1, column 4: the header test requires 2 positional "
+	    "arguments, but 0 were specified");
 	check_errors("require \"fileinto\";\nfileinto;\n",
 	    "line 2, column 1: the fileinto command requires 1 positional "
 	    "argument, but 0 were specified");
