@@ -431,12 +431,16 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
  * than a scan interval in the future (a clock set back) makes it due; a
  * little in the future is an NFS server's clock running ahead of ours
  * (it sets the stamp), which must not make every delivery scan. */
-static bool scan_due(int tmpfd, time_t now)
+static bool scan_due(int tmpfd, time_t now, time_t *last)
 {
 	struct stat st;
 
-	return fstat(tmpfd, &st) < 0 ||
-	    st.st_atime > now + MAILDIR_SCAN_SECONDS ||
+	if (fstat(tmpfd, &st) < 0) {
+		*last = now;
+		return true;
+	}
+	*last = st.st_atime;
+	return st.st_atime > now + MAILDIR_SCAN_SECONDS ||
 	    now - st.st_atime >= MAILDIR_SCAN_SECONDS;
 }
 
@@ -455,23 +459,27 @@ static void scan_stamp(int tmpfd)
  * filesystem's.  On NFS the files' times are the server's, and so is the
  * stamp just set (UTIME_NOW goes out as "set to the server's time"): a
  * host whose clock runs ahead must not take another host's delivery in
- * progress for a stale one. */
-static time_t scan_clock(int tmpfd, time_t now)
+ * progress for a stale one.  Only a stamp that moved past the last one
+ * tells the time: one that failed, or cached attributes (FUSE), still
+ * show the old stamp, and then our clock decides. */
+static time_t scan_clock(int tmpfd, time_t now, time_t last)
 {
 	struct stat st;
 
-	return fstat(tmpfd, &st) == 0 && st.st_atime < now ? st.st_atime : now;
+	if (fstat(tmpfd, &st) == 0 && st.st_atime > last && st.st_atime < now)
+		return st.st_atime;
+	return now;
 }
 
 int maildir_clean_tmp(struct maildir *md, unsigned limit)
 {
-	time_t now = time(NULL);
+	time_t now = time(NULL), last;
 
-	if (!scan_due(md->tmpfd, now))
+	if (!scan_due(md->tmpfd, now, &last))
 		return 0;
 	/* stamped first, so that parallel deliveries do not all scan */
 	scan_stamp(md->tmpfd);
-	return maildir_scan_tmp(md, limit, scan_clock(md->tmpfd, now));
+	return maildir_scan_tmp(md, limit, scan_clock(md->tmpfd, now, last));
 }
 
 int maildir_scan_tmp(struct maildir *md, unsigned limit, time_t now)

@@ -7,7 +7,7 @@
 # kernel has it.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store-lib.sh"
-plan 19
+plan 22
 
 WHY="store $MD/deliver.db is on a network filesystem (maildir_network = yes)"
 LOST="delivering without it (no duplicate suppression, delivery log or vacation tracking); set store = postgresql://... or a local path"
@@ -71,8 +71,35 @@ if [ -z "$fuse_why" ]; then
 	dlv -e -o maildir_network=no -M "$TMP/fuse/Maildir" -f s@x -a r@x < "$TMP/m"
 	is "$RC:$(refusals)" "0:0" "FUSE with maildir_network=no: the store is used"
 	ok "... deliver.db created" test -s "$TMP/real/Maildir/deliver.db"
+
+	# two hosts (hostname settings) delivering at once through the mount
+	FMD=$TMP/fuse/Maildir; rm -f "$TMP/real/Maildir/new/"*
+	for i in 1 2 3 4 5; do
+		for h in alpha beta; do
+			"$DELIVER" -c "$DCONF" -d "$TEST_USER" -o hostname=$h.example \
+			    -M "$FMD" -f s@x -a r@x < "$TMP/m" 2>/dev/null
+			echo $? > "$TMP/rc.$h.$i" &
+		done
+	done
+	wait
+	is "$(cat "$TMP"/rc.* | sort | uniq -c | tr -s ' ')" " 10 0" "two hosts, 10 deliveries at once: all exit 0"
+	is "$(ls "$TMP/real/Maildir/new" | sed 's/.*\.\([a-z]*\)\.example,S=.*/\1/' | sort | uniq -c | tr -s ' ' | tr '\n' '|')" \
+	    " 5 alpha| 5 beta|" "... 10 files, each named for its host"
+
+	# tmp/ cleanup through the mount: beta's young file stays, its old
+	# one goes, when alpha scans
+	echo y > "$TMP/real/Maildir/tmp/1700000000.M1P1Q1R1.beta.example"
+	echo o > "$TMP/real/Maildir/tmp/1700000000.M1P2Q1R1.beta.example"
+	touch -d '35 hours ago' "$TMP/real/Maildir/tmp/1700000000.M1P1Q1R1.beta.example"
+	touch -d '37 hours ago' "$TMP/real/Maildir/tmp/1700000000.M1P2Q1R1.beta.example"
+	chown "$TEST_USER" "$TMP/real/Maildir/tmp/"*
+	touch -a -d '61 minutes ago' "$TMP/real/Maildir/tmp"
+	sleep 2   # FUSE caches attributes for a second (NFS for longer)
+	dlv -o hostname=alpha.example -M "$FMD" -f s@x -a r@x < "$TMP/m"
+	is "$RC:$(ls "$TMP/real/Maildir/tmp" | tr '\n' ' ')" "0:1700000000.M1P1Q1R1.beta.example " \
+	    "alpha's scan: beta's 35-hour-old tmp/ file stays, the 37-hour-old one is gone"
 else
-	for i in 1 2 3 4 5; do skip "FUSE: $fuse_why"; done
+	for i in 1 2 3 4 5 6 7 8; do skip "FUSE: $fuse_why"; done
 fi
 
 # --- NFS over loopback -------------------------------------------------
