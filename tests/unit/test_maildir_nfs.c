@@ -22,6 +22,7 @@
 #include "config.h"   /* before cmocka.h, whose fail() macro would clash */
 #include "maildir.h"
 #include "netfs.h"
+#include "quota.h"
 
 #include <cmocka.h>
 
@@ -472,6 +473,64 @@ static void test_config_key_maildir_network(void **state)
 	config_free(&cfg);
 }
 
+/* ---- maildirsize after colliding appends -------------------------------
+ * what two NFS clients appending at one offset leave, as the reader sees
+ * it (tests/integration/46-quota-nfs-appends.t files real messages) */
+
+static void parse(const char *buf, size_t len, struct maildirsize *ms)
+{
+	maildirsize_parse(buf, len, ms);
+}
+
+#define PARSE(lit, ms) parse(lit, sizeof lit - 1, ms)
+
+static void test_maildirsize_fragment_is_corrupt(void **state)
+{
+	struct maildirsize ms;
+
+	(void)state;
+	/* "1234 1\n" then "51 1\n" at the same offset: "1" remains */
+	PARSE("1000S\n0 0\n51 1\n1\n", &ms);
+	assert_true(ms.corrupt);
+	assert_int_equal(quota_recalc_on_read(&ms, NULL), RECALC_CORRUPT);
+	/* two lines merged into three numbers */
+	PARSE("1000S\n0 0\n1234 51 1\n", &ms);
+	assert_true(ms.corrupt);
+	/* a stale end of file: a hole of NUL bytes before the line */
+	PARSE("1000S\n0 0\n\0\0\0\0\0" "51 1\n", &ms);
+	assert_true(ms.corrupt);
+	assert_int_equal(quota_recalc_on_read(&ms, NULL), RECALC_CORRUPT);
+}
+
+static void test_maildirsize_append_in_flight_is_ignored(void **state)
+{
+	struct maildirsize ms;
+
+	(void)state;
+	PARSE("1000S\n0 0\n51 1\n12", &ms);
+	assert_false(ms.corrupt);
+	assert_int_equal(ms.bytes, 51);
+	assert_int_equal(ms.lines, 2);
+}
+
+/* a fragment can parse ("123456 1" under "12 1" leaves "6 1"): the sums
+ * are then low, never high for deliver's own lines; a delivery they put
+ * over quota has more than one line and so recalculates before refusing */
+static void test_maildirsize_parsing_fragment_recounts_when_over(void **state)
+{
+	struct maildirsize ms;
+	const time_t now = 1800000000;
+
+	(void)state;
+	PARSE("1000S\n0 0\n12 1\n6 1\n", &ms);
+	assert_false(ms.corrupt);
+	assert_int_equal(ms.bytes, 18);
+	assert_int_equal(ms.count, 2);
+	assert_true(quota_recalc_when_over(ms.lines, now, now));
+	/* only a file of one line (a fresh recalculation's) is believed */
+	assert_false(quota_recalc_when_over(1, now, now));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -491,6 +550,10 @@ int main(void)
 		cmocka_unit_test(test_netfs_store_is_file),
 		T(test_netfs_store_allowed_override),
 		cmocka_unit_test(test_config_key_maildir_network),
+		cmocka_unit_test(test_maildirsize_fragment_is_corrupt),
+		cmocka_unit_test(test_maildirsize_append_in_flight_is_ignored),
+		cmocka_unit_test(
+		    test_maildirsize_parsing_fragment_recounts_when_over),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
