@@ -29,6 +29,8 @@ static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 static const char *const sieve_engines[] = { "native", "libsieve", NULL };
 static const char *const spamtest_types[] = { "score", "strlen", "text",
 	NULL };   /* enum spamtest_status_type */
+static const char *const maildir_network_modes[] = { "auto", "yes", "no",
+	NULL };   /* nfs */
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -47,6 +49,8 @@ static const struct config_key config_keys[] = {
 	{ "loop_check", KEY_BOOL, FIELD(loop_check), "yes", NULL, 0 },
 	{ "recipient_delimiter", KEY_STRING, FIELD(recipient_delimiter), "+", NULL, 0 },
 	{ "hostname", KEY_STRING, FIELD(hostname), "", NULL, 0 },
+	{ "maildir_network", KEY_ENUM, FIELD(maildir_network), "auto",
+	  maildir_network_modes, 0 },
 
 	/* sieve */
 	{ "sieve", KEY_STRING, FIELD(sieve), "", NULL, 0 },

@@ -17,6 +17,9 @@ enum reject_mode { REJECT_EXIT, REJECT_MAIL };   /* sieve */
 enum sieve_engine { SIEVE_ENGINE_NATIVE, SIEVE_ENGINE_LIBSIEVE };
 /* spamtest/virustest: how the status header's value reads */
 enum spamtest_status_type { SPAMTEST_SCORE, SPAMTEST_STRLEN, SPAMTEST_TEXT };
+/* nfs: is the Maildir on a network filesystem (src/netfs.h)? */
+enum maildir_network { MAILDIR_NETWORK_AUTO, MAILDIR_NETWORK_YES,
+	MAILDIR_NETWORK_NO };
 
 /* One key of a family (struct config's extra). */
 struct config_extra {
@@ -41,6 +44,7 @@ struct config {
 	bool loop_check;            /* refuse a Delivered-To loop */
 	char *recipient_delimiter;  /* characters that start an address detail */
 	char *hostname;             /* for unique names and defaults; "" = gethostname */
+	enum maildir_network maildir_network;   /* auto = statfs decides */
 
 	/* sieve */
 	char *sieve;                /* the user's script; "" = ~/.dovecot.sieve

@@ -15,6 +15,7 @@
 
 #include "headers.h"
 #include "log.h"
+#include "netfs.h"     /* nfs: no SQLite store on a network fs */
 #include "maildir.h"
 #include "message.h"
 #include "plan.h"
@@ -698,7 +699,8 @@ static void delivery_store(struct delivery *d)
 
 	if (req->redelivery)   /* opened once for the run */
 		d->store = req->dry_run ? NULL : req->redelivery->store;
-	else if (!req->dry_run)
+	else if (!req->dry_run && netfs_store_ok(req->cfg, req->maildir,
+	    req->home))
 		d->store = store_new(req->cfg, req->maildir, req->home,
 		    store_report);
 }

@@ -315,6 +315,70 @@ static int place_without_link(struct maildir *src, const char *src_name,
 	return 0;
 }
 
+/* Whether two regular files hold the same bytes. */
+static bool same_bytes(int a, int b, off_t size)
+{
+	char x[8192], y[8192];
+	off_t pos = 0;
+
+	while (pos < size) {
+		size_t want = (size_t)(size - pos) < sizeof x ?
+		    (size_t)(size - pos) : sizeof x;
+
+		if (pread(a, x, want, pos) != (ssize_t)want ||
+		    pread(b, y, want, pos) != (ssize_t)want ||
+		    memcmp(x, y, want) != 0)
+			return false;
+		pos += (off_t)want;
+	}
+	return true;
+}
+
+/* An earlier attempt on a filesystem without hard links left a copy
+ * (place_without_link): same size, same bytes. */
+static bool our_copy(const struct stat *ours, int src_fd, int dirfd,
+    const char *final, const struct stat *there)
+{
+	int fd;
+	bool same;
+
+	if (src_fd < 0 || !S_ISREG(there->st_mode) ||
+	    there->st_size != ours->st_size)
+		return false;
+	fd = openat(dirfd, final, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	same = same_bytes(src_fd, fd, ours->st_size);
+	close(fd);
+	return same;
+}
+
+/* link() said EEXIST: is the name already this very file?  Over NFS a
+ * link whose reply was lost is sent again, and the server, having made
+ * it the first time, answers the second with EEXIST (its duplicate
+ * request cache does not always catch that); qmail and Courier learnt to
+ * check.  An earlier attempt at this delivery (a resumed claim, INBOX as
+ * a fallback twice) leaves the same trace.  The test is device and inode:
+ * the link count proves nothing, one tmp file being linked into several
+ * folders.  Where links are refused the kernel still says EEXIST first,
+ * so an earlier attempt's copy counts when its bytes are ours.  Anything
+ * else at the name is another message: not success. */
+static bool link_already_made(struct maildir *src, const char *src_name,
+    int src_fd, int dirfd, const char *final)
+{
+	struct stat ours, there;
+	int err = errno;
+	bool same;
+
+	same = (src_fd >= 0 ? fstat(src_fd, &ours) : fstatat(src->tmpfd,
+	    src_name, &ours, AT_SYMLINK_NOFOLLOW)) == 0 &&
+	    fstatat(dirfd, final, &there, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    ((ours.st_dev == there.st_dev && ours.st_ino == there.st_ino) ||
+	    our_copy(&ours, src_fd, dirfd, final, &there));
+	errno = err;
+	return same;
+}
+
 int maildir_place(struct maildir *src, const char *src_name, int src_fd,
     struct maildir *dst, const char *base, off_t size, const char *flags,
     bool last, char *placed, size_t placedlen, struct outcome *out)
@@ -334,10 +398,13 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
 		    (long long)size);
 	if (n < 0 || (size_t)n >= sizeof final)
 		return fail(out, EX_SOFTWARE, "message file name too long");
-	/* EEXIST: the unique name is already placed, by an earlier attempt at
-	 * this very delivery (a resumed claim, or INBOX as a fallback twice) */
 	if (linkat(src->tmpfd, src_name, dirfd, final, 0) < 0 &&
-	    errno != EEXIST) {
+	    !(errno == EEXIST && link_already_made(src, src_name, src_fd,
+	    dirfd, final))) {
+		if (errno == EEXIST)
+			return fail(out, EX_TEMPFAIL, "cannot link into %s/: "
+			    "another file has the name %s", to_cur ? "cur" :
+			    "new", final);
 		if (!link_refused(errno))
 			return fail_errno(out, errno, "cannot link into %s/",
 			    to_cur ? "cur" : "new");
@@ -360,13 +427,20 @@ int maildir_place(struct maildir *src, const char *src_name, int src_fd,
 /* Whether tmp/ is due for a scan.  The last scan is recorded in tmp/'s
  * own access time (set explicitly, so noatime mounts do not matter): no
  * extra file in the Maildir.  Anything else that lists tmp/ moves it
- * forward too, which only postpones the next scan.  An access time in the
- * future (a clock set back) makes it due. */
-static bool scan_due(int tmpfd, time_t now)
+ * forward too, which only postpones the next scan.  An access time more
+ * than a scan interval in the future (a clock set back) makes it due; a
+ * little in the future is an NFS server's clock running ahead of ours
+ * (it sets the stamp), which must not make every delivery scan. */
+static bool scan_due(int tmpfd, time_t now, time_t *last)
 {
 	struct stat st;
 
-	return fstat(tmpfd, &st) < 0 || st.st_atime > now ||
+	if (fstat(tmpfd, &st) < 0) {
+		*last = now;
+		return true;
+	}
+	*last = st.st_atime;
+	return st.st_atime > now + MAILDIR_SCAN_SECONDS ||
 	    now - st.st_atime >= MAILDIR_SCAN_SECONDS;
 }
 
@@ -381,15 +455,31 @@ static void scan_stamp(int tmpfd)
 	(void)futimens(tmpfd, times);
 }
 
+/* The time tmp/ is judged by: the earlier of our clock and the
+ * filesystem's.  On NFS the files' times are the server's, and so is the
+ * stamp just set (UTIME_NOW goes out as "set to the server's time"): a
+ * host whose clock runs ahead must not take another host's delivery in
+ * progress for a stale one.  Only a stamp that moved past the last one
+ * tells the time: one that failed, or cached attributes (FUSE), still
+ * show the old stamp, and then our clock decides. */
+static time_t scan_clock(int tmpfd, time_t now, time_t last)
+{
+	struct stat st;
+
+	if (fstat(tmpfd, &st) == 0 && st.st_atime > last && st.st_atime < now)
+		return st.st_atime;
+	return now;
+}
+
 int maildir_clean_tmp(struct maildir *md, unsigned limit)
 {
-	time_t now = time(NULL);
+	time_t now = time(NULL), last;
 
-	if (!scan_due(md->tmpfd, now))
+	if (!scan_due(md->tmpfd, now, &last))
 		return 0;
 	/* stamped first, so that parallel deliveries do not all scan */
 	scan_stamp(md->tmpfd);
-	return maildir_scan_tmp(md, limit, now);
+	return maildir_scan_tmp(md, limit, scan_clock(md->tmpfd, now, last));
 }
 
 int maildir_scan_tmp(struct maildir *md, unsigned limit, time_t now)

@@ -53,7 +53,11 @@ int maildir_create_tmp(struct maildir *md, const char *hostname, char *name,
  * or, with Maildir flags, cur/BASE,S=SIZE:2,FLAGS.  Uses link(); where the
  * filesystem refuses hard links it copies through dst's tmp/ (or renames,
  * when last is set).  The directory written is fsynced before returning.
- * The final name (relative to dst, e.g. "new/...") is stored in placed. */
+ * The final name (relative to dst, e.g. "new/...") is stored in placed.
+ * A link() that says EEXIST succeeded when the name is already this file
+ * (same device and inode: an NFS retransmission, an earlier attempt; or
+ * an earlier attempt's copy of the same bytes); another file at the name
+ * is EX_TEMPFAIL. */
 int maildir_place(struct maildir *src, const char *src_name, int src_fd,
     struct maildir *dst, const char *base, off_t size, const char *flags,
     bool last, char *placed, size_t placedlen, struct outcome *out);
@@ -72,7 +76,13 @@ void maildir_normalize_flags(const char *flags, char *out);
  * old, which it records in tmp/'s access time: a delivery then costs one
  * fstat instead of reading the directory, and a stale file still goes
  * about an hour after it turned stale.  maildir_scan_tmp always scans
- * (files older than now - 36 h). */
+ * (files older than now - 36 h).
+ *
+ * Several hosts share a Maildir on NFS: the rule is the same for every
+ * file, whichever host's name it carries (none younger than 36 hours is
+ * touched), and maildir_clean_tmp's "now" is the earlier of this host's
+ * clock and the filesystem's (tmp/'s stamp), so a clock running ahead
+ * does not make another host's delivery in progress look stale. */
 #define MAILDIR_STALE_SECONDS (36 * 60 * 60)
 #define MAILDIR_SCAN_SECONDS (60 * 60)
 int maildir_clean_tmp(struct maildir *md, unsigned limit);

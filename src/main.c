@@ -28,6 +28,7 @@
 #include "log.h"
 #include "mailmap.h"  /* virtual mailboxes */
 #include "message.h"
+#include "netfs.h"    /* nfs: --log opens no SQLite store there */
 #include "outcome.h"
 #include "store.h"
 #include "quota.h"
@@ -416,6 +417,9 @@ static int show_log(const struct options *o, const struct config *cfg,
 
 	if (maildir_path(o, cfg, id, maildir, sizeof maildir, out) < 0)
 		return -1;
+	if (!netfs_store_allowed(cfg, maildir, id->home, err, sizeof err))
+		return fail(out, EX_CONFIG, "--log: %s: not opened; %s", err,
+		    NETFS_STORE_FIX);
 	if ((st = store_new(cfg, maildir, id->home, NULL)) == NULL)
 		return fail(out, EX_CONFIG, "no store configured (store = %s)",
 		    cfg->store);

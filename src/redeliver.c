@@ -15,6 +15,7 @@
 #include "log.h"
 #include "maildir.h"
 #include "mbox.h"
+#include "netfs.h"     /* nfs: no SQLite store on a network fs */
 #include "progress.h"
 #include "sieve_worker.h"
 #include "store.h"
@@ -823,7 +824,8 @@ int redeliver_run(const struct request *req,
 	run.r.ctx = &run;
 	run.r.root.dirfd = run.r.root.tmpfd = run.r.root.newfd =
 	    run.r.root.curfd = -1;
-	if (!req->dry_run)
+	if (!req->dry_run && netfs_store_ok(&run.cfg, req->maildir,
+	    req->home))
 		run.r.store = store_new(&run.cfg, req->maildir, req->home,
 		    store_report);
 	if (snapshot(&run) < 0) {

@@ -7,6 +7,9 @@ libbsd-dev libsqlite3-dev sqlite3 mandoc strace"
 # 52-store-resume.t watches for a delivery that stopped itself with ps,
 # which a minimal Debian (debootstrap's minbase, a container) lacks
 PACKAGES="$PACKAGES procps"
+# nfs: 59-store-netfs.t mounts a FUSE filesystem with bindfs to check the
+# network-filesystem detection (the NFS part needs a kernel with nfs)
+PACKAGES="$PACKAGES bindfs"
 # folders: tests/integration/21-folders-dovecot.t reads our folders with doveadm
 PACKAGES="$PACKAGES dovecot-core"
 # quota: 43-quota-courier.t runs Courier's deliverquota and

@@ -731,10 +731,12 @@ static void test_place_flags_without_letters_go_to_new(void **state)
 	assert_string_equal(placed, want);
 }
 
-static void test_place_existing_name_is_success(void **state)
+/* another file at the name is not this message (the same file there is
+ * success: tests/unit/test_maildir_nfs.c) */
+static void test_place_existing_other_file_is_tempfail(void **state)
 {
 	struct fixture *f = *state;
-	char name[MAILDIR_NAME_MAX], placed[600], path[600];
+	char name[MAILDIR_NAME_MAX], placed[600] = "", path[600];
 	int fd = message_in_tmp(f, name, sizeof name), other;
 
 	snprintf(path, sizeof path, "Maildir/new/%s,S=%zu", name, strlen(BODY));
@@ -742,8 +744,9 @@ static void test_place_existing_name_is_success(void **state)
 	assert_true(other >= 0);
 	close(other);
 	assert_int_equal(place(f, name, fd, NULL, false, placed,
-	    sizeof placed), 0);
-	assert_string_equal(placed, path + strlen("Maildir/"));
+	    sizeof placed), -1);
+	assert_int_equal(f->out.code, EX_TEMPFAIL);
+	assert_string_equal(placed, "");
 	assert_int_equal(entries(f, "Maildir/new"), 1);
 	close(fd);
 }
@@ -869,7 +872,7 @@ int main(void)
 		T(test_place_empty_flags_go_to_new),
 		T(test_place_into_cur_with_sorted_flags),
 		T(test_place_flags_without_letters_go_to_new),
-		T(test_place_existing_name_is_success),
+		T(test_place_existing_other_file_is_tempfail),
 		T(test_place_into_other_maildir),
 		T(test_place_without_links_last_copy_renames),
 		T(test_place_without_links_copies_when_not_last),
