@@ -321,8 +321,10 @@ static char *crlf_copy(struct sieve_rt *rt, const char *s, size_t len,
 	return out;
 }
 
-/* The values handed to the matcher: copied into the pool (counted
- * against sieve_max_memory). */
+/* The values handed to the matcher, counted against sieve_max_memory.
+ * They are not copied into the pool (up to sieve_body_max each: a copy
+ * doubled the test's peak memory), only charged to it; a message that
+ * came with CRLF line ends needs its copy with them put back. */
 static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
     const struct values *vs, const struct sieve_strings *keys)
 {
@@ -334,8 +336,12 @@ static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
 		return -1;
 	for (size_t i = 0; i < vs->n; i++) {
 		len[i] = vs->len[i];
-		v[i] = rt->env->size_crlf ? crlf_copy(rt, vs->v[i], vs->len[i],
-		    &len[i]) : sieve_rt_strndup(rt, vs->v[i], vs->len[i]);
+		if (rt->env->size_crlf)
+			v[i] = crlf_copy(rt, vs->v[i], vs->len[i], &len[i]);
+		else if (sieve_rt_charge(rt, vs->len[i] + 1) == 0)
+			v[i] = vs->v[i];
+		else
+			v[i] = NULL;
 		if (v[i] == NULL)
 			return -1;
 	}

@@ -108,15 +108,28 @@ int sieve_rt_step(struct sieve_rt *rt, struct sieve_pos pos, uint64_t n)
 
 /* ---- scratch memory ---- */
 
+static void over_memory(struct sieve_rt *rt)
+{
+	(void)sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
+	    "execution exceeded the memory limit (sieve_max_memory "
+	    "= %zu bytes)", rt->lim.max_memory);
+}
+
 void *sieve_rt_alloc(struct sieve_rt *rt, size_t size)
 {
 	void *p = sieve_pool_alloc(rt->pool, size);
 
 	if (p == NULL)
-		(void)sieve_rt_error(rt, (struct sieve_pos){ 0, 0 },
-		    "execution exceeded the memory limit (sieve_max_memory "
-		    "= %zu bytes)", rt->lim.max_memory);
+		over_memory(rt);
 	return p;
+}
+
+int sieve_rt_charge(struct sieve_rt *rt, size_t size)
+{
+	if (sieve_pool_charge(rt->pool, size) == 0)
+		return 0;
+	over_memory(rt);
+	return -1;
 }
 
 char *sieve_rt_strndup(struct sieve_rt *rt, const char *s, size_t len)

@@ -173,8 +173,16 @@ static int match_is(enum sieve_comparator cmp, const char *v, size_t vlen,
 	return sieve_cmp_compare(cmp, v, vlen, k, klen) == 0;
 }
 
-/* Casemap :contains folds both sides into one scratch buffer and lets
- * memmem (linear time in glibc) search: no quadratic worst case. */
+/* Casemap :contains folds the key and the value, a window at a time,
+ * into one scratch buffer and lets memmem (linear time in glibc) search
+ * each window: no quadratic worst case, and the scratch stays near
+ * CONTAINS_WINDOW however long the value (a body test's value can be
+ * sieve_body_max, 1 MiB by default).  Each window starts CONTAINS_WINDOW
+ * (or the key's length, if longer) after the last and reaches klen - 1
+ * bytes further, so every place the key could start is searched with
+ * all of its bytes, and no byte is folded more than twice. */
+#define CONTAINS_WINDOW (64 * 1024)
+
 static int match_contains(enum sieve_comparator cmp, const char *v,
                           size_t vlen, const char *k, size_t klen)
 {
@@ -186,15 +194,22 @@ static int match_contains(enum sieve_comparator cmp, const char *v,
 		return 0;
 	if (cmp != SIEVE_CMP_CASEMAP)
 		return memmem(v, vlen, k, klen) != NULL;
-	char *buf = malloc(vlen + klen);
-	if (buf == NULL)
+	size_t step = klen > CONTAINS_WINDOW ? klen : CONTAINS_WINDOW;
+	size_t span = step + klen - 1 < vlen ? step + klen - 1 : vlen;
+	char *key = malloc(klen + span);
+	if (key == NULL)
 		return -1;
-	for (size_t i = 0; i < vlen; i++)
-		buf[i] = (char)sieve_fold((unsigned char)v[i]);
+	char *win = key + klen;
 	for (size_t i = 0; i < klen; i++)
-		buf[vlen + i] = (char)sieve_fold((unsigned char)k[i]);
-	int r = memmem(buf, vlen, buf + vlen, klen) != NULL;
-	free(buf);
+		key[i] = (char)sieve_fold((unsigned char)k[i]);
+	int r = 0;
+	for (size_t at = 0; at + klen <= vlen && r == 0; at += step) {
+		size_t n = vlen - at < span ? vlen - at : span;
+		for (size_t i = 0; i < n; i++)
+			win[i] = (char)sieve_fold((unsigned char)v[at + i]);
+		r = memmem(win, n, key, klen) != NULL;
+	}
+	free(key);
 	return r;
 }
 

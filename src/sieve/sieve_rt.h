@@ -133,6 +133,10 @@ int sieve_rt_step(struct sieve_rt *rt, struct sieve_pos pos, uint64_t n);
 void *sieve_rt_alloc(struct sieve_rt *rt, size_t size);
 /* Copy s[0..len) NUL-terminated into the pool. */
 char *sieve_rt_strndup(struct sieve_rt *rt, const char *s, size_t len);
+/* Count size bytes the caller holds for the current command against the
+ * memory limit, without copying them into the pool; 0, or -1 after the
+ * runtime error "memory limit". */
+int sieve_rt_charge(struct sieve_rt *rt, size_t size);
 
 /* ---- arguments ---- */
 
