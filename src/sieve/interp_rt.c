@@ -480,6 +480,12 @@ static int matcher_of(struct sieve_rt *rt, const struct sieve_call *c,
 	return 0;
 }
 
+int sieve_rt_matcher(struct sieve_rt *rt, const struct sieve_call *c,
+    struct sieve_matcher *m, struct sieve_match_limits *lim)
+{
+	return matcher_of(rt, c, m, lim);
+}
+
 /* The steps one match costs: a step per value and key compared, plus the
  * bytes compared (in units of 256), and for :matches and :regex, whose
  * work grows with the value times the key, that product (in units of

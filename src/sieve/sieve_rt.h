@@ -33,6 +33,8 @@
 #include "sieve_ext.h"
 
 struct sieve_strings;        /* sieve_match.h */
+struct sieve_matcher;
+struct sieve_match_limits;
 struct sieve_vars;           /* sieve_vars.h */
 
 /* Bounds of one evaluation, from deliver.conf (names of Pigeonhole's
@@ -188,6 +190,12 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
  * of the match values (body). */
 int sieve_rt_match_plain(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *values, const struct sieve_strings *keys);
+
+/* c's match type, comparator and limits from its tags, for a test that
+ * matches its values itself (body :contains scans them as they are
+ * read); -1 after a runtime error. */
+int sieve_rt_matcher(struct sieve_rt *rt, const struct sieve_call *c,
+    struct sieve_matcher *m, struct sieve_match_limits *lim);
 
 /* c's address part tag (":localpart" -> "localpart"), "all" when none. */
 const char *sieve_rt_address_part(struct sieve_rt *rt,

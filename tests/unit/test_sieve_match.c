@@ -898,12 +898,57 @@ static void test_contains_windows(void **state)
 	free(key);
 }
 
+/* The scan gives what the whole value gives, however the value is cut
+ * into pieces: every key, at every place, in pieces of every size. */
+static int scan_pieces(const char *value, const char *keys, size_t piece,
+                       enum sieve_comparator cmp)
+{
+	struct list kl;
+	struct sieve_contains_scan sc;
+	split(&kl, keys);
+	assert_int_equal(sieve_contains_scan_init(&sc, cmp, &kl.s), 0);
+	sieve_contains_scan_begin(&sc);
+	size_t len = strlen(value);
+	for (size_t at = 0; at < len; at += piece)
+		assert_int_equal(sieve_contains_scan_piece(&sc, value + at,
+		                 len - at < piece ? len - at : piece), 0);
+	sieve_contains_scan_end(&sc);
+	assert_int_equal(sc.vlen, len);
+	bool found = sc.found;
+	sieve_contains_scan_free(&sc);
+	return found;
+}
+
+static void test_contains_scan(void **state)
+{
+	(void)state;
+	const char *v = "The Quick brown FOX jumps";
+	const char *keys[] = { "quick", "FOX J", "the q", "jumps", "umps",
+	                       "x", "brown fox", "q|nothing", "nothing",
+	                       "fox jumpsx", "", "a|" };
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t piece = 1; piece <= strlen(v) + 1; piece++) {
+			assert_int_equal(scan_pieces(v, keys[k], piece,
+			                 SIEVE_CMP_CASEMAP),
+			                 contains(v, keys[k], SIEVE_CMP_CASEMAP));
+			assert_int_equal(scan_pieces(v, keys[k], piece,
+			                 SIEVE_CMP_OCTET),
+			                 contains(v, keys[k], SIEVE_CMP_OCTET));
+		}
+	assert_int_equal(scan_pieces(v, "fox j", 3, SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(scan_pieces(v, "fox j", 3, SIEVE_CMP_OCTET), 0);
+	/* an empty value: only an empty key is in it */
+	assert_int_equal(scan_pieces("", "", 1, SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(scan_pieces("", "a", 1, SIEVE_CMP_CASEMAP), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_lookups, teardown),
 		cmocka_unit_test_teardown(test_is_contains, teardown),
 		cmocka_unit_test_teardown(test_contains_windows, teardown),
+		cmocka_unit_test_teardown(test_contains_scan, teardown),
 		cmocka_unit_test_teardown(test_value_comparators, teardown),
 		cmocka_unit_test_teardown(test_relational, teardown),
 		cmocka_unit_test_teardown(test_matches_conformance, teardown),
