@@ -79,6 +79,10 @@ static void *arena_alloc(struct sieve_script *s, size_t n)
 	    (a = arena_push(s, n > ARENA_CHUNK ? n : ARENA_CHUNK)) == NULL)
 		return NULL;
 	a->used += n;
+	/* a mapped chunk is fresh from mmap, hence zero, and never reused:
+	 * zeroing it again was 2.5 % of parsing a long script */
+	if (a->mapped)
+		return (char *)a->data + a->used - n;
 	return memset((char *)a->data + a->used - n, 0, n);
 }
 
