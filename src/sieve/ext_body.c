@@ -33,12 +33,15 @@
 extern const struct sieve_extension sieve_ext_body;
 #define TG_TRANSFORM (SIEVE_TG_PRIVATE + 2)
 
-/* The values one body test matches: malloced while collected. */
+/* The values one body test matches: malloced while collected, or, with
+ * a scan, searched as they are read and not kept. */
 struct values {
 	char **v;
 	size_t *len, n, cap;
 	size_t budget;        /* bytes still allowed (sieve_body_max) */
 	bool cut;
+	struct sieve_contains_scan *scan;
+	uint64_t scan_steps;     /* as matching the kept values would */
 };
 
 static void values_free(struct values *vs)
@@ -67,6 +70,58 @@ static int values_add(struct values *vs, char *s, size_t len)
 	vs->v[vs->n] = s;
 	vs->len[vs->n++] = len;
 	vs->budget -= len < vs->budget ? len : vs->budget;
+	return 0;
+}
+
+/* ---- body :contains, as the text is read ----
+ *
+ * The usual body test looks for a phrase (:contains, i;octet or
+ * i;ascii-casemap).  That needs no value whole: each piece the decoders
+ * hand on goes to sieve_contains_scan (sieve_match.h), and the test holds
+ * a piece and a key's length of tail instead of up to sieve_body_max of
+ * text (1 MiB by default, while the rest of a delivery holds about
+ * 3 MiB).  The outcome and the steps charged are those of matching the
+ * kept values. */
+/* Whether this test can be scanned: :contains with a comparator that
+ * compares bytes, on a message stored as received (with CRLF line ends
+ * put back, the values are copies anyway). */
+static bool scannable(struct sieve_rt *rt, const struct sieve_matcher *m)
+{
+	return m->type == SIEVE_MT_CONTAINS && !rt->env->size_crlf &&
+	    (m->cmp == SIEVE_CMP_OCTET || m->cmp == SIEVE_CMP_CASEMAP);
+}
+
+/* One value from part, kept in vs or scanned; 0, or -1 (errno). */
+static int take_value(const struct mime_source *src,
+    const struct mime_part *part, unsigned flags, struct values *vs)
+{
+	char *s;
+	size_t len;
+	bool cut;
+
+	if (vs->scan != NULL) {
+		struct sieve_contains_scan *sc = vs->scan;
+
+		sieve_contains_scan_begin(sc);
+		if (mime_part_scan(src, part, flags, vs->budget,
+		    sieve_contains_scan_piece, sc, &len, &cut) < 0)
+			return -1;
+		sieve_contains_scan_end(sc);
+		vs->scan_steps += sc->keys->n + ((uint64_t)len * sc->keys->n +
+		    sc->ktotal) / 256;
+		vs->cut |= cut;
+		vs->budget -= len < vs->budget ? len : vs->budget;
+		return 0;
+	}
+	if (mime_part_content(src, part, flags, vs->budget, &s, &len,
+	    &cut) < 0)
+		return -1;
+	vs->cut |= cut;
+	if (values_add(vs, s, len) < 0) {
+		free(s);
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 
@@ -108,9 +163,6 @@ static int raw_values(struct sieve_rt *rt, const struct sieve_call *c,
     const struct mime_source *src, struct values *vs)
 {
 	struct mime_part whole = { .kind = MIME_LEAF };
-	char *s;
-	size_t len;
-	bool cut;
 	off_t start = mime_body_start(src);
 
 	if (start == -2)
@@ -119,13 +171,8 @@ static int raw_values(struct sieve_rt *rt, const struct sieve_call *c,
 		return 0;   /* no body, or an empty one: no value */
 	whole.body_start = start;
 	whole.body_end = src->size;
-	if (mime_part_content(src, &whole, 0, vs->budget, &s, &len, &cut) < 0)
+	if (take_value(src, &whole, 0, vs) < 0)
 		return read_error(rt, c);
-	vs->cut |= cut;
-	if (values_add(vs, s, len) < 0) {
-		free(s);
-		return sieve_rt_error(rt, c->pos, "out of memory");
-	}
 	return 0;
 }
 
@@ -258,10 +305,6 @@ static int part_values(struct sieve_rt *rt, const struct sieve_call *c,
 	if (parts_open(rt, src, &ps) < 0)
 		return sieve_rt_error(rt, c->pos, "out of memory");
 	while ((rc = parts_next(&ps, &p)) > 0) {
-		char *s;
-		size_t len;
-		bool cut;
-
 		if (sieve_rt_step(rt, c->pos, 1 + (uint64_t)(p.body_end -
 		    p.body_start) / 4096) < 0) {
 			parts_close(&ps);
@@ -273,16 +316,9 @@ static int part_values(struct sieve_rt *rt, const struct sieve_call *c,
 			vs->cut = true;
 			break;
 		}
-		if (mime_part_content(src, &p, flags, vs->budget, &s, &len,
-		    &cut) < 0) {
+		if (take_value(src, &p, flags, vs) < 0) {
 			parts_close(&ps);
 			return read_error(rt, c);
-		}
-		vs->cut |= cut;
-		if (values_add(vs, s, len) < 0) {
-			free(s);
-			parts_close(&ps);
-			return sieve_rt_error(rt, c->pos, "out of memory");
 		}
 	}
 	parts_close(&ps);
@@ -321,8 +357,10 @@ static char *crlf_copy(struct sieve_rt *rt, const char *s, size_t len,
 	return out;
 }
 
-/* The values handed to the matcher: copied into the pool (counted
- * against sieve_max_memory). */
+/* The values handed to the matcher, counted against sieve_max_memory.
+ * They are not copied into the pool (up to sieve_body_max each: a copy
+ * doubled the test's peak memory), only charged to it; a message that
+ * came with CRLF line ends needs its copy with them put back. */
 static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
     const struct values *vs, const struct sieve_strings *keys)
 {
@@ -334,8 +372,12 @@ static int match_values(struct sieve_rt *rt, const struct sieve_call *c,
 		return -1;
 	for (size_t i = 0; i < vs->n; i++) {
 		len[i] = vs->len[i];
-		v[i] = rt->env->size_crlf ? crlf_copy(rt, vs->v[i], vs->len[i],
-		    &len[i]) : sieve_rt_strndup(rt, vs->v[i], vs->len[i]);
+		if (rt->env->size_crlf)
+			v[i] = crlf_copy(rt, vs->v[i], vs->len[i], &len[i]);
+		else if (sieve_rt_charge(rt, vs->len[i] + 1) == 0)
+			v[i] = vs->v[i];
+		else
+			v[i] = NULL;
 		if (v[i] == NULL)
 			return -1;
 	}
@@ -352,12 +394,25 @@ static int run_body(struct sieve_rt *rt, const struct sieve_call *c)
 	const struct mime_source *src = rt->env->message;
 	struct values vs = { .budget = body_max(rt) };
 	struct sieve_strings keys, types;
+	struct sieve_matcher m;
+	struct sieve_match_limits lim;
+	struct sieve_contains_scan sc;
 	int rc;
 
 	if (sieve_rt_strings(rt, c->positional[0], &keys) < 0)
 		return -1;
 	if (content != NULL && sieve_rt_strings(rt, content, &types) < 0)
 		return -1;
+	if (sieve_rt_matcher(rt, c, &m, &lim) < 0)
+		return -1;
+	if (src != NULL && scannable(rt, &m)) {
+		if (sieve_contains_scan_init(&sc, m.cmp, &keys) < 0) {
+			sieve_contains_scan_free(&sc);
+			return sieve_rt_error(rt, c->pos, "out of memory");
+		}
+		vs.scan = &sc;
+		vs.scan_steps = 1;
+	}
 	if (src == NULL) {
 		rc = 0;   /* no message file (libsieve path): no body */
 	} else if (sieve_call_tag(c, "raw") != NULL) {
@@ -369,8 +424,13 @@ static int run_body(struct sieve_rt *rt, const struct sieve_call *c)
 	if (rc == 0 && vs.cut)
 		sieve_rt_note(rt, "body: the test read only the first %zu "
 		    "bytes (sieve_body_max)", body_max(rt));
-	if (rc == 0)
+	if (rc == 0 && vs.scan != NULL)
+		rc = sieve_rt_step(rt, c->pos, vs.scan_steps) < 0 ? -1 :
+		    sc.found;
+	else if (rc == 0)
 		rc = match_values(rt, c, &vs, &keys);
+	if (vs.scan != NULL)
+		sieve_contains_scan_free(&sc);
 	values_free(&vs);
 	return rc;
 }

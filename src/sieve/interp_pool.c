@@ -76,6 +76,14 @@ void *sieve_pool_alloc(struct sieve_pool *p, size_t size)
 	return memset(out, 0, size);
 }
 
+int sieve_pool_charge(struct sieve_pool *p, size_t size)
+{
+	if (size > p->cap || p->used > p->cap - size)
+		return -1;
+	p->used += size;
+	return 0;
+}
+
 sieve_pool_mark sieve_pool_mark_get(const struct sieve_pool *p)
 {
 	return (sieve_pool_mark){ p->top, p->top ? p->top->off : 0, p->used };

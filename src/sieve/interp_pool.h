@@ -27,6 +27,12 @@ struct sieve_pool *sieve_pool_new(size_t cap);
 /* size bytes, zeroed; NULL when over the cap or out of memory. */
 void *sieve_pool_alloc(struct sieve_pool *p, size_t size);
 
+/* Count size bytes the caller holds elsewhere (until the next release
+ * to a mark taken before) against the cap, without handing out memory:
+ * a large value need not be copied into the pool to be counted.  0, or
+ * -1 when over the cap. */
+int sieve_pool_charge(struct sieve_pool *p, size_t size);
+
 sieve_pool_mark sieve_pool_mark_get(const struct sieve_pool *p);
 
 /* Free everything allocated after mark was taken. */

@@ -9,6 +9,7 @@
  * i;ascii-numeric, where "" and "a" are both infinity), :contains with an
  * empty value matches only the empty key, and the first (value, key) pair
  * that matches ends the search and supplies the match values. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,8 +174,16 @@ static int match_is(enum sieve_comparator cmp, const char *v, size_t vlen,
 	return sieve_cmp_compare(cmp, v, vlen, k, klen) == 0;
 }
 
-/* Casemap :contains folds both sides into one scratch buffer and lets
- * memmem (linear time in glibc) search: no quadratic worst case. */
+/* Casemap :contains folds the key and the value, a window at a time,
+ * into one scratch buffer and lets memmem (linear time in glibc) search
+ * each window: no quadratic worst case, and the scratch stays near
+ * CONTAINS_WINDOW however long the value (a body test's value can be
+ * sieve_body_max, 1 MiB by default).  Each window starts CONTAINS_WINDOW
+ * (or the key's length, if longer) after the last and reaches klen - 1
+ * bytes further, so every place the key could start is searched with
+ * all of its bytes, and no byte is folded more than twice. */
+#define CONTAINS_WINDOW (64 * 1024)
+
 static int match_contains(enum sieve_comparator cmp, const char *v,
                           size_t vlen, const char *k, size_t klen)
 {
@@ -186,16 +195,98 @@ static int match_contains(enum sieve_comparator cmp, const char *v,
 		return 0;
 	if (cmp != SIEVE_CMP_CASEMAP)
 		return memmem(v, vlen, k, klen) != NULL;
-	char *buf = malloc(vlen + klen);
-	if (buf == NULL)
+	size_t step = klen > CONTAINS_WINDOW ? klen : CONTAINS_WINDOW;
+	size_t span = step + klen - 1 < vlen ? step + klen - 1 : vlen;
+	char *key = malloc(klen + span);
+	if (key == NULL)
 		return -1;
-	for (size_t i = 0; i < vlen; i++)
-		buf[i] = (char)sieve_fold((unsigned char)v[i]);
+	char *win = key + klen;
 	for (size_t i = 0; i < klen; i++)
-		buf[vlen + i] = (char)sieve_fold((unsigned char)k[i]);
-	int r = memmem(buf, vlen, buf + vlen, klen) != NULL;
-	free(buf);
+		key[i] = (char)sieve_fold((unsigned char)k[i]);
+	int r = 0;
+	for (size_t at = 0; at + klen <= vlen && r == 0; at += step) {
+		size_t n = vlen - at < span ? vlen - at : span;
+		for (size_t i = 0; i < n; i++)
+			win[i] = (char)sieve_fold((unsigned char)v[at + i]);
+		r = memmem(win, n, key, klen) != NULL;
+	}
+	free(key);
 	return r;
+}
+
+/* ---- :contains over a value that arrives in pieces ---- */
+
+void sieve_contains_scan_free(struct sieve_contains_scan *sc)
+{
+	free(sc->folded);
+	free(sc->buf);
+	sc->folded = sc->buf = NULL;
+}
+
+int sieve_contains_scan_init(struct sieve_contains_scan *sc,
+                             enum sieve_comparator cmp,
+                             const struct sieve_strings *keys)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->fold = cmp == SIEVE_CMP_CASEMAP;
+	sc->keys = keys;
+	for (size_t k = 0; k < keys->n; k++) {
+		sc->ktotal += keys->len[k];
+		if (keys->len[k] > sc->kmax)
+			sc->kmax = keys->len[k];
+		sc->empty_key |= keys->len[k] == 0;
+	}
+	if ((sc->folded = malloc(sc->ktotal + 1)) == NULL)
+		return -1;
+	for (size_t k = 0, at = 0; k < keys->n; at += keys->len[k++])
+		for (size_t i = 0; i < keys->len[k]; i++)
+			sc->folded[at + i] = sc->fold ? (char)sieve_fold(
+			    (unsigned char)keys->v[k][i]) : keys->v[k][i];
+	return 0;
+}
+
+void sieve_contains_scan_begin(struct sieve_contains_scan *sc)
+{
+	sc->tail = 0;
+	sc->vlen = 0;
+}
+
+int sieve_contains_scan_piece(void *ctx, const char *data, size_t len)
+{
+	struct sieve_contains_scan *sc = ctx;
+
+	sc->vlen += len;
+	if (sc->found || sc->kmax == 0 || len == 0)
+		return 0;
+	if (sc->tail + len > sc->cap) {
+		char *b = realloc(sc->buf, sc->tail + len);
+		if (b == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		sc->buf = b;
+		sc->cap = sc->tail + len;
+	}
+	for (size_t i = 0; i < len; i++)
+		sc->buf[sc->tail + i] = sc->fold ?
+		    (char)sieve_fold((unsigned char)data[i]) : data[i];
+	size_t n = sc->tail + len;
+	for (size_t k = 0, at = 0; k < sc->keys->n && !sc->found;
+	     at += sc->keys->len[k++])
+		sc->found = sc->keys->len[k] > 0 && sc->keys->len[k] <= n &&
+		            memmem(sc->buf, n, sc->folded + at,
+		                   sc->keys->len[k]) != NULL;
+	/* what a key that starts here and ends in the next piece needs */
+	size_t keep = sc->kmax - 1 < n ? sc->kmax - 1 : n;
+	memmove(sc->buf, sc->buf + n - keep, keep);
+	sc->tail = keep;
+	return 0;
+}
+
+void sieve_contains_scan_end(struct sieve_contains_scan *sc)
+{
+	/* an empty key is in every value, the empty one too */
+	sc->found |= sc->empty_key;
 }
 
 static void set_err(char *err, size_t errlen, const char *msg)

@@ -97,4 +97,36 @@ int sieve_match(const struct sieve_matcher *m,
 int sieve_regex_check(const char *pattern, size_t len,
                       enum sieve_comparator cmp, char *err, size_t errlen);
 
+/* :contains (i;octet or i;ascii-casemap) over values that arrive in
+ * pieces and are not kept (body): each piece is searched with the last
+ * (longest key - 1) bytes before it, so every place a key could start is
+ * searched with all of its bytes, and what is held is one piece and that
+ * tail.  found ends as matching the whole values would say: a key in
+ * some value, or an empty key and at least one value.  keys must outlive
+ * the scan. */
+struct sieve_contains_scan {
+	bool fold;                          /* i;ascii-casemap */
+	const struct sieve_strings *keys;
+	char *folded;                       /* the keys, folded when fold */
+	size_t kmax, ktotal;                /* longest key, all keys' bytes */
+	bool empty_key;
+	char *buf;                          /* the tail, then the piece */
+	size_t cap, tail;
+	size_t vlen;                        /* the current value so far */
+	bool found;
+};
+
+/* 0, or -1 when memory runs out (free it all the same). */
+int sieve_contains_scan_init(struct sieve_contains_scan *sc,
+                             enum sieve_comparator cmp,
+                             const struct sieve_strings *keys);
+/* A new value starts. */
+void sieve_contains_scan_begin(struct sieve_contains_scan *sc);
+/* The next piece of the value (the signature of a mime_sink_fn, ctx the
+ * scan): 0, or -1 when memory runs out (errno ENOMEM). */
+int sieve_contains_scan_piece(void *ctx, const char *data, size_t len);
+/* The value is complete. */
+void sieve_contains_scan_end(struct sieve_contains_scan *sc);
+void sieve_contains_scan_free(struct sieve_contains_scan *sc);
+
 #endif

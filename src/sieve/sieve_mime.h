@@ -186,6 +186,16 @@ int mime_part_content(const struct mime_source *src,
 /* Receives decoded output; nonzero stops the decoder with that value. */
 typedef int mime_sink_fn(void *ctx, const char *data, size_t len);
 
+/* The same content as mime_part_content, handed to sink in pieces as it
+ * is read and decoded instead of kept (an HTML part whose markup
+ * MIME_CONTENT_TEXT strips is made whole first, then handed on in one
+ * piece): *len the bytes handed on, *truncated set when max cut them.
+ * sink returns 0, or -1 to stop with an error.  0, or -1 (errno, or the
+ * sink's error). */
+int mime_part_scan(const struct mime_source *src,
+    const struct mime_part *part, unsigned flags, size_t max,
+    mime_sink_fn *sink, void *ctx, size_t *len, bool *truncated);
+
 struct mime_decoder {
 	enum mime_cte cte;
 	/* base64: the quantum so far; ended: padding or bad input seen,

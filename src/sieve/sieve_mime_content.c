@@ -1,8 +1,9 @@
 /* sieve_mime_content.c: a part's content, read from the message file in
  * pieces and passed through the streamed transfer decoder, the charset
  * converter and (for body :text on HTML) the markup stripper, into one
- * buffer of at most the caller's cap.  Reading stops once the cap is
- * reached, so a 50 MiB attachment costs no more than the cap. */
+ * buffer of at most the caller's cap, or handed on piece by piece to a
+ * caller that keeps none of it (mime_part_scan).  Reading stops once the
+ * cap is reached, so a 50 MiB attachment costs no more than the cap. */
 #include "sieve_mime_int.h"
 
 #include <errno.h>
@@ -18,20 +19,36 @@ struct collect {
 	struct growbuf buf;
 	size_t max;
 	bool truncated;
+	mime_sink_fn *pass;    /* not NULL: hand the bytes on, keep none */
+	void *pass_ctx;
+	size_t passed;
 };
 
-/* The end of the pipeline: keep up to max bytes; 1 stops the reading. */
+static int keep_or_pass(struct collect *c, const char *data, size_t len)
+{
+	int rc;
+
+	if (c->pass == NULL) {
+		growbuf_add(&c->buf, data, len);
+		return c->buf.nomem ? -1 : 0;
+	}
+	c->passed += len;
+	rc = len > 0 ? c->pass(c->pass_ctx, data, len) : 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* The end of the pipeline: keep (or hand on) up to max bytes; 1 stops
+ * the reading. */
 static int collect_sink(void *ctx, const char *data, size_t len)
 {
 	struct collect *c = ctx;
+	size_t had = c->pass != NULL ? c->passed : c->buf.len;
 
-	if (c->max != 0 && c->buf.len + len > c->max) {
-		growbuf_add(&c->buf, data, c->max - c->buf.len);
+	if (c->max != 0 && had + len > c->max) {
 		c->truncated = true;
-		return c->buf.nomem ? -1 : 1;
+		return keep_or_pass(c, data, c->max - had) < 0 ? -1 : 1;
 	}
-	growbuf_add(&c->buf, data, len);
-	return c->buf.nomem ? -1 : 0;
+	return keep_or_pass(c, data, len);
 }
 
 struct pipeline {
@@ -119,19 +136,15 @@ static int strip_markup(struct collect *c)
 	return 0;
 }
 
-int mime_part_content(const struct mime_source *src,
-    const struct mime_part *part, unsigned flags, size_t max, char **out,
-    size_t *len, bool *truncated)
+/* part's content through the pipeline into c; 0, or -1 (errno). */
+static int content_run(const struct mime_source *src,
+    const struct mime_part *part, unsigned flags, struct collect *c)
 {
-	struct collect c = { { 0 }, max, false };
-	struct pipeline p = { .out = &c };
+	struct pipeline p = { .out = c };
 	/* an enclosed message's header is content as it stands */
 	bool header = part->kind == MIME_MESSAGE;
 	int rc;
 
-	*out = NULL;
-	*len = 0;
-	*truncated = false;
 	p.decode = (flags & MIME_CONTENT_DECODE) && !header;
 	if (p.decode)
 		mime_decoder_init(&p.dec, part->cte);
@@ -141,8 +154,27 @@ int mime_part_content(const struct mime_source *src,
 	errno = 0;
 	rc = pump(src, part->body_start, part->body_end, &p);
 	mime_charset_free(p.cs);
-	if (rc == 0 && (flags & MIME_CONTENT_TEXT) &&
-	    part->kind == MIME_LEAF && mime_html_type(part->content_type))
+	return rc;
+}
+
+static bool strips_markup(const struct mime_part *part, unsigned flags)
+{
+	return (flags & MIME_CONTENT_TEXT) && part->kind == MIME_LEAF &&
+	    mime_html_type(part->content_type);
+}
+
+int mime_part_content(const struct mime_source *src,
+    const struct mime_part *part, unsigned flags, size_t max, char **out,
+    size_t *len, bool *truncated)
+{
+	struct collect c = { .max = max };
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	*truncated = false;
+	rc = content_run(src, part, flags, &c);
+	if (rc == 0 && strips_markup(part, flags))
 		rc = strip_markup(&c);
 	if (rc < 0) {
 		free(c.buf.data);
@@ -152,6 +184,31 @@ int mime_part_content(const struct mime_source *src,
 		return -1;
 	*out = c.buf.data;
 	*len = c.buf.len;
+	*truncated = c.truncated;
+	return 0;
+}
+
+int mime_part_scan(const struct mime_source *src,
+    const struct mime_part *part, unsigned flags, size_t max,
+    mime_sink_fn *sink, void *ctx, size_t *len, bool *truncated)
+{
+	struct collect c = { .max = max, .pass = sink, .pass_ctx = ctx };
+	char *whole;
+	int rc;
+
+	*len = 0;
+	*truncated = false;
+	if (strips_markup(part, flags)) {   /* needs the whole part */
+		if (mime_part_content(src, part, flags, max, &whole, len,
+		    truncated) < 0)
+			return -1;
+		rc = *len > 0 ? sink(ctx, whole, *len) : 0;
+		free(whole);
+		return rc < 0 ? -1 : 0;
+	}
+	if (content_run(src, part, flags, &c) < 0)
+		return -1;
+	*len = c.passed;
 	*truncated = c.truncated;
 	return 0;
 }

@@ -14,10 +14,12 @@
  * (memory, the node limit, too many errors). */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "sieve_lex.h"
 #include "sieve_parse.h"
@@ -31,13 +33,53 @@
  * under a hypervisor). */
 #define ARENA_BYTES_PER_BYTE 10
 #define ARENA_MAP_MIN (256 * 1024)
+/* From this size on (a script of about 50 KB and more), the arena is one
+ * transparent huge page when the kernel gives one (THP "always" or
+ * "madvise"): one fault instead of one per 4 KiB page, which even
+ * populated in one call cost about 4 microseconds each here (1,000 rules:
+ * 340 -> 146 page faults, 8-16 % less CPU a delivery in A/B runs under
+ * load).  The price is resident memory: the whole 2 MiB page, about 1.4
+ * MiB more than the tree needs for 1,000 rules, for such scripts only.
+ * Without THP only the pages needed are populated, as below the mark. */
+#define ARENA_HUGE_MIN (512 * 1024)
+#define HUGE_PAGE ((size_t)2 << 20)
 
 struct sieve_arena {
 	struct sieve_arena *next;
 	size_t used, size;
 	bool mapped;                  /* mmap()ed, not malloc()ed */
+	size_t maplen;                /* the mapping's length when mapped */
 	max_align_t data[];
 };
+
+/* bytes (>= ARENA_HUGE_MIN) in a mapping aligned to a huge page and
+ * populated, huge if the kernel allows; NULL when it cannot be mapped. */
+static void *map_huge(size_t bytes, size_t *maplen)
+{
+	size_t len = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	char *m, *at;
+
+	if (bytes > SIZE_MAX - 2 * HUGE_PAGE)
+		return NULL;
+	m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	at = m + (HUGE_PAGE - (uintptr_t)m % HUGE_PAGE) % HUGE_PAGE;
+	if (at > m)
+		(void)munmap(m, (size_t)(at - m));
+	if (at + len < m + len + HUGE_PAGE)
+		(void)munmap(at + len, (size_t)(m + len + HUGE_PAGE -
+		    (at + len)));
+	(void)madvise(at, len, MADV_HUGEPAGE);
+	/* only what is needed: without THP that is all that is touched
+	 * (an old kernel without MADV_POPULATE_WRITE faults it as used) */
+	(void)madvise(at, (bytes + page - 1) / page * page,
+	    MADV_POPULATE_WRITE);
+	*maplen = len;
+	return at;
+}
 
 struct parser {
 	struct sieve_lexer lx;
@@ -51,9 +93,13 @@ struct parser {
 static struct sieve_arena *arena_push(struct sieve_script *s, size_t size)
 {
 	struct sieve_arena *a;
+	size_t maplen = sizeof *a + size;
 
-	if (size >= ARENA_MAP_MIN) {
-		a = mmap(NULL, sizeof *a + size, PROT_READ | PROT_WRITE,
+	if (size >= ARENA_HUGE_MIN &&
+	    (a = map_huge(sizeof *a + size, &maplen)) != NULL) {
+		a->mapped = true;
+	} else if (size >= ARENA_MAP_MIN) {
+		a = mmap(NULL, maplen, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 		if (a == MAP_FAILED)
 			return NULL;
@@ -64,6 +110,7 @@ static struct sieve_arena *arena_push(struct sieve_script *s, size_t size)
 		a->mapped = false;
 	}
 	a->size = size;
+	a->maplen = maplen;
 	a->used = 0;
 	a->next = s->arena;
 	s->arena = a;
@@ -79,6 +126,10 @@ static void *arena_alloc(struct sieve_script *s, size_t n)
 	    (a = arena_push(s, n > ARENA_CHUNK ? n : ARENA_CHUNK)) == NULL)
 		return NULL;
 	a->used += n;
+	/* a mapped chunk is fresh from mmap, hence zero, and never reused:
+	 * zeroing it again was 2.5 % of parsing a long script */
+	if (a->mapped)
+		return (char *)a->data + a->used - n;
 	return memset((char *)a->data + a->used - n, 0, n);
 }
 
@@ -93,7 +144,7 @@ void sieve_script_free(struct sieve_script *script)
 
 		script->arena = a->next;
 		if (a->mapped)
-			(void)munmap(a, sizeof *a + a->size);
+			(void)munmap(a, a->maplen);
 		else
 			free(a);
 	}

@@ -33,6 +33,8 @@
 #include "sieve_ext.h"
 
 struct sieve_strings;        /* sieve_match.h */
+struct sieve_matcher;
+struct sieve_match_limits;
 struct sieve_vars;           /* sieve_vars.h */
 
 /* Bounds of one evaluation, from deliver.conf (names of Pigeonhole's
@@ -133,6 +135,10 @@ int sieve_rt_step(struct sieve_rt *rt, struct sieve_pos pos, uint64_t n);
 void *sieve_rt_alloc(struct sieve_rt *rt, size_t size);
 /* Copy s[0..len) NUL-terminated into the pool. */
 char *sieve_rt_strndup(struct sieve_rt *rt, const char *s, size_t len);
+/* Count size bytes the caller holds for the current command against the
+ * memory limit, without copying them into the pool; 0, or -1 after the
+ * runtime error "memory limit". */
+int sieve_rt_charge(struct sieve_rt *rt, size_t size);
 
 /* ---- arguments ---- */
 
@@ -184,6 +190,12 @@ int sieve_rt_match(struct sieve_rt *rt, const struct sieve_call *c,
  * of the match values (body). */
 int sieve_rt_match_plain(struct sieve_rt *rt, const struct sieve_call *c,
     const struct sieve_strings *values, const struct sieve_strings *keys);
+
+/* c's match type, comparator and limits from its tags, for a test that
+ * matches its values itself (body :contains scans them as they are
+ * read); -1 after a runtime error. */
+int sieve_rt_matcher(struct sieve_rt *rt, const struct sieve_call *c,
+    struct sieve_matcher *m, struct sieve_match_limits *lim);
 
 /* c's address part tag (":localpart" -> "localpart"), "all" when none. */
 const char *sieve_rt_address_part(struct sieve_rt *rt,

@@ -641,19 +641,25 @@ static int run_script(const struct sieve_job *job, size_t i,
  * evaluates would recur on every retry of the message: the guard remembers
  * the attempt in tmp/ (sieve_guard.h).  True when an earlier attempt died
  * there: the scripts are skipped and the message is kept.  No guard for a
- * dry run (it files nothing) or without a Maildir to hold the marker. */
+ * dry run (it files nothing), without a Maildir to hold the marker, or
+ * when none of the scripts is there: most deliveries name ~/.sieve and
+ * have none, and the marker cost them 7 system calls and a file created
+ * and removed in tmp/ (a script that appears after the stat runs
+ * unguarded, as when the marker cannot be written). */
 static bool guard_says_skip(const struct sieve_job *job, char *const *seq,
     size_t n, struct sieve_plan *out)
 {
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++)
-		any = any || seq[i] != NULL;
 	const struct sieve_env *env = &job->env;
 	const char *hook = getenv("DELIVER_TEST_HOOK");
+	struct stat sb;
+	bool any = false;
 
 	if (job->cfg->sieve_engine != SIEVE_ENGINE_NATIVE || job->dry_run ||
-	    env->root == NULL || env->root->tmpfd < 0 || !any)
+	    env->root == NULL || env->root->tmpfd < 0)
+		return false;
+	for (size_t i = 0; i < n && !any; i++)
+		any = seq[i] != NULL && stat(seq[i], &sb) == 0;
+	if (!any)
 		return false;
 	if (sieve_guard_enter(&out->guard, env->root->tmpfd, env->headers,
 	    env->recipient) == 1) {

@@ -5,7 +5,7 @@
 # goes once the message is filed.  With the store off, as the guard must
 # not depend on it.
 . "$(dirname "$0")/sieve-lib.sh"
-plan 14
+plan 15
 
 script 'require "fileinto";
 fileinto "Lists";'
@@ -50,3 +50,10 @@ is "$(markers)" "1" "deliver -n leaves the marker alone"
 reset_md
 crash "$TMP/m" -o store=none -o sieve_engine=libsieve
 is "$RC:$(landed):$(markers)" "0:Lists/new:0" "libsieve (a child of its own): no marker, no hook"
+# no script there (the delivery names one that does not exist, as most
+# deliveries name ~/.sieve): nothing to guard, so no marker is written
+# and the hook that stands in for a crash in the evaluation never fires
+reset_md
+rm -f "$TMP/s.sieve"
+crash "$TMP/m" -o store=none
+is "$RC:$(landed):$(markers)" "0:INBOX/new:0" "no script: no marker, no evaluation to die in"

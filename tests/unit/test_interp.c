@@ -319,6 +319,31 @@ static void test_envelope_parts(void **state)
 	    "\"from\" \"\" { discard; }", NULL, env, "implicit-keep");
 }
 
+/* Address tests reading the same text one after the other, as a header
+ * and as an envelope path (parsed once and kept for the evaluation: the
+ * kept parse must be the one of the same bytes read the same way). */
+static void test_address_reread(void **state)
+{
+	struct sieve_env env = env_of();
+	const char *src = "require [\"envelope\", \"fileinto\"]; "
+	    "if address :domain \"from\" \"example.com\" { fileinto \"A\"; } "
+	    "if envelope :domain \"from\" \"example.com\" { fileinto \"B\"; } "
+	    "if address :domain \"to\" \"example.net\" { fileinto \"C\"; } "
+	    "if address :localpart \"from\" \"alice\" { fileinto \"D\"; } "
+	    "if envelope :all \"from\" \"\" { fileinto \"E\"; } "
+	    "if address :all :is \"from\" \"alice@example.com\" "
+	    "{ fileinto \"F\"; }";
+
+	(void)state;
+	/* the envelope sender is the From: header's text, not a path */
+	env.sender = "Alice <alice@example.com>";
+	run_env(src, NULL, env, "fileinto:A fileinto:C fileinto:D "
+	    "fileinto:F no-keep");
+	env.sender = "alice@example.com";
+	run_env(src, NULL, env, "fileinto:A fileinto:B fileinto:C "
+	    "fileinto:D fileinto:F no-keep");
+}
+
 /* Errors Pigeonhole logs and runs the script all the same (checked with
  * sieve-test): a variable in an unknown namespace, a match index above
  * 32; the references expand to "" */
@@ -447,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_ihave),
 		cmocka_unit_test(test_envelope_parts),
+		cmocka_unit_test(test_address_reread),
 		cmocka_unit_test(test_soft_errors),
 		cmocka_unit_test(test_action_limits),
 		cmocka_unit_test(test_step_limit),

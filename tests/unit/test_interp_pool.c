@@ -68,12 +68,34 @@ static void test_cap(void **state)
 	sieve_pool_free(p);
 }
 
+/* A charge counts against the cap like an allocation, and a release
+ * to a mark taken before gives it back. */
+static void test_charge(void **state)
+{
+	struct sieve_pool *p = sieve_pool_new(4096);
+	sieve_pool_mark m = sieve_pool_mark_get(p);
+
+	(void)state;
+	assert_int_equal(sieve_pool_charge(p, 4000), 0);
+	assert_null(sieve_pool_alloc(p, 100));
+	assert_int_equal(sieve_pool_charge(p, 97), -1);
+	assert_int_equal(sieve_pool_charge(p, 96), 0);
+	assert_int_equal(sieve_pool_charge(p, 1), -1);
+	assert_int_equal(sieve_pool_charge(p, SIZE_MAX), -1);
+	sieve_pool_release(p, m);
+	assert_int_equal(sieve_pool_charge(p, 4096), 0);
+	sieve_pool_release(p, m);
+	assert_non_null(sieve_pool_alloc(p, 4096));
+	sieve_pool_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_zeroed_and_aligned),
 		cmocka_unit_test(test_release_to_mark),
 		cmocka_unit_test(test_cap),
+		cmocka_unit_test(test_charge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -841,11 +841,114 @@ static void test_regex_icase_ranges(void **state)
 	                 0);
 }
 
+/* Casemap :contains searches a long value a window at a time: a key
+ * found anywhere, across a window's edge, longer than a window, or at
+ * the very end; and not found when its last byte is missing. */
+static int contains_at(size_t vlen, size_t at, const char *key,
+                       size_t klen, const char *put)
+{
+	char *v = malloc(vlen);
+	assert_non_null(v);
+	memset(v, 'x', vlen);
+	memcpy(v + at, put, strlen(put));
+	const char *vv[1] = { v };
+	size_t vl[1] = { vlen };
+	const char *kv[1] = { key };
+	size_t kl[1] = { klen };
+	struct sieve_strings values = { vv, vl, 1 }, keys = { kv, kl, 1 };
+	struct sieve_matcher m = { SIEVE_MT_CONTAINS, SIEVE_CMP_CASEMAP, 0,
+	                           false, NULL };
+	char err[256];
+	int r = sieve_match(&m, &values, &keys, &mv, err, sizeof err);
+	free(v);
+	return r;
+}
+
+static void test_contains_windows(void **state)
+{
+	(void)state;
+	const size_t w = 64 * 1024, big = 3 * w + 123;
+	assert_int_equal(contains_at(big, 10, "NeedLE", 6, "nEEDle"), 1);
+	for (size_t d = 1; d <= 6; d++) {   /* across each window edge */
+		assert_int_equal(contains_at(big, w - d, "NeedLE", 6,
+		                             "nEEDle"), 1);
+		assert_int_equal(contains_at(big, 2 * w - d, "needle", 6,
+		                             "NEEDLE"), 1);
+	}
+	assert_int_equal(contains_at(big, big - 6, "needle", 6, "NEEDLE"), 1);
+	assert_int_equal(contains_at(big, big - 5, "needle", 6, "NEEDL"), 0);
+	assert_int_equal(contains_at(big, w - 3, "needle", 6, "NEEDLy"), 0);
+	/* a key longer than the window, found across two windows */
+	char *key = malloc(w + 10);
+	assert_non_null(key);
+	memset(key, 'X', w + 10);
+	key[0] = 'A';
+	key[w + 9] = 'b';
+	char *put = malloc(w + 11);
+	assert_non_null(put);
+	memset(put, 'x', w + 10);
+	put[0] = 'a';
+	put[w + 9] = 'B';
+	put[w + 10] = '\0';
+	assert_int_equal(contains_at(big, w + 5, key, w + 10, put), 1);
+	assert_int_equal(contains_at(big, big - w - 10, key, w + 10, put), 1);
+	put[w + 9] = 'c';
+	assert_int_equal(contains_at(big, w + 5, key, w + 10, put), 0);
+	free(put);
+	free(key);
+}
+
+/* The scan gives what the whole value gives, however the value is cut
+ * into pieces: every key, at every place, in pieces of every size. */
+static int scan_pieces(const char *value, const char *keys, size_t piece,
+                       enum sieve_comparator cmp)
+{
+	struct list kl;
+	struct sieve_contains_scan sc;
+	split(&kl, keys);
+	assert_int_equal(sieve_contains_scan_init(&sc, cmp, &kl.s), 0);
+	sieve_contains_scan_begin(&sc);
+	size_t len = strlen(value);
+	for (size_t at = 0; at < len; at += piece)
+		assert_int_equal(sieve_contains_scan_piece(&sc, value + at,
+		                 len - at < piece ? len - at : piece), 0);
+	sieve_contains_scan_end(&sc);
+	assert_int_equal(sc.vlen, len);
+	bool found = sc.found;
+	sieve_contains_scan_free(&sc);
+	return found;
+}
+
+static void test_contains_scan(void **state)
+{
+	(void)state;
+	const char *v = "The Quick brown FOX jumps";
+	const char *keys[] = { "quick", "FOX J", "the q", "jumps", "umps",
+	                       "x", "brown fox", "q|nothing", "nothing",
+	                       "fox jumpsx", "", "a|" };
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+		for (size_t piece = 1; piece <= strlen(v) + 1; piece++) {
+			assert_int_equal(scan_pieces(v, keys[k], piece,
+			                 SIEVE_CMP_CASEMAP),
+			                 contains(v, keys[k], SIEVE_CMP_CASEMAP));
+			assert_int_equal(scan_pieces(v, keys[k], piece,
+			                 SIEVE_CMP_OCTET),
+			                 contains(v, keys[k], SIEVE_CMP_OCTET));
+		}
+	assert_int_equal(scan_pieces(v, "fox j", 3, SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(scan_pieces(v, "fox j", 3, SIEVE_CMP_OCTET), 0);
+	/* an empty value: only an empty key is in it */
+	assert_int_equal(scan_pieces("", "", 1, SIEVE_CMP_CASEMAP), 1);
+	assert_int_equal(scan_pieces("", "a", 1, SIEVE_CMP_CASEMAP), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_lookups, teardown),
 		cmocka_unit_test_teardown(test_is_contains, teardown),
+		cmocka_unit_test_teardown(test_contains_windows, teardown),
+		cmocka_unit_test_teardown(test_contains_scan, teardown),
 		cmocka_unit_test_teardown(test_value_comparators, teardown),
 		cmocka_unit_test_teardown(test_relational, teardown),
 		cmocka_unit_test_teardown(test_matches_conformance, teardown),
