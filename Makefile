@@ -23,7 +23,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
-           -Isrc -Isrc/sieve $(PKG_CFLAGS)
+           -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS)
 LDLIBS  += -lsieve $(PKG_LIBS) -lmd
 
 # How build/deliver is linked (unit tests always link the shared libraries).
@@ -70,8 +70,8 @@ else
 BUILD   ?= build
 endif
 
-SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c))
-HDRS      := $(wildcard src/*.h src/sieve/*.h)
+SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c src/store/*.c))
+HDRS      := $(wildcard src/*.h src/sieve/*.h src/store/*.h)
 # src/sqlite_omit.c only goes into a deliver that links SQLite statically
 LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
@@ -90,7 +90,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS)
 # src/*.c compiled once for every target (with coverage, without a main)
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)

@@ -4,7 +4,7 @@
  *
  *   make && cc -O2 -std=c17 -D_GNU_SOURCE -Isrc \
  *     $(pkg-config --cflags libbsd-overlay) -o build/store_bench \
- *     tests/bench/store_bench.c build/store.o build/config.o -lsqlite3 -lbsd
+ *     tests/bench/store_bench.c build/store/store.o build/config.o -lsqlite3 -lbsd
  *   build/store_bench DB N      (DB: path of a deliver.db, created if absent)
  *
  * Prints the median and 90th percentile in milliseconds. */
