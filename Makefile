@@ -19,11 +19,14 @@ CC      ?= cc
 PKGS    := libpcre2-8 libbsd-overlay sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libpq's header only (libpq-dev): deliver links no libpq, it loads it
+# when a PostgreSQL store is configured (src/store/pg_lib.h)
+PG_CFLAGS  := $(shell pkg-config --cflags libpq 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
-           -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS)
+           -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS) $(PG_CFLAGS)
 LDLIBS  += -lsieve $(PKG_LIBS) -lmd
 
 # How build/deliver is linked (unit tests always link the shared libraries).
@@ -90,7 +93,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS) $(PG_CFLAGS)
 # src/*.c compiled once for every target (with coverage, without a main)
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
