@@ -212,7 +212,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'C': o->check_script = optarg; break;  /* sieve */
 		case 'h': usage(stdout); return 1;
 		case 1000: case 1001: case 1002: case 1003: case 1004:
-		case 1005:
+		case 1005: case 1006:
 			if (parse_log_option(c, o, out) < 0)
 				return -1;
 			break;
