@@ -20,11 +20,17 @@ if [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
 	echo "1..0 # skip no PostgreSQL 15 server ($PGBIN/initdb; Debian package postgresql)"
 	exit 0
 fi
-plan 38
+plan 43
 
 PGDIR="$TMP/pg"
 SOCK="$TMP/pg/sock"
-URI="postgresql:///mail?host=$SOCK"
+# a free loopback port for the TCP test (the socket's name carries it too)
+PORT=0
+for p in $(shuf -i 20000-60000 -n 20); do
+	(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { PORT=$p; break; }
+done
+export PGPORT=$PORT
+URI="postgresql:///mail?host=$SOCK&port=$PORT"
 USER2=deliver-test2
 id "$USER2" >/dev/null 2>&1 ||
 	useradd -M -N -d /nonexistent -s /usr/sbin/nologin "$USER2"
@@ -37,7 +43,7 @@ psql_as() { as "$1" "$PGBIN/psql" -h "$SOCK" -d mail -XAtq -v ON_ERROR_STOP=1 -c
 
 pg_start() {
 	as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$SOCK' -c fsync=off -c max_connections=60" \
+		-o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$SOCK' -c fsync=off -c max_connections=60" \
 		start >/dev/null
 }
 pg_stop() { as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m "${1:-fast}" -w stop >/dev/null 2>&1; }
@@ -46,7 +52,7 @@ trap 'pg_stop immediate; rm -rf "$TMP"' EXIT
 mkdir -p "$SOCK"
 chown -R postgres "$PGDIR"
 if ! as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth-local=peer \
-	--auth-host=reject -E UTF8 --no-locale >"$PGDIR/initdb.log" 2>&1 || ! pg_start; then
+	--auth-host=scram-sha-256 -E UTF8 --no-locale >"$PGDIR/initdb.log" 2>&1 || ! pg_start; then
 	echo "# $(tail -3 "$PGDIR/initdb.log" "$PGDIR/log" 2>/dev/null)"
 	echo "Bail out! PostgreSQL could not start"
 	exit 1
@@ -146,35 +152,57 @@ like "$out" "msgid=<race1@example.org> .* host=hostA" "--log shows hostA's deliv
 like "$out" "host=hostB" "and hostB's"
 is "$(printf '%s\n' "$out" | grep -c 'user2@example.org')" 1 "one user2@ line: user 1's own"
 
-# 7. the server away
+# 7. over TCP, with a password only the user can read (a passfile, mode
+# 0600; ~/.pgpass is the default one)
+psql_as postgres "ALTER ROLE \"$TEST_USER\" PASSWORD 'secret-1'" >/dev/null
+printf '127.0.0.1:%s:mail:%s:secret-1\n' "$PORT" "$TEST_USER" > "$TMP/u/pgpass"
+chown "$TEST_USER" "$TMP/u/pgpass"; chmod 600 "$TMP/u/pgpass"
+TCP="postgresql://127.0.0.1:$PORT/mail?passfile=$TMP/u/pgpass"
+msg "$TMP/m6" "<tcp@example.org>"
+dlv -e -o "store=$TCP" -M "$MD" -f s@x -a r@x < "$TMP/m6"
+is "$RC:$(count_files "$MD/new"):$(printf '%s' "$ERR" | grep -c PostgreSQL)" "0:17:0" "over TCP with a passfile: filed, no warning"
+dlv -e -o "store=$TCP" -M "$MD" -f s@x -a r@x < "$TMP/m6"
+is "$RC:$(count_files "$MD/new")" "0:17" "over TCP the second copy is a duplicate"
+dlv -e -o "store=postgresql://127.0.0.1:$PORT/mail?passfile=/nonexistent" -M "$MD" -f s@x -a r@x < "$TMP/m6"
+like "$RC:$(count_files "$MD/new"):$ERR" "^0:18:.*PostgreSQL store unavailable: .*password" "without the password: filed again (no store to say it is a duplicate), and said why"
+
+# deliver --redeliver records into the PostgreSQL store too
+printf 'Subject: r\nMessage-ID: <redo@example.org>\n\nr\n' > "$TMP/u/redo.eml"
+chown "$TEST_USER" "$TMP/u/redo.eml"
+MD3="$TMP/u/Maildir3"
+dlv --redeliver -M "$MD3" -a r@x "$TMP/u/redo.eml"
+is "$RC:$(count_files "$MD3/new")" "0:1" "--redeliver files the message"
+is "$(psql_as "$TEST_USER" "SELECT count(*) FROM deliver.log WHERE msgid = 'redo@example.org'")" 1 "and its log row is in PostgreSQL"
+
+# 8. the server away
 pg_stop fast
 msg "$TMP/m7" "<away@example.org>"
 dlv -e -M "$MD" -f s@x -a r@x < "$TMP/m7"
-is "$RC:$(count_files "$MD/new")" "0:17" "server stopped: filed"
+is "$RC:$(count_files "$MD/new")" "0:19" "server stopped: filed"
 like "$ERR" "PostgreSQL store unavailable: .*" "with a warning"
 msg "$TMP/m7b" "<deferred@example.org>"
 dlv -o store_unavailable=defer -M "$MD" -f s@x -a r@x < "$TMP/m7b"
-is "$RC:$(count_files "$MD/new")" "75:17" "store_unavailable = defer: 75, nothing filed"
+is "$RC:$(count_files "$MD/new")" "75:19" "store_unavailable = defer: 75, nothing filed"
 pg_start
 dlv -o store_unavailable=defer -M "$MD" -f s@x -a r@x < "$TMP/m7b"
-is "$RC:$(count_files "$MD/new")" "0:18" "the retry with the server back files it"
+is "$RC:$(count_files "$MD/new")" "0:20" "the retry with the server back files it"
 # stopped while a delivery holds its claim: it files, the record is lost
 # with a warning; the next delivery of it resumes and adds no copy
 msg "$TMP/m8" "<midway@example.org>"
 start_stopped "$TMP/m8" -M "$MD" -f s@x -a r@x
 pg_stop fast
 kill -CONT "$PID"; wait "$PID"
-is "$?:$(count_files "$MD/new")" "0:19" "server stopped mid-delivery: filed, exit 0"
+is "$?:$(count_files "$MD/new")" "0:21" "server stopped mid-delivery: filed, exit 0"
 pg_start
 dlv -M "$MD" -f s@x -a r@x < "$TMP/m8"
-is "$RC:$(count_files "$MD/new")" "0:19" "its redelivery adds no second copy"
+is "$RC:$(count_files "$MD/new")" "0:21" "its redelivery adds no second copy"
 
-# 8. libpq missing: one clear line, filed without the store
+# 9. libpq missing: one clear line, filed without the store
 mkdir -p "$TMP/nolib"
 : > "$TMP/nolib/empty.c"
 cc -shared -o "$TMP/nolib/libpq.so.5" "$TMP/nolib/empty.c"
 msg "$TMP/m9" "<nolib@example.org>"
 LD_LIBRARY_PATH="$TMP/nolib" dlv -e -M "$MD" -f s@x -a r@x < "$TMP/m9"
-is "$RC:$(count_files "$MD/new")" "0:20" "no usable libpq: filed"
+is "$RC:$(count_files "$MD/new")" "0:22" "no usable libpq: filed"
 like "$ERR" "PostgreSQL store unavailable: libpq.so.5 lacks PQconnectdbParams" "and says why"
 finish
