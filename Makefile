@@ -309,7 +309,15 @@ BENCH_CFLAGS := -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
                 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
 .PHONY: bench bench-deps bench-tools
-bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline
+bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline \
+             $(BUILD)/bench/deliver-libpq
+
+# The same deliver linked with libpq, which it does not use: what every
+# delivery would pay if libpq were linked rather than loaded when a
+# PostgreSQL store is configured (a bench row; left out without libpq.so)
+$(BUILD)/bench/deliver-libpq: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
+	@mkdir -p $(@D)
+	-$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK) -Wl,--no-as-needed -lpq
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(BUILD)/bench
