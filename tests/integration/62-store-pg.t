@@ -20,7 +20,7 @@ if [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
 	echo "1..0 # skip no PostgreSQL 15 server ($PGBIN/initdb; Debian package postgresql)"
 	exit 0
 fi
-plan 43
+plan 45
 
 PGDIR="$TMP/pg"
 SOCK="$TMP/pg/sock"
@@ -151,6 +151,18 @@ out=$(as "$TEST_USER" "$DELIVER" -c "$DCONF" --log --limit 100 2>&1)
 like "$out" "msgid=<race1@example.org> .* host=hostA" "--log shows hostA's deliveries"
 like "$out" "host=hostB" "and hostB's"
 is "$(printf '%s\n' "$out" | grep -c 'user2@example.org')" 1 "one user2@ line: user 1's own"
+
+# 6b. vacation: two hosts, two messages from one sender: one reply
+CAP="$TMP/cap"; user_dir "$CAP"
+printf '#!/bin/sh\ncat > "%s/msg.$$"\n' "$CAP" > "$TMP/sendmail"
+chmod 755 "$TMP/sendmail"
+printf 'require "vacation";\nvacation :days 3 "away";\n' > "$TMP/v.sieve"; chmod 644 "$TMP/v.sieve"
+for h in hostA hostB; do
+	printf 'From: alice@example.org\nTo: r@x\nSubject: q\nMessage-ID: <vac-%s@example.org>\n\nq\n' $h > "$TMP/v-$h"
+	dlv -o hostname=$h -o sendmail="$TMP/sendmail" -s "$TMP/v.sieve" -M "$TMP/u/Vac" -f alice@example.org -a r@x < "$TMP/v-$h"
+done
+is "$RC:$(count_files "$TMP/u/Vac/new"):$(count_files "$CAP")" "0:2:1" "vacation from two hosts: both filed, one reply"
+is "$(psql_as "$TEST_USER" "SELECT sender FROM deliver.vacation")" "alice@example.org" "the reply is remembered in PostgreSQL"
 
 # 7. over TCP, with a password only the user can read (a passfile, mode
 # 0600; ~/.pgpass is the default one)
