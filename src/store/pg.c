@@ -83,7 +83,7 @@ static void quiet(void *arg, const char *message)
 PGconn *pgs_connect(const struct config *cfg, char *err, size_t errlen)
 {
 	unsigned t = cfg->store_timeout ? cfg->store_timeout : 1;
-	char connect_s[16], user_ms[24], options[128];
+	char connect_s[16], user_ms[24], options[256];
 	const char *keys[] = { "connect_timeout", "keepalives",
 	    "keepalives_idle", "keepalives_interval", "keepalives_count",
 	    "tcp_user_timeout", "options", "application_name", "dbname",
@@ -96,8 +96,13 @@ PGconn *pgs_connect(const struct config *cfg, char *err, size_t errlen)
 		return NULL;
 	snprintf(connect_s, sizeof connect_s, "%u", t < 2 ? 2 : t);
 	snprintf(user_ms, sizeof user_ms, "%u", t * 1000);
+	/* the server's side of the same: a delivery host that vanished
+	 * (power, network) holds its claim until the server's keepalives
+	 * notice, by default after two hours */
 	snprintf(options, sizeof options, "-c statement_timeout=%u "
-	    "-c lock_timeout=%u", t * 1000, t * 1000);
+	    "-c lock_timeout=%u -c tcp_keepalives_idle=30 "
+	    "-c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
+	    "-c tcp_user_timeout=%u", t * 1000, t * 1000, t * 1000);
 	conn = pq.connectdb_params(keys, values, 1);
 	if (conn == NULL) {
 		snprintf(err, errlen, "out of memory");
