@@ -10,54 +10,15 @@
 # deliver --log showing both hosts.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store-lib.sh"
-
-PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
-if ! is_root; then
-	echo "1..0 # skip needs root: the server runs as postgres, deliveries as two users"
-	exit 0
-fi
-if [ ! -x "$PGBIN/initdb" ] || ! id postgres >/dev/null 2>&1; then
-	echo "1..0 # skip no PostgreSQL 15 server ($PGBIN/initdb; Debian package postgresql)"
-	exit 0
-fi
+. "$(dirname "$0")/pg-lib.sh"
+pg_require
 plan 45
 
-PGDIR="$TMP/pg"
-SOCK="$TMP/pg/sock"
-# a free loopback port for the TCP test (the socket's name carries it too)
-PORT=0
-for p in $(shuf -i 20000-60000 -n 20); do
-	(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { PORT=$p; break; }
-done
-export PGPORT=$PORT
-URI="postgresql:///mail?host=$SOCK&port=$PORT"
 USER2=deliver-test2
 id "$USER2" >/dev/null 2>&1 ||
 	useradd -M -N -d /nonexistent -s /usr/sbin/nologin "$USER2"
 ensure_test_user
-
-as_pg() { setpriv --reuid=postgres --regid=postgres --clear-groups "$@"; }
-as() { local u=$1; shift; setpriv --reuid="$u" --regid="$(id -g "$u")" --clear-groups "$@"; }
-# psql_as USER SQL: one statement as USER (peer authentication)
-psql_as() { as "$1" "$PGBIN/psql" -h "$SOCK" -d mail -XAtq -v ON_ERROR_STOP=1 -c "$2" 2>&1; }
-
-pg_start() {
-	as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -c port=$PORT -c unix_socket_directories='$SOCK' -c fsync=off -c max_connections=60" \
-		start >/dev/null
-}
-pg_stop() { as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m "${1:-fast}" -w stop >/dev/null 2>&1; }
-trap 'pg_stop immediate; rm -rf "$TMP"' EXIT
-
-mkdir -p "$SOCK"
-chown -R postgres "$PGDIR"
-if ! as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres --auth-local=peer \
-	--auth-host=scram-sha-256 -E UTF8 --no-locale >"$PGDIR/initdb.log" 2>&1 || ! pg_start; then
-	echo "# $(tail -3 "$PGDIR/initdb.log" "$PGDIR/log" 2>/dev/null)"
-	echo "Bail out! PostgreSQL could not start"
-	exit 1
-fi
-as_pg "$PGBIN/createdb" -h "$SOCK" mail
+pg_setup
 
 cat > "$TMP/pg.conf" <<EOF
 store = $URI
@@ -65,9 +26,8 @@ store_timeout = 3
 EOF
 DCONF="$TMP/pg.conf"
 
-# 1. deliver --store-init, run by the database owner, twice
-out=$(as_pg "$DELIVER" -c "$DCONF" --store-init 2>&1)
-is "$?:$out" "0:store: schema version 1" "--store-init creates the schema"
+# 1. deliver --store-init, run by the database owner (pg_setup), twice
+is "$PG_INIT_RC:$PG_INIT" "0:store: schema version 1" "--store-init creates the schema"
 out=$(as_pg "$DELIVER" -c "$DCONF" --store-init 2>&1)
 is "$?:$out" "0:store: schema version 1 (already current)" "--store-init again changes nothing"
 psql_as postgres "CREATE ROLE \"$TEST_USER\" LOGIN IN ROLE deliver_users; CREATE ROLE \"$USER2\" LOGIN IN ROLE deliver_users" >/dev/null
