@@ -223,7 +223,7 @@ static int prune(struct pg_store *st, long long dedup_row, long long log_row)
 	snprintf(days, sizeof days, "%u", keep);
 	if (dedup_row > 0 && dedup_row % STORE_PRUNE_EVERY == 0 &&
 	    pgs_run(st, "prune", "DELETE FROM deliver.dedup WHERE id IN "
-	    "(SELECT id FROM deliver.dedup WHERE state = 1 AND stamp < now() "
+	    "(SELECT id FROM deliver.dedup WHERE stamp < now() "
 	    "- make_interval(days => $1::int) LIMIT $2::int)", 2, p) < 0)
 		return -1;
 	snprintf(days, sizeof days, "%u", st->cfg->log_days);

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/store-lib.sh"
 . "$(dirname "$0")/pg-lib.sh"
 pg_require
-plan 45
+plan 46
 
 USER2=deliver-test2
 id "$USER2" >/dev/null 2>&1 ||
@@ -123,6 +123,14 @@ for h in hostA hostB; do
 done
 is "$RC:$(count_files "$TMP/u/Vac/new"):$(count_files "$CAP")" "0:2:1" "vacation from two hosts: both filed, one reply"
 is "$(psql_as "$TEST_USER" "SELECT sender FROM deliver.vacation")" "alice@example.org" "the reply is remembered in PostgreSQL"
+
+# 6c. Sieve's duplicate test, across hosts: the second ticket is a dup
+printf 'require ["duplicate", "fileinto"];\nif duplicate :header "X-Ticket" { fileinto "Dups"; }\n' > "$TMP/d.sieve"; chmod 644 "$TMP/d.sieve"
+for h in hostA hostB; do
+	printf 'X-Ticket: 42\nSubject: t\nMessage-ID: <ticket-%s@example.org>\n\nt\n' $h > "$TMP/t-$h"
+	dlv -o hostname=$h -s "$TMP/d.sieve" -M "$TMP/u/Dup" -f s@x -a r@x < "$TMP/t-$h"
+done
+is "$RC:$(count_files "$TMP/u/Dup/new"):$(count_files "$TMP/u/Dup/.Dups/new")" "0:1:1" "Sieve duplicate across hosts: the second goes to Dups"
 
 # 7. over TCP, with a password only the user can read (a passfile, mode
 # 0600; ~/.pgpass is the default one)
