@@ -122,7 +122,8 @@ PGconn *pgs_connect(const struct config *cfg, char *err, size_t errlen)
  * deliver --store-init, a newer one a newer deliver. */
 static int check_schema(struct pg_store *st)
 {
-	PGresult *r = pgs_query(st, "schema", "SELECT version FROM "
+	PGresult *r = pgs_query(st, "schema (deliver --store-init made "
+	    "it?)", "SELECT version FROM "
 	    "deliver.version", 0, NULL);
 	long long v;
 
