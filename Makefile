@@ -54,7 +54,8 @@ DELIVER_LINK := $(LDLIBS)
 else ifeq ($(LINK),static)
 DELIVER_LINK := -static-pie $(STATIC_LIBS) -lm
 DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
-CFLAGS  += -DUSERDB_GETENT
+# ...nor can it load libpq (a second glibc): no PostgreSQL store
+CFLAGS  += -DUSERDB_GETENT -DSTORE_NO_DLOPEN
 else ifeq ($(LINK),mixed)
 DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
 DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
