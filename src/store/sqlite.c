@@ -120,8 +120,8 @@ static int resolve_path(char *out, size_t len, const char *name,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-struct sqlite_store *sqlite_store_new(const struct config *cfg, const char *maildir,
-    const char *home, store_report_fn *report)
+struct sqlite_store *sqlite_store_new(const struct config *cfg,
+    const char *maildir, const char *home, store_report_fn *report)
 {
 	struct sqlite_store *st;
 

@@ -1,7 +1,8 @@
 /* sqlite_claim.c: a delivery's two transactions in deliver.db (see
- * store.h and sqlite.h): the claim before filing, which suppresses a duplicate and lets
- * a dead delivery be finished, and the record after it, with the pruning
- * of old rows and the batching of a redelivery's records. */
+ * store.h and sqlite.h): the claim before filing, which suppresses a
+ * duplicate and lets a dead delivery be finished, and the record after
+ * it, with the pruning of old rows and the batching of a redelivery's
+ * records. */
 #include "sqlite.h"
 #include "sqlite_int.h"
 
@@ -181,9 +182,9 @@ static void skip(struct store_claim *c, const char *why)
 	strlcpy(c->why, why, sizeof c->why);
 }
 
-void sqlite_store_claim(struct sqlite_store *st, const char *msgid, const char *recipient,
-    const char *base, const char *tmp, const char *targets,
-    struct store_claim *c)
+void sqlite_store_claim(struct sqlite_store *st, const char *msgid,
+    const char *recipient, const char *base, const char *tmp,
+    const char *targets, struct store_claim *c)
 {
 	struct claim_args a = { msgid, recipient, base, tmp, targets, 0 };
 	time_t deadline = time(NULL);
@@ -222,8 +223,8 @@ void sqlite_store_claim(struct sqlite_store *st, const char *msgid, const char *
 	}
 }
 
-int sqlite_store_claim_targets(struct sqlite_store *st, const struct store_claim *c,
-    const char *targets)
+int sqlite_store_claim_targets(struct sqlite_store *st,
+    const struct store_claim *c, const char *targets)
 {
 	sqlite3_stmt *s;
 	int rc;

@@ -9,7 +9,6 @@
 #include "sqlite.h"
 #include "sqlite_int.h"
 
-
 static const char *column(sqlite3_stmt *s, int col)
 {
 	return (const char *)sqlite3_column_text(s, col);
@@ -29,8 +28,8 @@ static void print_row(sqlite3_stmt *s, FILE *fp)
 	store_print_row(fp, &r);
 }
 
-int sqlite_store_print_log(struct sqlite_store *st, const struct store_log_filter *f,
-    FILE *fp, char *err, size_t errlen)
+int sqlite_store_print_log(struct sqlite_store *st,
+    const struct store_log_filter *f, FILE *fp, char *err, size_t errlen)
 {
 	char real[PATH_MAX];
 	sqlite3_stmt *s;

@@ -101,8 +101,8 @@ static char *pair_key(const char *a, const char *b)
 	return key;
 }
 
-bool sqlite_store_vacation_due_period(struct sqlite_store *st, const char *sender,
-    const char *handle, unsigned long long seconds)
+bool sqlite_store_vacation_due_period(struct sqlite_store *st,
+    const char *sender, const char *handle, unsigned long long seconds)
 {
 	bool failed, seen;
 
