@@ -68,19 +68,19 @@ static void unlock(struct pg_store *st)
 	st->locked = false;
 }
 
-/* A new claim: a new row, or an expired delivered one made new. */
+/* A new claim: a new row, or an expired delivered one (old_id) made
+ * new.  Parameters $1-$5 are the same in both statements. */
 static int claim_new(struct pg_store *st, const struct claim_args *a,
     const char *old_id, struct store_claim *c)
 {
-	const char *p[] = { a->msgid, a->rcpt, st->host, a->pid, a->base,
-	    a->tmp, a->targets, old_id };
+	const char *p[] = { st->host, a->pid, a->base, a->tmp, a->targets,
+	    old_id ? old_id : a->msgid, a->rcpt };
 	PGresult *r = old_id ? pgs_query(st, "claim", "UPDATE deliver.dedup "
-	    "SET state = 0, stamp = now(), host = $3, pid = $4, base = $5, "
-	    "tmp = $6, targets = $7 WHERE id = $8 AND $1 = $1 AND $2 = $2 "
-	    "RETURNING id", 8, p) : pgs_query(st, "claim", "INSERT INTO "
-	    "deliver.dedup (msgid, rcpt, state, stamp, host, pid, base, tmp, "
-	    "targets) VALUES ($1, $2, 0, now(), $3, $4, $5, $6, $7) "
-	    "RETURNING id", 7, p);
+	    "SET state = 0, stamp = now(), host = $1, pid = $2, base = $3, "
+	    "tmp = $4, targets = $5 WHERE id = $6 RETURNING id", 6, p) :
+	    pgs_query(st, "claim", "INSERT INTO deliver.dedup (host, pid, "
+	    "base, tmp, targets, msgid, rcpt, state, stamp) VALUES ($1, $2, "
+	    "$3, $4, $5, $6, $7, 0, now()) RETURNING id", 7, p);
 
 	if (r == NULL)
 		return -1;

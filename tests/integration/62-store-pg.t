@@ -12,7 +12,7 @@
 . "$(dirname "$0")/store-lib.sh"
 . "$(dirname "$0")/pg-lib.sh"
 pg_require
-plan 46
+plan 48
 
 USER2=deliver-test2
 id "$USER2" >/dev/null 2>&1 ||
@@ -40,6 +40,10 @@ is "$RC:$ERR" "0:" "first delivery, no warning"
 dlv -M "$MD" -f s@x -a r@x < "$TMP/m1"
 is "$RC:$(count_files "$MD/new")" "0:1" "the second is a duplicate: one copy"
 is "$(psql_as "$TEST_USER" "SELECT state || ' ' || host FROM deliver.dedup WHERE msgid = 'twice@example.org'")" "1 $(hostname)" "the claim is confirmed, with the host"
+
+dlv -o dedup_days=0 -M "$MD" -f s@x -a r@x < "$TMP/m1"
+is "$RC:$(count_files "$MD/new")" "0:2" "dedup_days = 0: the expired record is claimed anew and filed"
+is "$(psql_as "$TEST_USER" "SELECT count(*) || ' ' || min(state) FROM deliver.dedup WHERE msgid = 'twice@example.org'")" "1 1" "still one row, delivered"
 
 # 3. two hosts, the same messages at once, many times: one copy each
 rm -f "$MD/new/"*
