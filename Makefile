@@ -19,11 +19,14 @@ CC      ?= cc
 PKGS    := libpcre2-8 libbsd-overlay sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libpq's header only (libpq-dev): deliver links no libpq, it loads it
+# when a PostgreSQL store is configured (src/store/pg_lib.h)
+PG_CFLAGS  := $(shell pkg-config --cflags libpq 2>/dev/null)
 
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow \
            -Wstrict-prototypes -Wmissing-prototypes -DLIBBSD_NETBSD_VIS \
-           -Isrc -Isrc/sieve $(PKG_CFLAGS)
+           -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS) $(PG_CFLAGS)
 LDLIBS  += -lsieve $(PKG_LIBS) -lmd
 
 # How build/deliver is linked (unit tests always link the shared libraries).
@@ -51,7 +54,8 @@ DELIVER_LINK := $(LDLIBS)
 else ifeq ($(LINK),static)
 DELIVER_LINK := -static-pie $(STATIC_LIBS) -lm
 DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
-CFLAGS  += -DUSERDB_GETENT
+# ...nor can it load libpq (a second glibc): no PostgreSQL store
+CFLAGS  += -DUSERDB_GETENT -DSTORE_NO_DLOPEN
 else ifeq ($(LINK),mixed)
 DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
 DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
@@ -70,8 +74,8 @@ else
 BUILD   ?= build
 endif
 
-SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c))
-HDRS      := $(wildcard src/*.h src/sieve/*.h)
+SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c src/store/*.c))
+HDRS      := $(wildcard src/*.h src/sieve/*.h src/store/*.h)
 # src/sqlite_omit.c only goes into a deliver that links SQLite statically
 LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
@@ -90,7 +94,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_BUILD   := build-fuzz
 FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_SAN     := address,undefined -fno-sanitize-recover=all
-FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve $(PKG_CFLAGS)
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -g -O1 -DLIBBSD_NETBSD_VIS -Isrc -Isrc/sieve -Isrc/store $(PKG_CFLAGS) $(PG_CFLAGS)
 # src/*.c compiled once for every target (with coverage, without a main)
 FUZZ_OBJS    := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(LIB_SRCS))
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
@@ -306,7 +310,15 @@ BENCH_CFLAGS := -O2 -g -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla \
                 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 
 .PHONY: bench bench-deps bench-tools
-bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline
+bench-tools: $(BUILD)/bench/driver $(BUILD)/bench/baseline \
+             $(BUILD)/bench/deliver-libpq
+
+# The same deliver linked with libpq, which it does not use: what every
+# delivery would pay if libpq were linked rather than loaded when a
+# PostgreSQL store is configured (a bench row; left out without libpq.so)
+$(BUILD)/bench/deliver-libpq: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
+	@mkdir -p $(@D)
+	-$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK) -Wl,--no-as-needed -lpq
 
 $(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(BUILD)/bench

@@ -223,6 +223,55 @@ say "baseline + one isolated child (\`baseline -f\`) is the baseline plus the le
 say ""
 [ "$ONLY" = core ] && { [ -n "$RESULTS" ] && cp "$OUT" "$RESULTS"; exit 0; }
 
+# ---- the store on PostgreSQL: a server of the run's own (initdb, pg_ctl
+# from PostgreSQL 15), on a Unix socket and on a loopback port; the rows
+# next to deliver.db's, and what the dlopen design saves a delivery that
+# does not use PostgreSQL (deliver-libpq: the same objects linked with
+# libpq, which the loader then maps at every start)
+PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
+PGD=$D.pg   # beside $D, which run_plan gives to the delivering user
+pg_as() { if [ "$(id -u)" = 0 ]; then setpriv --reuid=postgres --regid=postgres --clear-groups "$@"; else "$@"; fi; }
+pg_bench_start() { # 0, or 1 with the reason in PG_WHY
+	[ -x "$PGBIN/initdb" ] || { PG_WHY="no PostgreSQL 15 server ($PGBIN/initdb; Debian package postgresql)"; return 1; }
+	[ "$(id -u)" != 0 ] || id postgres > /dev/null 2>&1 || { PG_WHY="no postgres user to run the server as"; return 1; }
+	PGPORT=0
+	for p in $(shuf -i 20000-60000 -n 20); do
+		(exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { PGPORT=$p; break; }
+	done
+	mkdir -p "$PGD/sock"; chmod 755 "$PGD"; [ "$(id -u)" = 0 ] && chown -R postgres "$PGD"
+	# trust: the bench measures the store, not authentication
+	pg_as "$PGBIN/initdb" -D "$PGD/data" -U postgres --auth=trust -E UTF8 \
+	    --no-locale > "$PGD/initdb.log" 2>&1 || { PG_WHY="initdb failed: $(tail -1 "$PGD/initdb.log")"; return 1; }
+	pg_as "$PGBIN/pg_ctl" -D "$PGD/data" -l "$PGD/log" -w -t 60 -o "-c listen_addresses=127.0.0.1 -c port=$PGPORT -c unix_socket_directories='$PGD/sock'" start > /dev/null 2>&1 ||
+	    { PG_WHY="the server did not start: $(tail -1 "$PGD/log")"; return 1; }
+	PG_STARTED=1
+	pg_as "$PGBIN/createdb" -h "$PGD/sock" -p "$PGPORT" -U postgres bench &&
+	"$DELIVER" -c /dev/null -o "store=postgresql:///bench?host=$PGD/sock&port=$PGPORT&user=postgres" --store-init > /dev/null &&
+	pg_as "$PGBIN/psql" -h "$PGD/sock" -p "$PGPORT" -U postgres -d bench -Xqc "CREATE ROLE \"$RUN_USER\" LOGIN IN ROLE deliver_users" ||
+	    { PG_WHY="the schema could not be set up (deliver --store-init)"; return 1; }
+}
+PG_STARTED=0
+trap '[ "$PG_STARTED" = 1 ] && pg_as "$PGBIN/pg_ctl" -D "$PGD/data" -m immediate stop > /dev/null 2>&1; [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$D" "$PGD"' EXIT
+say "## The store on PostgreSQL (per delivery, 4 KiB message)"
+say ""
+PG_WHY=""; PGPORT=0
+if pg_bench_start; then
+	mkmd pplain pdb psock ptcp plibpq
+	PGU="store_unavailable=defer"   # a store that fails is a failed row, not a fast one
+	S=$D/pg.plan; : > "$S"; : > "$S.na"; : > "$S.order"
+	addcfg "$S" deliver_plain 1 "$D/m4k" "$DELIVER" "${PLAIN[@]}" -M "$D/pplain"
+	addcfg "$S" deliver_+_deliver.db 1 "$D/m4k" "$DELIVER" -c /dev/null -M "$D/pdb"
+	addcfg "$S" "deliver_+_PostgreSQL_(Unix_socket)" 1 "$D/m4k" "$DELIVER" -c /dev/null -o "store=postgresql:///bench?host=$PGD/sock&port=$PGPORT" -o $PGU -M "$D/psock"
+	addcfg "$S" "deliver_+_PostgreSQL_(TCP_loopback)" 1 "$D/m4k" "$DELIVER" -c /dev/null -o "store=postgresql://127.0.0.1:$PGPORT/bench" -o $PGU -M "$D/ptcp"
+	HAS_LIBPQ_BUILD=0; [ -x "$BUILD/deliver-libpq" ] && HAS_LIBPQ_BUILD=1
+	addcfg "$S" "deliver_plain,_libpq_linked_(not_used)" $HAS_LIBPQ_BUILD "$D/m4k" "$BUILD/deliver-libpq" "${PLAIN[@]}" -M "$D/plibpq"
+	run_plan "$S" -n 1 -r 1; run_plan "$S" -n "$N" -r "$R"; table "$S"
+	say "The PostgreSQL rows claim, record and log each delivery in a server of this run (PostgreSQL 15, default settings, fsync on); its CPU time is not in the CPU column (only the delivery process's is). deliver plain is this build, which loads libpq only when a PostgreSQL store is configured; \"libpq linked (not used)\" is the same deliver linked with libpq (deliver-libpq, built by make bench beside the driver), the alternative the dlopen design avoids: every delivery would map libpq and its libraries. Messages filed: PostgreSQL Unix socket $(find "$D/psock" -type f -path "*/new/*" | wc -l), TCP $(find "$D/ptcp" -type f -path "*/new/*" | wc -l)."
+else
+	say "skipped: $PG_WHY"
+fi
+say ""
+
 # ---- 4. memory: peak RSS for 1 MiB and 50 MiB messages
 message 1048576 "$D/m1m"; message 52428800 "$D/m50m"
 message 1048576 "$D/m1m.list" "$LISTID"; message 52428800 "$D/m50m.list" "$LISTID"

@@ -25,6 +25,8 @@ struct config_key {
 
 static const char *const subscription_formats[] = { "dovecot", "courier", NULL };
 static const char *const quota_full_modes[] = { "tempfail", "bounce", NULL }; /* quota */
+static const char *const store_unavailable_modes[] = { "deliver", "defer",
+	NULL };   /* enum store_unavailable */
 static const char *const reject_modes[] = { "exit", "mail", NULL }; /* sieve */
 static const char *const sieve_engines[] = { "native", "libsieve", NULL };
 static const char *const spamtest_types[] = { "score", "strlen", "text",
@@ -182,6 +184,8 @@ static const struct config_key config_keys[] = {
 	/* store */
 	{ "store", KEY_STRING, FIELD(store), "deliver.db", NULL, 0 },
 	{ "store_timeout", KEY_UINT, FIELD(store_timeout), "5", NULL, 3600 },
+	{ "store_unavailable", KEY_ENUM, FIELD(store_unavailable), "deliver",
+	  store_unavailable_modes, 0 },
 	{ "dedup", KEY_BOOL, FIELD(dedup), "yes", NULL, 0 },
 	{ "dedup_days", KEY_UINT, FIELD(dedup_days), "3", NULL, 3650 },
 	{ "delivery_log", KEY_BOOL, FIELD(delivery_log), "yes", NULL, 0 },

@@ -30,6 +30,12 @@ struct config_extra {
 /* The prefixes of the families, for the documentation and the check. */
 #define CONFIG_FAMILIES "sieve_env_", "special_use_"
 
+/* What a delivery does when its store cannot be reached. */
+enum store_unavailable {
+	STORE_UNAVAILABLE_DELIVER,  /* file without it, with a warning */
+	STORE_UNAVAILABLE_DEFER,    /* exit 75 before filing anything */
+};
+
 struct config {
 	/* delivery core */
 	char *maildir;              /* "~/Maildir"; ~/ is the user's home */
@@ -138,6 +144,7 @@ struct config {
 	/* store */
 	char *store;                /* deliver.db path; "" or "none" = no store */
 	unsigned store_timeout;     /* seconds to wait for a lock or a claim */
+	enum store_unavailable store_unavailable; /* store away: file or defer */
 	bool dedup;                 /* duplicate suppression */
 	unsigned dedup_days;        /* a delivery counts as seen this long */
 	bool delivery_log;          /* one log row per delivery */

@@ -448,6 +448,11 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 	    targets ? targets : "", c);
 	free(targets);
 	log_escape(d->msgid, shown, sizeof shown);
+	/* store_unavailable = defer: nothing filed, the MTA retries */
+	if (c->status == CLAIM_SKIPPED && c->unreachable &&
+	    d->req->cfg->store_unavailable == STORE_UNAVAILABLE_DEFER)
+		return fail(out, EX_TEMPFAIL, "store unavailable (%s): "
+		    "deferred (store_unavailable = defer)", c->why);
 	switch (c->status) {
 	case CLAIM_HELD:
 		return fail(out, EX_TEMPFAIL, "message <%s> is being delivered "

@@ -47,8 +47,8 @@ struct options {
 	const char *user, *maildir, *folder, *script;
 	const char *sender, *recipient, *message_file;
 	bool dry_run, errors_only;
-	/* store: deliver --log */
-	bool show_log;
+	/* store: deliver --log, --store-init */
+	bool show_log, store_init;
 	struct store_log_filter log_filter;
 	char log_msgid[STORE_MSGID_MAX + 1];
 	/* quota: --quota[=raw] [--recalc] */
@@ -72,6 +72,7 @@ static void usage(FILE *to)
 	    "[--sender ADDRESS]\n"
 	    "               [--folder FOLDER] [--limit N] [-c CONFIG] "
 	    "[-o KEY=VALUE]... [-d USER] [-M MAILDIR]\n"
+	    "       deliver --store-init [-c CONFIG] [-o KEY=VALUE]...\n"
 	    "       deliver [-c CONFIG] [-o KEY=VALUE]... --where ADDRESS\n"
 	    "       deliver --quota[=raw] [--recalc] [-c CONFIG] [-o KEY=VALUE]... "
 	    "[-d USER]\n"
@@ -103,6 +104,7 @@ static const struct option long_options[] = {
 	{ "sender", required_argument, NULL, 1003 },
 	{ "folder", required_argument, NULL, 1004 },
 	{ "limit", required_argument, NULL, 1005 },
+	{ "store-init", no_argument, NULL, 1006 },
 	/* quota */
 	{ "quota", optional_argument, NULL, 'Q' },
 	{ "recalc", no_argument, NULL, 'R' },
@@ -121,6 +123,7 @@ static int parse_log_option(int c, struct options *o, struct outcome *out)
 
 	switch (c) {
 	case 1000: o->show_log = true; return 0;
+	case 1006: o->store_init = true; return 0;
 	case 1001:
 		if (store_parse_since(optarg, time(NULL), &f->since) < 0)
 			return fail(out, EX_USAGE, "--since: cannot read \"%s\" "
@@ -210,7 +213,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'C': o->check_script = optarg; break;  /* sieve */
 		case 'h': usage(stdout); return 1;
 		case 1000: case 1001: case 1002: case 1003: case 1004:
-		case 1005:
+		case 1005: case 1006:
 			if (parse_log_option(c, o, out) < 0)
 				return -1;
 			break;
@@ -406,6 +409,21 @@ static int build_request(const struct options *o, const struct config *cfg,
 	return req->input_fd < 0 ? -1 : 0;
 }
 
+/* store: deliver --store-init creates or migrates a PostgreSQL store's
+ * schema (as whoever runs it: the database owner, not a mail user). */
+static int store_init_run(const struct config *cfg, struct outcome *out)
+{
+	char err[512];
+
+	if (store_init(cfg, err, sizeof err) < 0)
+		return fail(out, EX_TEMPFAIL, "--store-init: %s", err),
+		    out->code;
+	if (fflush(stdout) != 0)
+		return fail(out, EX_IOERR, "--store-init: cannot write "
+		    "output"), out->code;
+	return EX_OK;
+}
+
 /* store: deliver --log prints the user's delivery log.
  * Returns -1 with out filled, or 0. */
 static int show_log(const struct options *o, const struct config *cfg,
@@ -598,6 +616,8 @@ static int run(int argc, char **argv, struct config *cfg, struct outcome *out)
 		return check_script(o.check_script, cfg, out);
 	if (o.where)
 		return where(o.where, cfg, out) < 0 ? out->code : EX_OK;
+	if (o.store_init) /* store: run by the database's owner */
+		return store_init_run(cfg, out);
 	if (identity_assume(o.user, &id, out) < 0)
 		return out->code;
 	if (o.show_log) /* store */

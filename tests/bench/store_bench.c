@@ -2,9 +2,10 @@
  * or Maildir work: store_new + store_claim + store_record + store_close,
  * as one delivery does them.  Not part of make check.
  *
- *   make && cc -O2 -std=c17 -D_GNU_SOURCE -Isrc \
+ *   make && cc -O2 -std=c17 -D_GNU_SOURCE -Isrc -Isrc/store \
  *     $(pkg-config --cflags libbsd-overlay) -o build/store_bench \
- *     tests/bench/store_bench.c build/store.o build/config.o -lsqlite3 -lbsd
+ *     tests/bench/store_bench.c $(ls build/*.o build/sieve/*.o build/store/*.o |
+ *     grep -v -e main.o -e sqlite_omit) -lsieve -lpcre2-8 -lsqlite3 -lbsd -lmd
  *   build/store_bench DB N      (DB: path of a deliver.db, created if absent)
  *
  * Prints the median and 90th percentile in milliseconds. */

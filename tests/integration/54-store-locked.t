@@ -3,7 +3,7 @@
 # the message is filed and the skipped duplicate check logged.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store-lib.sh"
-plan 5
+plan 6
 
 msg "$TMP/m" "<l@example.org>"
 msg "$TMP/first" "<first@example.org>"
@@ -24,6 +24,9 @@ took=$(( $(date +%s) - start ))
 is "$RC:$(count_files "$MD/new")" "0:2" "delivered while the store is locked"
 like "$ERR" "msgid=<l@example.org> duplicate check skipped: store locked" "the skipped check is logged"
 ok "it waited about store_timeout (1 s), not the default 5 ($took s)" test "$took" -lt 5
+msg "$TMP/d" "<deferred@example.org>"
+dlv -e -o store_timeout=1 -o store_unavailable=defer -M "$MD" -f s@x -a r@x < "$TMP/d"
+is "$RC:$(count_files "$MD/new")" "75:2" "store_unavailable = defer: 75, nothing filed"
 exec 3>&-
 wait "$HOLDER"
 dlv -M "$MD" -f s@x -a r@x < "$TMP/m"

@@ -1,14 +1,17 @@
-/* store.h: deliver.db, the per-user SQLite store.
+/* store.h: the store, the interface the delivery pipeline uses.
  *
- * One file per user (mode 0600, WAL journal) holding duplicate suppression,
- * the delivery log and the tracking Sieve's vacation and redirect need.  The
- * schema is in man/deliver.db.5.
+ * Duplicate suppression, the delivery log and the tracking Sieve's
+ * vacation, redirect and duplicate need, kept either in deliver.db, a
+ * per-user SQLite file (mode 0600, WAL journal; src/store/sqlite*.c), or
+ * in one PostgreSQL database shared by every delivery host and user
+ * (store = postgresql://...; src/store/pg*.c).  Which one is the store
+ * setting's business only.  The schemas are in man/deliver.db.5.
  *
  * The store never costs mail: every function degrades to "nothing known,
- * nothing recorded" when the store is disabled, locked beyond its timeout,
- * full or broken.  A corrupt file is moved aside and a new one started.
- * A NULL store (no store configured) is always valid: every function then
- * does nothing and says so.
+ * nothing recorded" when the store is disabled, locked or unreachable
+ * beyond its timeout, full or broken.  A corrupt file is moved aside and a
+ * new one started.  A NULL store (no store configured) is always valid:
+ * every function then does nothing and says so.
  *
  * Nothing is opened until a function needs it, so a delivery with dedup and
  * the log switched off and no Sieve tracking does no store I/O at all.
@@ -39,14 +42,19 @@ struct store;
 /* How store problems reach the log (priority as syslog's). */
 typedef void store_report_fn(int priority, const char *line);
 
-/* The store of cfg->store: an absolute path, "~/path" below home, or a path
- * relative to the Maildir root.  NULL when disabled ("" or "none") or out of
- * memory.  Opens nothing yet. */
+/* The store of cfg->store: a PostgreSQL URI (postgresql:// or
+ * postgres://), or deliver.db's path: absolute, "~/path" below home, or
+ * relative to the Maildir root.  NULL when disabled ("" or "none") or out
+ * of memory.  Opens nothing yet. */
 struct store *store_new(const struct config *cfg, const char *maildir,
     const char *home, store_report_fn *report);
 
 /* Close the database (a WAL checkpoint happens here) and free. */
 void store_close(struct store *st);
+
+/* deliver --store-init: create or migrate a PostgreSQL store's schema.
+ * 0, or -1 with a reason in err. */
+int store_init(const struct config *cfg, char *err, size_t errlen);
 
 /* The normalized Message-ID: surrounding whitespace and one pair of angle
  * brackets removed ("  <a@b> " -> "a@b").  Returns false (out = "") when
@@ -77,6 +85,8 @@ struct store_claim {
 	time_t delivered;       /* DUPLICATE: when the first copy was filed */
 	long holder;            /* HELD: the pid delivering it */
 	char why[256];          /* SKIPPED: why, for the log */
+	bool unreachable;       /* SKIPPED: the store could not be used (not
+	                           merely no Message-ID or dedup off) */
 };
 
 /* Claim (msgid, recipient) for this delivery, recording the plan: the base

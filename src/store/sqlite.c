@@ -1,13 +1,12 @@
-/* store.c: deliver.db, the per-user SQLite store (see store.h and
+/* sqlite.c: deliver.db, the per-user SQLite backend of the store (see
+ * store.h for what it promises, sqlite.h for its entry points and
  * man/deliver.db.5 for the schema): opening, migrating and quarantining
- * it, the helpers every statement goes through, Message-IDs.  A
- * delivery's claim and record are in store_claim.c, deliver --log in
- * store_log.c, what Sieve's vacation and redirect remember in
- * store_track.c. */
-#include "store.h"
-#include "store_int.h"
+ * it, the helpers every statement goes through.  A delivery's claim and
+ * record are in sqlite_claim.c, deliver --log in sqlite_log.c, what
+ * Sieve's vacation and redirect remember in sqlite_track.c. */
+#include "sqlite.h"
+#include "sqlite_int.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -19,14 +18,14 @@
 #include <syslog.h>
 #include <unistd.h>
 
-static int drop_unused_tracking(struct store *st);
+static int drop_unused_tracking(struct sqlite_store *st);
 
 /* Migration i takes the schema from user_version i to i + 1: its SQL, then
  * its function if any.  Released steps are never edited: a new version
  * appends a step. */
 static const struct migration {
 	const char *sql;
-	int (*fn)(struct store *);
+	int (*fn)(struct sqlite_store *);
 } migrations[] = {
 	{ /* 0 -> 1 */
 	"CREATE TABLE dedup ("
@@ -80,7 +79,7 @@ static const struct migration {
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof migrations[0]))
 
-void st_note(struct store *st, int priority, const char *fmt, ...)
+void st_note(struct sqlite_store *st, int priority, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -121,10 +120,10 @@ static int resolve_path(char *out, size_t len, const char *name,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
-struct store *store_new(const struct config *cfg, const char *maildir,
-    const char *home, store_report_fn *report)
+struct sqlite_store *sqlite_store_new(const struct config *cfg,
+    const char *maildir, const char *home, store_report_fn *report)
 {
-	struct store *st;
+	struct sqlite_store *st;
 
 	if (cfg->store == NULL || cfg->store[0] == '\0' ||
 	    strcmp(cfg->store, "none") == 0)
@@ -146,7 +145,7 @@ struct store *store_new(const struct config *cfg, const char *maildir,
 /* SQLite's NOFOLLOW refuses a symlink anywhere in the path, but the Maildir
  * root may be one (the user's choice): resolve the directory, keep the
  * refusal for the file itself. */
-int st_real_path(const struct store *st, char *out, size_t len)
+int st_real_path(const struct sqlite_store *st, char *out, size_t len)
 {
 	char dir[PATH_MAX], real[PATH_MAX];
 	const char *slash = strrchr(st->path, '/');
@@ -180,12 +179,12 @@ static int user_version(sqlite3 *db, int *version)
 	return rc;
 }
 
-int st_exec(struct store *st, const char *sql)
+int st_exec(struct sqlite_store *st, const char *sql)
 {
 	return sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 }
 
-void st_rollback(struct store *st)
+void st_rollback(struct sqlite_store *st)
 {
 	if (st->db && !sqlite3_get_autocommit(st->db))
 		st_exec(st, "ROLLBACK");
@@ -206,7 +205,7 @@ void st_rollback(struct store *st)
 #define STORE_PAGE_SIZE "1024"
 
 /* Bring the schema to SCHEMA_VERSION; a current store costs one read. */
-static int migrate(struct store *st)
+static int migrate(struct sqlite_store *st)
 {
 	int version = 0, rc;
 	char sql[64];
@@ -247,7 +246,7 @@ static int migrate(struct store *st)
 }
 
 /* Whether table holds no row; *empty is left alone on an error. */
-static int table_empty(struct store *st, const char *table, bool *empty)
+static int table_empty(struct sqlite_store *st, const char *table, bool *empty)
 {
 	char sql[80];
 	sqlite3_stmt *s;
@@ -267,7 +266,7 @@ static int table_empty(struct store *st, const char *table, bool *empty)
 
 /* Migration 1 -> 2: an empty tracking table is dropped (its rows, if any,
  * are kept with it). */
-static int drop_unused_tracking(struct store *st)
+static int drop_unused_tracking(struct sqlite_store *st)
 {
 	static const char *const tables[] = { "vacation", "redirect" };
 	char sql[64];
@@ -285,7 +284,7 @@ static int drop_unused_tracking(struct store *st)
 	return rc;
 }
 
-static void close_db(struct store *st)
+static void close_db(struct sqlite_store *st)
 {
 	if (st->db)
 		sqlite3_close_v2(st->db);
@@ -315,7 +314,7 @@ static void close_db(struct store *st)
 
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	const struct store *st = arg;
+	const struct sqlite_store *st = arg;
 
 	if (frames < STORE_WAL_PAGES)
 		return SQLITE_OK;
@@ -326,7 +325,7 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 	return SQLITE_OK;
 }
 
-static void keep_wal(struct store *st)
+static void keep_wal(struct sqlite_store *st)
 {
 	int persist = 1;
 
@@ -392,7 +391,7 @@ static void configure_sqlite(void)
 }
 
 /* Open the file (never through a symlink at its name), mode 0600. */
-static int open_db(struct store *st)
+static int open_db(struct sqlite_store *st)
 {
 	char real[PATH_MAX];
 	struct stat sb;
@@ -437,7 +436,7 @@ static int open_db(struct store *st)
 /* Move a corrupt store aside (with its WAL) so that a new one can start.
  * Only the file this process opened: another delivery may have replaced
  * it already.  0 when a new store may be opened. */
-static int quarantine(struct store *st, int why)
+static int quarantine(struct sqlite_store *st, int why)
 {
 	char real[PATH_MAX], aside[PATH_MAX + 40], from[PATH_MAX + 8],
 	    to[PATH_MAX + 48];
@@ -470,7 +469,7 @@ static int quarantine(struct store *st, int why)
 }
 
 /* Open on first use.  0 when st->db is usable. */
-int st_ready(struct store *st)
+int st_ready(struct sqlite_store *st)
 {
 	int rc;
 
@@ -489,7 +488,7 @@ int st_ready(struct store *st)
 /* After an operation failed with rc: a corrupt store is replaced (the
  * caller may retry once: returns true), a locked one is given up for the
  * rest of this delivery so that no later step waits for it again. */
-bool st_recover(struct store *st, int rc)
+bool st_recover(struct sqlite_store *st, int rc)
 {
 	st_rollback(st);
 	if (st_is_corrupt(rc))
@@ -499,14 +498,14 @@ bool st_recover(struct store *st, int rc)
 	return false;
 }
 
-const char *st_why_failed(struct store *st, int rc)
+const char *st_why_failed(struct sqlite_store *st, int rc)
 {
 	if (is_busy(rc))
 		return "store locked";
 	return st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
 }
 
-void store_close(struct store *st)
+void sqlite_store_close(struct sqlite_store *st)
 {
 	if (st == NULL)
 		return;
@@ -519,7 +518,7 @@ void store_close(struct store *st)
 
 /* ---- statements ------------------------------------------------------- */
 
-int st_prepare(struct store *st, const char *sql, sqlite3_stmt **s)
+int st_prepare(struct sqlite_store *st, const char *sql, sqlite3_stmt **s)
 {
 	return sqlite3_prepare_v2(st->db, sql, -1, s, NULL);
 }
@@ -538,36 +537,7 @@ int st_run(sqlite3_stmt *s)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* ---- Message-ID ------------------------------------------------------- */
-
-bool store_normalize_msgid(const char *value, char *out, size_t outlen)
+bool sqlite_store_reachable(struct sqlite_store *st)
 {
-	const char *start, *end;
-	size_t len;
-
-	if (outlen > 0)
-		out[0] = '\0';
-	if (value == NULL || outlen == 0)
-		return false;
-	start = value;
-	while (isspace((unsigned char)*start))
-		start++;
-	end = start + strlen(start);
-	while (end > start && isspace((unsigned char)end[-1]))
-		end--;
-	if (end - start >= 2 && *start == '<' && end[-1] == '>')
-		start++, end--;
-	while (start < end && isspace((unsigned char)*start))
-		start++;
-	while (end > start && isspace((unsigned char)end[-1]))
-		end--;
-	len = (size_t)(end - start);
-	if (len == 0 || len > STORE_MSGID_MAX || len >= outlen)
-		return false;
-	for (const char *p = start; p < end; p++)
-		if (iscntrl((unsigned char)*p))
-			return false;
-	memcpy(out, start, len);
-	out[len] = '\0';
-	return true;
+	return st_ready(st) == 0;
 }

@@ -1,9 +1,10 @@
-/* store_claim.c: a delivery's two transactions in deliver.db (see
- * store.h): the claim before filing, which suppresses a duplicate and lets
- * a dead delivery be finished, and the record after it, with the pruning
- * of old rows and the batching of a redelivery's records. */
-#include "store.h"
-#include "store_int.h"
+/* sqlite_claim.c: a delivery's two transactions in deliver.db (see
+ * store.h and sqlite.h): the claim before filing, which suppresses a
+ * duplicate and lets a dead delivery be finished, and the record after
+ * it, with the pruning of old rows and the batching of a redelivery's
+ * records. */
+#include "sqlite.h"
+#include "sqlite_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +29,7 @@ bool store_claim_stale(long pid, long long pid_start, time_t claimed,
 	return proc_gone(pid, pid_start);
 }
 
-static long long own_start(struct store *st)
+static long long own_start(struct sqlite_store *st)
 {
 	if (st->owner_start == -2)
 		st->owner_start = proc_start_time(st->owner);
@@ -42,7 +43,7 @@ struct claim_args {
 
 /* Who holds a claim and since when: the stamp, this process's pid and
  * its start time, bound to parameters i, i + 1 and i + 2. */
-static void bind_holder(struct store *st, sqlite3_stmt *s, int i,
+static void bind_holder(struct sqlite_store *st, sqlite3_stmt *s, int i,
     const struct claim_args *a)
 {
 	sqlite3_bind_int64(s, i, a->now);
@@ -52,7 +53,7 @@ static void bind_holder(struct store *st, sqlite3_stmt *s, int i,
 
 /* A new claim row; replace: over an expired one, else only if the key is
  * not there yet (c->status then stays as it was). */
-static int claim_insert(struct store *st, const struct claim_args *a,
+static int claim_insert(struct sqlite_store *st, const struct claim_args *a,
     struct store_claim *c, bool replace)
 {
 	sqlite3_stmt *s;
@@ -80,7 +81,7 @@ static int claim_insert(struct store *st, const struct claim_args *a,
 
 /* Take over a stale claim; its base name, tmp file and targets stay (the
  * targets are filled in from ours if it died before planning). */
-static int claim_resume(struct store *st, const struct claim_args *a,
+static int claim_resume(struct sqlite_store *st, const struct claim_args *a,
     sqlite3_stmt *row, struct store_claim *c)
 {
 	const char *targets = (const char *)sqlite3_column_text(row, 7);
@@ -109,7 +110,7 @@ static int claim_resume(struct store *st, const struct claim_args *a,
 }
 
 /* Decide on an existing row.  *live: a running process holds it. */
-static int claim_existing(struct store *st, const struct claim_args *a,
+static int claim_existing(struct sqlite_store *st, const struct claim_args *a,
     sqlite3_stmt *row, struct store_claim *c, bool *live)
 {
 	int state = sqlite3_column_int(row, 1);
@@ -133,7 +134,7 @@ static int claim_existing(struct store *st, const struct claim_args *a,
 	return claim_resume(st, a, row, c);
 }
 
-static int claim_once(struct store *st, const struct claim_args *a,
+static int claim_once(struct sqlite_store *st, const struct claim_args *a,
     struct store_claim *c, bool *live)
 {
 	sqlite3_stmt *s;
@@ -181,9 +182,9 @@ static void skip(struct store_claim *c, const char *why)
 	strlcpy(c->why, why, sizeof c->why);
 }
 
-void store_claim(struct store *st, const char *msgid, const char *recipient,
-    const char *base, const char *tmp, const char *targets,
-    struct store_claim *c)
+void sqlite_store_claim(struct sqlite_store *st, const char *msgid,
+    const char *recipient, const char *base, const char *tmp,
+    const char *targets, struct store_claim *c)
 {
 	struct claim_args a = { msgid, recipient, base, tmp, targets, 0 };
 	time_t deadline = time(NULL);
@@ -197,8 +198,10 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 		return skip(c, "no Message-ID");
 	deadline += st->cfg->store_timeout;
 	for (;;) {
-		if (st_ready(st) < 0)
+		if (st_ready(st) < 0) {
+			c->unreachable = true;
 			return skip(c, "store unavailable");
+		}
 		a.now = time(NULL);
 		rc = claim_once(st, &a, c, &live);
 		if (rc == SQLITE_OK && !live)
@@ -213,13 +216,15 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 		}
 		free(c->targets);
 		c->targets = NULL;
-		if (!st_recover(st, rc))
+		if (!st_recover(st, rc)) {
+			c->unreachable = true;
 			return skip(c, st_why_failed(st, rc));
+		}
 	}
 }
 
-int store_claim_targets(struct store *st, const struct store_claim *c,
-    const char *targets)
+int sqlite_store_claim_targets(struct sqlite_store *st,
+    const struct store_claim *c, const char *targets)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -244,15 +249,10 @@ int store_claim_targets(struct store *st, const struct store_claim *c,
 	return -1;
 }
 
-void store_claim_free(struct store_claim *c)
-{
-	free(c->targets);
-	c->targets = NULL;
-}
 
 /* ---- recording a delivery --------------------------------------------- */
 
-static int settle_claim(struct store *st, const struct store_claim *c,
+static int settle_claim(struct sqlite_store *st, const struct store_claim *c,
     bool delivered, time_t now)
 {
 	sqlite3_stmt *s;
@@ -270,7 +270,7 @@ static int settle_claim(struct store *st, const struct store_claim *c,
 	return st_run(s);
 }
 
-static int insert_log(struct store *st, const struct store_delivery *d,
+static int insert_log(struct sqlite_store *st, const struct store_delivery *d,
     time_t now)
 {
 	sqlite3_stmt *s;
@@ -297,7 +297,7 @@ static int insert_log(struct store *st, const struct store_delivery *d,
 /* Delete at most STORE_PRUNE_BATCH rows older than cutoff; sql reads
  * the batch off an index or among the first STORE_PRUNE_WINDOW rows (?3),
  * so no delivery pays for a table scan. */
-int st_prune(struct store *st, const char *sql, long long cutoff)
+int st_prune(struct sqlite_store *st, const char *sql, long long cutoff)
 {
 	sqlite3_stmt *s;
 	int rc = st_prepare(st, sql, &s);
@@ -324,7 +324,7 @@ static bool prune_turn(long long row)
 	return row > 0 && row % STORE_PRUNE_EVERY == 0;
 }
 
-static int prune_delivery_tables(struct store *st, time_t now,
+static int prune_delivery_tables(struct sqlite_store *st, time_t now,
     long long dedup_row, long long log_row)
 {
 	unsigned keep = st->cfg->dedup_days > STORE_CLAIM_KEEP_DAYS ?
@@ -345,7 +345,7 @@ static int prune_delivery_tables(struct store *st, time_t now,
 
 /* A record's own transaction, or in a batch its savepoint (the batch's
  * transaction opened by the first record). */
-static int record_begin(struct store *st)
+static int record_begin(struct sqlite_store *st)
 {
 	int rc;
 
@@ -360,7 +360,7 @@ static int record_begin(struct store *st)
 	return st_exec(st, "SAVEPOINT record");
 }
 
-static int record_end(struct store *st, int rc)
+static int record_end(struct sqlite_store *st, int rc)
 {
 	if (rc != SQLITE_OK)
 		return rc;
@@ -373,14 +373,14 @@ static int record_end(struct store *st, int rc)
 
 /* A record that failed inside a batch is undone alone: the batch goes
  * on with the others. */
-static void record_undo(struct store *st)
+static void record_undo(struct sqlite_store *st)
 {
 	if (st_exec(st, "ROLLBACK TO record") != SQLITE_OK ||
 	    st_exec(st, "RELEASE record") != SQLITE_OK)
 		st_rollback(st);   /* the batch is lost: said so */
 }
 
-static int record_once(struct store *st, const struct store_claim *c,
+static int record_once(struct sqlite_store *st, const struct store_claim *c,
     const struct store_delivery *d)
 {
 	time_t now = time(NULL);
@@ -399,7 +399,7 @@ static int record_once(struct store *st, const struct store_claim *c,
 	return record_end(st, rc);
 }
 
-int store_record(struct store *st, const struct store_claim *c,
+int sqlite_store_record(struct sqlite_store *st, const struct store_claim *c,
     const struct store_delivery *d)
 {
 	int rc;
@@ -424,13 +424,13 @@ int store_record(struct store *st, const struct store_claim *c,
 	return -1;
 }
 
-void store_batch_begin(struct store *st)
+void sqlite_store_batch_begin(struct sqlite_store *st)
 {
 	if (st != NULL)
 		st->batch = true;
 }
 
-int store_batch_end(struct store *st)
+int sqlite_store_batch_end(struct sqlite_store *st)
 {
 	if (st == NULL)
 		return 0;

@@ -1,4 +1,4 @@
-/* store_track.c: what Sieve's vacation and redirect remember in
+/* sqlite_track.c: what Sieve's vacation and redirect remember in
  * deliver.db (see store.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <syslog.h>
 #include <time.h>
 
-#include "store.h"
-#include "store_int.h"
+#include "sqlite.h"
+#include "sqlite_int.h"
 
 /* The tracking tables are created when first written (most stores never
  * need them, and every open parses every table of the schema). */
@@ -35,7 +35,7 @@
 
 /* Run a one-row query with two text parameters and a time; true when it
  * returns a row, *failed on a store error. */
-static bool exists(struct store *st, const char *sql, const char *a,
+static bool exists(struct sqlite_store *st, const char *sql, const char *a,
     const char *b, long long t, bool *failed)
 {
 	sqlite3_stmt *s;
@@ -60,7 +60,7 @@ static bool exists(struct store *st, const char *sql, const char *a,
 
 /* INSERT OR REPLACE one tracking row and prune its table, in one
  * transaction. */
-static int track(struct store *st, const char *table, const char *upsert,
+static int track(struct sqlite_store *st, const char *table, const char *upsert,
     const char *a, const char *b, long long t1, long long t2,
     const char *prune_sql, long long cutoff)
 {
@@ -101,8 +101,8 @@ static char *pair_key(const char *a, const char *b)
 	return key;
 }
 
-bool store_vacation_due_period(struct store *st, const char *sender,
-    const char *handle, unsigned long long seconds)
+bool sqlite_store_vacation_due_period(struct sqlite_store *st,
+    const char *sender, const char *handle, unsigned long long seconds)
 {
 	bool failed, seen;
 
@@ -119,14 +119,8 @@ bool store_vacation_due_period(struct store *st, const char *sender,
 	return failed || !seen;
 }
 
-bool store_vacation_due(struct store *st, const char *sender,
-    const char *handle, unsigned days)
-{
-	return store_vacation_due_period(st, sender, handle,
-	    (unsigned long long)days * DAY);
-}
 
-int store_vacation_sent(struct store *st, const char *sender,
+int sqlite_store_vacation_sent(struct sqlite_store *st, const char *sender,
     const char *handle)
 {
 	time_t now = time(NULL);
@@ -146,7 +140,7 @@ int store_vacation_sent(struct store *st, const char *sender,
 	    "expires < ?1 ORDER BY expires LIMIT ?2)", now);
 }
 
-bool store_redirect_done(struct store *st, const char *message_id,
+bool sqlite_store_redirect_done(struct sqlite_store *st, const char *message_id,
     const char *target)
 {
 	char id[STORE_MSGID_MAX + 1];
@@ -159,7 +153,7 @@ bool store_redirect_done(struct store *st, const char *message_id,
 	    STORE_REDIRECT_DAYS * DAY, &failed);
 }
 
-int store_redirect_sent(struct store *st, const char *message_id,
+int sqlite_store_redirect_sent(struct sqlite_store *st, const char *message_id,
     const char *target)
 {
 	char id[STORE_MSGID_MAX + 1];
@@ -174,7 +168,7 @@ int store_redirect_sent(struct store *st, const char *message_id,
 	    now - STORE_REDIRECT_DAYS * DAY);
 }
 
-bool store_duplicate_seen(struct store *st, const char *key)
+bool sqlite_store_duplicate_seen(struct sqlite_store *st, const char *key)
 {
 	bool failed;
 
@@ -185,7 +179,7 @@ bool store_duplicate_seen(struct store *st, const char *key)
 	    &failed);
 }
 
-int store_duplicate_mark(struct store *st, const char *key,
+int sqlite_store_duplicate_mark(struct sqlite_store *st, const char *key,
     unsigned long long period)
 {
 	time_t now = time(NULL);

@@ -1,0 +1,28 @@
+/* backend.h: what the store's backends (sqlite*.c: deliver.db; pg*.c:
+ * PostgreSQL) share with the interface store.c.  The pipeline includes
+ * store.h only and never learns which backend it talks to. */
+#ifndef DELIVER_STORE_BACKEND_H
+#define DELIVER_STORE_BACKEND_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "store.h"
+
+#define DAY 86400LL
+
+/* One row of the delivery log, as deliver --log prints it. */
+struct store_log_row {
+	time_t time;
+	const char *recipient, *sender, *msgid;
+	long long size;
+	const char *folders, *files, *actions, *result;
+	int exit_code;
+	const char *host;       /* the delivering host; NULL = not kept */
+};
+
+/* DATE TIME RESULT exit=N to=<> from=<> msgid=<> size=N folders= files=
+ * actions= [host=], untrusted text escaped, one line. */
+void store_print_row(FILE *fp, const struct store_log_row *r);
+
+#endif
