@@ -4,7 +4,7 @@
 #   make check      install missing Debian packages, build, run every test
 #   make check-mta  deliver under real Postfix and Exim (part of make check)
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan
-#   make demo       deliver the messages in examples/ into ./demo/Maildir
+#   make demo       deliver the messages in contrib/demo/ into ./demo/Maildir
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
@@ -269,7 +269,7 @@ check-fuzz-skip:
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@sh examples/demo.sh $(CURDIR)/$(BUILD)/deliver
+	@sh contrib/demo/demo.sh $(CURDIR)/$(BUILD)/deliver
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
@@ -302,7 +302,7 @@ check-fresh:
 	@bash tests/fresh-root.sh $(FRESH)
 
 # bench: a benchmark, not a test; never fails the build.
-#   make bench               about 10 minutes, writes bench/RESULTS.md
+#   make bench               about 10 minutes, writes tests/bench/RESULTS.md
 #   make bench BENCH_QUICK=1 a 1-2 minute smoke run
 #   make bench-deps          install the peers measured (Debian)
 BENCH_PEERS := dovecot-core dovecot-sieve maildrop procmail safecat valgrind strace sqlite3
@@ -320,13 +320,13 @@ $(BUILD)/bench/deliver-libpq: $(BUILD)/main.o $(LIB_OBJS) $(DELIVER_OMIT)
 	@mkdir -p $(@D)
 	-$(CC) $(LDFLAGS) -o $@ $^ $(DELIVER_LINK) -Wl,--no-as-needed -lpq
 
-$(BUILD)/bench/%: bench/%.c
+$(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(BUILD)/bench
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 
 bench: all bench-tools
-	-@BENCH_QUICK=$(BENCH_QUICK) bash bench/run.sh $(BUILD)/bench $(BUILD)/deliver \
-	    $(if $(filter 1,$(BENCH_QUICK)),,bench/RESULTS.md)
+	-@BENCH_QUICK=$(BENCH_QUICK) bash tests/bench/run.sh $(BUILD)/bench $(BUILD)/deliver \
+	    $(if $(filter 1,$(BENCH_QUICK)),,tests/bench/RESULTS.md)
 
 bench-deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(BENCH_PEERS)

@@ -1,4 +1,4 @@
-/* deliver.h: one delivery, start to finish (the pipeline of doc/DESIGN.md).
+/* deliver.h: one delivery, start to finish (the pipeline of src/DESIGN.md).
  *
  *   intake (stdin -> tmp/) -> loop check -> plan -> targets -> place
  *   -> unlink tmp -> log

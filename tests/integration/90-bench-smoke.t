@@ -12,11 +12,11 @@ chmod 755 "$T"  # the benchmark runs its agents as nobody when root
 fails=0
 check() { if [ "$1" = 0 ]; then echo "ok $2 - $3"; else echo "not ok $2 - $3"; fails=$((fails + 1)); fi; }
 F="-O2 -std=c17 -D_GNU_SOURCE -Wall -Wextra -Werror -Wvla -Wshadow -Wstrict-prototypes -Wmissing-prototypes"
-cc $F -o "$T/driver" "$SRCDIR/bench/driver.c" && cc $F -o "$T/baseline" "$SRCDIR/bench/baseline.c"
+cc $F -o "$T/driver" "$SRCDIR/tests/bench/driver.c" && cc $F -o "$T/baseline" "$SRCDIR/tests/bench/baseline.c"
 check $? 1 "driver and baseline build"
 BENCH_ONLY=core BENCH_QUICK=1 BENCH_N=3 BENCH_ROUNDS=1 TMPDIR=$T \
-    timeout 60 bash "$SRCDIR/bench/run.sh" "$T" "$DELIVER" "$T/RESULTS.md" > "$T/out" 2> "$T/err"
-check $? 2 "bench/run.sh exits 0"
+    timeout 60 bash "$SRCDIR/tests/bench/run.sh" "$T" "$DELIVER" "$T/RESULTS.md" > "$T/out" 2> "$T/err"
+check $? 2 "tests/bench/run.sh exits 0"
 grep -Eq '^\| baseline \| [0-9]+\.[0-9]+ \| 1\.00x \| [0-9]+\.[0-9]+ \| 1\.00x \|$' "$T/out"
 check $? 3 "a ratio line for the baseline"
 grep -Eq '^\| deliver plain \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \| [0-9]+\.[0-9]+ \| [0-9]+\.[0-9]+x \|$' "$T/out"

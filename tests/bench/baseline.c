@@ -1,4 +1,4 @@
-/* baseline.c: the least any safe Maildir delivery must do (issue 9).
+/* baseline.c: the least any safe Maildir delivery must do.
  *
  *     baseline [-f] MAILDIR < message
  *

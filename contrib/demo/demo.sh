@@ -1,10 +1,10 @@
 #!/bin/sh
-# make demo: deliver the sample messages in examples/ into ./demo/Maildir
+# make demo: deliver the sample messages in contrib/demo/ into ./demo/Maildir
 # and show the resulting tree and the log lines.  Exits 1 when a delivery
 # did not exit 0.
 set -u
 DELIVER=$1
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 old=$(readlink demo/Maildir 2>/dev/null)   # an earlier run's (see below)
 case $old in /tmp/deliver-demo.*/Maildir) rm -rf "${old%/Maildir}" ;; esac
 rm -rf demo
@@ -38,10 +38,10 @@ run() {
 	echo "  (exit $rc)"
 	[ $rc = 0 ] || failed=1
 }
-run -a bob@example.net < examples/01-plain.eml
-run -f noreply@lists.example.com -a bob@example.net -m Lists/deliver-users < examples/02-list-crlf.eml
-run -f carol@example.org -a bob+receipts@example.net -m 'Reçus' < examples/03-folder.eml
-run -f carol@example.org -a bob@example.net -m '../escape' < examples/03-folder.eml
+run -a bob@example.net < contrib/demo/01-plain.eml
+run -f noreply@lists.example.com -a bob@example.net -m Lists/deliver-users < contrib/demo/02-list-crlf.eml
+run -f carol@example.org -a bob+receipts@example.net -m 'Reçus' < contrib/demo/03-folder.eml
+run -f carol@example.org -a bob@example.net -m '../escape' < contrib/demo/03-folder.eml
 echo
 echo "The Maildir:"
 find -H demo/Maildir -type f -o -type d | sort | sed 's/^/  /'

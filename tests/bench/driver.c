@@ -1,5 +1,4 @@
-/* driver.c: time deliveries, one process each, the way an MTA runs an MDA
- * (issue 9).
+/* driver.c: time deliveries, one process each, the way an MTA runs an MDA.
  *
  *     driver [-n N] [-r R] [-j P] PLAN
  *

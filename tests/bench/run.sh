@@ -1,11 +1,11 @@
 #!/bin/bash
-# bench/run.sh: make bench (issue 9).  A benchmark, not a test: it prints
+# tests/bench/run.sh: make bench.  A benchmark, not a test: it prints
 # figures and writes a Markdown report; it exits 0 even when a
 # configuration fails (that configuration then reads "failed: ...").
 #
-#   bench/run.sh BUILD_DIR DELIVER [RESULTS.md]
+#   tests/bench/run.sh BUILD_DIR DELIVER [RESULTS.md]
 #
-# BUILD_DIR holds driver and baseline (see bench/driver.c, bench/baseline.c).
+# BUILD_DIR holds driver and baseline (see tests/bench/driver.c, tests/bench/baseline.c).
 # Environment: BENCH_QUICK=1 (1-2 minute smoke run), BENCH_ONLY=core (only
 # the per-delivery table), BENCH_N / BENCH_ROUNDS (deliveries per round,
 # rounds), TMPDIR (the disk measured).  Every delivery agent runs as an
@@ -216,7 +216,7 @@ run_plan "$P" -n 1 -r 1
 run_plan "$P" -n "$N" -r "$R"
 say "## Per delivery (4 KiB message, process start included)"
 say ""
-say "Ratios are to the baseline (bench/baseline.c: read, tmp/ O_EXCL, write, fsync, link into new/, unlink, fsync new/) measured in the same run; rounds alternate between configurations."
+say "Ratios are to the baseline (tests/bench/baseline.c: read, tmp/ O_EXCL, write, fsync, link into new/, unlink, fsync new/) measured in the same run; rounds alternate between configurations."
 say ""
 table "$P"
 say "baseline + one isolated child (\`baseline -f\`) is the baseline plus the least that evaluating a filter in a process of its own can cost, with no filter: a child forked first thing, asked one byte once the message is written and answering one byte while the parent syncs. The libsieve engine (\`-o sieve_engine=libsieve\`) pays at least that (libsieve runs in a child process); the native engine, the default, evaluates in process. The variables row's message has a List-Id, and its script's last rule files by it (\`set :lower\`, \`\${2}\`)."
@@ -416,7 +416,7 @@ if [ $HAS_REDELIVER = 1 ]; then
 	    for my $i (1..$n) { (my $c = $m) =~ s/\@\@ID\@\@/redeliver$i/; open(my $f, ">", sprintf("%s/cur/1795000000.M%06dP1.bench,S=4096:2,", $dir, $i)) or die; print $f $c; close $f }' \
 	    "$D/m4k" "$D/rsrc" "$RN"
 	RP=$D/redeliver.plan; : > "$RP"
-	say "One \`deliver --redeliver\` of a Maildir of $RN 4 KiB messages (process start included) vs one exec of deliver per message (bench/driver, $EN deliveries x $ER rounds, median), same configuration."
+	say "One \`deliver --redeliver\` of a Maildir of $RN 4 KiB messages (process start included) vs one exec of deliver per message (tests/bench/driver, $EN deliveries x $ER rounds, median), same configuration."
 	say ""
 	say "| configuration | --redeliver msg/s | ms per message | exec msg/s | ms per message | ratio (wall) | CPU ms per message, --redeliver / exec | CPU ratio |"
 	say "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
@@ -441,7 +441,7 @@ if [ $HAS_REDELIVER = 1 ]; then
 	[ $HAS_SIEVE = 1 ] && rcfg deliver_+_Sieve_20_rules_+_quota_+_deliver.db -c /dev/null -s "$D/rules20.sieve" -o quota=1G
 	[ $HAS_LIBSIEVE = 1 ] && rcfg "deliver_+_Sieve_20_rules_+_quota_+_deliver.db_(libsieve_engine)" -c /dev/null "${LIB[@]}" -s "$D/rules20.sieve" -o quota=1G
 	say ""
-	say "Target (issue 7): at least 10x cheaper per message than one exec per message. The native engine evaluates each message's scripts in process; with the libsieve engine the run uses one long-lived isolated Sieve child (src/sieve/sieve_worker.c, replaced after a failure or 1,000 messages) instead of forking one per message."
+	say "Target: at least 10x cheaper per message than one exec per message. The native engine evaluates each message's scripts in process; with the libsieve engine the run uses one long-lived isolated Sieve child (src/sieve/sieve_worker.c, replaced after a failure or 1,000 messages) instead of forking one per message."
 else say "deliver --redeliver of 10,000 messages vs one exec per message: $NA"; fi
 say ""
 say "- load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
