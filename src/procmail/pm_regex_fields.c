@@ -23,8 +23,8 @@ struct cand {
 
 struct splitter {
 	const struct pm_re *re;
-	struct cand work[MAX_CANDIDATES];
-	int nwork, made;
+	struct cand work[MAX_CANDIDATES];   /* a queue: names keep their order */
+	int head, nwork, made;
 	struct pm_field_test *tests;
 	int ntests;
 	bool not_field, nomem;
@@ -39,6 +39,7 @@ static bool field_char(unsigned char c)
 static void push(struct splitter *s, int *atoms, int n)
 {
 	if (s->nwork == MAX_CANDIDATES || ++s->made > MAX_CANDIDATES) {
+		/* made counts every push: the queue never wraps */
 		s->not_field = true;   /* too many: approximate instead */
 		free(atoms);
 		return;
@@ -263,14 +264,14 @@ int pm_re_split_fields(const struct pm_re *re, struct pm_field_test **tests)
 		/* the branch's atoms in place of one placeholder atom */
 		push_replaced(&s, &whole, 0, b);
 	}
-	while (s.nwork > 0 && !s.not_field && !s.nomem) {
-		struct cand c = s.work[--s.nwork];
+	while (s.head < s.nwork && !s.not_field && !s.nomem) {
+		struct cand c = s.work[s.head++];
 
 		examine(&s, &c);
 		free(c.atoms);
 	}
-	while (s.nwork > 0)
-		free(s.work[--s.nwork].atoms);
+	while (s.head < s.nwork)
+		free(s.work[s.head++].atoms);
 	if (s.nomem || s.not_field) {
 		pm_field_tests_free(s.tests, s.ntests);
 		*tests = NULL;
