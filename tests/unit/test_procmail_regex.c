@@ -100,6 +100,12 @@ static void test_field_alternatives(void **state)
 	    "header :regex [\"subject\", \"to\"] \"a\"", PM_EXACT);
 	expect("", "^X-Ab?c:x", "header :regex [\"x-abc\", \"x-ac\"] \"^x\"",
 	    PM_EXACT);
+	/* "^From.*": read as the From field, said to differ */
+	expect("", "^From.*joe", "header :regex \"from\" \"joe\"", PM_DIFFERS);
+	/* the From_ line alone: nothing Sieve can test, approximated */
+	expect("", "^From joe", "header :regex [\"from\", \"sender\", "
+	    "\"reply-to\", \"to\", \"cc\", \"subject\", \"list-id\", "
+	    "\"return-path\"] \"^From joe\"", PM_DIFFERS);
 }
 
 static void test_macros(void **state)
