@@ -443,6 +443,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	int match_group = 0;
 	char *test;
 	bool opened;
+	unsigned exts_before = s->exts;
 
 	rule_comment(w, it->line);
 	if (it->has_lock)
@@ -457,6 +458,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	} else
 		test = recipe_test(tr, it, &v, &match_group);
 	if (test && test[0] == '\0') {
+		s->exts = exts_before;   /* nothing of it is in the script */
 		comment_out(s, it);
 		free(test);
 		test = strdup("false");
