@@ -346,6 +346,11 @@ static char *recipe_test(struct tr *tr, const struct pm_item *it,
 		struct pm_cond_result r = pm_cond_translate(&ctx,
 		    it->conds[i].text);
 
+		if (r.invalid && tr->err->line == 0) {
+			tr->err->line = it->conds[i].line;
+			snprintf(tr->err->reason, sizeof tr->err->reason,
+			    "Invalid regexp \"%.120s\"", it->conds[i].text);
+		}
 		if (r.test == NULL)
 			continue;
 		if (r.match_group > 0) {   /* last: its ${N} must survive */
@@ -706,7 +711,7 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 		return -1;
 	}
 	tr->chains |= any_chain(&rc);
-	for (int i = 0; i < rc.n && result == 0; i++) {
+	for (int i = 0; i < rc.n && result == 0 && tr->err->line == 0; i++) {
 		const struct pm_item *it = &rc.items[i];
 
 		switch (it->kind) {
@@ -727,6 +732,10 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 			    "\"%.60s\"", it->value);
 			break;
 		}
+	}
+	if (tr->err->line != 0 && tr->err->file[0] == '\0') {
+		strlcpy(tr->err->file, file, sizeof tr->err->file);
+		result = -1;   /* an expression procmail refuses */
 	}
 	pm_rc_free(&rc);
 	free(w);
