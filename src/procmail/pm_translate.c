@@ -22,7 +22,6 @@ struct tr {
 	struct pm_vars vars;
 	struct pm_error *err;
 	int include_depth;
-	bool chains;                       /* some recipe has A, a, E, e */
 };
 
 /* One file's walk. */
@@ -33,6 +32,9 @@ struct walk {
 	bool braces[PM_RC_MAX_DEPTH + 1];  /* a block opened a '{' */
 	bool clone[PM_RC_MAX_DEPTH + 1];   /* ... a block with 'c' */
 	int clones;                        /* 'c' blocks around the walk */
+	/* for the recipe at hand: a later one reads pm_last (has A or a),
+	 * pm_prev (has E) */
+	bool need_last, need_prev;
 };
 
 static int translate_rc(struct tr *tr, const char *text, size_t len,
@@ -392,18 +394,25 @@ static char *recipe_test(struct tr *tr, const struct pm_item *it,
 	return b.data;
 }
 
-/* procmail's bookkeeping of a recipe's outcome (pm_i: it ran). */
-static void chain_bookkeeping(struct tr *tr, const struct pm_item *it)
+/* procmail's bookkeeping of a recipe's outcome (pm_i: it ran), where a
+ * later recipe reads it. */
+static void chain_bookkeeping(const struct walk *w, const struct pm_item *it)
 {
-	struct pm_sieve *s = tr->s;
+	struct pm_sieve *s = w->tr->s;
 
-	if (!has_flag(it, 'A') && !has_flag(it, 'a'))
+	if (w->need_last && !has_flag(it, 'A') && !has_flag(it, 'a'))
 		pm_sieve_line(s, "set \"pm_last\" \"${pm_i}\";");
-	if (has_flag(it, 'E'))
+	if (w->need_prev && has_flag(it, 'E'))
 		pm_sieve_line(s, "if not string :is \"${pm_prev}\" \"1\" "
 		    "{ set \"pm_prev\" \"${pm_i}\"; }");
-	else
+	else if (w->need_prev)
 		pm_sieve_line(s, "set \"pm_prev\" \"${pm_i}\";");
+}
+
+/* The recipe needs the chained form: it reads or feeds the bookkeeping. */
+static bool chained(const struct walk *w, const struct pm_item *it)
+{
+	return w->need_last || w->need_prev || strpbrk(it->flags, "AaEe");
 }
 
 static void comment_out(struct pm_sieve *s, const struct pm_item *it)
@@ -419,12 +428,12 @@ static void comment_out(struct pm_sieve *s, const struct pm_item *it)
 
 /* Opens "if ... {" for the recipe's action; false when the action runs
  * unconditionally (no test, no chain). */
-static bool open_recipe(struct tr *tr, const char *test, int match_group,
-    const struct pm_item *it)
+static bool open_recipe(const struct walk *w, const char *test,
+    int match_group, const struct pm_item *it)
 {
-	struct pm_sieve *s = tr->s;
+	struct pm_sieve *s = w->tr->s;
 
-	if (tr->chains) {
+	if (chained(w, it)) {
 		if (test) {
 			pm_sieve_line(s, "set \"pm_i\" \"0\";");
 			pm_sieve_line(s, "if %s {", test);
@@ -437,7 +446,7 @@ static bool open_recipe(struct tr *tr, const char *test, int match_group,
 			s->indent--;
 			pm_sieve_line(s, "}");
 		}
-		chain_bookkeeping(tr, it);
+		chain_bookkeeping(w, it);
 		pm_sieve_line(s, "if string :is \"${pm_i}\" \"1\" {");
 		s->indent++;
 		return true;
@@ -496,9 +505,9 @@ static void recipe(struct walk *w, const struct pm_item *it)
 		s->exts |= PM_EXT_VARIABLES;
 		pm_sieve_line(s, "set \"pm_cdone\" \"0\";");
 	}
-	if (tr->chains || w->clones > 0)
+	if (chained(w, it) || w->clones > 0)
 		s->exts |= PM_EXT_VARIABLES;
-	opened = open_recipe(tr, test, match_group, it);
+	opened = open_recipe(w, test, match_group, it);
 	free(test);
 	if (it->action == PM_ACT_BLOCK) {
 		w->braces[it->depth + 1] = opened;
@@ -683,13 +692,30 @@ static int assignment(struct walk *w, const struct pm_item *it)
 
 /* ---- the walk ---- */
 
-static bool any_chain(const struct pm_rc *rc)
+/* For each item: does a later recipe read pm_last (A, a) or pm_prev
+ * (E)?  An INCLUDERC or SWITCHRC later may: taken as yes. */
+static int later_readers(const struct pm_rc *rc, bool **last, bool **prev)
 {
-	for (int i = 0; i < rc->n; i++)
-		if (rc->items[i].kind == PM_ITEM_RECIPE &&
-		    strpbrk(rc->items[i].flags, "AaEe"))
-			return true;
-	return false;
+	bool a = false, e = false;
+
+	*last = calloc((size_t)rc->n + 1, sizeof **last);
+	*prev = calloc((size_t)rc->n + 1, sizeof **prev);
+	if (*last == NULL || *prev == NULL)
+		return -1;
+	for (int i = rc->n - 1; i >= 0; i--) {
+		const struct pm_item *it = &rc->items[i];
+
+		(*last)[i] = a;
+		(*prev)[i] = e;
+		if (it->kind == PM_ITEM_RECIPE) {
+			a |= strpbrk(it->flags, "Aa") != NULL;
+			e |= strchr(it->flags, 'E') != NULL;
+		} else if (it->kind == PM_ITEM_ASSIGN &&
+		    (strcmp(it->name, "INCLUDERC") == 0 ||
+		    strcmp(it->name, "SWITCHRC") == 0))
+			a = e = true;
+	}
+	return 0;
 }
 
 static int translate_rc(struct tr *tr, const char *text, size_t len,
@@ -698,6 +724,7 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 	struct walk *w = calloc(1, sizeof *w);
 	struct pm_rc rc;
 	int errline = 0, result = 0;
+	bool *need_last = NULL, *need_prev = NULL;
 
 	if (w == NULL)
 		return -1;
@@ -710,10 +737,22 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 		free(w);
 		return -1;
 	}
-	tr->chains |= any_chain(&rc);
+	if (later_readers(&rc, &need_last, &need_prev) < 0) {
+		free(need_last);
+		free(need_prev);
+		pm_rc_free(&rc);
+		free(w);
+		strlcpy(tr->err->file, file, sizeof tr->err->file);
+		tr->err->line = 1;
+		strlcpy(tr->err->reason, "out of memory",
+		    sizeof tr->err->reason);
+		return -1;
+	}
 	for (int i = 0; i < rc.n && result == 0 && tr->err->line == 0; i++) {
 		const struct pm_item *it = &rc.items[i];
 
+		w->need_last = need_last[i];
+		w->need_prev = need_prev[i];
 		switch (it->kind) {
 		case PM_ITEM_RECIPE: recipe(w, it); break;
 		case PM_ITEM_ASSIGN: result = assignment(w, it); break;
@@ -733,6 +772,8 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 			break;
 		}
 	}
+	free(need_last);
+	free(need_prev);
 	if (tr->err->line != 0 && tr->err->file[0] == '\0') {
 		strlcpy(tr->err->file, file, sizeof tr->err->file);
 		result = -1;   /* an expression procmail refuses */
