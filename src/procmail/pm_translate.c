@@ -1,8 +1,7 @@
 /* pm_translate.c: see pm_translate.h.  One walk over the items of the
- * rc; INCLUDERC and SWITCHRC files are read and walked in place (at most
+ * rc (recipes here, actions in pm_actions.c, assignments in pm_assign.c);
+ * INCLUDERC and SWITCHRC files are read and walked in place (at most
  * PM_INCLUDE_MAX_DEPTH deep). */
-#include "pm_translate.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,34 +10,7 @@
 #include <unistd.h>
 
 #include "pm_cond.h"
-#include "pm_dest.h"
-#include "pm_rc.h"
-#include "pm_vars.h"
-#include "sieve_address.h"
-
-struct tr {
-	struct pm_sieve *s;
-	struct pm_report *rep;
-	struct pm_vars vars;
-	struct pm_error *err;
-	int include_depth;
-};
-
-/* One file's walk. */
-struct walk {
-	struct tr *tr;
-	const char *file;                  /* in the report */
-	const char *comment;               /* in the script's comments */
-	bool braces[PM_RC_MAX_DEPTH + 1];  /* a block opened a '{' */
-	bool clone[PM_RC_MAX_DEPTH + 1];   /* ... a block with 'c' */
-	int clones;                        /* 'c' blocks around the walk */
-	/* for the recipe at hand: a later one reads pm_last (has A or a),
-	 * pm_prev (has E) */
-	bool need_last, need_prev;
-};
-
-static int translate_rc(struct tr *tr, const char *text, size_t len,
-    const char *file, const char *comment);
+#include "pm_translate_int.h"
 
 char *pm_read_file(const char *path, size_t *len)
 {
@@ -72,12 +44,12 @@ char *pm_read_file(const char *path, size_t *len)
 	return b.data;
 }
 
-static bool has_flag(const struct pm_item *it, char f)
+bool pm_has_flag(const struct pm_item *it, char f)
 {
 	return strchr(it->flags, f) != NULL;
 }
 
-static const char *var_value(const struct tr *tr, const char *name)
+const char *pm_var_value(const struct tr *tr, const char *name)
 {
 	const struct pm_var *v = pm_vars_get(&tr->vars, name);
 
@@ -85,7 +57,7 @@ static const char *var_value(const struct tr *tr, const char *name)
 }
 
 /* "# .procmailrc line N" (the included file's name for its rules) */
-static void rule_comment(const struct walk *w, int line)
+void pm_rule_comment(const struct walk *w, int line)
 {
 	char tail[32];
 	struct growbuf b = { 0 };
@@ -98,10 +70,8 @@ static void rule_comment(const struct walk *w, int line)
 	free(b.data);
 }
 
-/* ---- actions ---- */
-
-static void quoted_line(struct pm_sieve *s, const char *before,
-    const char *str, const char *after)
+void pm_quoted_line(struct pm_sieve *s, const char *before, const char *str,
+    const char *after)
 {
 	struct growbuf b = { 0 };
 
@@ -111,202 +81,6 @@ static void quoted_line(struct pm_sieve *s, const char *before,
 	if (b.nomem)
 		s->text.nomem = true;
 	free(b.data);
-}
-
-/* The action's text with variables expanded and outer quotes gone;
- * NULL (reason in v) when a variable has no value. */
-static char *expanded_action(struct tr *tr, const char *text,
-    struct pm_verdict *v)
-{
-	struct growbuf b = { 0 };
-	bool runtime = false;
-	char why[200], *t = strdup(text);
-	size_t n;
-
-	if (t == NULL)
-		return NULL;
-	n = strlen(t);
-	if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
-		memmove(t, t + 1, n - 2);
-		t[n - 2] = '\0';
-	}
-	if (pm_vars_expand(&tr->vars, t, PM_EXPAND_STRING, &b, &runtime, why,
-	    sizeof why) < 0) {
-		pm_verdict_add(v, PM_UNTRANSLATABLE, "%s", why);
-		free(b.data);
-		b.data = NULL;
-	}
-	if (runtime)
-		tr->s->exts |= PM_EXT_VARIABLES;
-	free(t);
-	return b.data;
-}
-
-static void folder_action(struct tr *tr, const struct pm_item *it,
-    bool copy, struct pm_verdict *v)
-{
-	struct pm_sieve *s = tr->s;
-	char folder[4096], *dest = expanded_action(tr, it->action_text, v);
-	enum pm_dest_kind kind = PM_DEST_NONE;
-
-	if (dest && strpbrk(dest, " \t"))
-		pm_verdict_add(v, PM_UNTRANSLATABLE, "several destinations");
-	else if (dest && !pm_sieve_text_ok(dest))
-		pm_verdict_add(v, PM_UNTRANSLATABLE, "a destination with bytes "
-		    "a Sieve string cannot hold");
-	else if (dest)
-		kind = pm_dest_map(dest, var_value(tr, "MAILDIR"),
-		    var_value(tr, "DEFAULT"), folder, sizeof folder, v);
-	free(dest);
-	switch (kind) {
-	case PM_DEST_KEEP:
-		if (copy)
-			pm_verdict_add(v, PM_DIFFERS, "a copy into INBOX before "
-			    "INBOX itself: Sieve keeps one");
-		pm_sieve_line(s, "keep;");
-		break;
-	case PM_DEST_DISCARD:
-		if (!copy)
-			pm_sieve_line(s, "discard;");
-		break;
-	case PM_DEST_FOLDER:
-		s->exts |= PM_EXT_FILEINTO | (copy ? PM_EXT_COPY : 0);
-		quoted_line(s, copy ? "fileinto :copy " : "fileinto ", folder,
-		    ";");
-		break;
-	case PM_DEST_NONE:
-		pm_sieve_comment(s, "# not translated: ", it->action_text);
-		pm_sieve_line(s, "keep;");
-		break;
-	}
-}
-
-/* An address Sieve's redirect takes: one address with a local part and a
- * domain ("${...}" is checked when the mail arrives). */
-static bool redirectable(const char *addr)
-{
-	struct sieve_address_list l = { 0 };
-	bool ok;
-
-	/* a plain addr-spec: no list, no comment, no quoting */
-	if (addr[strspn(addr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789.!#$%&'*+/=?^_`{|}~@-")] != '\0')
-		return false;
-	if (strstr(addr, "${"))
-		return true;
-	ok = sieve_address_list_parse(addr, strlen(addr), &l) == 0 &&
-	    l.n == 1 && !l.items[0].raw && l.items[0].domain &&
-	    *l.items[0].local && *l.items[0].domain;
-	sieve_address_list_free(&l);
-	return ok;
-}
-
-static void forward_action(struct tr *tr, const struct pm_item *it,
-    bool copy, struct pm_verdict *v)
-{
-	char *list = expanded_action(tr, it->action_text + 1, v), *save = NULL;
-	int n = 0;
-
-	if (list == NULL)
-		return;
-	if (copy)
-		tr->s->exts |= PM_EXT_COPY;
-	for (char *w = strtok_r(list, " \t", &save); w;
-	    w = strtok_r(NULL, " \t", &save)) {
-		if (w[0] == '-')
-			continue;   /* a sendmail option */
-		if (!redirectable(w)) {
-			pm_verdict_add(v, PM_UNTRANSLATABLE, "\"%.60s\" is no "
-			    "address Sieve redirects to (a local name needs "
-			    "its domain)", w);
-			continue;
-		}
-		quoted_line(tr->s, copy ? "redirect :copy " : "redirect ", w,
-		    ";");
-		n++;
-	}
-	if (n == 0) {
-		pm_verdict_add(v, PM_UNTRANSLATABLE, "a forward without an "
-		    "address");
-		pm_sieve_line(tr->s, "keep;");   /* the mail stays */
-	}
-	free(list);
-}
-
-/* "| formail -D N FILE" under w or W: formail's duplicate check. */
-static bool is_formail_dedup(const struct pm_item *it)
-{
-	char prog[16], opt[4], file[1024];
-	unsigned long size;
-	int used = 0;
-
-	if (!(has_flag(it, 'w') || has_flag(it, 'W')) || has_flag(it, 'c') ||
-	    has_flag(it, 'f'))
-		return false;
-	return sscanf(it->action_text, "| %15s %3s %lu %1023s %n", prog, opt,
-	    &size, file, &used) == 4 && strcmp(prog, "formail") == 0 &&
-	    strcmp(opt, "-D") == 0 && it->action_text[used] == '\0';
-}
-
-static void pipe_action(struct tr *tr, const struct pm_item *it,
-    const char *file, bool copy, struct pm_verdict *v)
-{
-	struct pm_sieve *s = tr->s;
-
-	if (is_formail_dedup(it)) {
-		s->exts |= PM_EXT_DUPLICATE;
-		pm_sieve_line(s, "if duplicate {");
-		pm_sieve_line(s, "\tdiscard;");
-		pm_sieve_line(s, "\tstop;");
-		pm_sieve_line(s, "}");
-		pm_report_note(tr->rep, file, it->line, "formail -D: deliver's "
-		    "duplicate test remembers Message-IDs in deliver.db for its "
-		    "period, not in formail's cache file");
-		return;
-	}
-	pm_verdict_add(v, PM_UNTRANSLATABLE, "%s a program",
-	    has_flag(it, 'f') ? "filters the message through" :
-	    "pipes the message to");
-	pm_sieve_comment(s, "# not translated: ", it->action_text);
-	if (!copy && !has_flag(it, 'f'))
-		pm_sieve_line(s, "keep;");
-}
-
-/* The action; true when it delivers (procmail stops after it).  In a
- * 'c' block (in_clone) every delivery is a copy: procmail's clone
- * delivers it while the original goes on. */
-static bool action(struct tr *tr, const struct pm_item *it,
-    const char *file, bool in_clone, struct pm_verdict *v)
-{
-	bool copy = has_flag(it, 'c') || in_clone;
-	bool delivers = !has_flag(it, 'c');
-	bool partial = has_flag(it, 'h') != has_flag(it, 'b');
-
-	switch (it->action) {
-	case PM_ACT_FOLDER:
-	case PM_ACT_FORWARD:
-		if (partial)
-			pm_verdict_add(v, PM_DIFFERS, "procmail delivers only the "
-			    "%s ('%c' flag)", has_flag(it, 'h') ? "header" :
-			    "body", has_flag(it, 'h') ? 'h' : 'b');
-		if (it->action == PM_ACT_FOLDER)
-			folder_action(tr, it, copy, v);
-		else
-			forward_action(tr, it, copy, v);
-		return delivers;
-	case PM_ACT_PIPE:
-		pipe_action(tr, it, file, copy, v);
-		return !is_formail_dedup(it) && delivers && !has_flag(it, 'f');
-	case PM_ACT_CAPTURE:
-		pm_verdict_add(v, PM_UNTRANSLATABLE, "$%s takes the output of "
-		    "a program", it->name);
-		pm_vars_set(&tr->vars, it->name, PM_VAR_UNKNOWN, NULL);
-		pm_sieve_comment(tr->s, "# not translated: ", it->action_text);
-		return false;
-	case PM_ACT_BLOCK:
-		return false;
-	}
-	return false;
 }
 
 /* ---- recipes ---- */
@@ -322,9 +96,9 @@ static char *recipe_test(struct tr *tr, const struct pm_item *it,
     bool in_clone, struct pm_verdict *v, int *match_group)
 {
 	struct pm_cond_ctx ctx = {
-		.head = has_flag(it, 'H') || !has_flag(it, 'B'),
-		.body = has_flag(it, 'B'),
-		.case_sensitive = has_flag(it, 'D'),
+		.head = pm_has_flag(it, 'H') || !pm_has_flag(it, 'B'),
+		.body = pm_has_flag(it, 'B'),
+		.case_sensitive = pm_has_flag(it, 'D'),
 		.vars = &tr->vars, .sieve = tr->s, .verdict = v,
 	};
 	struct growbuf b = { 0 };
@@ -335,11 +109,11 @@ static char *recipe_test(struct tr *tr, const struct pm_item *it,
 		add_text(&b, "not string :is \"${pm_cdone}\" \"1\"");
 		n++;
 	}
-	if (has_flag(it, 'E')) {
+	if (pm_has_flag(it, 'E')) {
 		if (n++ > 0)
 			growbuf_add(&b, ", ", 2);
 		add_text(&b, "not string :is \"${pm_prev}\" \"1\"");
-	} else if (has_flag(it, 'A') || has_flag(it, 'a')) {
+	} else if (pm_has_flag(it, 'A') || pm_has_flag(it, 'a')) {
 		if (n++ > 0)
 			growbuf_add(&b, ", ", 2);
 		add_text(&b, "string :is \"${pm_last}\" \"1\"");
@@ -400,9 +174,9 @@ static void chain_bookkeeping(const struct walk *w, const struct pm_item *it)
 {
 	struct pm_sieve *s = w->tr->s;
 
-	if (w->need_last && !has_flag(it, 'A') && !has_flag(it, 'a'))
+	if (w->need_last && !pm_has_flag(it, 'A') && !pm_has_flag(it, 'a'))
 		pm_sieve_line(s, "set \"pm_last\" \"${pm_i}\";");
-	if (w->need_prev && has_flag(it, 'E'))
+	if (w->need_prev && pm_has_flag(it, 'E'))
 		pm_sieve_line(s, "if not string :is \"${pm_prev}\" \"1\" "
 		    "{ set \"pm_prev\" \"${pm_i}\"; }");
 	else if (w->need_prev)
@@ -470,12 +244,12 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	bool opened;
 	unsigned exts_before = s->exts;
 
-	rule_comment(w, it->line);
+	pm_rule_comment(w, it->line);
 	if (it->has_lock)
 		pm_report_note(tr->rep, w->file, it->line, "lock file %s "
 		    "dropped: Sieve needs none", it->lockfile ? it->lockfile :
 		    "(default)");
-	if (has_flag(it, 'e')) {
+	if (pm_has_flag(it, 'e')) {
 		pm_verdict_add(&v, PM_DIFFERS, "'e' runs after a failed action; "
 		    "Sieve actions do not fail while the script runs, so it "
 		    "never does");
@@ -495,7 +269,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	}
 	if (match_group)
 		pm_vars_set(&tr->vars, "MATCH", PM_VAR_RUNTIME, NULL);
-	if (it->action == PM_ACT_BLOCK && has_flag(it, 'c')) {
+	if (it->action == PM_ACT_BLOCK && pm_has_flag(it, 'c')) {
 		/* procmail's clone runs the block, the original skips it:
 		 * here the block's deliveries are copies, and its first one
 		 * ends the block (pm_cdone) as it ends the clone */
@@ -511,12 +285,12 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	free(test);
 	if (it->action == PM_ACT_BLOCK) {
 		w->braces[it->depth + 1] = opened;
-		w->clone[it->depth + 1] = has_flag(it, 'c');
-		w->clones += has_flag(it, 'c');
+		w->clone[it->depth + 1] = pm_has_flag(it, 'c');
+		w->clones += pm_has_flag(it, 'c');
 		pm_report_verdict(tr->rep, w->file, it->line, &v);
 		return;
 	}
-	if (action(tr, it, w->file, w->clones > 0, &v))
+	if (pm_action(tr, it, w->file, w->clones > 0, &v))
 		pm_sieve_line(s, w->clones > 0 ? "set \"pm_cdone\" \"1\";" :
 		    "stop;");
 	if (opened) {
@@ -524,170 +298,6 @@ static void recipe(struct walk *w, const struct pm_item *it)
 		pm_sieve_line(s, "}");
 	}
 	pm_report_verdict(tr->rep, w->file, it->line, &v);
-}
-
-/* ---- assignments ---- */
-
-static const char *const dropped_vars[] = {
-	"LOGFILE", "LOG", "VERBOSE", "LOGABSTRACT", "LOCKFILE", "LOCKTIMEOUT",
-	"LOCKEXT", "TIMEOUT", "SHELL", "PATH", "SENDMAIL", "SENDMAILFLAGS",
-	"UMASK", "LINEBUF", "COMSAT", "NORESRETRY", "SUSPEND", "SHELLMETAS",
-	"SHELLFLAGS", "ORGMAIL", "MSGPREFIX", "DELIVERED", "TRAP",
-	"DROPPRIVS", "LASTFOLDER", "TZ", "LANG", "LC_ALL", "IFS", "ENV",
-};
-
-static bool is_dropped(const char *name)
-{
-	for (size_t i = 0; i < sizeof dropped_vars / sizeof dropped_vars[0];
-	    i++)
-		if (strcmp(name, dropped_vars[i]) == 0)
-			return true;
-	return false;
-}
-
-/* INCLUDERC / SWITCHRC: the file walked in place. */
-static int include_file(struct walk *w, const struct pm_item *it,
-    const char *path, bool is_switch)
-{
-	struct tr *tr = w->tr;
-	struct pm_verdict v = { PM_EXACT, "" };
-	char full[4096], *text;
-	size_t len;
-	int rc;
-
-	if (path[0] == '/')
-		strlcpy(full, path, sizeof full);
-	else
-		snprintf(full, sizeof full, "%s/%s", var_value(tr, "MAILDIR"),
-		    path);
-	if (tr->include_depth == PM_INCLUDE_MAX_DEPTH) {
-		pm_verdict_add(&v, PM_UNTRANSLATABLE, "INCLUDERC nested more "
-		    "than %d deep", PM_INCLUDE_MAX_DEPTH);
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-		return 0;
-	}
-	if ((text = pm_read_file(full, &len)) == NULL) {
-		pm_verdict_add(&v, PM_UNTRANSLATABLE, "cannot read %s", full);
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-		return 0;
-	}
-	pm_report_note(tr->rep, w->file, it->line, "%s: %s translated in "
-	    "place", is_switch ? "SWITCHRC" : "INCLUDERC", full);
-	{
-		char head[128];
-
-		snprintf(head, sizeof head, "# line %d: %s ", it->line,
-		    is_switch ? "SWITCHRC" : "INCLUDERC");
-		pm_sieve_comment(tr->s, head, full);
-	}
-	tr->include_depth++;
-	rc = translate_rc(tr, text, len, full, full);
-	tr->include_depth--;
-	free(text);
-	return rc;
-}
-
-static void general_assignment(struct walk *w, const struct pm_item *it,
-    const char *value, bool runtime)
-{
-	struct tr *tr = w->tr;
-	struct growbuf b = { 0 };
-
-	if (!pm_sieve_text_ok(value) || strlen(it->name) > 32) {
-		struct pm_verdict v = { PM_EXACT, "" };
-
-		/* 32: the longest identifier Sieve allows (SIEVE_IDENT_MAX) */
-		pm_verdict_add(&v, PM_UNTRANSLATABLE, strlen(it->name) > 32 ?
-		    "$%.40s...: a name longer than a Sieve variable's" :
-		    "$%s holds bytes a Sieve string cannot hold", it->name);
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-		pm_vars_set(&tr->vars, it->name, PM_VAR_UNKNOWN, NULL);
-		return;
-	}
-	tr->s->exts |= PM_EXT_VARIABLES;
-	rule_comment(w, it->line);
-	pm_sieve_quote(&b, it->name);
-	growbuf_add(&b, " ", 1);
-	pm_sieve_quote(&b, value);
-	growbuf_add(&b, "", 0);
-	pm_sieve_line(tr->s, "set %s;", b.data ? b.data : "\"\" \"\"");
-	if (b.nomem)
-		tr->s->text.nomem = true;
-	free(b.data);
-	pm_vars_set(&tr->vars, it->name, runtime || it->depth > 0 ?
-	    PM_VAR_RUNTIME : PM_VAR_KNOWN, value);
-}
-
-static int assignment(struct walk *w, const struct pm_item *it)
-{
-	struct tr *tr = w->tr;
-	struct pm_verdict v = { PM_EXACT, "" };
-	struct growbuf b = { 0 };
-	bool runtime = false;
-	char why[200];
-	const char *name = it->name;
-	int rc = 0;
-
-	if (it->backquote) {
-		pm_verdict_add(&v, PM_UNTRANSLATABLE, "$%s takes the output of "
-		    "a program", name);
-		pm_vars_set(&tr->vars, name, PM_VAR_UNKNOWN, NULL);
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-		return 0;
-	}
-	if (pm_vars_expand(&tr->vars, it->value ? it->value : "",
-	    PM_EXPAND_STRING, &b, &runtime, why, sizeof why) < 0) {
-		free(b.data);
-		pm_vars_set(&tr->vars, name, PM_VAR_UNKNOWN, NULL);
-		if (strcmp(name, "MAILDIR") == 0 || strcmp(name, "DEFAULT") ==
-		    0 || strcmp(name, "INCLUDERC") == 0 ||
-		    strcmp(name, "SWITCHRC") == 0) {
-			pm_verdict_add(&v, PM_UNTRANSLATABLE, "%s", why);
-			pm_report_verdict(tr->rep, w->file, it->line, &v);
-		}
-		return 0;
-	}
-	if (is_dropped(name))
-		pm_report_note(tr->rep, w->file, it->line, "%s: procmail's own "
-		    "setting, dropped", name);
-	else if (strcmp(name, "MAILDIR") == 0 || strcmp(name, "DEFAULT") ==
-	    0) {
-		pm_vars_set(&tr->vars, name, PM_VAR_KNOWN, b.data);
-		if (runtime || it->depth > 0) {
-			pm_verdict_add(&v, PM_DIFFERS, "%s changed %s: the "
-			    "translation uses its last value", name,
-			    runtime ? "from the message" : "inside a block");
-			pm_report_verdict(tr->rep, w->file, it->line, &v);
-		} else if (strcmp(name, "DEFAULT") == 0 && pm_dest_map(b.data,
-		    var_value(tr, "MAILDIR"), var_value(tr, "MAILDIR"), why,
-		    sizeof why, &v) != PM_DEST_KEEP) {
-			v.level = PM_DIFFERS;
-			snprintf(v.reasons, sizeof v.reasons, "DEFAULT=%s: mail "
-			    "no recipe delivers stays in deliver's INBOX",
-			    b.data);
-			pm_report_verdict(tr->rep, w->file, it->line, &v);
-		} else
-			pm_report_note(tr->rep, w->file, it->line, "%s=%s: "
-			    "folders are relative to deliver's Maildir root",
-			    name, b.data);
-	} else if (strcmp(name, "INCLUDERC") == 0)
-		rc = include_file(w, it, b.data, false);
-	else if (strcmp(name, "SWITCHRC") == 0) {
-		if (b.data[0])
-			rc = include_file(w, it, b.data, true);
-		pm_sieve_line(tr->s, "stop;");
-	} else if (strcmp(name, "HOST") == 0) {
-		pm_verdict_add(&v, PM_UNTRANSLATABLE, "HOST: procmail leaves the "
-		    "rc on another host; Sieve cannot tell");
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-	} else if (strcmp(name, "EXITCODE") == 0) {
-		pm_verdict_add(&v, PM_DIFFERS, "EXITCODE: a Sieve script cannot "
-		    "set deliver's exit code");
-		pm_report_verdict(tr->rep, w->file, it->line, &v);
-	} else
-		general_assignment(w, it, b.data, runtime);
-	free(b.data);
-	return rc;
 }
 
 /* ---- the walk ---- */
@@ -718,7 +328,7 @@ static int later_readers(const struct pm_rc *rc, bool **last, bool **prev)
 	return 0;
 }
 
-static int translate_rc(struct tr *tr, const char *text, size_t len,
+int pm_translate_rc(struct tr *tr, const char *text, size_t len,
     const char *file, const char *comment)
 {
 	struct walk *w = calloc(1, sizeof *w);
@@ -755,7 +365,7 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 		w->need_prev = need_prev[i];
 		switch (it->kind) {
 		case PM_ITEM_RECIPE: recipe(w, it); break;
-		case PM_ITEM_ASSIGN: result = assignment(w, it); break;
+		case PM_ITEM_ASSIGN: result = pm_assignment(w, it); break;
 		case PM_ITEM_BLOCK_END:
 			if (w->braces[it->depth + 1]) {
 				tr->s->indent--;
@@ -791,7 +401,7 @@ int pm_translate(const char *text, size_t len, const char *file,
 	int rc;
 
 	pm_vars_init(&tr.vars, home);
-	rc = translate_rc(&tr, text, len, file, ".procmailrc");
+	rc = pm_translate_rc(&tr, text, len, file, ".procmailrc");
 	pm_vars_free(&tr.vars);
 	return rc;
 }
