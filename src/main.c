@@ -7,6 +7,7 @@
  *         [-M MAILDIR]
  * deliver -C SIEVE_SCRIPT   (check a script)
  * deliver --redeliver [--move] [-n] [options] PATH...
+ * deliver --from-procmailrc [FILE] [--install[=PATH] [--force]]
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -35,6 +36,7 @@
 #include "redeliver.h"   /* --redeliver */
 #include "sieve_run.h"   /* sieve: -C, -V */
 #include "sieve_cli.h"   /* -C on our front end */
+#include "procmail/pm_cli.h"   /* --from-procmailrc */
 
 #include "version.h"
 #define MAX_OVERRIDES 64
@@ -82,7 +84,9 @@ static void usage(FILE *to)
 	    "[-d USER]\n"
 	    "               [-M MAILDIR] [-m FOLDER] [-s SIEVE_SCRIPT] "
 	    "[-f SENDER] [-a RECIPIENT]\n"
-	    "               PATH...\n", to);
+	    "               PATH...\n"
+	    "       deliver --from-procmailrc [FILE] [--install[=PATH] "
+	    "[--force]] [-c CONFIG]\n", to);
 }
 
 static void version(void)
@@ -642,6 +646,8 @@ int main(int argc, char **argv)
 	int code;
 
 	setup_process();
+	if (pm_cli_wanted(argc, argv))   /* translates; never delivers */
+		return pm_cli_main(argc, argv);
 	code = run(argc, argv, &cfg, &out);
 	if (code != EX_OK) {
 		char shown[1100];
