@@ -72,6 +72,9 @@ endif
 
 SRCS      := $(sort $(wildcard src/*.c src/sieve/*.c))
 HDRS      := $(wildcard src/*.h src/sieve/*.h)
+# deliver --from-procmailrc: the .procmailrc translator
+SRCS      += $(sort $(wildcard src/procmail/*.c))
+HDRS      += $(wildcard src/procmail/*.h)
 # src/sqlite_omit.c only goes into a deliver that links SQLite statically
 LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))

@@ -34,6 +34,7 @@
 #include "redeliver.h"   /* --redeliver */
 #include "sieve_run.h"   /* sieve: -C, -V */
 #include "sieve_cli.h"   /* -C on our front end */
+#include "procmail/pm_cli.h"   /* --from-procmailrc */
 
 #include "version.h"
 #define MAX_OVERRIDES 64
@@ -618,6 +619,8 @@ int main(int argc, char **argv)
 	int code;
 
 	setup_process();
+	if (pm_cli_wanted(argc, argv))   /* translates; never delivers */
+		return pm_cli_main(argc, argv);
 	code = run(argc, argv, &cfg, &out);
 	if (code != EX_OK) {
 		char shown[1100];
