@@ -20,6 +20,9 @@ PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 # Sieve differential test: tests/sieve-diff/run.sh compares deliver with
 # Pigeonhole's sieve-test, which is in dovecot-sieve (dovecot-core above)
 PACKAGES="$PACKAGES dovecot-sieve"
+# procmail comparison: tests/procmail/oracle.sh (97-procmail-oracle.t) runs
+# real .procmailrc files with procmail (and formail, in the same package)
+PACKAGES="$PACKAGES procmail"
 # MTA tests: swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an

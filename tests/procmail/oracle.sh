@@ -152,42 +152,28 @@ new_home() {
 	chmod 755 "$1"
 }
 
-# snapshot R SIDE NAME STATUS: what the home and the sendmail captures
-# hold after message NAME (paths relative to R, sizes)
-snapshot() {
-	printf '== %s %s\n' "$3" "$4"
-	(cd "$1" && find home "cap-$2" -type f -printf '%p\t%s\n' | sort)
-}
-
-# run_side R SIDE: every message through one program, snapshots in
-# R/SIDE.snap
+# run_side R SIDE: every message through one program (run_side.pl),
+# snapshots in R/SIDE.snap; the home is then moved to R/SIDE-home
 run_side() {
-	local r=$1 side=$2 name from to st h=$1/home
-	: >"$r/$side.snap"
-	while IFS=$'\t' read -r name from to; do
-		[ "$from" = "<>" ] && from=
-		if [ "$side" = procmail ]; then
-			timeout "$STEP_TIMEOUT" "${as_user[@]}" "$PROCMAIL" \
-			    -f "$from" -m HOME="$h" SHELL=/bin/sh \
-			    MAILDIR="$h/Maildir" DEFAULT="$h/Maildir/" \
-			    ORGMAIL="$h/Maildir/" SENDMAIL="$r/sendmail-$side" \
-			    "$h/.procmailrc" \
-			    <"$W/msgs/$name.eml" >>"$r/$side.out" 2>&1
-		else
-			timeout "$STEP_TIMEOUT" "${as_user[@]}" env HOME="$h" \
-			    "$DELIVER" -c "$W/empty.conf" -M "$h/Maildir" \
-			    -s "$r/script.sieve" -o sendmail="$r/sendmail-$side" \
-			    -o dedup=no -f "$from" -a "$to" \
-			    <"$W/msgs/$name.eml" >>"$r/$side.out" 2>&1
-		fi
-		st=$?
-		snapshot "$r" "$side" "$name" "$st" >>"$r/$side.snap"
-	done <"$W/messages.list"
+	local r=$1 side=$2 h=$1/home cmd
+	if [ "$side" = procmail ]; then
+		cmd=("$PROCMAIL" -f '{from}' -m HOME="$h" SHELL=/bin/sh
+		    MAILDIR="$h/Maildir" DEFAULT="$h/Maildir/"
+		    ORGMAIL="$h/Maildir/" SENDMAIL="$r/sendmail-$side"
+		    "$h/.procmailrc")
+	else
+		cmd=(env HOME="$h" "$DELIVER" -c "$W/empty.conf" -M "$h/Maildir"
+		    -s "$r/script.sieve" -o sendmail="$r/sendmail-$side"
+		    -o dedup=no -f '{from}' -a '{to}')
+	fi
+	perl "$PM/run_side.pl" "$r" "$side" "$W/msgs" "$W/messages.list" -- \
+	    timeout "$STEP_TIMEOUT" "${as_user[@]}" "${cmd[@]}"
 	mv "$h" "$r/$side-home"
 }
 
 : >"$W/empty.conf"
 : >"$W/summary"
+: >"$W/tap"
 for entry in "${rcs[@]}"; do
 	name=${entry%%$'\t'*} file=${entry#*$'\t'}
 	r=$W/run/$name
@@ -215,7 +201,7 @@ for entry in "${rcs[@]}"; do
 		run_side "$r" deliver
 	fi
 	perl "$PM/compare.pl" "$r" "$name" "$trc" "$crc" "$W/messages.list" \
-	    "$W/summary"
+	    "$W/summary" | tee -a "$W/tap"
 done
 perl -e '
 	my ($rc, $pairs, $same, $ann, $unann) = (0, 0, 0, 0, 0);
@@ -227,3 +213,4 @@ perl -e '
 	print "# total: $rc rc files, $pairs rc x message pairs: $same identical, ",
 	    "$ann announced differences, $unann unannounced differences\n";
 ' "$W/summary"
+! grep -q "^not ok" "$W/tap"
