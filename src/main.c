@@ -7,6 +7,7 @@
  *         [-M MAILDIR]
  * deliver -C SIEVE_SCRIPT   (check a script)
  * deliver --redeliver [--move] [-n] [options] PATH...
+ * deliver --from-procmailrc [FILE] [--install[=PATH] [--force]]
  *
  * The contract (options, environment, exit codes) is documented in
  * man/deliver.1; keep the two in step. */
@@ -81,7 +82,9 @@ static void usage(FILE *to)
 	    "[-d USER]\n"
 	    "               [-M MAILDIR] [-m FOLDER] [-s SIEVE_SCRIPT] "
 	    "[-f SENDER] [-a RECIPIENT]\n"
-	    "               PATH...\n", to);
+	    "               PATH...\n"
+	    "       deliver --from-procmailrc [FILE] [--install[=PATH] "
+	    "[--force]] [-c CONFIG]\n", to);
 }
 
 static void version(void)

@@ -38,6 +38,10 @@ static void check_emitted(const struct pm_cond_ctx *ctx,
 	if (info->inner_split)
 		pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE, "\\/ inside "
 		    "parentheses");
+	if (info->name_prefix)
+		pm_verdict_add(ctx->verdict, PM_DIFFERS, "a field name without "
+		    "its ':' is read as that field; procmail also matches "
+		    "longer names and the From_ line");
 	if (info->from_line)
 		pm_verdict_add(ctx->verdict, PM_DIFFERS, "the alternative for "
 		    "the From_ line is left out: Sieve does not see it");

@@ -83,6 +83,7 @@ struct pm_re_emitted {
 	bool line_anchor;     /* '^'/'$' inside a VALUE (a field's lines) */
 	bool used_newline;    /* the text uses ${hex:0A} (encoded-character) */
 	bool from_line;       /* an alternative for the From_ line dropped */
+	bool name_prefix;     /* "^Name.*": read as the field Name */
 	bool split_keeps_space; /* \/ right after a field's ':': procmail's
 	                           MATCH starts with the blank Sieve strips */
 };

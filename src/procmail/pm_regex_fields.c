@@ -23,8 +23,8 @@ struct cand {
 
 struct splitter {
 	const struct pm_re *re;
-	struct cand work[MAX_CANDIDATES];
-	int nwork, made;
+	struct cand work[MAX_CANDIDATES];   /* a queue: names keep their order */
+	int head, nwork, made;
 	struct pm_field_test *tests;
 	int ntests;
 	bool not_field, nomem;
@@ -39,6 +39,7 @@ static bool field_char(unsigned char c)
 static void push(struct splitter *s, int *atoms, int n)
 {
 	if (s->nwork == MAX_CANDIDATES || ++s->made > MAX_CANDIDATES) {
+		/* made counts every push: the queue never wraps */
 		s->not_field = true;   /* too many: approximate instead */
 		free(atoms);
 		return;
@@ -182,11 +183,34 @@ static void found(struct splitter *s, const char *name, char *value,
 
 /* One candidate: "^", name characters, ':' -> a test; a group or an
  * optional character in the name -> multiplied out; else not a field. */
+/* The field name is complete: the value expression from atoms[from]. */
+static void found_at(struct splitter *s, const struct cand *c, const char *name,
+    int from, bool prefix)
+{
+	struct pm_re_emitted info = { .name_prefix = prefix };
+	char *value = value_expression(s, c->atoms, from, c->n, &info);
+
+	if (value == NULL)
+		s->nomem = true;
+	else
+		found(s, name, value, &info);
+}
+
+/* The candidate's atom at i (an optional character taken is marked by a
+ * negative index). */
+static const struct pm_re_node *atom_at(const struct splitter *s,
+    const struct cand *c, int i, bool *fixed)
+{
+	*fixed = c->atoms[i] < 0;
+	return &s->re->nodes[*fixed ? -1 - c->atoms[i] : c->atoms[i]];
+}
+
 static void examine(struct splitter *s, struct cand *c)
 {
 	char name[PM_FIELD_NAME_MAX + 1];
-	int len = 0;
-	const struct pm_re_node *nodes = s->re->nodes;
+	int len = 0, i;
+	const struct pm_re_node *nodes = s->re->nodes, *n = NULL;
+	bool fixed;
 
 	if (c->n > 0 && c->atoms[0] >= 0 && nodes[c->atoms[0]].kind ==
 	    PM_RE_GROUP && !nodes[c->atoms[0]].quant) {
@@ -198,23 +222,12 @@ static void examine(struct splitter *s, struct cand *c)
 		s->not_field = true;
 		return;
 	}
-	for (int i = 1; i < c->n; i++) {
-		bool fixed = c->atoms[i] < 0;   /* an optional char, taken */
-		const struct pm_re_node *n = &nodes[fixed ? -1 - c->atoms[i] :
-		    c->atoms[i]];
-
+	for (i = 1; i < c->n; i++) {
+		n = atom_at(s, c, i, &fixed);
 		if (n->kind == PM_RE_CHAR && (fixed || !n->quant)) {
 			if (n->c == ':' && len > 0) {
-				struct pm_re_emitted info = { 0 };
-				char *value;
-
 				name[len] = '\0';
-				value = value_expression(s, c->atoms, i + 1,
-				    c->n, &info);
-				if (value == NULL)
-					s->nomem = true;
-				else
-					found(s, name, value, &info);
+				found_at(s, c, name, i + 1, false);
 				return;
 			}
 			if (!field_char(n->c) || len == PM_FIELD_NAME_MAX)
@@ -231,11 +244,16 @@ static void examine(struct splitter *s, struct cand *c)
 		break;
 	}
 	name[len] = '\0';
-	if ((strcmp(name, "from") == 0 || strcmp(name, ">from") == 0) &&
-	    c->n > len + 1) {
+	if (i < c->n && n->kind == PM_RE_CHAR && n->c == ' ' && !n->quant &&
+	    (strcmp(name, "from") == 0 || strcmp(name, ">from") == 0)) {
 		/* "^From " / "^>From ": the envelope's From_ line, which
 		 * Sieve does not see: that alternative is left out */
 		s->from_line = true;
+		return;
+	}
+	if (i < c->n && len > 0 && n->kind == PM_RE_ANY && n->quant == '*') {
+		/* "^From.*x": most likely meant the From field */
+		found_at(s, c, name, i, true);
 		return;
 	}
 	s->not_field = true;
@@ -263,14 +281,14 @@ int pm_re_split_fields(const struct pm_re *re, struct pm_field_test **tests)
 		/* the branch's atoms in place of one placeholder atom */
 		push_replaced(&s, &whole, 0, b);
 	}
-	while (s.nwork > 0 && !s.not_field && !s.nomem) {
-		struct cand c = s.work[--s.nwork];
+	while (s.head < s.nwork && !s.not_field && !s.nomem) {
+		struct cand c = s.work[s.head++];
 
 		examine(&s, &c);
 		free(c.atoms);
 	}
-	while (s.nwork > 0)
-		free(s.work[--s.nwork].atoms);
+	while (s.head < s.nwork)
+		free(s.work[s.head++].atoms);
 	if (s.nomem || s.not_field) {
 		pm_field_tests_free(s.tests, s.ntests);
 		*tests = NULL;
