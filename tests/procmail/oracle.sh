@@ -164,7 +164,7 @@ run_side() {
 	else
 		cmd=(env HOME="$h" "$DELIVER" -c "$W/empty.conf" -M "$h/Maildir"
 		    -s "$r/script.sieve" -o sendmail="$r/sendmail-$side"
-		    -o dedup=no -f '{from}' -a '{to}')
+		    -o dedup=no -o delivery_log=no -f '{from}' -a '{to}')
 	fi
 	perl "$PM/run_side.pl" "$r" "$side" "$W/msgs" "$W/messages.list" -- \
 	    timeout "$STEP_TIMEOUT" "${as_user[@]}" "${cmd[@]}"
