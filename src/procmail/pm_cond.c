@@ -281,6 +281,11 @@ static char *variable_test(const struct pm_cond_ctx *ctx, const char *name,
 		return regex_test(ctx, rest, false, false, subject,
 		    match_group);
 	}
+	if (!pm_sieve_text_ok(var->value)) {
+		pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE, "$%s holds bytes "
+		    "a Sieve string cannot hold", name);
+		return NULL;
+	}
 	return regex_test(ctx, rest, false, false, var->value, match_group);
 }
 
@@ -293,6 +298,11 @@ struct pm_cond_result pm_cond_translate(const struct pm_cond_ctx *ctx,
 	char name[64], why[200];
 	size_t skip;
 
+	if (!pm_sieve_text_ok(text)) {
+		pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE, "bytes a Sieve "
+		    "string cannot hold (a control character, invalid UTF-8)");
+		return r;
+	}
 	for (;;) {
 		while (*text == ' ' || *text == '\t')
 			text++;
@@ -314,6 +324,12 @@ struct pm_cond_result pm_cond_translate(const struct pm_cond_ctx *ctx,
 			continue;
 		}
 		break;
+	}
+	if (expanded.data && !pm_sieve_text_ok(text)) {
+		pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE, "a variable's "
+		    "value with bytes a Sieve string cannot hold");
+		free(expanded.data);
+		return r;
 	}
 	if (*text == '?') {
 		const char *prog = text + 1;

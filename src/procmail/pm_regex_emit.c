@@ -136,6 +136,17 @@ static void emit_atom(struct emitter *e, int i, int depth, bool first,
 {
 	const struct pm_re_node *n = &e->re->nodes[i];
 	bool text = e->mode == PM_MODE_TEXT;
+	bool bare_anchor = n->kind == PM_RE_AREA_START ||
+	    n->kind == PM_RE_AREA_END || (!text && (n->kind == PM_RE_BOL ||
+	    n->kind == PM_RE_EOL));
+	char quant = n->quant;
+
+	/* ERE cannot repeat an anchor: "x*" of one may match nothing at
+	 * all, "x+" is the anchor once */
+	if (bare_anchor && (quant == '*' || quant == '?'))
+		return;
+	if (bare_anchor)
+		quant = '\0';
 
 	switch (n->kind) {
 	case PM_RE_CHAR: put_char(e->out, n->c); break;
@@ -164,11 +175,8 @@ static void emit_atom(struct emitter *e, int i, int depth, bool first,
 	case PM_RE_GROUP: emit_group(e, i, depth + 1); break;
 	case PM_RE_BRANCH: break;
 	}
-	if (n->quant && n->kind != PM_RE_MATCH_SPLIT) {
-		char q = n->quant;
-
-		growbuf_add(e->out, &q, 1);
-	}
+	if (quant && n->kind != PM_RE_MATCH_SPLIT)
+		growbuf_add(e->out, &quant, 1);
 	if (text && n->kind == PM_RE_ANY)
 		e->info->used_newline = true;
 }

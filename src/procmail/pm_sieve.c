@@ -83,3 +83,72 @@ void pm_sieve_free(struct pm_sieve *s)
 	free(s->text.data);
 	memset(s, 0, sizeof *s);
 }
+
+/* The length of the UTF-8 sequence at p (strict: no overlong forms, no
+ * surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_length(const unsigned char *p)
+{
+	unsigned c = p[0], cp, min;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		n = 3, cp = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	return cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ?
+	    0 : n;
+}
+
+static bool is_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+bool pm_sieve_text_ok(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		size_t n = utf8_length(p);
+
+		if (n == 0 || is_control(*p))
+			return false;
+		p += n;
+	}
+	return true;
+}
+
+void pm_sieve_comment(struct pm_sieve *s, const char *prefix,
+    const char *text)
+{
+	struct growbuf b = { 0 };
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		size_t n = utf8_length(p);
+
+		if (n == 0 || is_control(*p)) {
+			growbuf_add(&b, "?", 1);
+			p++;
+		} else {
+			growbuf_add(&b, p, n);
+			p += n;
+		}
+	}
+	growbuf_add(&b, "", 0);
+	pm_sieve_line(s, "%s%s", prefix, b.data ? b.data : "");
+	if (b.nomem)
+		s->text.nomem = true;
+	free(b.data);
+}

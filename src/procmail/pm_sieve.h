@@ -4,6 +4,7 @@
 #ifndef DELIVER_PM_SIEVE_H
 #define DELIVER_PM_SIEVE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "growbuf.h"
@@ -33,5 +34,13 @@ void pm_sieve_quote(struct growbuf *b, const char *str);
  * error or when memory ran out. */
 int pm_sieve_write(const struct pm_sieve *s, FILE *out);
 void pm_sieve_free(struct pm_sieve *s);
+
+/* text can stand in a Sieve string as it is: UTF-8, no control
+ * character but the tab. */
+bool pm_sieve_text_ok(const char *text);
+/* A comment line: prefix, then text with every byte a comment cannot
+ * hold (a line break, a control character, invalid UTF-8) as '?'. */
+void pm_sieve_comment(struct pm_sieve *s, const char *prefix,
+    const char *text);
 
 #endif

@@ -14,6 +14,7 @@
 #include "pm_dest.h"
 #include "pm_rc.h"
 #include "pm_vars.h"
+#include "sieve_address.h"
 
 struct tr {
 	struct pm_sieve *s;
@@ -79,6 +80,20 @@ static const char *var_value(const struct tr *tr, const char *name)
 	return v && v->state == PM_VAR_KNOWN ? v->value : "";
 }
 
+/* "# .procmailrc line N" (the included file's name for its rules) */
+static void rule_comment(const struct walk *w, int line)
+{
+	char tail[32];
+	struct growbuf b = { 0 };
+
+	snprintf(tail, sizeof tail, " line %d", line);
+	growbuf_add(&b, w->comment, strlen(w->comment));
+	growbuf_add(&b, tail, strlen(tail));
+	growbuf_add(&b, "", 0);
+	pm_sieve_comment(w->tr->s, "# ", b.data ? b.data : "");
+	free(b.data);
+}
+
 /* ---- actions ---- */
 
 static void quoted_line(struct pm_sieve *s, const char *before,
@@ -132,6 +147,9 @@ static void folder_action(struct tr *tr, const struct pm_item *it,
 
 	if (dest && strpbrk(dest, " \t"))
 		pm_verdict_add(v, PM_UNTRANSLATABLE, "several destinations");
+	else if (dest && !pm_sieve_text_ok(dest))
+		pm_verdict_add(v, PM_UNTRANSLATABLE, "a destination with bytes "
+		    "a Sieve string cannot hold");
 	else if (dest)
 		kind = pm_dest_map(dest, var_value(tr, "MAILDIR"),
 		    var_value(tr, "DEFAULT"), folder, sizeof folder, v);
@@ -153,10 +171,30 @@ static void folder_action(struct tr *tr, const struct pm_item *it,
 		    ";");
 		break;
 	case PM_DEST_NONE:
-		quoted_line(s, "# not translated: ", it->action_text, "");
+		pm_sieve_comment(s, "# not translated: ", it->action_text);
 		pm_sieve_line(s, "keep;");
 		break;
 	}
+}
+
+/* An address Sieve's redirect takes: one address with a local part and a
+ * domain ("${...}" is checked when the mail arrives). */
+static bool redirectable(const char *addr)
+{
+	struct sieve_address_list l = { 0 };
+	bool ok;
+
+	/* a plain addr-spec: no list, no comment, no quoting */
+	if (addr[strspn(addr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.!#$%&'*+/=?^_`{|}~@-")] != '\0')
+		return false;
+	if (strstr(addr, "${"))
+		return true;
+	ok = sieve_address_list_parse(addr, strlen(addr), &l) == 0 &&
+	    l.n == 1 && !l.items[0].raw && l.items[0].domain &&
+	    *l.items[0].local && *l.items[0].domain;
+	sieve_address_list_free(&l);
+	return ok;
 }
 
 static void forward_action(struct tr *tr, const struct pm_item *it,
@@ -173,13 +211,21 @@ static void forward_action(struct tr *tr, const struct pm_item *it,
 	    w = strtok_r(NULL, " \t", &save)) {
 		if (w[0] == '-')
 			continue;   /* a sendmail option */
+		if (!redirectable(w)) {
+			pm_verdict_add(v, PM_UNTRANSLATABLE, "\"%.60s\" is no "
+			    "address Sieve redirects to (a local name needs "
+			    "its domain)", w);
+			continue;
+		}
 		quoted_line(tr->s, copy ? "redirect :copy " : "redirect ", w,
 		    ";");
 		n++;
 	}
-	if (n == 0)
+	if (n == 0) {
 		pm_verdict_add(v, PM_UNTRANSLATABLE, "a forward without an "
 		    "address");
+		pm_sieve_line(tr->s, "keep;");   /* the mail stays */
+	}
 	free(list);
 }
 
@@ -217,7 +263,7 @@ static void pipe_action(struct tr *tr, const struct pm_item *it,
 	pm_verdict_add(v, PM_UNTRANSLATABLE, "%s a program",
 	    has_flag(it, 'f') ? "filters the message through" :
 	    "pipes the message to");
-	quoted_line(s, "# not translated: ", it->action_text, "");
+	pm_sieve_comment(s, "# not translated: ", it->action_text);
 	if (!has_flag(it, 'c') && !has_flag(it, 'f'))
 		pm_sieve_line(s, "keep;");
 }
@@ -248,7 +294,7 @@ static bool action(struct tr *tr, const struct pm_item *it,
 		pm_verdict_add(v, PM_UNTRANSLATABLE, "$%s takes the output of "
 		    "a program", it->name);
 		pm_vars_set(&tr->vars, it->name, PM_VAR_UNKNOWN, NULL);
-		quoted_line(tr->s, "# not translated: ", it->action_text, "");
+		pm_sieve_comment(tr->s, "# not translated: ", it->action_text);
 		return false;
 	case PM_ACT_BLOCK:
 		return false;
@@ -348,11 +394,11 @@ static void comment_out(struct pm_sieve *s, const struct pm_item *it)
 {
 	pm_sieve_line(s, "# :0%s", it->flags);
 	for (int i = 0; i < it->nconds; i++)
-		quoted_line(s, "# * ", it->conds[i].text, "");
+		pm_sieve_comment(s, "# * ", it->conds[i].text);
 	if (it->action == PM_ACT_BLOCK)
 		pm_sieve_line(s, "# {");
 	else
-		quoted_line(s, "# ", it->action_text, "");
+		pm_sieve_comment(s, "# ", it->action_text);
 }
 
 /* Opens "if ... {" for the recipe's action; false when the action runs
@@ -397,8 +443,9 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	int match_group = 0;
 	char *test;
 	bool opened;
+	unsigned exts_before = s->exts;
 
-	pm_sieve_line(s, "# %s line %d", w->comment, it->line);
+	rule_comment(w, it->line);
 	if (it->has_lock)
 		pm_report_note(tr->rep, w->file, it->line, "lock file %s "
 		    "dropped: Sieve needs none", it->lockfile ? it->lockfile :
@@ -411,6 +458,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	} else
 		test = recipe_test(tr, it, &v, &match_group);
 	if (test && test[0] == '\0') {
+		s->exts = exts_before;   /* nothing of it is in the script */
 		comment_out(s, it);
 		free(test);
 		test = strdup("false");
@@ -490,8 +538,13 @@ static int include_file(struct walk *w, const struct pm_item *it,
 	}
 	pm_report_note(tr->rep, w->file, it->line, "%s: %s translated in "
 	    "place", is_switch ? "SWITCHRC" : "INCLUDERC", full);
-	pm_sieve_line(tr->s, "# %s line %d: %s %s", w->comment, it->line,
-	    is_switch ? "SWITCHRC" : "INCLUDERC", full);
+	{
+		char head[128];
+
+		snprintf(head, sizeof head, "# line %d: %s ", it->line,
+		    is_switch ? "SWITCHRC" : "INCLUDERC");
+		pm_sieve_comment(tr->s, head, full);
+	}
 	tr->include_depth++;
 	rc = translate_rc(tr, text, len, full, full);
 	tr->include_depth--;
@@ -505,8 +558,19 @@ static void general_assignment(struct walk *w, const struct pm_item *it,
 	struct tr *tr = w->tr;
 	struct growbuf b = { 0 };
 
+	if (!pm_sieve_text_ok(value) || strlen(it->name) > 32) {
+		struct pm_verdict v = { PM_EXACT, "" };
+
+		/* 32: the longest identifier Sieve allows (SIEVE_IDENT_MAX) */
+		pm_verdict_add(&v, PM_UNTRANSLATABLE, strlen(it->name) > 32 ?
+		    "$%.40s...: a name longer than a Sieve variable's" :
+		    "$%s holds bytes a Sieve string cannot hold", it->name);
+		pm_report_verdict(tr->rep, w->file, it->line, &v);
+		pm_vars_set(&tr->vars, it->name, PM_VAR_UNKNOWN, NULL);
+		return;
+	}
 	tr->s->exts |= PM_EXT_VARIABLES;
-	pm_sieve_line(tr->s, "# %s line %d", w->comment, it->line);
+	rule_comment(w, it->line);
 	pm_sieve_quote(&b, it->name);
 	growbuf_add(&b, " ", 1);
 	pm_sieve_quote(&b, value);

@@ -95,7 +95,7 @@ $TMP/mixed.rc:9: untranslatable: pipes the message to a program
 $TMP/mixed.rc:12: untranslatable: \$X takes the output of a program
 procmailrc: 4 recipes: 0 exact, 1 with differences, 3 not translatable" \
     "each difference and refusal with its reason"
-like "$OUT" '# not translated: "[|] /usr/bin/vacation joe"' \
+like "$OUT" '# not translated: [|] /usr/bin/vacation joe' \
     "a program becomes a comment..."
 is "$(printf '%s\n' "$OUT" | grep -A2 'vacation joe' | tail -2 | tr '\n' ' ')" \
     "keep; stop; " "...and keep"
