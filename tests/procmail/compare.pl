@@ -25,8 +25,9 @@
 # Test 1: the translation exited 0 or 1, its report keeps the contract
 # (FILE:LINE: exact | differs: R | untranslatable: R | note: T, last line
 # "procmailrc: N recipes: A exact, B with differences, C not translatable"
-# with counts that agree with the lines and the exit status), and deliver
-# accepts the script (-C).
+# with counts that agree with the lines and the exit status; FILE the rc
+# file or one it includes), each recipe listed has its "# FILE line N"
+# comment in the script, and deliver accepts the script (-C).
 # Test 2: every message's outcome is the same, or the report announced a
 # difference (a "differs" or "untranslatable" line).  A translation that
 # says it is exact must show no difference at all.
@@ -66,6 +67,24 @@ for my $i (0 .. $#report) {
 	} else {
 		push @problems, "line outside the contract: $l";
 	}
+}
+# every recipe the report lists (a line starting ":0"; the report lists
+# some assignments too) is in the script with its line comment
+# ("# .procmailrc line N", or the included file's path), and the report
+# names only the rc file and the files it includes (~/.procmail/)
+my $script = join("\n", read_lines("$R/script.sieve"));
+for my $where (sort keys %worst) {
+	my ($file, $line) = $where =~ /^(.+):(\d+)$/;
+	my $base = $file =~ s{.*/}{}r;
+	push @problems, "the report names a file outside the home: $file"
+	    unless $file eq "$R/home/.procmailrc"
+	    || $file =~ m{^\Q$R\E/home/\.procmail/[^/]+$};
+	next if $trc ne '0' && $trc ne '1';
+	# a recipe (":0" on its line), not an assignment the report lists
+	my @rc = read_lines($file =~ s{^\Q$R\E/home/}{$R/procmail-home/}r);
+	next unless defined $rc[$line - 1] && $rc[$line - 1] =~ /^\s*:0/;
+	push @problems, "no \"# $base line $line\" comment in the script"
+	    unless $script =~ /^\s*# (\Q$file\E|\Q$base\E) line $line$/m;
 }
 my %count = (exact => 0, differs => 0, untranslatable => 0);
 $count{$_}++ for values %worst;
