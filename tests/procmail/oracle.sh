@@ -23,7 +23,8 @@
 # Both programs run as an unprivileged user when this runs as root
 # (deliver-test, the user of the integration tests: Debian's procmail is
 # setuid root and only -m with a file of the user's keeps it the user).
-# KEEP_WORK=1 keeps the scratch folder (its path is printed).
+# KEEP_WORK=1 keeps the scratch folder (its path is printed); JOBS=N
+# compares N rc files at a time (default 2).
 set -u
 : "${DELIVER:?DELIVER must name the deliver binary}"
 : "${SRCDIR:?SRCDIR must name the repository root}"
@@ -172,11 +173,12 @@ run_side() {
 }
 
 : >"$W/empty.conf"
-: >"$W/summary"
 : >"$W/tap"
-for entry in "${rcs[@]}"; do
-	name=${entry%%$'\t'*} file=${entry#*$'\t'}
-	r=$W/run/$name
+
+# compare_rc NAME FILE: both halves for one rc file, its TAP in
+# run/NAME/tap and its figures in run/NAME/summary
+compare_rc() {
+	local name=$1 file=$2 r=$W/run/$1 trc crc
 	mkdir -p "$r"
 	chmod 755 "$r"
 	make_sendmail "$r/sendmail-procmail" "$r/cap-procmail"
@@ -200,9 +202,35 @@ for entry in "${rcs[@]}"; do
 		crc=$?
 		run_side "$r" deliver
 	fi
+	: >"$r/summary"
 	perl "$PM/compare.pl" "$r" "$name" "$trc" "$crc" "$W/messages.list" \
-	    "$W/summary" | tee -a "$W/tap"
+	    "$r/summary" >"$r/tap"
+}
+
+# JOBS rc files at a time (each has its own home; the TAP comes out in
+# order once all are done)
+JOBS=${JOBS:-2}
+running=0
+for entry in "${rcs[@]}"; do
+	if [ "$running" -ge "$JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	compare_rc "${entry%%$'\t'*}" "${entry#*$'\t'}" &
+	running=$((running + 1))
 done
+wait
+for entry in "${rcs[@]}"; do
+	r=$W/run/${entry%%$'\t'*}
+	if [ -s "$r/tap" ]; then
+		cat "$r/tap"
+	else
+		echo "not ok - ${entry%%$'\t'*}: the comparison did not finish"
+		echo "not ok - ${entry%%$'\t'*}: no outcomes"
+	fi
+	cat "$r/summary" 2>/dev/null
+done | tee "$W/tap" | grep -v '^[0-9]* [0-9]* [0-9]* [0-9]*$'
+grep -h '^[0-9]* [0-9]* [0-9]* [0-9]*$' "$W"/run/*/summary >"$W/summary" 2>/dev/null
 perl -e '
 	my ($rc, $pairs, $same, $ann, $unann) = (0, 0, 0, 0, 0);
 	while (<>) {
