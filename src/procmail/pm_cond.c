@@ -51,6 +51,39 @@ static void check_emitted(const struct pm_cond_ctx *ctx,
 		    "starts after it");
 }
 
+/* Fields whose text may come as RFC 2047 encoded words ("=?UTF-8?Q?..?="):
+ * Sieve's header test decodes them, procmail greps them as they are. */
+static bool may_be_encoded(const char *field)
+{
+	static const char *const text_fields[] = {
+		"subject", "from", "to", "cc", "bcc", "reply-to", "sender",
+		"comments", "keywords", "organization", "mail-followup-to",
+		"mail-reply-to",
+	};
+
+	if (strncmp(field, "resent-", 7) == 0 ||
+	    strncmp(field, "original-", 9) == 0 ||
+	    strncmp(field, "apparently-", 11) == 0)
+		return true;
+	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0];
+	    i++)
+		if (strcmp(field, text_fields[i]) == 0)
+			return true;
+	return false;
+}
+
+static void note_encoded(const struct pm_cond_ctx *ctx, char *const *names,
+    int n)
+{
+	for (int i = 0; i < n; i++)
+		if (may_be_encoded(names[i])) {
+			pm_verdict_add(ctx->verdict, PM_DIFFERS, "Sieve decodes "
+			    "RFC 2047 encoded words (=?charset?..?=) in the "
+			    "field's text, procmail matches them encoded");
+			return;
+		}
+}
+
 /* Header tests for a parsed expression; NULL on failure. */
 static char *header_tests(const struct pm_cond_ctx *ctx,
     const struct pm_re *re, int *match_group)
@@ -88,6 +121,7 @@ static char *header_tests(const struct pm_cond_ctx *ctx,
 			pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE,
 			    "\\/ in alternatives of different shapes");
 		check_emitted(ctx, &tests[i].info);
+		note_encoded(ctx, tests[i].names, tests[i].nnames);
 		if (i > 0)
 			add(&b, ", ");
 		add(&b, "header ");
@@ -220,6 +254,9 @@ static char *size_test(const struct pm_cond_ctx *ctx, char op, const char *t)
 	}
 	snprintf(buf, sizeof buf, "size %s %llu", op == '<' ? ":under" :
 	    ":over", n);
+	pm_verdict_add(ctx->verdict, PM_DIFFERS, "procmail's size counts the "
+	    "From_ line it adds (31 bytes and the sender's address); Sieve's "
+	    "is the message's");
 	return strdup(buf);
 }
 

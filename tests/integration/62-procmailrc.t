@@ -28,7 +28,7 @@ DEFAULT=$MAILDIR/
 .Lists.deliver/
 
 :0
-* ^Subject:.*\[spam\]
+* ^X-Spam-Flag: *YES
 /dev/null
 
 :0 c
@@ -42,7 +42,7 @@ if header :regex "list-id" "<deliver\\.lists\\.example\\.org>" {
 	stop;
 }
 # .procmailrc line 9
-if header :regex "subject" "\\[spam]" {
+if header :regex "x-spam-flag" "^YES" {
 	discard;
 	stop;
 }
@@ -89,7 +89,7 @@ X=`hostname`
 RC
 tr_rc "$TMP/mixed.rc"
 is "$RC" 1 "differences: exit 1, a script all the same"
-is "$ERR" "$TMP/mixed.rc:1: differs: a field name without its ':' is read as that field; procmail also matches longer names and the From_ line; maildir friends/ becomes the Maildir++ folder .friends/
+is "$ERR" "$TMP/mixed.rc:1: differs: a field name without its ':' is read as that field; procmail also matches longer names and the From_ line; Sieve decodes RFC 2047 encoded words (=?charset?..?=) in the field's text, procmail matches them encoded; maildir friends/ becomes the Maildir++ folder .friends/
 $TMP/mixed.rc:5: untranslatable: \\/ on the body: Sieve's body test sets no match variables
 $TMP/mixed.rc:9: untranslatable: pipes the message to a program
 $TMP/mixed.rc:12: untranslatable: \$X takes the output of a program
