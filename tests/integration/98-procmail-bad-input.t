@@ -29,14 +29,23 @@ home_state() {
 }
 BEFORE=$(home_state)
 
-# translate RCFILE [ARG...]: the translator as the test user, with a
-# 20 s wall clock and 1 GiB of address space; $RC, $OUT (stdout),
-# $ERR (stderr), $SECS (elapsed, whole seconds)
+# The bounds: 20 s of wall clock and 1 GiB of address space; under
+# AddressSanitizer (which reserves terabytes of address space) and
+# valgrind no address-space limit, and valgrind gets 200 s
+LIMIT_S=20 LIMIT_V=1048576
+if [ -n "${ASAN_OPTIONS:-}" ] || [ -n "${DELIVER_VALGRIND:-}" ]; then
+	LIMIT_V=unlimited
+fi
+[ -n "${DELIVER_VALGRIND:-}" ] && LIMIT_S=200
+
+# translate RCFILE [ARG...]: the translator as the test user, within the
+# bounds; $RC, $OUT (stdout), $ERR (stderr), $SECS (elapsed, whole
+# seconds)
 translate() {
 	local rc=$1 t0
 	shift
 	t0=$(date +%s)
-	(ulimit -v 1048576; timeout 20 "${as_user[@]}" env HOME="$H" \
+	(ulimit -v "$LIMIT_V"; timeout "$LIMIT_S" "${as_user[@]}" env HOME="$H" \
 	    "$DELIVER" --from-procmailrc "$rc" "$@") \
 	    >"$TMP/out" 2>"$TMP/err"
 	RC=$?
@@ -146,7 +155,7 @@ hostile() { # hostile NAME CONDITION
 	chmod 644 "$TMP/$1.sieve"
 	user_dir "$d"
 	t0=$(date +%s)
-	(ulimit -v 1048576; timeout 20 "${as_user[@]}" "$DELIVER" -c "$DCONF" \
+	(ulimit -v "$LIMIT_V"; timeout "$LIMIT_S" "${as_user[@]}" "$DELIVER" -c "$DCONF" \
 	    -M "$d/Maildir" -s "$TMP/$1.sieve" -o dedup=no \
 	    -f a@example.org -a b@example.org <"$TMP/hostile.eml") \
 	    >/dev/null 2>"$TMP/derr"
