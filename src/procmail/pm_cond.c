@@ -187,6 +187,7 @@ static char *text_test(const struct pm_cond_ctx *ctx, const struct pm_re *re,
 static char *regex_test(const struct pm_cond_ctx *ctx, const char *text,
     bool head, bool body, const char *subject, int *match_group)
 {
+	bool *invalid = ctx->invalid;
 	char *expanded = pm_re_expand_macros(text, strlen(text)), err[100];
 	char *h = NULL, *bt = NULL, *out = NULL;
 	struct pm_re re;
@@ -201,6 +202,9 @@ static char *regex_test(const struct pm_cond_ctx *ctx, const char *text,
 		free(expanded);
 		pm_verdict_add(ctx->verdict, PM_UNTRANSLATABLE, "expression: %s",
 		    err);
+		/* procmail's "Invalid regexp": parentheses that do not pair */
+		if (strstr(err, "')'") && invalid)
+			*invalid = true;
 		return NULL;
 	}
 	free(expanded);
@@ -326,10 +330,14 @@ static char *variable_test(const struct pm_cond_ctx *ctx, const char *name,
 	return regex_test(ctx, rest, false, false, var->value, match_group);
 }
 
-struct pm_cond_result pm_cond_translate(const struct pm_cond_ctx *ctx,
+struct pm_cond_result pm_cond_translate(const struct pm_cond_ctx *ctx_in,
     const char *text)
 {
-	struct pm_cond_result r = { NULL, 0 };
+	struct pm_cond_result r = { NULL, 0, false };
+	struct pm_cond_ctx ctx_local = *ctx_in;
+	const struct pm_cond_ctx *ctx = &ctx_local;
+
+	ctx_local.invalid = &r.invalid;
 	struct growbuf expanded = { 0 };
 	bool negated = false, runtime = false;
 	char name[64], why[200];

@@ -20,11 +20,14 @@ struct pm_cond_ctx {
 	const struct pm_vars *vars;
 	struct pm_sieve *sieve;    /* the extensions used */
 	struct pm_verdict *verdict;
+	bool *invalid;             /* set for an "Invalid regexp" */
 };
 
 struct pm_cond_result {
 	char *test;        /* malloced Sieve test; NULL: not translatable */
 	int match_group;   /* the test's ${N} holding procmail's MATCH, or 0 */
+	bool invalid;      /* an expression procmail calls an "Invalid regexp"
+	                      (unbalanced parentheses): the rc is refused */
 };
 
 /* Translate text (after the '*').  The reasons go to ctx->verdict. */

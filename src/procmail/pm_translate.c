@@ -31,6 +31,8 @@ struct walk {
 	const char *file;                  /* in the report */
 	const char *comment;               /* in the script's comments */
 	bool braces[PM_RC_MAX_DEPTH + 1];  /* a block opened a '{' */
+	bool clone[PM_RC_MAX_DEPTH + 1];   /* ... a block with 'c' */
+	int clones;                        /* 'c' blocks around the walk */
 };
 
 static int translate_rc(struct tr *tr, const char *text, size_t len,
@@ -245,7 +247,7 @@ static bool is_formail_dedup(const struct pm_item *it)
 }
 
 static void pipe_action(struct tr *tr, const struct pm_item *it,
-    const char *file, struct pm_verdict *v)
+    const char *file, bool copy, struct pm_verdict *v)
 {
 	struct pm_sieve *s = tr->s;
 
@@ -264,15 +266,18 @@ static void pipe_action(struct tr *tr, const struct pm_item *it,
 	    has_flag(it, 'f') ? "filters the message through" :
 	    "pipes the message to");
 	pm_sieve_comment(s, "# not translated: ", it->action_text);
-	if (!has_flag(it, 'c') && !has_flag(it, 'f'))
+	if (!copy && !has_flag(it, 'f'))
 		pm_sieve_line(s, "keep;");
 }
 
-/* The action; true when it delivers (procmail stops after it). */
+/* The action; true when it delivers (procmail stops after it).  In a
+ * 'c' block (in_clone) every delivery is a copy: procmail's clone
+ * delivers it while the original goes on. */
 static bool action(struct tr *tr, const struct pm_item *it,
-    const char *file, struct pm_verdict *v)
+    const char *file, bool in_clone, struct pm_verdict *v)
 {
-	bool copy = has_flag(it, 'c');
+	bool copy = has_flag(it, 'c') || in_clone;
+	bool delivers = !has_flag(it, 'c');
 	bool partial = has_flag(it, 'h') != has_flag(it, 'b');
 
 	switch (it->action) {
@@ -286,10 +291,10 @@ static bool action(struct tr *tr, const struct pm_item *it,
 			folder_action(tr, it, copy, v);
 		else
 			forward_action(tr, it, copy, v);
-		return !copy;
+		return delivers;
 	case PM_ACT_PIPE:
-		pipe_action(tr, it, file, v);
-		return !is_formail_dedup(it) && !copy && !has_flag(it, 'f');
+		pipe_action(tr, it, file, copy, v);
+		return !is_formail_dedup(it) && delivers && !has_flag(it, 'f');
 	case PM_ACT_CAPTURE:
 		pm_verdict_add(v, PM_UNTRANSLATABLE, "$%s takes the output of "
 		    "a program", it->name);
@@ -312,7 +317,7 @@ static void add_text(struct growbuf *b, const char *s)
 /* The conditions (and the chaining gate) as one test: NULL when there
  * is nothing to test, "" when one is not translatable. */
 static char *recipe_test(struct tr *tr, const struct pm_item *it,
-    struct pm_verdict *v, int *match_group)
+    bool in_clone, struct pm_verdict *v, int *match_group)
 {
 	struct pm_cond_ctx ctx = {
 		.head = has_flag(it, 'H') || !has_flag(it, 'B'),
@@ -324,17 +329,28 @@ static char *recipe_test(struct tr *tr, const struct pm_item *it,
 	char *match_test = NULL;
 	int n = 0;
 
+	if (in_clone) {   /* the clone has delivered: it is gone */
+		add_text(&b, "not string :is \"${pm_cdone}\" \"1\"");
+		n++;
+	}
 	if (has_flag(it, 'E')) {
+		if (n++ > 0)
+			growbuf_add(&b, ", ", 2);
 		add_text(&b, "not string :is \"${pm_prev}\" \"1\"");
-		n++;
 	} else if (has_flag(it, 'A') || has_flag(it, 'a')) {
+		if (n++ > 0)
+			growbuf_add(&b, ", ", 2);
 		add_text(&b, "string :is \"${pm_last}\" \"1\"");
-		n++;
 	}
 	for (int i = 0; i < it->nconds; i++) {
 		struct pm_cond_result r = pm_cond_translate(&ctx,
 		    it->conds[i].text);
 
+		if (r.invalid && tr->err->line == 0) {
+			tr->err->line = it->conds[i].line;
+			snprintf(tr->err->reason, sizeof tr->err->reason,
+			    "Invalid regexp \"%.120s\"", it->conds[i].text);
+		}
 		if (r.test == NULL)
 			continue;
 		if (r.match_group > 0) {   /* last: its ${N} must survive */
@@ -456,7 +472,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 		    "never does");
 		test = strdup("false");
 	} else
-		test = recipe_test(tr, it, &v, &match_group);
+		test = recipe_test(tr, it, w->clones > 0, &v, &match_group);
 	if (test && test[0] == '\0') {
 		s->exts = exts_before;   /* nothing of it is in the script */
 		comment_out(s, it);
@@ -470,20 +486,30 @@ static void recipe(struct walk *w, const struct pm_item *it)
 	}
 	if (match_group)
 		pm_vars_set(&tr->vars, "MATCH", PM_VAR_RUNTIME, NULL);
-	if (it->action == PM_ACT_BLOCK && has_flag(it, 'c'))
-		pm_verdict_add(&v, PM_DIFFERS, "procmail runs the block in a "
-		    "copy of itself while the original goes on after it");
-	if (tr->chains)
+	if (it->action == PM_ACT_BLOCK && has_flag(it, 'c')) {
+		/* procmail's clone runs the block, the original skips it:
+		 * here the block's deliveries are copies, and its first one
+		 * ends the block (pm_cdone) as it ends the clone */
+		pm_verdict_add(&v, PM_DIFFERS, "when the 'c' block delivers "
+		    "nothing, procmail's copy also goes on through the rest "
+		    "of the rc");
+		s->exts |= PM_EXT_VARIABLES;
+		pm_sieve_line(s, "set \"pm_cdone\" \"0\";");
+	}
+	if (tr->chains || w->clones > 0)
 		s->exts |= PM_EXT_VARIABLES;
 	opened = open_recipe(tr, test, match_group, it);
 	free(test);
 	if (it->action == PM_ACT_BLOCK) {
 		w->braces[it->depth + 1] = opened;
+		w->clone[it->depth + 1] = has_flag(it, 'c');
+		w->clones += has_flag(it, 'c');
 		pm_report_verdict(tr->rep, w->file, it->line, &v);
 		return;
 	}
-	if (action(tr, it, w->file, &v))
-		pm_sieve_line(s, "stop;");
+	if (action(tr, it, w->file, w->clones > 0, &v))
+		pm_sieve_line(s, w->clones > 0 ? "set \"pm_cdone\" \"1\";" :
+		    "stop;");
 	if (opened) {
 		s->indent--;
 		pm_sieve_line(s, "}");
@@ -685,7 +711,7 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 		return -1;
 	}
 	tr->chains |= any_chain(&rc);
-	for (int i = 0; i < rc.n && result == 0; i++) {
+	for (int i = 0; i < rc.n && result == 0 && tr->err->line == 0; i++) {
 		const struct pm_item *it = &rc.items[i];
 
 		switch (it->kind) {
@@ -697,12 +723,19 @@ static int translate_rc(struct tr *tr, const char *text, size_t len,
 				pm_sieve_line(tr->s, "}");
 			}
 			w->braces[it->depth + 1] = false;
+			if (w->clone[it->depth + 1])
+				w->clones--;
+			w->clone[it->depth + 1] = false;
 			break;
 		case PM_ITEM_SKIPPED:
 			pm_report_note(tr->rep, file, it->line, "procmail skips "
 			    "\"%.60s\"", it->value);
 			break;
 		}
+	}
+	if (tr->err->line != 0 && tr->err->file[0] == '\0') {
+		strlcpy(tr->err->file, file, sizeof tr->err->file);
+		result = -1;   /* an expression procmail refuses */
 	}
 	pm_rc_free(&rc);
 	free(w);

@@ -7,7 +7,7 @@
 # unasked, and nothing ever delivered.  Where each message lands compared
 # with procmail itself is the comparison harness's (tests/procmail/).
 . "$(dirname "$0")/lib.sh"
-plan 27
+plan 28
 
 H="$TMP/home"
 mkdir -p "$H"
@@ -112,6 +112,11 @@ is "$RC:$OUT:$ERR" "65::$TMP/close.rc:2: error: '}' without a block" "a '}' with
 printf ':0\n* x\n' > "$TMP/noaction.rc"
 tr_rc "$TMP/noaction.rc"
 is "$RC:$ERR" "65:$TMP/noaction.rc:1: error: recipe without an action" "a recipe without an action"
+
+printf ':0\n* ^Subject:(.*x\n.X/\n' > "$TMP/paren.rc"
+tr_rc "$TMP/paren.rc"
+is "$RC:$OUT:$ERR" "65::$TMP/paren.rc:2: error: Invalid regexp \"^Subject:(.*x\"" \
+    "parentheses that do not pair: procmail's Invalid regexp"
 
 # unreadable: 66
 tr_rc "$TMP/nonexistent.rc"
