@@ -168,10 +168,12 @@ check-mta: $(BUILD)/deliver
 # not deliver's), 90-bench-smoke (timing, not correctness),
 # 73-concurrency-all (400 deliveries, about ten minutes under memcheck; 15,
 # 42 and 51 run the same concurrent paths with fewer) and 96-sieve-differential
-# (about 2,000 deliveries; 30-38 run the same Sieve paths).  Tests that
-# limit deliver's address space (14-large) skip that part: DELIVER_VALGRIND.
+# (about 2,000 deliveries; 30-38 run the same Sieve paths), 97-procmail-oracle
+# (about 1,100 deliveries of translated scripts; 98 runs the translator).
+# Tests that limit deliver's address space (14-large) skip that part:
+# DELIVER_VALGRIND.
 VALGRIND_SKIP  := 70-faults 72-crash 73-concurrency-all 90-bench-smoke \
-                  96-sieve-differential
+                  96-sieve-differential 97-procmail-oracle
 VALGRIND_INTEG := $(filter-out $(VALGRIND_SKIP:%=tests/integration/%.t),$(INTEG))
 VALGRIND_OPTS  := -q --error-exitcode=99 --leak-check=full \
                   --errors-for-leak-kinds=definite --trace-children=no --vgdb=no \
