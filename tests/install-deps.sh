@@ -23,16 +23,13 @@ PACKAGES="$PACKAGES clang libclang-rt-14-dev"
 # Sieve differential test: tests/sieve-diff/run.sh compares deliver with
 # Pigeonhole's sieve-test, which is in dovecot-sieve (dovecot-core above)
 PACKAGES="$PACKAGES dovecot-sieve"
-<<<<<<< HEAD
 # store: the PostgreSQL backend compiles against libpq-fe.h (libpq-dev;
 # libpq itself is loaded at run time), and 62-store-pg.t starts a real
 # PostgreSQL 15 server (initdb, pg_ctl) of its own
 PACKAGES="$PACKAGES libpq-dev postgresql"
-=======
 # procmail comparison: tests/procmail/oracle.sh (97-procmail-oracle.t) runs
 # real .procmailrc files with procmail (and formail, in the same package)
 PACKAGES="$PACKAGES procmail"
->>>>>>> pmoracle
 # MTA tests: swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an
