@@ -207,6 +207,27 @@ static size_t name_length(const char *s, size_t n)
 	return i;
 }
 
+/* Cut a comment off a folder or forward action: procmail ends those at
+ * a '#' after a blank (outside double quotes), as Debian's examples rely
+ * on; a pipe's line goes to the shell whole. */
+static void cut_action_comment(char *text)
+{
+	bool quoted = false;
+
+	for (char *c = text; *c; c++) {
+		if (*c == '"')
+			quoted = !quoted;
+		else if (*c == '\\' && c[1] != '\0')
+			c++;
+		else if (*c == '#' && !quoted && c > text &&
+		    (c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			break;
+		}
+	}
+	trim_right(text);
+}
+
 /* The action line; a '{' opens a block and leaves the rest of its line
  * to be read as the block's first line. */
 static int recipe_action(struct lexer *lx, struct pm_item *it)
@@ -238,6 +259,8 @@ static int recipe_action(struct lexer *lx, struct pm_item *it)
 			return error_at(lx, it->action_line, "out of memory");
 	} else
 		it->action = PM_ACT_FOLDER;
+	if (it->action == PM_ACT_FORWARD || it->action == PM_ACT_FOLDER)
+		cut_action_comment(it->action_text);
 	return 0;
 }
 

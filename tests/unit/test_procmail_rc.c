@@ -95,6 +95,25 @@ static void test_conditions(void **state)
 	assert_int_equal(rc.items[0].action_line, 8);
 }
 
+/* procmail ends a folder or forward action at a '#' after a blank (the
+ * way Debian's examples comment them); a pipe's line is the shell's. */
+static void test_action_comments(void **state)
+{
+	(void)state;
+	parse_ok(":0\n.Henry/\t\t# goes to .Henry/\n"
+	    ":0 c\n! bob@phone.example\t# to the phone\n"
+	    ":0\n\"My #1 Folder/\" # quoted\n"
+	    ":0\nA#B/\n"
+	    ":0\n| cat >> x # the shell's\n");
+	assert_int_equal(rc.n, 5);
+	assert_string_equal(rc.items[0].action_text, ".Henry/");
+	assert_string_equal(rc.items[1].action_text, "! bob@phone.example");
+	assert_string_equal(rc.items[2].action_text, "\"My #1 Folder/\"");
+	assert_string_equal(rc.items[3].action_text, "A#B/");
+	assert_string_equal(rc.items[4].action_text,
+	    "| cat >> x # the shell's");
+}
+
 static void test_blocks(void **state)
 {
 	(void)state;
@@ -201,6 +220,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_flags_and_locks, teardown),
 		cmocka_unit_test_teardown(test_conditions, teardown),
+		cmocka_unit_test_teardown(test_action_comments, teardown),
 		cmocka_unit_test_teardown(test_blocks, teardown),
 		cmocka_unit_test_teardown(test_assignments, teardown),
 		cmocka_unit_test_teardown(test_refused, teardown),
