@@ -4,6 +4,8 @@
 #ifndef DELIVER_STORE_BACKEND_H
 #define DELIVER_STORE_BACKEND_H
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -20,6 +22,14 @@ struct store_log_row {
 	int exit_code;
 	const char *host;       /* the delivering host; NULL = not kept */
 };
+
+/* No store configured: unset, "" or "none". */
+bool store_disabled(const struct config *cfg);
+
+/* One problem line to report (when there is a report function): how
+ * both backends log. */
+void store_vreport(store_report_fn *report, int priority, const char *fmt,
+    va_list ap);
 
 /* DATE TIME RESULT exit=N to=<> from=<> msgid=<> size=N folders= files=
  * actions= [host=], untrusted text escaped, one line. */

@@ -26,15 +26,11 @@ bool pg_store_uri(const char *spec)
 
 void pgs_note(struct pg_store *st, int priority, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 
-	if (st->report == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	store_vreport(st->report, priority, fmt, ap);
 	va_end(ap);
-	st->report(priority, line);
 }
 
 struct pg_store *pg_store_new(const struct config *cfg,

@@ -81,15 +81,11 @@ static const struct migration {
 
 void st_note(struct sqlite_store *st, int priority, const char *fmt, ...)
 {
-	char line[1024];
 	va_list ap;
 
-	if (st->report == NULL)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	store_vreport(st->report, priority, fmt, ap);
 	va_end(ap);
-	st->report(priority, line);
 }
 
 bool st_is_corrupt(int rc)
@@ -125,8 +121,7 @@ struct sqlite_store *sqlite_store_new(const struct config *cfg,
 {
 	struct sqlite_store *st;
 
-	if (cfg->store == NULL || cfg->store[0] == '\0' ||
-	    strcmp(cfg->store, "none") == 0)
+	if (store_disabled(cfg))
 		return NULL;
 	if ((st = calloc(1, sizeof *st)) == NULL)
 		return NULL;

@@ -4,6 +4,7 @@
  * it talks to.  Also what is the same for both: Message-IDs, freeing a
  * claim, the store_unavailable = defer check. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,23 @@ struct store {
 };
 
 /* The SQLite backend also answers for "no store" (NULL). */
+bool store_disabled(const struct config *cfg)
+{
+	return cfg->store == NULL || cfg->store[0] == '\0' ||
+	    strcmp(cfg->store, "none") == 0;
+}
+
+void store_vreport(store_report_fn *report, int priority, const char *fmt,
+    va_list ap)
+{
+	char line[1024];
+
+	if (report == NULL)
+		return;
+	vsnprintf(line, sizeof line, fmt, ap);
+	report(priority, line);
+}
+
 #define SQ(st) ((st) ? (st)->sq : NULL)
 
 struct store *store_new(const struct config *cfg, const char *maildir,
@@ -24,8 +42,7 @@ struct store *store_new(const struct config *cfg, const char *maildir,
 {
 	struct store *st;
 
-	if (cfg->store == NULL || cfg->store[0] == '\0' ||
-	    strcmp(cfg->store, "none") == 0)
+	if (store_disabled(cfg))
 		return NULL;
 	if ((st = calloc(1, sizeof *st)) == NULL)
 		return NULL;
