@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "unit_fs.h"
+
 /* ---- system call doubles -------------------------------------------
  * maildir.c is linked into this program, so these definitions replace the
  * C library's for it: they pass through to the kernel unless a test arms
@@ -78,26 +80,6 @@ struct fixture {
 	struct outcome out;
 };
 
-static void remove_tree(int atfd, const char *name)
-{
-	int fd = openat(atfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	DIR *d;
-	struct dirent *e;
-
-	if (fd < 0) {
-		unlinkat(atfd, name, 0);
-		return;
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			remove_tree(dirfd(d), e->d_name);
-	closedir(d);
-	unlinkat(atfd, name, AT_REMOVEDIR);
-}
 
 static int setup(void **state)
 {
@@ -124,7 +106,7 @@ static int teardown(void **state)
 	memset(&sys, 0, sizeof sys);
 	maildir_close(&f->md);
 	close(f->dirfd);
-	remove_tree(AT_FDCWD, f->dir);
+	unit_remove_tree(AT_FDCWD, f->dir);
 	free(f);
 	return 0;
 }
@@ -482,8 +464,8 @@ static void test_open_refuses_symlinked_new_and_cur(void **state)
 	struct fixture *f = *state;
 
 	check_symlinked_subdir(f, "new", MAILDIR_CREATE);
-	remove_tree(f->dirfd, "Maildir");
-	remove_tree(f->dirfd, "elsewhere");
+	unit_remove_tree(f->dirfd, "Maildir");
+	unit_remove_tree(f->dirfd, "elsewhere");
 	check_symlinked_subdir(f, "cur", MAILDIR_CREATE);
 }
 

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "unit_fs.h"
+
 /* ---- linkat double ---------------------------------------------------
  * linked into this program, it replaces the C library's for maildir.c.
  * Armed, it does what an NFS client does when the reply to LINK is lost
@@ -58,26 +60,6 @@ struct fixture {
 	struct outcome out;
 };
 
-static void remove_tree(int atfd, const char *name)
-{
-	int fd = openat(atfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-	struct dirent *e;
-	DIR *d;
-
-	if (fd < 0) {
-		unlinkat(atfd, name, 0);
-		return;
-	}
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			remove_tree(dirfd(d), e->d_name);
-	closedir(d);
-	unlinkat(atfd, name, AT_REMOVEDIR);
-}
 
 static int setup(void **state)
 {
@@ -103,7 +85,7 @@ static int teardown(void **state)
 
 	maildir_close(&f->md);
 	close(f->dirfd);
-	remove_tree(AT_FDCWD, f->dir);
+	unit_remove_tree(AT_FDCWD, f->dir);
 	free(f);
 	return 0;
 }
