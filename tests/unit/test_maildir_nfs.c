@@ -60,7 +60,6 @@ struct fixture {
 	struct outcome out;
 };
 
-
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
