@@ -258,6 +258,7 @@ static void recipe(struct walk *w, const struct pm_item *it)
 		test = recipe_test(tr, it, w->clones > 0, &v, &match_group);
 	if (test && test[0] == '\0') {
 		s->exts = exts_before;   /* nothing of it is in the script */
+		match_group = 0;         /* nor a MATCH to set */
 		comment_out(s, it);
 		free(test);
 		test = strdup("false");
