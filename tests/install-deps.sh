@@ -30,6 +30,10 @@ PACKAGES="$PACKAGES libpq-dev postgresql"
 # procmail comparison: tests/procmail/oracle.sh (97-procmail-oracle.t) runs
 # real .procmailrc files with procmail (and formail, in the same package)
 PACKAGES="$PACKAGES procmail"
+# Pigeonhole's examples/: tests/pigeonhole/get-examples.sh (make
+# check-pigeonhole) downloads them from the Debian mirror with curl or
+# wget, and a minimal Debian has neither
+command -v wget >/dev/null || PACKAGES="$PACKAGES curl"
 # MTA tests: swaks, postfix and an unpacked exim4-daemon-light
 # are set up by tests/mta/setup.sh, which `make check-mta` (part of make
 # check) runs: postfix needs a debconf answer and must never replace an
