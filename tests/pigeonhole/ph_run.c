@@ -1,8 +1,8 @@
 /* ph_run.c: pigeonhole-run, the runner of Pigeonhole 0.5.19's own Sieve
  * testsuite against deliver's native interpreter.
  *
- *   pigeonhole-run [-v] [-n NOT_APPLICABLE] [-e EXPECTED] [-w WRITE]
- *                  [-l LOG] TESTS_DIR
+ *   pigeonhole-run [-v] [-n NOT_APPLICABLE]... [-e EXPECTED] [-w WRITE]
+ *                  [-l LOG] [-x EXAMPLES_DIR] TESTS_DIR
  *
  * Every in-scope *.svtest file (ph_files.h) runs in a child process of its
  * own (ph_exec.h), so a crash or a hang (PH_FILE_SECONDS) costs only that
@@ -13,7 +13,12 @@
  * block.  In tests/failures/ Pigeonhole expects each block to fail
  * (its testsuite's -F): there a block passes when it fails while
  * running; a file that does not compile passes nothing anywhere.
- * -w writes the blocks that passed, one key a line, as the next EXPECTED.
+ * -n may be given more than once (make check-pigeonhole adds a list when
+ * a run lacks what some blocks need).  A block not applicable in this run
+ * is no regression even when EXPECTED lists it: it was not counted.
+ * -w writes the blocks that passed, one key a line, as the next EXPECTED,
+ * and keeps EXPECTED's lines of blocks not applicable in this run.
+ * -x names where Pigeonhole's examples/ scripts are (ph_examples.h).
  * -v prints every block that did not pass, with the reason. */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +31,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ph_examples.h"
 #include "ph_exec.h"
 #include "ph_files.h"
 #include "ph_lists.h"
@@ -33,6 +39,7 @@
 #define PH_FILE_SECONDS 60
 #define PH_REASON_MAX   240
 #define PH_DIRS_MAX     100
+#define PH_NA_LISTS_MAX 4
 
 enum block_status { BLOCK_NOT_RUN, BLOCK_PASS, BLOCK_FAIL };
 
@@ -50,7 +57,9 @@ struct dir_tally {
 struct run {
 	const char *dir;
 	bool verbose;
-	struct ph_list not_applicable, expected;
+	struct ph_list not_applicable[PH_NA_LISTS_MAX], expected;
+	const char *na_paths[PH_NA_LISTS_MAX];
+	size_t na_lists;
 	FILE *write_expected;
 	int log_fd;
 	struct dir_tally dirs[PH_DIRS_MAX];
@@ -181,6 +190,17 @@ static bool expects_failure(const char *rel)
 	return strncmp(rel, "failures/", 9) == 0;
 }
 
+/* The reason of the first not-applicable list naming key, or NULL. */
+static const char *not_applicable(struct run *r, const char *key)
+{
+	const char *na;
+
+	for (size_t i = 0; i < r->na_lists; i++)
+		if ((na = ph_list_reason(&r->not_applicable[i], key)) != NULL)
+			return na;
+	return NULL;
+}
+
 /* Count one block; print what is worth a line. */
 static void account(struct run *r, struct dir_tally *t, const char *rel,
     const char *name, const struct block_state *b)
@@ -195,11 +215,15 @@ static void account(struct run *r, struct dir_tally *t, const char *rel,
 	snprintf(key, sizeof key, "%s: %s", rel, name);
 	t->blocks++;
 	r->blocks++;
-	if ((na = ph_list_reason(&r->not_applicable, key)) != NULL) {
+	if ((na = not_applicable(r, key)) != NULL) {
 		t->not_applicable++;
 		r->not_applicable_count++;
 		if (r->verbose)
 			printf("N/A  %s: %s\n", key, na);
+		/* not counted, so not a regression; its line is kept */
+		if (ph_list_exact(&r->expected, key) != NULL &&
+		    r->write_expected)
+			fprintf(r->write_expected, "%s\n", key);
 		return;
 	}
 	if (pass) {
@@ -247,18 +271,29 @@ static int cmp_dirs(const void *a, const void *b)
 	    ((const struct dir_tally *)b)->dir);
 }
 
-static void report(struct run *r, const char *na_path)
+static void report(struct run *r)
 {
+	char na_paths[PH_NA_LISTS_MAX * (PH_PATH_MAX + 2)] = "/dev/null";
+
 	qsort(r->dirs, r->ndirs, sizeof *r->dirs, cmp_dirs);
 	printf("\n%-36s %6s %6s %6s\n", "directory", "pass", "blocks", "n/a");
 	for (size_t i = 0; i < r->ndirs; i++)
 		printf("%-36s %6u %6u %6u\n", r->dirs[i].dir,
 		    r->dirs[i].pass, r->dirs[i].blocks,
 		    r->dirs[i].not_applicable);
-	for (size_t i = 0; i < r->not_applicable.count; i++)
-		if (!r->not_applicable.used[i])
-			printf("stale line in %s: %s\n", na_path,
-			    r->not_applicable.lines[i]);
+	for (size_t k = 0; k < r->na_lists; k++) {
+		const struct ph_list *na = &r->not_applicable[k];
+
+		for (size_t i = 0; i < na->count; i++)
+			if (!na->used[i])
+				printf("stale line in %s: %s\n",
+				    r->na_paths[k], na->lines[i]);
+		if (k == 0)
+			na_paths[0] = '\0';
+		else
+			strlcat(na_paths, ", ", sizeof na_paths);
+		strlcat(na_paths, r->na_paths[k], sizeof na_paths);
+	}
 	for (size_t i = 0; i < r->expected.count; i++)
 		if (!r->expected.used[i]) {
 			printf("REGRESSION (block gone) %s\n",
@@ -266,7 +301,7 @@ static void report(struct run *r, const char *na_path)
 			r->regressions++;
 		}
 	printf("not applicable: %u blocks (%s), not counted as passes\n",
-	    r->not_applicable_count, na_path);
+	    r->not_applicable_count, na_paths);
 	printf("regressions from the expected-pass list: %u\n",
 	    r->regressions);
 	printf("pigeonhole: %u of %u test blocks pass\n", r->pass, r->blocks);
@@ -276,21 +311,29 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: pigeonhole-run [-v] [-n not-applicable.txt] "
 	    "[-e expected-pass.txt] [-w new-expected.txt] [-l log] "
-	    "TESTS_DIR\n");
+	    "[-x examples-dir] TESTS_DIR\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
 	struct run r = { .log_fd = -1 };
-	const char *na_path = "/dev/null", *exp_path = "/dev/null";
+	const char *exp_path = "/dev/null", *examples = NULL;
 	char **files;
 	int c, count, rc = 0;
 
-	while ((c = getopt(argc, argv, "vn:e:w:l:")) != -1) {
+	while ((c = getopt(argc, argv, "vn:e:w:l:x:")) != -1) {
 		switch (c) {
 		case 'v': r.verbose = true; break;
-		case 'n': na_path = optarg; break;
+		case 'n':
+			if (r.na_lists == PH_NA_LISTS_MAX) {
+				fprintf(stderr, "pigeonhole-run: at most %d -n\n",
+				    PH_NA_LISTS_MAX);
+				return 2;
+			}
+			r.na_paths[r.na_lists++] = optarg;
+			break;
+		case 'x': examples = optarg; break;
 		case 'e': exp_path = optarg; break;
 		case 'w':
 			if ((r.write_expected = fopen(optarg, "w")) == NULL) {
@@ -312,8 +355,11 @@ int main(int argc, char **argv)
 	if (optind + 1 != argc)
 		usage();
 	r.dir = argv[optind];
-	if (ph_list_read(na_path, &r.not_applicable) != 0 ||
-	    ph_list_read(exp_path, &r.expected) != 0 ||
+	ph_examples_set(r.dir, examples);
+	for (size_t i = 0; i < r.na_lists; i++)
+		if (ph_list_read(r.na_paths[i], &r.not_applicable[i]) != 0)
+			return 2;
+	if (ph_list_read(exp_path, &r.expected) != 0 ||
 	    (count = ph_files_find(r.dir, &files)) < 0)
 		return 2;
 	for (int i = 0; i < count && rc == 0; i++)
@@ -321,10 +367,11 @@ int main(int argc, char **argv)
 	ph_files_free(files, count);
 	if (rc != 0)
 		return 2;
-	report(&r, na_path);
+	report(&r);
 	if (r.write_expected && fclose(r.write_expected) != 0)
 		return 2;
-	ph_list_free(&r.not_applicable);
+	for (size_t i = 0; i < r.na_lists; i++)
+		ph_list_free(&r.not_applicable[i]);
 	ph_list_free(&r.expected);
 	return r.regressions ? 1 : 0;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ph_examples.h"
 #include "ph_ext.h"
 #include "ph_suite.h"
 #include "sieve_edit.h"
@@ -62,7 +63,8 @@ int ph_script_compile(const char *rel)
 		sieve_script_free(ph_suite.script);
 	ph_suite.script = NULL;
 	ph_suite.saved[0] = '\0';
-	snprintf(path, sizeof path, "%s/%s", ph_suite.file_dir, rel);
+	if (!ph_examples_map(ph_suite.file_dir, rel, path, sizeof path))
+		snprintf(path, sizeof path, "%s/%s", ph_suite.file_dir, rel);
 	if ((script = parse_file(path)) == NULL) {
 		compile_failed(rel, "parse");
 		return -1;
