@@ -11,7 +11,8 @@
 # the one below, and unpacks only examples/ into
 # BUILD_DIR/pigeonhole-examples.  Exit 0: that directory is complete.
 # Exit 1: one line on stdout saying why not (no network, bad checksum, no
-# curl or wget); nothing half-made is left behind.  Progress goes to stderr.
+# curl or wget); nothing half-made is left behind.  What it fetched and
+# unpacked, one line each, goes to stderr.
 #
 #   PIGEONHOLE_EXAMPLES_MIRROR  the Debian mirror to use (default: the main
 #                               archive of /etc/apt/sources.list.d/
@@ -89,13 +90,13 @@ if [ ! -f "$BUILD/$TARBALL" ]; then
 	command -v curl >/dev/null || command -v wget >/dev/null ||
 		fail "neither curl nor wget is installed (make deps installs curl)"
 	url=${mirror%/}/$POOL/$TARBALL
-	echo "check-pigeonhole: downloading $url" >&2
 	part=$BUILD/$TARBALL.part
 	why=$(download "$url" "$part") || {
 		rm -f "$part"
 		fail "download failed: $url: ${why:-no data}"
 	}
 	mv "$part" "$BUILD/$TARBALL" || fail "cannot write $BUILD/$TARBALL"
+	echo "check-pigeonhole: downloaded $url" >&2
 fi
 
 sum=$(sha256sum < "$BUILD/$TARBALL" | cut -d' ' -f1)
