@@ -8,14 +8,17 @@
 # only its block, stop, a result carried out into folders and mail (a
 # missing folder, autocreate being off as in Pigeonhole: INBOX, and the
 # execution fails with Pigeonhole's error), and tests/failures/ where a
-# block must fail.
+# block must fail; last, -x (Pigeonhole's examples/ elsewhere: only a
+# script named as in that sibling of tests/ is looked up there) and -n
+# given twice, a not-applicable block of the expected list being no
+# regression.
 . "$SRCDIR/tests/integration/lib.sh"
 RUN=$(dirname "$DELIVER")/tests/pigeonhole-run
 if [ ! -x "$RUN" ]; then
 	echo "1..0 # skip $RUN is not built (make $RUN)"
 	exit 0
 fi
-plan 18
+plan 28
 
 T="$TMP/tests"
 mkdir -p "$T/a" "$T/plugins" "$T/extensions/metadata"
@@ -109,4 +112,41 @@ printf 'require "vnd.dovecot.testsuite";\nrequire "x-none";\ntest "a" { }\n' > "
 "$RUN" -v "$U" > "$TMP/out" 2>&1
 like "$(cat "$TMP/out")" "FAIL failures/g.svtest: a: does not compile: " "in failures/ a file that does not compile passes nothing"
 is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 9 test blocks pass" "counted in M all the same"
+# -x: "../../examples/NAME" from tests/execute/ is DIR/NAME; nothing else
+P="$TMP/ph"
+mkdir -p "$P/tests/execute" "$TMP/ex/sub"
+printf 'keep;\n' > "$TMP/ex/a.sieve"
+cp "$TMP/ex/a.sieve" "$TMP/ex/sub/a.sieve"
+cat > "$P/tests/execute/ex.svtest" <<'S'
+require "vnd.dovecot.testsuite";
+test "examples" { if not test_script_compile "../../examples/a.sieve" { test_fail "not compiled"; } if not test_script_run { test_fail "not run"; } }
+test "other sibling" { if test_script_compile "../../other/a.sieve" { test_fail "compiled"; } }
+test "inside tests" { if test_script_compile "../examples/a.sieve" { test_fail "compiled"; } }
+test "nested name" { if test_script_compile "../../examples/sub/a.sieve" { test_fail "compiled"; } }
+test "climbing further" { if test_script_compile "../../../examples/a.sieve" { test_fail "compiled"; } }
+S
+"$RUN" -v "$P/tests" > "$TMP/out" 2>&1
+like "$(cat "$TMP/out")" "FAIL execute/ex.svtest: examples: test_fail: not compiled" "no -x: the examples are looked for beside tests/"
+"$RUN" -v -x "$TMP/ex" "$P/tests" > "$TMP/out" 2>&1
+is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 5 test blocks pass" \
+	"-x: the examples script found there, no other name mapped"
+"$RUN" -v -x "$TMP/ex" "$P/tests/execute" > "$TMP/out" 2>&1
+is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 5 test blocks pass" "-x when running one directory of tests/"
+mv "$P/tests" "$P/suite"
+"$RUN" -v -x "$TMP/ex" "$P/suite" > "$TMP/out" 2>&1
+is "$(tail -n 1 "$TMP/out")" "pigeonhole: 5 of 5 test blocks pass" "-x with a tests directory of another name"
+
+# -n twice; a block of the expected list not applicable in this run
+printf 'execute/ex.svtest: nothing: x\n' > "$TMP/na1"
+printf 'execute/ex.svtest: examples: no examples here\n' > "$TMP/na2"
+printf 'execute/ex.svtest: examples\nexecute/ex.svtest: nested name\n' > "$TMP/exp"
+"$RUN" -v -n "$TMP/na1" -n "$TMP/na2" -e "$TMP/exp" -w "$TMP/new" "$P/suite" > "$TMP/out" 2>&1
+is "$?" 0 "an expected block that is not applicable in this run: no regression"
+like "$(cat "$TMP/out")" "N/A  execute/ex.svtest: examples: no examples here" "the second list's reason"
+like "$(cat "$TMP/out")" "not applicable: 1 blocks \\($TMP/na1, $TMP/na2\\)" "both lists named"
+like "$(cat "$TMP/out")" "stale line in $TMP/na1: execute/ex.svtest: nothing: x" "a stale line named with its list"
+is "$(cat "$TMP/new")" "$(printf 'execute/ex.svtest: examples\nexecute/ex.svtest: other sibling\nexecute/ex.svtest: inside tests\nexecute/ex.svtest: nested name\nexecute/ex.svtest: climbing further')" \
+	"-w: the passes and, in its place, the expected block not applicable here"
+"$RUN" -n "$TMP/na1" -n "$TMP/na2" -n "$TMP/na1" -n "$TMP/na2" -n "$TMP/na1" "$P/suite" > "$TMP/out" 2>&1
+is "$?" 2 "at most four -n"
 finish

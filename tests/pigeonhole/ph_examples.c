@@ -7,14 +7,9 @@
 
 #define PH_EXAMPLES_PATH_MAX 2048
 
-static const char *tests_root;
+/* the tests directory examples/ is the sibling of, "" when too long */
+static char tests_home[PH_EXAMPLES_PATH_MAX];
 static const char *examples;
-
-void ph_examples_set(const char *tests_dir, const char *examples_dir)
-{
-	tests_root = tests_dir;
-	examples = examples_dir;
-}
 
 static void strip_slashes(char *dir)
 {
@@ -24,19 +19,11 @@ static void strip_slashes(char *dir)
 		dir[--n] = '\0';
 }
 
-/* Whether dir is the tests directory: the runner's, or one named tests
- * (running a single directory of it, the runner's is below that). */
-static bool is_tests_dir(const char *dir)
+static bool named_tests(const char *dir)
 {
-	char root[PH_EXAMPLES_PATH_MAX];
 	const char *last = strrchr(dir, '/');
 
-	if (strcmp(last != NULL ? last + 1 : dir, "tests") == 0)
-		return true;
-	if (strlcpy(root, tests_root, sizeof root) >= sizeof root)
-		return false;
-	strip_slashes(root);
-	return strcmp(dir, root) == 0;
+	return strcmp(last != NULL ? last + 1 : dir, "tests") == 0;
 }
 
 /* Remove dir's last component, which must be a plain name (not . or ..,
@@ -56,6 +43,25 @@ static bool drop_component(char *dir)
 	return true;
 }
 
+/* The tests directory is tests_dir, unless that is one directory inside
+ * a directory named tests (the runner run on a part of the testsuite):
+ * then that one. */
+void ph_examples_set(const char *tests_dir, const char *examples_dir)
+{
+	char dir[PH_EXAMPLES_PATH_MAX];
+
+	examples = examples_dir;
+	tests_home[0] = '\0';
+	if (strlcpy(dir, tests_dir, sizeof dir) >= sizeof dir)
+		return;
+	strip_slashes(dir);
+	strlcpy(tests_home, dir, sizeof tests_home);
+	while (!named_tests(dir))
+		if (!drop_component(dir))
+			return;
+	strlcpy(tests_home, dir, sizeof tests_home);
+}
+
 bool ph_examples_map(const char *file_dir, const char *rel, char *path,
     size_t size)
 {
@@ -63,7 +69,7 @@ bool ph_examples_map(const char *file_dir, const char *rel, char *path,
 	const char *name = rel;
 	int up = 0;
 
-	if (examples == NULL || tests_root == NULL)
+	if (examples == NULL || tests_home[0] == '\0')
 		return false;
 	while (strncmp(name, "../", 3) == 0) {
 		name += 3;
@@ -83,7 +89,7 @@ bool ph_examples_map(const char *file_dir, const char *rel, char *path,
 	for (int i = 1; i < up; i++)
 		if (!drop_component(dir))
 			return false;
-	if (!is_tests_dir(dir) ||
+	if (strcmp(dir, tests_home) != 0 ||
 	    strlen(examples) + 1 + strlen(name) >= size)
 		return false;
 	(void)snprintf(path, size, "%s/%s", examples, name);

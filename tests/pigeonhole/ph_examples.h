@@ -14,13 +14,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* tests_dir: the runner's TESTS_DIR; examples_dir: -x's DIR.  Kept by
- * pointer (main's argv), before the children start. */
+/* tests_dir: the runner's TESTS_DIR; examples_dir: -x's DIR, kept by
+ * pointer (main's argv).  Called before the children start. */
 void ph_examples_set(const char *tests_dir, const char *examples_dir);
 
 /* When -x was given and rel, named from file_dir, climbs with "../" out
- * of the tests directory file_dir is in (the runner's TESTS_DIR or a
- * directory named tests above file_dir) into "examples/" and names a file
+ * of the tests directory file_dir is in (the runner's TESTS_DIR, or the
+ * directory named tests it is inside of) into "examples/" and names a file
  * there, write -x's DIR/NAME to path and return true; false otherwise
  * (path untouched).  A name that does not fit in size is not mapped. */
 bool ph_examples_map(const char *file_dir, const char *rel, char *path,
