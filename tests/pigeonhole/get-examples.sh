@@ -113,7 +113,10 @@ if ! tar -xzf "$BUILD/$TARBALL" -C "$tmp" "$TOPDIR/examples" 2>/dev/null ||
 	fail "$TARBALL holds no $TOPDIR/examples/*.sieve"
 fi
 rm -rf "$OUT"
-mv "$tmp/$TOPDIR/examples" "$OUT" && rm -rf "$tmp" &&
-	echo "$SHA256" > "$OUT/.sha256" || fail "cannot write $OUT"
+if ! mv "$tmp/$TOPDIR/examples" "$OUT" || ! echo "$SHA256" > "$OUT/.sha256"; then
+	rm -rf "$tmp" "$OUT"
+	fail "cannot write $OUT"
+fi
+rm -rf "$tmp"
 echo "check-pigeonhole: Pigeonhole's examples/ in $OUT" >&2
 exit 0
