@@ -11,14 +11,15 @@
 # block must fail; last, -x (Pigeonhole's examples/ elsewhere: only a
 # script named as in that sibling of tests/ is looked up there) and -n
 # given twice, a not-applicable block of the expected list being no
-# regression.
+# regression; and get-examples.sh where no network is needed: a mirror
+# that cannot be reached, a tarball with another checksum, the cache.
 . "$SRCDIR/tests/integration/lib.sh"
 RUN=$(dirname "$DELIVER")/tests/pigeonhole-run
 if [ ! -x "$RUN" ]; then
 	echo "1..0 # skip $RUN is not built (make $RUN)"
 	exit 0
 fi
-plan 28
+plan 36
 
 T="$TMP/tests"
 mkdir -p "$T/a" "$T/plugins" "$T/extensions/metadata"
@@ -149,4 +150,25 @@ is "$(cat "$TMP/new")" "$(printf 'execute/ex.svtest: examples\nexecute/ex.svtest
 	"-w: the passes and, in its place, the expected block not applicable here"
 "$RUN" -n "$TMP/na1" -n "$TMP/na2" -n "$TMP/na1" -n "$TMP/na2" -n "$TMP/na1" "$P/suite" > "$TMP/out" 2>&1
 is "$?" 2 "at most four -n"
+# get-examples.sh without the network
+G="$SRCDIR/tests/pigeonhole/get-examples.sh"
+TB=dovecot_2.3.19.1+dfsg1.orig-pigeonhole.tar.gz
+mkdir -p "$TMP/gb"
+out=$(PIGEONHOLE_EXAMPLES_MIRROR=http://127.0.0.1:9/ sh "$G" "$TMP/gb" 2>"$TMP/err")
+is "$?" 1 "get-examples: unreachable mirror: exit 1"
+like "$out" "^download failed: http://127\\.0\\.0\\.1:9/pool/main/d/dovecot/$(printf '%s' "$TB" | sed 's/[.+]/\\&/g'): ." \
+	"saying why ..."
+is "$(printf '%s\n' "$out" | wc -l)" 1 "... in one line"
+is "$(ls -A "$TMP/gb")$(cat "$TMP/err")" "" "nothing left behind, nothing else said"
+printf 'not the tarball' > "$TMP/gb/$TB"
+out=$(sh "$G" "$TMP/gb" 2>/dev/null)
+is "$?/$out" "1/$TB refused: SHA-256 $(printf 'not the tarball' | sha256sum | cut -d' ' -f1), not 9bc08c0eeefd75452033e022936968ff0ddad037672effdffc4a7c8dd360b8e0" \
+	"a tarball with another checksum refused, saying so"
+is "$(ls -A "$TMP/gb")" "" "... and removed, to be downloaded again"
+mkdir "$TMP/gb/pigeonhole-examples"
+echo 9bc08c0eeefd75452033e022936968ff0ddad037672effdffc4a7c8dd360b8e0 > "$TMP/gb/pigeonhole-examples/.sha256"
+PIGEONHOLE_EXAMPLES_MIRROR=http://127.0.0.1:9/ sh "$G" "$TMP/gb" > "$TMP/out" 2>&1
+is "$?/$(cat "$TMP/out")" "0/" "unpacked before: no download, nothing said"
+sh "$G" > "$TMP/out" 2>&1
+is "$?" 2 "get-examples: no BUILD_DIR: usage, exit 2"
 finish

@@ -36,7 +36,8 @@ fail() {
 BUILD=$1
 OUT=$BUILD/pigeonhole-examples
 # the marker is written last, so a directory without it is not trusted
-[ -f "$OUT/.sha256" ] && [ "$(cat "$OUT/.sha256")" = "$SHA256" ] && exit 0
+examples_complete() { [ -f "$OUT/.sha256" ] && [ "$(cat "$OUT/.sha256")" = "$SHA256" ]; }
+examples_complete && exit 0
 
 # The main archive's URI: the first of a deb822 stanza that is not the
 # security archive (whose pool does not hold this tarball), else the
@@ -90,7 +91,8 @@ if [ ! -f "$BUILD/$TARBALL" ]; then
 	command -v curl >/dev/null || command -v wget >/dev/null ||
 		fail "neither curl nor wget is installed (make deps installs curl)"
 	url=${mirror%/}/$POOL/$TARBALL
-	part=$BUILD/$TARBALL.part
+	# a name of its own: another run may be downloading at the same time
+	part=$(mktemp "$BUILD/$TARBALL.XXXXXX") || fail "cannot create a file in $BUILD"
 	why=$(download "$url" "$part") || {
 		rm -f "$part"
 		fail "download failed: $url: ${why:-no data}"
@@ -112,9 +114,11 @@ if ! tar -xzf "$BUILD/$TARBALL" -C "$tmp" "$TOPDIR/examples" 2>/dev/null ||
 	rm -rf "$tmp"
 	fail "$TARBALL holds no $TOPDIR/examples/*.sieve"
 fi
+echo "$SHA256" > "$tmp/$TOPDIR/examples/.sha256" || fail "cannot write in $tmp"
+# -T: never into a directory another run has just put there
 rm -rf "$OUT"
-if ! mv "$tmp/$TOPDIR/examples" "$OUT" || ! echo "$SHA256" > "$OUT/.sha256"; then
-	rm -rf "$tmp" "$OUT"
+if ! mv -T "$tmp/$TOPDIR/examples" "$OUT" 2>/dev/null && ! examples_complete; then
+	rm -rf "$tmp"
 	fail "cannot write $OUT"
 fi
 rm -rf "$tmp"
