@@ -103,6 +103,12 @@ struct sieve_def {
 	 * Lower case: optional, given only when more arguments stand than
 	 * the required ones (setflag ["var"] <flags>: "sL"). */
 	const char *positional;
+	/* The names of the positional arguments, in the order of
+	 * positional, separated by '|' ("header names|key list"): Pigeonhole
+	 * names them so in its messages, which say what argument N is
+	 * ("expects a string list as argument 1 (header names)").  NULL
+	 * when there are none; a missing name leaves the message without. */
+	const char *arg_names;
 	enum sieve_nesting nesting;
 	bool block;                    /* a command ended by { ... } */
 	/* Optional, after the shape checks passed: what the shape cannot
