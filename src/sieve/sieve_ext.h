@@ -265,6 +265,12 @@ const char *sieve_call_group_tag(const struct sieve_call *c, unsigned group);
 const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
     const char *name, const struct sieve_extension **from);
 
+/* The tags def takes, its own and those the extensions of set add (of
+ * every extension when set is NULL), as ":is :contains ..." into buf
+ * (truncated to size); "" when it takes none.  For messages. */
+void sieve_def_tag_names(const struct sieve_def *def,
+    const struct sieve_ext_set *set, char *buf, size_t size);
+
 /* ---- the native checker (sieve_ext_check.c) ---- */
 
 #define SIEVE_NCHECK_DIAGS_MAX 20
