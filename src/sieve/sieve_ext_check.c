@@ -204,17 +204,6 @@ static const char *argt_name(enum sieve_argtype t)
 	return "nothing";
 }
 
-static const char *arg_kind_name(const struct sieve_arg *a)
-{
-	switch (a->kind) {
-	case SIEVE_ARG_TAG:    return "a tag";
-	case SIEVE_ARG_NUMBER: return "a number";
-	case SIEVE_ARG_STRING: return "a string";
-	case SIEVE_ARG_LIST:   return "a string list";
-	}
-	return "nothing";
-}
-
 static const char *def_kind(const struct sieve_def *def)
 {
 	return def->is_test ? "test" : "command";
@@ -225,26 +214,6 @@ static enum sieve_argtype positional_type(char code)
 	code = (char)toupper((unsigned char)code);
 	return code == 'S' ? SIEVE_ARGT_STRING : code == 'L' ?
 	    SIEVE_ARGT_LIST : SIEVE_ARGT_NUMBER;
-}
-
-/* " (name)" for def's positional argument at index i of its positional
- * letters, from its arg_names, into buf; "" when it has no name there. */
-static const char *positional_name(const struct sieve_def *def, size_t i,
-    char *buf, size_t size)
-{
-	const char *n = def->arg_names, *bar;
-	int len;
-
-	buf[0] = '\0';
-	for (; n != NULL && i > 0; i--)
-		n = (bar = strchr(n, '|')) != NULL ? bar + 1 : NULL;
-	if (n == NULL || *n == '\0' || *n == '|')
-		return buf;
-	bar = strchr(n, '|');
-	len = bar != NULL ? (int)(bar - n) : (int)strlen(n);
-	if (snprintf(buf, size, " (%.*s)", len, n) < 0)
-		buf[0] = '\0';
-	return buf;
 }
 
 /* How many positional arguments def requires (upper case) and may take
@@ -277,7 +246,7 @@ static bool check_tag_value(struct sieve_checker *ck,
 		sieve_check_error(ck, val->pos, "the :%s tag for the %s %s "
 		    "requires %s as parameter, but %s was found", t->name,
 		    def->name, def_kind(def), argt_name(t->arg),
-		    arg_kind_name(val));
+		    sieve_arg_found(val));
 	else
 		return true;
 	return false;
@@ -419,8 +388,9 @@ static bool check_positional_types(struct sieve_checker *ck,
 			sieve_check_error(ck, a->pos, "the %s %s expects %s "
 			    "as argument %zu%s, but %s was found", def->name,
 			    def_kind(def), argt_name(want), number,
-			    positional_name(def, (size_t)(p - def->positional),
-			    name, sizeof name), arg_kind_name(a));
+			    sieve_arg_name(def->arg_names,
+			    (size_t)(p - def->positional), name, sizeof name),
+			    sieve_arg_found(a));
 			return false;
 		}
 		a = a->next;
