@@ -5,7 +5,8 @@
  * command after a missing semicolon), positional arguments missing or
  * too many with how many were given, one of the wrong type named as the
  * definition names it, unknown and misplaced tags, a test used as a
- * command.  Exact lines, location included. */
+ * command (and the helpers naming arguments and tags).  Exact lines,
+ * location included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sieve_check.h"
+#include "sieve_ext.h"
 #include "sieve_parse.h"
 #include "sieve_rt.h"
 
@@ -179,6 +182,48 @@ static void test_wrong_kind(void **state)
 	    "line 2, column 4: attempted to use command 'keep' as test");
 }
 
+/* The name of positional argument i from a '|'-separated list: none
+ * without a list, past its end, or where the list leaves it empty. */
+static void test_arg_name(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_string_equal(sieve_arg_name("header names|key list", 0, buf,
+	    sizeof buf), " (header names)");
+	assert_string_equal(sieve_arg_name("header names|key list", 1, buf,
+	    sizeof buf), " (key list)");
+	assert_string_equal(sieve_arg_name("header names|key list", 2, buf,
+	    sizeof buf), "");
+	assert_string_equal(sieve_arg_name(NULL, 0, buf, sizeof buf), "");
+	assert_string_equal(sieve_arg_name("|key list", 0, buf, sizeof buf),
+	    "");
+	assert_string_equal(sieve_arg_name("a|", 1, buf, sizeof buf), "");
+	/* truncated to the buffer, still terminated */
+	assert_string_equal(sieve_arg_name("header names", 0, buf, 8),
+	    " (heade");
+}
+
+/* The tags a definition takes, its own and those of the required
+ * extensions that add to it, each once, truncated to the buffer. */
+static void test_tag_names(void **state)
+{
+	struct sieve_ext_set base = { 0 };
+	const struct sieve_def *header = sieve_ext_def(NULL, "header", true,
+	    NULL);
+	char buf[256];
+
+	(void)state;
+	assert_non_null(header);
+	sieve_def_tag_names(header, &base, buf, sizeof buf);
+	assert_string_equal(buf, ":is :contains :matches :comparator");
+	sieve_def_tag_names(header, &base, buf, 12);
+	assert_string_equal(buf, ":is :contai");
+	sieve_def_tag_names(sieve_ext_def(NULL, "exists", true, NULL), &base,
+	    buf, sizeof buf);
+	assert_string_equal(buf, "");
+}
+
 /* A stray test or block is all that is said of a command: its
  * arguments are not checked then, as Pigeonhole checks sub-tests and
  * block first (one error for "fileinto true;", two for "stop" with an
@@ -217,6 +262,8 @@ int main(void)
 		cmocka_unit_test(test_positional_type),
 		cmocka_unit_test(test_tags),
 		cmocka_unit_test(test_wrong_kind),
+		cmocka_unit_test(test_arg_name),
+		cmocka_unit_test(test_tag_names),
 		cmocka_unit_test(test_stray_first),
 		cmocka_unit_test(test_fileinto_not_utf8),
 	};
