@@ -444,9 +444,9 @@ static const struct sieve_tag body_tags[] = {
 };
 
 static const struct sieve_def body_defs[] = {
-	{ "body", true, body_tags, "L", SIEVE_NEST_NONE, false,
+	{ "body", true, body_tags, "L", "key list", SIEVE_NEST_NONE, false,
 	  sieve_check_match_args, run_body },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_body = {

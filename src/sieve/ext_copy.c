@@ -5,7 +5,7 @@
 #include "sieve_rt.h"
 
 static const struct sieve_def copy_defs[] = {
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add copy_tags[] = {

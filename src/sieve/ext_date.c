@@ -185,11 +185,11 @@ static const struct sieve_tag currentdate_tags[] = {
 };
 
 static const struct sieve_def date_defs[] = {
-	{ "date", true, date_tags, "SSL", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_date },
-	{ "currentdate", true, currentdate_tags, "SL", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_currentdate },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "date", true, date_tags, "SSL", "header name|date part|key list",
+	  SIEVE_NEST_NONE, false, sieve_check_match_args, run_date },
+	{ "currentdate", true, currentdate_tags, "SL", "date part|key list",
+	  SIEVE_NEST_NONE, false, sieve_check_match_args, run_currentdate },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_date = {

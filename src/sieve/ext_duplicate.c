@@ -199,15 +199,15 @@ static const struct sieve_tag vnd_duplicate_tags[] = {
 };
 
 static const struct sieve_def duplicate_defs[] = {
-	{ "duplicate", true, duplicate_tags, "", SIEVE_NEST_NONE, false, NULL,
-	  run_duplicate },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "duplicate", true, duplicate_tags, "", NULL, SIEVE_NEST_NONE, false,
+	  NULL, run_duplicate },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_def vnd_duplicate_defs[] = {
-	{ "duplicate", true, vnd_duplicate_tags, "", SIEVE_NEST_NONE, false,
-	  NULL, run_duplicate },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "duplicate", true, vnd_duplicate_tags, "", NULL, SIEVE_NEST_NONE,
+	  false, NULL, run_duplicate },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_duplicate = {

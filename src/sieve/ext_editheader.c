@@ -317,11 +317,12 @@ static const struct sieve_tag deleteheader_tags[] = {
 };
 
 static const struct sieve_def editheader_defs[] = {
-	{ "addheader", false, addheader_tags, "SS", SIEVE_NEST_NONE, false,
-	  check_addheader, run_addheader },
-	{ "deleteheader", false, deleteheader_tags, "Sl", SIEVE_NEST_NONE,
-	  false, check_deleteheader, run_deleteheader },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "addheader", false, addheader_tags, "SS", "field-name|value",
+	  SIEVE_NEST_NONE, false, check_addheader, run_addheader },
+	{ "deleteheader", false, deleteheader_tags, "Sl",
+	  "field name|value patterns", SIEVE_NEST_NONE, false,
+	  check_deleteheader, run_deleteheader },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_editheader = {

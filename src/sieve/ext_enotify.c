@@ -333,14 +333,14 @@ static const struct sieve_tag capability_tags[] = {
 };
 
 static const struct sieve_def enotify_defs[] = {
-	{ "notify", false, notify_tags, "S", SIEVE_NEST_NONE, false,
+	{ "notify", false, notify_tags, "S", "method", SIEVE_NEST_NONE, false,
 	  check_notify, run_notify },
-	{ "valid_notify_method", true, NULL, "L", SIEVE_NEST_NONE, false,
-	  NULL, run_valid_method },
+	{ "valid_notify_method", true, NULL, "L", "notification-uris",
+	  SIEVE_NEST_NONE, false, NULL, run_valid_method },
 	{ "notify_method_capability", true, capability_tags, "SSL",
-	  SIEVE_NEST_NONE, false, sieve_check_match_args,
-	  run_method_capability },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	  "notification-uri|notification-capability|key-list", SIEVE_NEST_NONE,
+	  false, sieve_check_match_args, run_method_capability },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 /* variables' modifier (RFC 5435 section 6) */

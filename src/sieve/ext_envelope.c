@@ -114,9 +114,9 @@ static const struct sieve_tag envelope_tags[] = {
 };
 
 static const struct sieve_def envelope_defs[] = {
-	{ "envelope", true, envelope_tags, "LL", SIEVE_NEST_NONE, false,
-	  check_envelope, run_envelope },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "envelope", true, envelope_tags, "LL", "envelope part|key list",
+	  SIEVE_NEST_NONE, false, check_envelope, run_envelope },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_envelope = {

@@ -133,9 +133,9 @@ static int run_environment(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def environment_defs[] = {
-	{ "environment", true, environment_tags, "SL", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_environment },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "environment", true, environment_tags, "SL", "name|key list",
+	  SIEVE_NEST_NONE, false, sieve_check_match_args, run_environment },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_environment = {

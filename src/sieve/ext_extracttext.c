@@ -135,9 +135,9 @@ static int run_extracttext(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def extracttext_defs[] = {
-	{ "extracttext", false, extracttext_tags, "S", SIEVE_NEST_NONE, false,
-	  check_extracttext, run_extracttext },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "extracttext", false, extracttext_tags, "S", "varname",
+	  SIEVE_NEST_NONE, false, check_extracttext, run_extracttext },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const char *const extracttext_needs[] = {

@@ -60,9 +60,9 @@ static int run_fileinto(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def fileinto_defs[] = {
-	{ "fileinto", false, NULL, "S", SIEVE_NEST_NONE, false,
+	{ "fileinto", false, NULL, "S", "folder", SIEVE_NEST_NONE, false,
 	  check_fileinto, run_fileinto },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_fileinto = {

@@ -371,11 +371,11 @@ static const struct sieve_tag name_tags[] = {
 };
 
 static const struct sieve_def foreverypart_defs[] = {
-	{ "foreverypart", false, name_tags, "", SIEVE_NEST_NONE, true,
+	{ "foreverypart", false, name_tags, "", NULL, SIEVE_NEST_NONE, true,
 	  check_foreverypart, run_foreverypart },
-	{ "break", false, name_tags, "", SIEVE_NEST_NONE, false, check_break,
-	  run_break },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "break", false, name_tags, "", NULL, SIEVE_NEST_NONE, false,
+	  check_break, run_break },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_foreverypart = {

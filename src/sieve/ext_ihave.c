@@ -42,9 +42,11 @@ static int run_error(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def ihave_defs[] = {
-	{ "ihave", true, NULL, "L", SIEVE_NEST_NONE, false, NULL, run_ihave },
-	{ "error", false, NULL, "S", SIEVE_NEST_NONE, false, NULL, run_error },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "ihave", true, NULL, "L", "capabilities", SIEVE_NEST_NONE, false,
+	  NULL, run_ihave },
+	{ "error", false, NULL, "S", "message", SIEVE_NEST_NONE, false, NULL,
+	  run_error },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_ihave = {

@@ -396,15 +396,15 @@ static const struct sieve_tag hasflag_tags[] = {
 /* The variable name (setflag "var" "flags") or variable list (hasflag
  * ["v1", "v2"] "flags") is an optional first argument. */
 static const struct sieve_def imap4flags_defs[] = {
-	{ "setflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
-	  check_flag_args, run_setflag },
-	{ "addflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
-	  check_flag_args, run_addflag },
-	{ "removeflag", false, NULL, "sL", SIEVE_NEST_NONE, false,
-	  check_flag_args, run_removeflag },
-	{ "hasflag", true, hasflag_tags, "lL", SIEVE_NEST_NONE, false,
-	  check_hasflag, run_hasflag },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "setflag", false, NULL, "sL", "variable name|list of flags",
+	  SIEVE_NEST_NONE, false, check_flag_args, run_setflag },
+	{ "addflag", false, NULL, "sL", "variable name|list of flags",
+	  SIEVE_NEST_NONE, false, check_flag_args, run_addflag },
+	{ "removeflag", false, NULL, "sL", "variable name|list of flags",
+	  SIEVE_NEST_NONE, false, check_flag_args, run_removeflag },
+	{ "hasflag", true, hasflag_tags, "lL", "variable list|list of flags",
+	  SIEVE_NEST_NONE, false, check_hasflag, run_hasflag },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add imap4flags_tags[] = {
@@ -423,9 +423,11 @@ const struct sieve_extension sieve_ext_imap4flags = {
 };
 
 static const struct sieve_def imapflags_defs[] = {
-	{ "mark", false, NULL, "", SIEVE_NEST_NONE, false, NULL, run_mark },
-	{ "unmark", false, NULL, "", SIEVE_NEST_NONE, false, NULL, run_mark },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "mark", false, NULL, "", NULL, SIEVE_NEST_NONE, false, NULL,
+	  run_mark },
+	{ "unmark", false, NULL, "", NULL, SIEVE_NEST_NONE, false, NULL,
+	  run_mark },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_imapflags = {

@@ -331,17 +331,17 @@ static const struct sieve_tag include_tags[] = {
 };
 
 static const struct sieve_def include_defs[] = {
-	{ "include", false, include_tags, "S", SIEVE_NEST_NONE, false,
+	{ "include", false, include_tags, "S", "value", SIEVE_NEST_NONE, false,
 	  check_include, run_include },
-	{ "return", false, NULL, "", SIEVE_NEST_NONE, false, NULL,
+	{ "return", false, NULL, "", NULL, SIEVE_NEST_NONE, false, NULL,
 	  run_return },
-	{ "global", false, NULL, "L", SIEVE_NEST_NONE, false, check_global,
-	  run_global },
-	{ "import", false, NULL, "L", SIEVE_NEST_NONE, false, check_global,
-	  run_global },
-	{ "export", false, NULL, "L", SIEVE_NEST_NONE, false, check_global,
-	  run_global },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "global", false, NULL, "L", "value", SIEVE_NEST_NONE, false,
+	  check_global, run_global },
+	{ "import", false, NULL, "L", "value", SIEVE_NEST_NONE, false,
+	  check_global, run_global },
+	{ "export", false, NULL, "L", "value", SIEVE_NEST_NONE, false,
+	  check_global, run_global },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_include = {

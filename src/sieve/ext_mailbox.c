@@ -89,9 +89,9 @@ static int mailbox_on_action(struct sieve_rt *rt, const struct sieve_call *c,
 }
 
 static const struct sieve_def mailbox_defs[] = {
-	{ "mailboxexists", true, NULL, "L", SIEVE_NEST_NONE, false, NULL,
-	  run_mailboxexists },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "mailboxexists", true, NULL, "L", "mailbox-names", SIEVE_NEST_NONE,
+	  false, NULL, run_mailboxexists },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add mailbox_tags[] = {

@@ -319,11 +319,11 @@ static const struct sieve_tag denotify_tags[] = {
 };
 
 static const struct sieve_def notify_defs[] = {
-	{ "notify", false, notify_tags, "", SIEVE_NEST_NONE, false, NULL,
+	{ "notify", false, notify_tags, "", NULL, SIEVE_NEST_NONE, false, NULL,
 	  run_notify },
-	{ "denotify", false, denotify_tags, "", SIEVE_NEST_NONE, false, NULL,
-	  run_denotify },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "denotify", false, denotify_tags, "", NULL, SIEVE_NEST_NONE, false,
+	  NULL, run_denotify },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_notify = {

@@ -119,15 +119,15 @@ static int end_ereject(struct sieve_rt *rt)
 }
 
 static const struct sieve_def reject_defs[] = {
-	{ "reject", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
+	{ "reject", false, NULL, "S", "reason", SIEVE_NEST_NONE, false, NULL,
 	  run_reject },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_def ereject_defs[] = {
-	{ "ereject", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
+	{ "ereject", false, NULL, "S", "reason", SIEVE_NEST_NONE, false, NULL,
 	  run_reject },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_reject = {

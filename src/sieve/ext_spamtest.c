@@ -113,15 +113,15 @@ static int run_virustest(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def spamtest_defs[] = {
-	{ "spamtest", true, spamtest_tags, "S", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_spamtest },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "spamtest", true, spamtest_tags, "S", "value", SIEVE_NEST_NONE,
+	  false, sieve_check_match_args, run_spamtest },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_def virustest_defs[] = {
-	{ "virustest", true, virustest_tags, "S", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_virustest },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "virustest", true, virustest_tags, "S", "value", SIEVE_NEST_NONE,
+	  false, sieve_check_match_args, run_virustest },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_spamtest = {

@@ -208,9 +208,9 @@ static int run_exists(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def special_use_defs[] = {
-	{ "specialuse_exists", true, NULL, "sL", SIEVE_NEST_NONE, false,
-	  check_exists, run_exists },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "specialuse_exists", true, NULL, "sL", "mailbox|special-use flags",
+	  SIEVE_NEST_NONE, false, check_exists, run_exists },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add special_use_tags[] = {

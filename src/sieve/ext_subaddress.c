@@ -6,7 +6,7 @@
 #include "sieve_rt.h"
 
 static const struct sieve_def subaddress_defs[] = {
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add subaddress_tags[] = {

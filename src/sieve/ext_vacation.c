@@ -281,9 +281,9 @@ static const struct sieve_tag vacation_tags[] = {
 };
 
 static const struct sieve_def vacation_defs[] = {
-	{ "vacation", false, vacation_tags, "S", SIEVE_NEST_NONE, false,
-	  NULL, run_vacation },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "vacation", false, vacation_tags, "S", "reason", SIEVE_NEST_NONE,
+	  false, NULL, run_vacation },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_vacation = {
@@ -292,7 +292,7 @@ const struct sieve_extension sieve_ext_vacation = {
 };
 
 static const struct sieve_def vacation_seconds_defs[] = {
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 static const struct sieve_tag_add vacation_seconds_tags[] = {

@@ -266,11 +266,11 @@ static int run_string(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def variables_defs[] = {
-	{ "set", false, set_tags, "SS", SIEVE_NEST_NONE, false, check_set,
-	  run_set },
-	{ "string", true, string_tags, "LL", SIEVE_NEST_NONE, false,
-	  sieve_check_match_args, run_string },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "set", false, set_tags, "SS", "name|value", SIEVE_NEST_NONE, false,
+	  check_set, run_set },
+	{ "string", true, string_tags, "LL", "source|key list",
+	  SIEVE_NEST_NONE, false, sieve_check_match_args, run_string },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 /* Every string of the script: a reference into a namespace or a match

@@ -22,9 +22,9 @@ static int run_debug_log(struct sieve_rt *rt, const struct sieve_call *c)
 }
 
 static const struct sieve_def debug_defs[] = {
-	{ "debug_log", false, NULL, "S", SIEVE_NEST_NONE, false, NULL,
-	  run_debug_log },
-	{ NULL, false, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
+	{ "debug_log", false, NULL, "S", "message", SIEVE_NEST_NONE, false,
+	  NULL, run_debug_log },
+	{ NULL, false, NULL, NULL, NULL, SIEVE_NEST_NONE, false, NULL, NULL }
 };
 
 const struct sieve_extension sieve_ext_vnd_dovecot_debug = {

@@ -179,48 +179,55 @@ struct spec {
 	unsigned ext;                 /* extension needed, 0 for core */
 	const struct tagspec *tags;
 	const char *positional;       /* S string, L string list, N number */
+	/* their names, '|'-separated, as the native engine's definitions
+	 * (sieve_ext.h) and Pigeonhole name them */
+	const char *arg_names;
 	enum nested nested;
 	bool block;                   /* commands: needs a block */
 };
 
 static const struct spec specs[] = {
 	/* commands */
-	{ "require", false, 0, no_tags, "L", N_NONE, false },
-	{ "if", false, 0, no_tags, "", N_TEST, true },
-	{ "elsif", false, 0, no_tags, "", N_TEST, true },
-	{ "else", false, 0, no_tags, "", N_NONE, true },
-	{ "stop", false, 0, no_tags, "", N_NONE, false },
-	{ "keep", false, 0, keep_tags, "", N_NONE, false },
-	{ "discard", false, 0, no_tags, "", N_NONE, false },
-	{ "redirect", false, 0, redirect_tags, "S", N_NONE, false },
-	{ "fileinto", false, SIEVE_EXT_FILEINTO, fileinto_tags, "S", N_NONE,
+	{ "require", false, 0, no_tags, "L", "capabilities", N_NONE, false },
+	{ "if", false, 0, no_tags, "", NULL, N_TEST, true },
+	{ "elsif", false, 0, no_tags, "", NULL, N_TEST, true },
+	{ "else", false, 0, no_tags, "", NULL, N_NONE, true },
+	{ "stop", false, 0, no_tags, "", NULL, N_NONE, false },
+	{ "keep", false, 0, keep_tags, "", NULL, N_NONE, false },
+	{ "discard", false, 0, no_tags, "", NULL, N_NONE, false },
+	{ "redirect", false, 0, redirect_tags, "S", "address", N_NONE, false },
+	{ "fileinto", false, SIEVE_EXT_FILEINTO, fileinto_tags, "S", "folder",
+	  N_NONE, false },
+	{ "reject", false, SIEVE_EXT_REJECT, no_tags, "S", "reason", N_NONE,
 	  false },
-	{ "reject", false, SIEVE_EXT_REJECT, no_tags, "S", N_NONE, false },
-	{ "vacation", false, SIEVE_EXT_VACATION, vacation_tags, "S", N_NONE,
+	{ "vacation", false, SIEVE_EXT_VACATION, vacation_tags, "S", "reason",
+	  N_NONE, false },
+	{ "notify", false, SIEVE_EXT_NOTIFY, notify_tags, "", NULL, N_NONE,
 	  false },
-	{ "notify", false, SIEVE_EXT_NOTIFY, notify_tags, "", N_NONE, false },
-	{ "setflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L", N_NONE,
-	  false },
-	{ "addflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L", N_NONE,
-	  false },
-	{ "removeflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L", N_NONE,
-	  false },
+	{ "setflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L",
+	  "list of flags", N_NONE, false },
+	{ "addflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L",
+	  "list of flags", N_NONE, false },
+	{ "removeflag", false, SIEVE_EXT_IMAP4FLAGS, no_tags, "L",
+	  "list of flags", N_NONE, false },
 	/* tests */
-	{ "address", true, 0, address_tags, "LL", N_NONE, false },
-	{ "envelope", true, SIEVE_EXT_ENVELOPE, address_tags, "LL", N_NONE,
-	  false },
-	{ "header", true, 0, match_tags, "LL", N_NONE, false },
-	{ "exists", true, 0, no_tags, "L", N_NONE, false },
-	{ "size", true, 0, size_tags, "N", N_NONE, false },
-	{ "true", true, 0, no_tags, "", N_NONE, false },
-	{ "false", true, 0, no_tags, "", N_NONE, false },
-	{ "not", true, 0, no_tags, "", N_TEST, false },
-	{ "anyof", true, 0, no_tags, "", N_TESTLIST, false },
-	{ "allof", true, 0, no_tags, "", N_TESTLIST, false },
-	{ "hasflag", true, SIEVE_EXT_IMAP4FLAGS, match_tags, "L", N_NONE,
-	  false },
-	{ "valid_notif_method", true, SIEVE_EXT_NOTIFY, no_tags, "L", N_NONE,
-	  false },
+	{ "address", true, 0, address_tags, "LL", "header list|key list",
+	  N_NONE, false },
+	{ "envelope", true, SIEVE_EXT_ENVELOPE, address_tags, "LL",
+	  "envelope part|key list", N_NONE, false },
+	{ "header", true, 0, match_tags, "LL", "header names|key list",
+	  N_NONE, false },
+	{ "exists", true, 0, no_tags, "L", "header names", N_NONE, false },
+	{ "size", true, 0, size_tags, "N", "limit", N_NONE, false },
+	{ "true", true, 0, no_tags, "", NULL, N_NONE, false },
+	{ "false", true, 0, no_tags, "", NULL, N_NONE, false },
+	{ "not", true, 0, no_tags, "", NULL, N_TEST, false },
+	{ "anyof", true, 0, no_tags, "", NULL, N_TESTLIST, false },
+	{ "allof", true, 0, no_tags, "", NULL, N_TESTLIST, false },
+	{ "hasflag", true, SIEVE_EXT_IMAP4FLAGS, match_tags, "L",
+	  "list of flags", N_NONE, false },
+	{ "valid_notif_method", true, SIEVE_EXT_NOTIFY, no_tags, "L",
+	  "notification-uris", N_NONE, false },
 };
 
 static const struct spec *find_spec(const char *name, bool is_test)
@@ -350,15 +357,52 @@ static bool arg_fits(const struct sieve_arg *a, enum argkind kind)
 	return false;
 }
 
+/* Pigeonhole's names of types, which the native checker uses too. */
 static const char *kind_name(enum argkind kind)
 {
 	switch (kind) {
 	case K_STRING: return "a string";
-	case K_LIST:   return "a string or a string list";
+	case K_LIST:   return "a string list";     /* or one string */
 	case K_NUMBER: return "a number";
 	case K_NONE:   break;
 	}
 	return "nothing";
+}
+
+const char *sieve_arg_found(const struct sieve_arg *a)
+{
+	switch (a->kind) {
+	case SIEVE_ARG_TAG:    return "a tag";
+	case SIEVE_ARG_NUMBER: return "a number";
+	case SIEVE_ARG_STRING: return "a string";
+	case SIEVE_ARG_LIST:   return "a string list";
+	}
+	return "nothing";
+}
+
+const char *sieve_arg_name(const char *names, size_t i, char *buf,
+    size_t size)
+{
+	const char *n = names, *bar;
+	int len;
+
+	if (size == 0)
+		return "";
+	buf[0] = '\0';
+	for (; n != NULL && i > 0; i--)
+		n = (bar = strchr(n, '|')) != NULL ? bar + 1 : NULL;
+	if (n == NULL || *n == '\0' || *n == '|')
+		return buf;
+	bar = strchr(n, '|');
+	len = bar != NULL ? (int)(bar - n) : (int)strlen(n);
+	if (snprintf(buf, size, " (%.*s)", len, n) < 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+static const char *spec_kind(const struct spec *sp)
+{
+	return sp->is_test ? "test" : "command";
 }
 
 static const struct tagspec *find_tag(const struct tagspec *tags,
@@ -400,19 +444,46 @@ static void check_comparator(struct checker *c, const struct sieve_arg *a)
 }
 
 /* The argument after a tag that takes one. */
-static void check_tag_value(struct checker *c, const char *owner,
+static void check_tag_value(struct checker *c, const struct spec *sp,
     const struct tagspec *t, const struct sieve_arg *tag,
     const struct sieve_arg *val)
 {
-	if (val == NULL || !arg_fits(val, t->arg)) {
-		diag(c, val ? val->pos : tag->pos, "`%s :%s` needs %s after "
-		    "the tag", owner, t->name, kind_name(t->arg));
+	if (val == NULL) {
+		diag(c, tag->pos, "the :%s tag for the %s %s requires %s as "
+		    "parameter, but no parameters were found", t->name,
+		    sp->name, spec_kind(sp), kind_name(t->arg));
+		return;
+	}
+	if (!arg_fits(val, t->arg)) {
+		diag(c, val->pos, "the :%s tag for the %s %s requires %s as "
+		    "parameter, but %s was found", t->name, sp->name,
+		    spec_kind(sp), kind_name(t->arg), sieve_arg_found(val));
 		return;
 	}
 	if (strcmp(t->name, "count") == 0 || strcmp(t->name, "value") == 0)
 		check_relational(c, val);
 	else if (strcmp(t->name, "comparator") == 0)
 		check_comparator(c, val);
+}
+
+/* A tag sp does not take, named with those it takes (the ones of
+ * extensions the script required). */
+static void unknown_tag(struct checker *c, const struct spec *sp,
+    const struct sieve_arg *a)
+{
+	char tags[256] = "";
+
+	for (const struct tagspec *t = sp->tags; t->name; t++) {
+		if (t->ext != 0 && !has_ext(c, t->ext))
+			continue;
+		if (tags[0] != '\0')
+			(void)strlcat(tags, " ", sizeof tags);
+		(void)strlcat(tags, ":", sizeof tags);
+		(void)strlcat(tags, t->name, sizeof tags);
+	}
+	diag(c, a->pos, "unknown tagged argument ':%s' for the %s %s (%s%s)",
+	    a->tag, sp->name, spec_kind(sp), tags[0] != '\0' ? "it takes " :
+	    "it takes no tags", tags);
 }
 
 /* Check one tag; returns the argument after it (and its value). */
@@ -424,8 +495,7 @@ static const struct sieve_arg *check_tag(struct checker *c,
 	size_t idx;
 
 	if (t == NULL) {
-		diag(c, a->pos, "unknown tag `:%s` for `%s`", a->tag,
-		    sp->name);
+		unknown_tag(c, sp, a);
 		return a->next;
 	}
 	idx = (size_t)(t - sp->tags);
@@ -442,7 +512,7 @@ static const struct sieve_arg *check_tag(struct checker *c,
 		    a->tag, ext_name(t->ext));
 	if (t->arg == K_NONE)
 		return a->next;
-	check_tag_value(c, sp->name, t, a, a->next);
+	check_tag_value(c, sp, t, a, a->next);
 	return a->next ? a->next->next : NULL;
 }
 
@@ -451,35 +521,60 @@ static enum argkind positional_kind(char code)
 	return code == 'S' ? K_STRING : code == 'L' ? K_LIST : K_NUMBER;
 }
 
+/* The number of positional arguments from a on against sp's (the native
+ * checker's words); returns whether it fits. */
+static bool check_positional_count(struct checker *c, const struct spec *sp,
+    struct sieve_pos pos, const struct sieve_arg *a)
+{
+	size_t given = 0, want = strlen(sp->positional);
+
+	for (; a != NULL; a = a->next)
+		given++;
+	if (given == want)
+		return true;
+	diag(c, pos, "the %s %s requires %zu positional argument%s, but %zu "
+	    "%s specified", sp->name, spec_kind(sp), want, want == 1 ? "" :
+	    "s", given, given == 1 ? "was" : "were");
+	return false;
+}
+
 /* Tags first (RFC 5228 section 2.6.2: tagged arguments precede the
- * positional ones), then exactly the positional arguments of the spec. */
+ * positional ones), then exactly the positional arguments of the spec:
+ * no tag among them, their number, each one's type. */
 static void check_args(struct checker *c, const struct spec *sp,
     struct sieve_pos pos, const struct sieve_arg *args)
 {
 	unsigned groups = 0, seen = 0;
 	const struct sieve_arg *a = args;
-	const char *p = sp->positional;
+	size_t number = 0;
+	char name[80];
 
 	while (a && a->kind == SIEVE_ARG_TAG)
 		a = check_tag(c, sp, a, &groups, &seen);
-	for (; *p; p++, a = a->next) {
-		if (a == NULL) {
-			diag(c, pos, "`%s` needs %zu positional argument%s",
-			    sp->name, strlen(sp->positional),
-			    strlen(sp->positional) == 1 ? "" : "s");
+	for (const struct sieve_arg *b = a; b != NULL; b = b->next)
+		if (b->kind == SIEVE_ARG_TAG) {
+			if (find_tag(sp->tags, b->tag) == NULL)
+				unknown_tag(c, sp, b);
+			else
+				diag(c, b->pos, "encountered an unexpected "
+				    "tagged argument ':%s' while validating "
+				    "positional arguments for the %s %s",
+				    b->tag, sp->name, spec_kind(sp));
 			return;
 		}
-		if (a->kind == SIEVE_ARG_TAG) {
-			diag(c, a->pos, "tag `:%s` must come before the other "
-			    "arguments of `%s`", a->tag, sp->name);
-			return;
-		}
-		if (!arg_fits(a, positional_kind(*p)))
-			diag(c, a->pos, "`%s` expects %s here", sp->name,
-			    kind_name(positional_kind(*p)));
+	if (!check_positional_count(c, sp, pos, a))
+		return;
+	for (const char *p = sp->positional; *p; p++, a = a->next) {
+		enum argkind want = positional_kind(*p);
+
+		number++;
+		if (!arg_fits(a, want))
+			diag(c, a->pos, "the %s %s expects %s as argument "
+			    "%zu%s, but %s was found", sp->name,
+			    spec_kind(sp), kind_name(want), number,
+			    sieve_arg_name(sp->arg_names, number - 1, name,
+			    sizeof name), sieve_arg_found(a));
 	}
-	if (a != NULL)
-		diag(c, a->pos, "too many arguments for `%s`", sp->name);
 	if (sp->tags == size_tags && !(groups & (1u << G_SIZE)))
 		diag(c, pos, "`size` needs `:over` or `:under`");
 }

@@ -78,4 +78,14 @@ bool sieve_check_known_extension(const char *name);
  * libsieve path does not run it ("set" -> "variables"), or NULL. */
 const char *sieve_check_foreign_ext(const char *name);
 
+/* For the messages of both checkers, in Pigeonhole's words: what an
+ * argument is ("a string", "a string list", "a number", "a tag"). */
+const char *sieve_arg_found(const struct sieve_arg *a);
+
+/* " (name)" for the positional argument at index i of a '|'-separated
+ * list of names ("header names|key list"), into buf; "" (buf emptied)
+ * when names is NULL or has no name there. */
+const char *sieve_arg_name(const char *names, size_t i, char *buf,
+    size_t size);
+
 #endif

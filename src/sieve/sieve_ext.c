@@ -225,6 +225,48 @@ const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
 	return NULL;
 }
 
+/* Whether buf's space-separated list holds ":name" already. */
+static bool tag_listed(const char *buf, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = buf; (p = strchr(p, ':')) != NULL; p++)
+		if (strncmp(p + 1, name, len) == 0 &&
+		    (p[1 + len] == ' ' || p[1 + len] == '\0'))
+			return true;
+	return false;
+}
+
+static void list_tag(char *buf, size_t size, const char *name)
+{
+	if (tag_listed(buf, name))
+		return;              /* added by two extensions */
+	if (buf[0] != '\0')
+		(void)strlcat(buf, " ", size);
+	(void)strlcat(buf, ":", size);
+	(void)strlcat(buf, name, size);
+}
+
+void sieve_def_tag_names(const struct sieve_def *def,
+    const struct sieve_ext_set *set, char *buf, size_t size)
+{
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (const struct sieve_tag *t = def->tags; t && t->name; t++)
+		list_tag(buf, size, t->name);
+	for (size_t i = 0; i < sieve_ext_count; i++) {
+		const struct sieve_extension *e = sieve_ext_table[i];
+
+		if (set != NULL && !sieve_ext_set_has(set, e))
+			continue;
+		for (const struct sieve_tag_add *a = e->tag_adds;
+		    a && a->target; a++)
+			if (add_targets(a, def))
+				list_tag(buf, size, a->tag.name);
+	}
+}
+
 void sieve_call_init(struct sieve_call *c, const struct sieve_def *def,
     const struct sieve_command *cmd, const struct sieve_test *test)
 {

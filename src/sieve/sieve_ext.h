@@ -103,6 +103,12 @@ struct sieve_def {
 	 * Lower case: optional, given only when more arguments stand than
 	 * the required ones (setflag ["var"] <flags>: "sL"). */
 	const char *positional;
+	/* The names of the positional arguments, in the order of
+	 * positional, separated by '|' ("header names|key list"): Pigeonhole
+	 * names them so in its messages, which say what argument N is
+	 * ("expects a string list as argument 1 (header names)").  NULL
+	 * when there are none; a missing name leaves the message without. */
+	const char *arg_names;
 	enum sieve_nesting nesting;
 	bool block;                    /* a command ended by { ... } */
 	/* Optional, after the shape checks passed: what the shape cannot
@@ -258,6 +264,12 @@ const char *sieve_call_group_tag(const struct sieve_call *c, unsigned group);
  * def takes no such tag. */
 const struct sieve_tag *sieve_def_tag(const struct sieve_def *def,
     const char *name, const struct sieve_extension **from);
+
+/* The tags def takes, its own and those the extensions of set add (of
+ * every extension when set is NULL), as ":is :contains ..." into buf
+ * (truncated to size); "" when it takes none.  For messages. */
+void sieve_def_tag_names(const struct sieve_def *def,
+    const struct sieve_ext_set *set, char *buf, size_t size);
 
 /* ---- the native checker (sieve_ext_check.c) ---- */
 

@@ -191,15 +191,22 @@ static bool arg_fits(const struct sieve_arg *a, enum sieve_argtype t)
 	return false;
 }
 
+/* The names of types and kinds of argument are Pigeonhole's, which its
+ * messages and the tests matching them use. */
 static const char *argt_name(enum sieve_argtype t)
 {
 	switch (t) {
 	case SIEVE_ARGT_STRING: return "a string";
-	case SIEVE_ARGT_LIST:   return "a string or a string list";
+	case SIEVE_ARGT_LIST:   return "a string list";   /* or one string */
 	case SIEVE_ARGT_NUMBER: return "a number";
 	case SIEVE_ARGT_NONE:   break;
 	}
 	return "nothing";
+}
+
+static const char *def_kind(const struct sieve_def *def)
+{
+	return def->is_test ? "test" : "command";
 }
 
 static enum sieve_argtype positional_type(char code)
@@ -209,18 +216,14 @@ static enum sieve_argtype positional_type(char code)
 	    SIEVE_ARGT_LIST : SIEVE_ARGT_NUMBER;
 }
 
-/* How many of def's optional (lower-case) leading positional arguments
- * the arguments from a on fill: those beyond the required ones. */
-static size_t optional_given(const char *p, const struct sieve_arg *a)
+/* How many positional arguments def requires (upper case) and may take
+ * beyond them (lower case). */
+static void positional_counts(const struct sieve_def *def, size_t *required,
+    size_t *optional)
 {
-	size_t given = 0, required = 0, optional = 0;
-
-	for (; a != NULL; a = a->next)
-		given++;
-	for (; *p; p++)
-		islower((unsigned char)*p) ? optional++ : required++;
-	given = given > required ? given - required : 0;
-	return given < optional ? given : optional;
+	*required = *optional = 0;
+	for (const char *p = def->positional; *p; p++)
+		islower((unsigned char)*p) ? (*optional)++ : (*required)++;
 }
 
 struct seen {
@@ -229,32 +232,44 @@ struct seen {
 	unsigned long long groups;
 };
 
-/* One tag; returns the argument after it (and its value). */
+/* The value after tag t (a), as Pigeonhole words a missing or wrong one;
+ * returns whether it fits. */
+static bool check_tag_value(struct sieve_checker *ck,
+    const struct sieve_def *def, const struct sieve_tag *t,
+    const struct sieve_arg *a, const struct sieve_arg *val)
+{
+	if (val == NULL)
+		sieve_check_error(ck, a->pos, "the :%s tag for the %s %s "
+		    "requires %s as parameter, but no parameters were found",
+		    t->name, def->name, def_kind(def), argt_name(t->arg));
+	else if (!arg_fits(val, t->arg))
+		sieve_check_error(ck, val->pos, "the :%s tag for the %s %s "
+		    "requires %s as parameter, but %s was found", t->name,
+		    def->name, def_kind(def), argt_name(t->arg),
+		    sieve_arg_found(val));
+	else
+		return true;
+	return false;
+}
+
+/* One tag, known to def; returns the argument after it (and its
+ * value). */
 static const struct sieve_arg *check_tag(struct sieve_checker *ck,
     const struct sieve_def *def, const struct sieve_arg *a, struct seen *s)
 {
 	const struct sieve_extension *from = NULL;
 	const struct sieve_tag *t = sieve_def_tag(def, a->tag, &from);
 	const struct sieve_arg *val = NULL;
+	bool twice = false;
 
-	if (t == NULL) {
-		sieve_check_error(ck, a->pos, "unknown tag `:%s` for `%s`",
-		    a->tag, def->name);
-		return a->next;
-	}
-	for (size_t i = 0; i < s->ntags; i++)
-		if (s->tags[i] == t) {
-			sieve_check_error(ck, a->pos, "tag `:%s` given twice",
-			    a->tag);
-			t = NULL;
-			break;
-		}
-	if (t != NULL && t->group != 0 && t->group < 64 &&
+	for (size_t i = 0; i < s->ntags && !twice; i++)
+		twice = s->tags[i] == t;
+	if (twice)
+		sieve_check_error(ck, a->pos, "tag `:%s` given twice", a->tag);
+	else if (t->group != 0 && t->group < 64 &&
 	    (s->groups >> t->group & 1u))
 		sieve_check_error(ck, a->pos, "tag `:%s` conflicts with an "
 		    "earlier tag of the same kind", a->tag);
-	if (t == NULL)
-		t = sieve_def_tag(def, a->tag, &from);
 	if (s->ntags < 32)
 		s->tags[s->ntags++] = t;
 	if (t->group != 0 && t->group < 64)
@@ -264,12 +279,8 @@ static const struct sieve_arg *check_tag(struct sieve_checker *ck,
 		    "\"%s\"`", def->name, a->tag, from->name);
 	if (t->arg != SIEVE_ARGT_NONE) {
 		val = a->next;
-		if (val == NULL || !arg_fits(val, t->arg)) {
-			sieve_check_error(ck, val ? val->pos : a->pos, "`%s "
-			    ":%s` needs %s after the tag", def->name, t->name,
-			    argt_name(t->arg));
-			return val ? val->next : NULL;
-		}
+		if (!check_tag_value(ck, def, t, a, val))
+			return NULL;
 	}
 	if (t->check != NULL)
 		t->check(ck, a, val);
@@ -304,21 +315,106 @@ static void filter_strings(struct sieve_checker *ck,
 	}
 }
 
+/* Every tag among args, wherever it stands, is one def takes (as
+ * Pigeonhole, before anything else of the arguments). */
+static bool check_tags_known(struct sieve_checker *ck,
+    const struct sieve_def *def, const struct sieve_arg *args)
+{
+	char tags[256];
+
+	for (const struct sieve_arg *a = args; a; a = a->next)
+		if (a->kind == SIEVE_ARG_TAG &&
+		    sieve_def_tag(def, a->tag, NULL) == NULL) {
+			sieve_def_tag_names(def, &ck->res->required, tags,
+			    sizeof tags);
+			sieve_check_error(ck, a->pos, "unknown tagged argument "
+			    "':%s' for the %s %s (%s%s)", a->tag, def->name,
+			    def_kind(def), tags[0] != '\0' ? "it takes " :
+			    "it takes no tags", tags);
+			return false;
+		}
+	return true;
+}
+
+/* The number of positional arguments from a on against def's, in
+ * Pigeonhole's words (with better grammar); returns whether it fits. */
+static bool check_positional_count(struct sieve_checker *ck,
+    const struct sieve_def *def, struct sieve_pos pos,
+    const struct sieve_arg *a)
+{
+	size_t given = 0, required, optional;
+	char range[48];
+
+	positional_counts(def, &required, &optional);
+	for (; a != NULL; a = a->next)
+		given++;
+	if (given >= required && given <= required + optional)
+		return true;
+	if (optional == 0)
+		(void)snprintf(range, sizeof range, "%zu", required);
+	else
+		(void)snprintf(range, sizeof range, "%zu %s %zu", required,
+		    optional == 1 ? "or" : "to", required + optional);
+	sieve_check_error(ck, pos, "the %s %s requires %s positional "
+	    "argument%s, but %zu %s specified", def->name, def_kind(def),
+	    range, required + optional == 1 ? "" : "s", given,
+	    given == 1 ? "was" : "were");
+	return false;
+}
+
+/* The type of each positional argument from a on (their number fits),
+ * the first wrong one reported; returns whether all fit.
+ * The optional (lower-case) ones stand first, given only when more
+ * arguments stand than the required ones. */
+static bool check_positional_types(struct sieve_checker *ck,
+    const struct sieve_def *def, const struct sieve_arg *a)
+{
+	size_t given = 0, required, optional, number = 0;
+	char name[80];
+
+	positional_counts(def, &required, &optional);
+	for (const struct sieve_arg *b = a; b != NULL; b = b->next)
+		given++;
+	optional = given - required;
+	for (const char *p = def->positional; *p && a; p++) {
+		enum sieve_argtype want = positional_type(*p);
+
+		if (islower((unsigned char)*p) && optional == 0)
+			continue;         /* not given (setflag's variable) */
+		if (islower((unsigned char)*p))
+			optional--;
+		number++;
+		if (!arg_fits(a, want)) {
+			sieve_check_error(ck, a->pos, "the %s %s expects %s "
+			    "as argument %zu%s, but %s was found", def->name,
+			    def_kind(def), argt_name(want), number,
+			    sieve_arg_name(def->arg_names,
+			    (size_t)(p - def->positional), name, sizeof name),
+			    sieve_arg_found(a));
+			return false;
+		}
+		a = a->next;
+	}
+	return true;
+}
+
 /* Tags first (RFC 5228 section 2.6.2), then exactly the positional
- * arguments of the definition. */
+ * arguments of the definition, checked in Pigeonhole's order: tags
+ * known, tags, no tag among the positional arguments, their number,
+ * their types.  Pigeonhole reports the first bad argument of a command
+ * only. */
 static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
     struct sieve_pos pos, const struct sieve_arg *args)
 {
 	struct seen s;
-	const struct sieve_arg *a = args, *positional;
-	const char *p = def->positional;
-	size_t optional;
+	const struct sieve_arg *a = args;
 
 	ck->args = args;
 	s.ntags = 0;             /* tags[] is read below ntags only */
 	s.groups = 0;
 	filter_strings(ck, args);
-	/* Pigeonhole reports the first bad argument of a command only */
+	if (!check_tags_known(ck, def, args))
+		return;
 	while (a && a->kind == SIEVE_ARG_TAG) {
 		size_t before = ck->res->nerrors;
 
@@ -326,50 +422,19 @@ static void check_args(struct sieve_checker *ck, const struct sieve_def *def,
 		if (ck->res->nerrors != before)
 			return;
 	}
-	positional = a;
-	optional = optional_given(p, a);
-	for (; *p; p++, a = a->next) {
-		/* an optional argument not given (setflag's variable) */
-		while (islower((unsigned char)*p) && optional == 0)
-			p++;
-		if (islower((unsigned char)*p))
-			optional--;
-		if (*p == '\0')
-			break;
-		if (a == NULL) {
-			/* Pigeonhole's wording, with how many were given
-			 * (a tag's value is not one of them) */
-			size_t given = 0;
-
-			for (a = positional; a; a = a->next)
-				given++;
-			sieve_check_error(ck, pos, "the %s %s requires %zu "
-			    "positional argument%s, but %zu %s specified",
-			    def->name, def->is_test ? "test" : "command",
-			    strlen(def->positional),
-			    strlen(def->positional) == 1 ? "" : "s", given,
-			    given == 1 ? "was" : "were");
+	for (const struct sieve_arg *b = a; b != NULL; b = b->next)
+		if (b->kind == SIEVE_ARG_TAG) {
+			sieve_check_error(ck, b->pos, "encountered an "
+			    "unexpected tagged argument ':%s' while "
+			    "validating positional arguments for the %s %s",
+			    b->tag, def->name, def_kind(def));
 			return;
 		}
-		if (a->kind == SIEVE_ARG_TAG) {
-			sieve_check_error(ck, a->pos, "tag `:%s` must come "
-			    "before the other arguments of `%s`", a->tag,
-			    def->name);
-			return;
-		}
-		if (!arg_fits(a, positional_type(*p))) {
-			sieve_check_error(ck, a->pos, "`%s` expects %s here",
-			    def->name, argt_name(positional_type(*p)));
-			return;
-		}
-	}
-	if (a != NULL) {
-		sieve_check_error(ck, a->pos, "too many arguments for `%s`",
-		    def->name);
+	if (!check_positional_count(ck, def, pos, a))
 		return;
-	}
-	if (strcmp(def->name, "size") == 0 && def->is_test &&
-	    !(s.groups >> SIEVE_TG_SIZE & 1u))
+	if (check_positional_types(ck, def, a) &&
+	    strcmp(def->name, "size") == 0 &&
+	    def->is_test && !(s.groups >> SIEVE_TG_SIZE & 1u))
 		sieve_check_error(ck, pos, "`size` needs `:over` or `:under`");
 }
 
@@ -427,6 +492,14 @@ static void unknown(struct sieve_checker *ck, struct sieve_pos pos,
 	const struct sieve_extension *from = NULL;
 	const char *foreign;
 
+	/* a test as a command or the other way round: at each use, as
+	 * Pigeonhole (it knows the name, so nothing is reported once) */
+	if (sieve_ext_def(&ck->res->required, name, !is_test, NULL) !=
+	    NULL) {
+		sieve_check_error(ck, pos, "attempted to use %s '%s' as %s",
+		    is_test ? "command" : "test", name, what);
+		return;
+	}
 	for (size_t i = 0; i < ck->nunknown; i++)
 		if (strcmp(ck->unknown[i], name) == 0)
 			return;

@@ -49,7 +49,7 @@ fileinto :copy "b";
 if header :frob "x" "y" { keep; }'
 check "$TMP/two.sieve"
 is "$RC:$OUT" "65:$TMP/two.sieve: line 3, column 10: \`fileinto :copy\` needs \`require \"copy\"\`
-$TMP/two.sieve: line 4, column 11: unknown tag \`:frob\` for \`header\`" "every error, one a line"
+$TMP/two.sieve: line 4, column 11: unknown tagged argument ':frob' for the header test (it takes :is :contains :matches :comparator)" "every error, one a line"
 
 put "$TMP/rw.sieve" 'require ["imapflags", "fileinto", "copy"];
 IF header :contains "Subject:" "x" { fileinto :copy "y"; }'

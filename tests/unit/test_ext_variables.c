@@ -154,7 +154,9 @@ static void test_modifier_errors(void **state)
 	    "FAILED: line 2, column 5: `set :encodeurl` needs `require "
 	    "\"enotify\"`");
 	run("set :inner \"a\" \"x\";",
-	    "FAILED: line 2, column 5: unknown tag `:inner` for `set`");
+	    "FAILED: line 2, column 5: unknown tagged argument ':inner' for "
+	    "the set command (it takes :lower :upper :lowerfirst :upperfirst "
+	    ":quotewildcard :length :quoteregex)");
 	run("set \"0\" \"x\";",
 	    "FAILED: line 2, column 5: cannot assign to match variable");
 	run("set \"a.b\" \"x\";", "FAILED: line 2, column 5: referring to "

@@ -368,8 +368,9 @@ static void test_date_test(void **state)
 	    "{ fileinto \"x\"; }", "keep");
 	/* the header name is one string, as in Pigeonhole */
 	run(REQ "if date [\"x-bad\", \"date\"] \"date\" \"*\" "
-	    "{ fileinto \"x\"; }", "FAILED: line 2, column 9: `date` "
-	    "expects a string here");
+	    "{ fileinto \"x\"; }", "FAILED: line 2, column 9: the date "
+	    "test expects a string as argument 1 (header name), but a string "
+	    "list was found");
 	run(REQ "if date :value \"ge\" \"received\" \"hour\" \"09\" "
 	    "{ fileinto \"late\"; }", "late no-keep");
 	/* a broken date is no value: false even for :matches "*" */
@@ -398,8 +399,9 @@ static void test_currentdate(void **state)
 	run(REQ "if currentdate \"julian\" \"61380\" { fileinto \"mjd\"; }",
 	    "mjd no-keep");
 	run("require \"date\";\nif currentdate :originalzone \"year\" \"2026\""
-	    " { keep; }", "FAILED: line 2, column 16: unknown tag "
-	    "`:originalzone` for `currentdate`");
+	    " { keep; }", "FAILED: line 2, column 16: unknown tagged argument "
+	    "':originalzone' for the currentdate test (it takes :is :contains "
+	    ":matches :comparator :zone)");
 }
 
 static void test_index(void **state)

@@ -689,8 +689,8 @@ static void test_check_messages(void **state)
 	fails_with("keep :flags \"a\";", SIEVE_FRONT_INVALID,
 	    "line 1, column 6: `keep :flags` needs `require \"imap4flags\"`");
 	fails_with("require \"imapflags\"; keep :flags;", SIEVE_FRONT_INVALID,
-	    "line 1, column 27: `keep :flags` needs a string or a string list "
-	    "after the tag");
+	    "line 1, column 27: the :flags tag for the keep command requires "
+	    "a string list as parameter, but no parameters were found");
 	fails_with("if header :is :is \"a\" \"b\" { }", SIEVE_FRONT_INVALID,
 	    "line 1, column 15: tag `:is` given twice");
 	fails_with("if header :is :matches \"a\" \"b\" { }",
@@ -702,14 +702,21 @@ static void test_check_messages(void **state)
 	    "line 1, column 12: `address :detail` needs `require "
 	    "\"subaddress\"`");
 	fails_with("if header \"a\" { }", SIEVE_FRONT_INVALID,
-	    "line 1, column 4: `header` needs 2 positional arguments");
+	    "line 1, column 4: the header test requires 2 positional "
+	    "arguments, but 1 was specified");
 	fails_with("if header \"a\" \"b\" \"c\" { }", SIEVE_FRONT_INVALID,
-	    "line 1, column 19: too many arguments for `header`");
+	    "line 1, column 4: the header test requires 2 positional "
+	    "arguments, but 3 were specified");
 	fails_with("if header \"a\" :is \"b\" { }", SIEVE_FRONT_INVALID,
-	    "line 1, column 15: tag `:is` must come before the other "
-	    "arguments of `header`");
+	    "line 1, column 15: encountered an unexpected tagged argument "
+	    "':is' while validating positional arguments for the header "
+	    "test");
 	fails_with("if size :over \"1\" { }", SIEVE_FRONT_INVALID,
-	    "line 1, column 15: `size` expects a number here");
+	    "line 1, column 15: the size test expects a number as argument 1 "
+	    "(limit), but a string was found");
+	fails_with("if header :frob \"a\" \"b\" { }", SIEVE_FRONT_INVALID,
+	    "line 1, column 11: unknown tagged argument ':frob' for the "
+	    "header test (it takes :is :contains :matches :comparator)");
 	fails_with("if size :over :under 1 { }", SIEVE_FRONT_INVALID,
 	    "line 1, column 15: tag `:under` conflicts with an earlier tag of "
 	    "the same kind");

@@ -209,7 +209,9 @@ static void test_checks(void **state)
 	    "FAILED: line 2, column 11: the :type tag for the header test "
 	    "cannot be specified without the :mime tag");
 	run("if address :mime :type \"To\" \"x\" { keep; }", true,
-	    "FAILED: line 2, column 18: unknown tag `:type` for `address`");
+	    "FAILED: line 2, column 18: unknown tagged argument ':type' for "
+	    "the address test (it takes :is :contains :matches :comparator "
+	    ":all :localpart :domain :mime :anychild)");
 }
 
 int main(void)
