@@ -26,7 +26,6 @@
 #include "sieve_mime.h"  /* sieve: the body tests' message file */
 
 static int stage_adopt(struct delivery *d, struct outcome *out);
-static void store_early(struct delivery *d);
 
 static void sync_now(struct delivery *d)
 {
@@ -110,7 +109,6 @@ static int stage_intake(struct delivery *d, struct outcome *out)
 	}
 	if (open_root(d, out) < 0)
 		return -1;
-	store_early(d);
 	d->tmp_fd = maildir_create_tmp(&d->root, req->cfg->hostname,
 	    d->tmp_name, sizeof d->tmp_name, out);
 	if (d->tmp_fd < 0)
@@ -710,17 +708,6 @@ static void delivery_store(struct delivery *d)
 	    req->home))
 		d->store = store_new(req->cfg, req->maildir, req->home,
 		    store_report);
-}
-
-/* The store opened while the message is read and filtered, once the
- * Maildir it may live in exists; not beside the libsieve engine's child,
- * whose pages the opening would copy, nor for a redelivery (opened once
- * for the run). */
-static void store_early(struct delivery *d)
-{
-	if (d->store && d->req->redelivery == NULL &&
-	    d->req->cfg->sieve_engine != SIEVE_ENGINE_LIBSIEVE)
-		store_open_early(d->store);
 }
 
 /* Sieve's duplicate test: the ids it saw are remembered only now that

@@ -7,8 +7,6 @@
 #include "sqlite.h"
 #include "sqlite_int.h"
 
-#include "proc.h"
-
 #include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
@@ -86,12 +84,7 @@ void st_note(struct sqlite_store *st, int priority, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (!st->opening) {
-		store_vreport(st->report, priority, fmt, ap);
-	} else if (st->held < ST_HELD_NOTES) {   /* on the opener thread */
-		vsnprintf(st->held_note[st->held], ST_HELD_NOTE_MAX, fmt, ap);
-		st->held_priority[st->held++] = priority;
-	}
+	store_vreport(st->report, priority, fmt, ap);
 	va_end(ap);
 }
 
@@ -311,61 +304,20 @@ static void close_db(struct sqlite_store *st)
  * over: it grew by every delivery, every open read all of it, and every
  * delivery past STORE_WAL_PAGES checkpointed it whole again (two syncs
  * more per delivery).  The truncation does not wait for other deliveries:
- * when one is reading, a later delivery tries again.
- *
- * A delivery's store is opened ahead, on a thread of its own
- * (sqlite_open_early.c), and that is where the checkpoint is made: its
- * three syncs then overlap the delivery's own work instead of following
- * the message's filing.  A commit checkpoints only a WAL twice as long,
- * as a connection that lives long (a redelivery's) or opened late grows
- * it. */
+ * when one is reading, the next commit past the mark tries again. */
 #define STORE_WAL_PAGES 64
-
-static int checkpoint(struct sqlite_store *st, const char *name)
-{
-	int rc;
-
-	sqlite3_busy_timeout(st->db, 0);
-	rc = sqlite3_wal_checkpoint_v2(st->db, name,
-	    SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	sqlite3_busy_timeout(st->db, (int)st->cfg->store_timeout * 1000);
-	return rc;
-}
 
 static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
 {
-	(void)db;
-	if (frames >= 2 * STORE_WAL_PAGES)
-		(void)checkpoint(arg, name);
-	return SQLITE_OK;
-}
+	const struct sqlite_store *st = arg;
 
-/* The WAL's length from its size: a header, then frames of a 24-byte
- * header and a page each. */
-static long long wal_frames(struct sqlite_store *st)
-{
-	const char *db = sqlite3_db_filename(st->db, "main");
-	char wal[PATH_MAX + 8];
-	sqlite3_stmt *s;
-	struct stat sb;
-	long long page = 0;
-
-	if (db == NULL || snprintf(wal, sizeof wal, "%s-wal", db) >=
-	    (int)sizeof wal || stat(wal, &sb) < 0 || sb.st_size <= 32)
-		return 0;
-	if (st_prepare(st, "PRAGMA page_size", &s) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		page = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return page > 0 ? (sb.st_size - 32) / (page + 24) : 0;
-}
-
-int st_checkpoint_if_long(struct sqlite_store *st)
-{
-	if (st->db == NULL || wal_frames(st) < STORE_WAL_PAGES)
+	if (frames < STORE_WAL_PAGES)
 		return SQLITE_OK;
-	return checkpoint(st, "main");
+	sqlite3_busy_timeout(db, 0);
+	(void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_TRUNCATE,
+	    NULL, NULL);
+	sqlite3_busy_timeout(db, (int)st->cfg->store_timeout * 1000);
+	return SQLITE_OK;
 }
 
 static void keep_wal(struct sqlite_store *st)
@@ -511,36 +463,21 @@ static int quarantine(struct sqlite_store *st, int why)
 	return 0;
 }
 
-int st_open_now(struct sqlite_store *st)
+/* Open on first use.  0 when st->db is usable. */
+int st_ready(struct sqlite_store *st)
 {
-	int rc = open_db(st);
+	int rc;
 
+	if (st == NULL || st->down || getpid() != st->owner)
+		return -1;
+	if (st->db)
+		return 0;
+	rc = open_db(st);
 	if (st_is_corrupt(rc) && quarantine(st, rc) == 0)
 		rc = open_db(st);
 	if (rc != SQLITE_OK)
 		st->down = true;
 	return rc == SQLITE_OK ? 0 : -1;
-}
-
-/* Open on first use, or take over the connection opened ahead.  0 when
- * st->db is usable. */
-int st_ready(struct sqlite_store *st)
-{
-	if (st == NULL || getpid() != st->owner)
-		return -1;
-	st_opener_wait(st);
-	if (st->down)
-		return -1;
-	if (st->db)
-		return 0;
-	return st_open_now(st);
-}
-
-long long st_owner_start(struct sqlite_store *st)
-{
-	if (st->owner_start == -2)
-		st->owner_start = proc_start_time(st->owner);
-	return st->owner_start;
 }
 
 /* After an operation failed with rc: a corrupt store is replaced (the
@@ -567,12 +504,9 @@ void sqlite_store_close(struct sqlite_store *st)
 {
 	if (st == NULL)
 		return;
-	/* a child's copy of the connection must not touch the files (nor
-	 * wait for a thread it does not have) */
-	if (getpid() == st->owner) {
-		st_opener_wait(st);
+	/* a child's copy of the connection must not touch the files */
+	if (getpid() == st->owner)
 		close_db(st);
-	}
 	free(st->vacation_pair);
 	free(st);
 }

@@ -34,9 +34,6 @@ int sqlite_store_redirect_sent(struct sqlite_store *st,
 bool sqlite_store_duplicate_seen(struct sqlite_store *st, const char *key);
 int sqlite_store_duplicate_mark(struct sqlite_store *st, const char *key,
     unsigned long long period);
-/* Start opening the store on a thread of its own; the first call that
- * needs it waits for that (sqlite_open_early.c). */
-void sqlite_store_open_early(struct sqlite_store *st);
 /* Whether the store can be opened now (it is, if it was not yet). */
 bool sqlite_store_reachable(struct sqlite_store *st);
 

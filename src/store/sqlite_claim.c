@@ -29,6 +29,13 @@ bool store_claim_stale(long pid, long long pid_start, time_t claimed,
 	return proc_gone(pid, pid_start);
 }
 
+static long long own_start(struct sqlite_store *st)
+{
+	if (st->owner_start == -2)
+		st->owner_start = proc_start_time(st->owner);
+	return st->owner_start;
+}
+
 struct claim_args {
 	const char *msgid, *rcpt, *base, *tmp, *targets;
 	time_t now;
@@ -41,7 +48,7 @@ static void bind_holder(struct sqlite_store *st, sqlite3_stmt *s, int i,
 {
 	sqlite3_bind_int64(s, i, a->now);
 	sqlite3_bind_int64(s, i + 1, st->owner);
-	sqlite3_bind_int64(s, i + 2, st_owner_start(st));
+	sqlite3_bind_int64(s, i + 2, own_start(st));
 }
 
 /* A new claim row; replace: over an expired one, else only if the key is

@@ -5,15 +5,11 @@
 #define DELIVER_SQLITE_INT_H
 
 #include <limits.h>
-#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "sqlite.h"
-
-#define ST_HELD_NOTES 4
-#define ST_HELD_NOTE_MAX 512
 
 struct sqlite_store {
 	const struct config *cfg;
@@ -35,14 +31,6 @@ struct sqlite_store {
 	 * many records it holds */
 	bool batch, batch_open;
 	unsigned batch_rows;
-	/* opened ahead on a thread of its own (sqlite_store_open_early)
-	 * until st_ready waits for it; the notes that thread makes are held
-	 * and reported by the delivery's own thread once it has waited */
-	pthread_t opener;
-	bool opening;
-	unsigned held;
-	int held_priority[ST_HELD_NOTES];
-	char held_note[ST_HELD_NOTES][ST_HELD_NOTE_MAX];
 };
 
 /* A line for the store's report function (syslog in deliver). */
@@ -50,18 +38,6 @@ void st_note(struct sqlite_store *st, int priority, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Open the connection when it is not yet (0), or -1: no store now. */
 int st_ready(struct sqlite_store *st);
-/* Open it now (a corrupt file moved aside and a new one started): 0, or
- * -1 with st->down set. */
-int st_open_now(struct sqlite_store *st);
-/* Wait for the thread opening the store ahead, if there is one, and
- * report what it noted (sqlite_open_early.c). */
-void st_opener_wait(struct sqlite_store *st);
-/* Checkpoint a WAL that has grown past its mark (SQLITE_OK when there
- * was nothing to do or it was done). */
-int st_checkpoint_if_long(struct sqlite_store *st);
-/* The start time of the process that owns the connection (claims name
- * it beside the pid), read once. */
-long long st_owner_start(struct sqlite_store *st);
 /* After a failed operation: true when the caller may retry it once. */
 bool st_recover(struct sqlite_store *st, int rc);
 const char *st_why_failed(struct sqlite_store *st, int rc);

@@ -58,12 +58,6 @@ struct store *store_new(const struct config *cfg, const char *maildir,
 	return st;
 }
 
-void store_open_early(struct store *st)
-{
-	if (st && st->sq)
-		sqlite_store_open_early(st->sq);
-}
-
 void store_close(struct store *st)
 {
 	if (st == NULL)

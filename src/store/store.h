@@ -49,12 +49,7 @@ typedef void store_report_fn(int priority, const char *line);
 struct store *store_new(const struct config *cfg, const char *maildir,
     const char *home, store_report_fn *report);
 
-/* Start opening the store in the background, so that the delivery's
- * first store call finds it open (deliver.db; a PostgreSQL store still
- * connects at its first call). */
-void store_open_early(struct store *st);
-
-/* Close the database and free. */
+/* Close the database (a WAL checkpoint happens here) and free. */
 void store_close(struct store *st);
 
 /* deliver --store-init: create or migrate a PostgreSQL store's schema.
