@@ -57,8 +57,9 @@ DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
 # ...nor can it load libpq (a second glibc): no PostgreSQL store
 CFLAGS  += -DUSERDB_GETENT -DSTORE_NO_DLOPEN
 else ifeq ($(LINK),mixed)
-DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lm
-DELIVER_OMIT  = $(BUILD)/sqlite_omit.o
+# no -lm: src/libm_lazy.c loads libm only if SQLite's math is called
+DELIVER_LINK := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic
+DELIVER_OMIT  = $(BUILD)/sqlite_omit.o $(BUILD)/libm_lazy.o
 else
 DELIVER_LINK := $(LDLIBS)
 endif
@@ -79,8 +80,9 @@ HDRS      := $(wildcard src/*.h src/sieve/*.h src/store/*.h)
 # deliver --from-procmailrc: the .procmailrc translator
 SRCS      += $(sort $(wildcard src/procmail/*.c))
 HDRS      += $(wildcard src/procmail/*.h)
-# src/sqlite_omit.c only goes into a deliver that links SQLite statically
-LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c,$(SRCS))
+# src/sqlite_omit.c and src/libm_lazy.c only go into a deliver that links
+# SQLite statically (and, the second, glibc dynamically)
+LIB_SRCS  := $(filter-out src/main.c src/sqlite_omit.c src/libm_lazy.c,$(SRCS))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/%.o,$(LIB_SRCS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
