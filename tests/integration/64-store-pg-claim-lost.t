@@ -11,11 +11,13 @@
 #   - hostB holds the claim: hostA exits 75 the same way, hostB files;
 #   - the server is gone: store_unavailable decides (deliver: filed with a
 #     warning; defer: 75, filed once by the retry).
+# Without the check hostA links its copy in every case and exits 0: two
+# copies where hostB filed or holds the message (13 of these checks fail).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store-lib.sh"
 . "$(dirname "$0")/pg-lib.sh"
 pg_require
-plan 29
+plan 28
 
 ensure_test_user
 pg_setup "$TEST_USER"
@@ -56,9 +58,13 @@ continue_it() {
 	wait "$PID"; RC=$?
 	ERR=$(cat "$TMP/$1.err")
 }
-copies() { find "$MD/new" "$MD/cur" -type f 2>/dev/null | wc -l | tr -d ' '; }
+# hostB files into a Maildir of its own, so that nothing it does there
+# (a resumed claim finding hostA's copies by name, removing hostA's tmp
+# file) can hide a copy linked by hostA: the copies of both are counted
+MDB="$TMP/u/MaildirB"
+copies() { find "$MD/new" "$MD/cur" "$MDB/new" "$MDB/cur" -type f 2>/dev/null | wc -l | tr -d ' '; }
 state() { psql_as "$TEST_USER" "SELECT state FROM deliver.dedup WHERE msgid = '$1'"; }
-fresh() { rm -rf "$MD"; psql_as "$TEST_USER" "DELETE FROM deliver.dedup; DELETE FROM deliver.log" >/dev/null; }
+fresh() { rm -rf "$MD" "$MDB"; psql_as "$TEST_USER" "DELETE FROM deliver.dedup; DELETE FROM deliver.log" >/dev/null; }
 
 # 1. the session ended, nobody else came: taken back, one copy
 fresh
@@ -76,7 +82,7 @@ fresh
 msg "$TMP/m2" "<twice@example.org>"
 ok "hostA stops after its claim" start_stopped a2 "$TMP/m2" -o hostname=hostA
 is "$(end_session)" 1 "its session is ended"
-dlv -e -o hostname=hostB -M "$MD" -f s@x -a r@x < "$TMP/m2"
+dlv -e -o hostname=hostB -M "$MDB" -f s@x -a r@x < "$TMP/m2"
 is "$RC" 0 "hostB delivers meanwhile: exit 0"
 like "$ERR" "msgid=<twice@example.org> resuming an unfinished delivery" "hostB took the released claim over"
 continue_it a2
@@ -84,7 +90,7 @@ is "$RC" 75 "hostA continued: exit 75"
 is "$(printf '%s\n' "$ERR" | grep -c 'claim lost')" 1 "one line about it"
 like "$ERR" "^deliver: msgid=<twice@example.org> claim lost while filing: another delivery filed it; the MTA retries$" "the line says why" 
 is "$(copies)" 1 "exactly one copy (hostB's), none linked by hostA"
-is "$(count_files "$MD/tmp")" 0 "no tmp file left"
+is "$(count_files "$MD/tmp"):$(count_files "$MDB/tmp")" 0:0 "no tmp file left"
 dlv -e -o hostname=hostA -M "$MD" -f s@x -a r@x < "$TMP/m2"
 is "$RC" 0 "hostA's retry: exit 0"
 like "$ERR" "status=duplicate" "as a duplicate"
@@ -96,7 +102,7 @@ msg "$TMP/m3" "<held@example.org>"
 ok "hostA stops after its claim" start_stopped a3 "$TMP/m3" -o hostname=hostA
 PID_A=$PID
 end_session >/dev/null
-ok "hostB takes the claim over and stops" start_stopped b3 "$TMP/m3" -o hostname=hostB
+ok "hostB takes the claim over and stops" start_stopped b3 "$TMP/m3" -o hostname=hostB -M "$MDB"
 PID_B=$PID
 PID=$PID_A; continue_it a3
 is "$RC:$(copies)" "75:0" "hostA continued: exit 75, nothing linked"
