@@ -8,16 +8,17 @@
 #   - hostB filed the message meanwhile (taking over the "dead" claim):
 #     hostA exits 75 without linking, says so in one line, and its retry
 #     is a duplicate (one copy in all);
-#   - hostB holds the claim: hostA exits 75 the same way, hostB files;
+#   - hostB holds the claim, or took it over and died: hostA exits 75 the
+#     same way, and hostB or the retry files it;
 #   - the server is gone: store_unavailable decides (deliver: filed with a
 #     warning; defer: 75, filed once by the retry).
 # Without the check hostA links its copy in every case and exits 0: two
-# copies where hostB filed or holds the message (13 of these checks fail).
+# copies where hostB filed or holds the message (15 of these checks fail).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/store-lib.sh"
 . "$(dirname "$0")/pg-lib.sh"
 pg_require
-plan 28
+plan 32
 
 ensure_test_user
 pg_setup "$TEST_USER"
@@ -109,6 +110,20 @@ is "$RC:$(copies)" "75:0" "hostA continued: exit 75, nothing linked"
 like "$ERR" "msgid=<held@example.org> claim lost while filing: another delivery holds it; the MTA retries" "because hostB holds it"
 PID=$PID_B; continue_it b3
 is "$RC:$(copies):$(state held@example.org)" "0:1:1" "hostB files the one copy and records it"
+
+# 3b. hostB took the claim over and died before filing: the lock is free
+# again, but the row is hostB's now
+fresh
+msg "$TMP/m6" "<over@example.org>"
+start_stopped a6 "$TMP/m6" -o hostname=hostA; PID_A=$PID
+end_session >/dev/null
+ok "hostB takes the claim over and stops" start_stopped b6 "$TMP/m6" -o hostname=hostB -M "$MDB"
+kill -KILL "$PID"; wait "$PID" 2>/dev/null
+PID=$PID_A; continue_it a6
+is "$RC:$(copies)" "75:0" "hostA continued after hostB died: exit 75, nothing linked"
+like "$ERR" "msgid=<over@example.org> claim lost while filing: another delivery took it over; the MTA retries" "because the claim is hostB's now"
+dlv -e -o hostname=hostA -M "$MD" -f s@x -a r@x < "$TMP/m6"
+is "$RC:$(copies):$(state over@example.org)" "0:1:1" "hostA's retry resumes it: one copy, recorded"
 
 # 4. the server gone while the claims are held: store_unavailable decides
 fresh
