@@ -492,13 +492,15 @@ static int stage_claim_check(struct delivery *d, struct outcome *out)
 
 	if (k == CLAIM_STILL_HELD)
 		return 0;
-	log_escape(d->msgid, shown, sizeof shown);
-	if (k == CLAIM_LOST)   /* the one line: stderr's, syslog's reason */
+	/* the one line, on stderr and in the log's status line: a reason
+	 * is escaped when it is shown */
+	if (k == CLAIM_LOST)
 		return fail(out, EX_TEMPFAIL, "msgid=<%s> claim lost while "
-		    "filing: %s; the MTA retries", shown, why);
+		    "filing: %s; the MTA retries", d->msgid, why);
 	if (d->req->cfg->store_unavailable == STORE_UNAVAILABLE_DEFER)
 		return fail(out, EX_TEMPFAIL, "store unavailable (%s): "
 		    "deferred (store_unavailable = defer)", why);
+	log_escape(d->msgid, shown, sizeof shown);
 	log_line(LOG_WARNING, "msgid=<%s> claim not confirmed: %s; filed "
 	    "anyway (store_unavailable = deliver)", shown, why);
 	return 0;
