@@ -480,6 +480,32 @@ static int stage_claim(struct delivery *d, struct outcome *out)
 	return 0;
 }
 
+/* store: right before the first link the claim must still be this
+ * delivery's.  A PostgreSQL claim ends with its session: lost since the
+ * claim, another delivery may have filed the message, and a second copy
+ * is worse than a retry (which then finds that copy, or resumes). */
+static int stage_claim_check(struct delivery *d, struct outcome *out)
+{
+	char why[256], shown[600];
+	enum claim_check k = store_claim_check(d->store, &d->claim, why,
+	    sizeof why);
+
+	if (k == CLAIM_STILL_HELD)
+		return 0;
+	/* the one line, on stderr and in the log's status line: a reason
+	 * is escaped when it is shown */
+	if (k == CLAIM_LOST)
+		return fail(out, EX_TEMPFAIL, "msgid=<%s> claim lost while "
+		    "filing: %s; the MTA retries", d->msgid, why);
+	if (d->req->cfg->store_unavailable == STORE_UNAVAILABLE_DEFER)
+		return fail(out, EX_TEMPFAIL, "store unavailable (%s): "
+		    "deferred (store_unavailable = defer)", why);
+	log_escape(d->msgid, shown, sizeof shown);
+	log_line(LOG_WARNING, "msgid=<%s> claim not confirmed: %s; filed "
+	    "anyway (store_unavailable = deliver)", shown, why);
+	return 0;
+}
+
 static int stage_place(struct delivery *d, struct outcome *out)
 {
 	struct delivery_file file = {
@@ -671,7 +697,7 @@ static int stages_file(struct delivery *d, struct outcome *out)
 {
 	/* durable before anything is linked */
 	if (sync_message(d, out) < 0 || stage_quota(d, out) < 0 ||
-	    stage_place(d, out) < 0)
+	    stage_claim_check(d, out) < 0 || stage_place(d, out) < 0)
 		return -1;
 	stage_quota_account(d);
 	/* sieve: vacation and notify, once the mail is safe */

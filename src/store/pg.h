@@ -21,6 +21,8 @@ void pg_store_claim(struct pg_store *st, const char *msgid,
     const char *targets, struct store_claim *c);
 int pg_store_claim_targets(struct pg_store *st, const struct store_claim *c,
     const char *targets);
+enum claim_check pg_store_claim_check(struct pg_store *st,
+    const struct store_claim *c, char *why, size_t whylen);
 int pg_store_record(struct pg_store *st, const struct store_claim *c,
     const struct store_delivery *d);
 int pg_store_print_log(struct pg_store *st, const struct store_log_filter *f,

@@ -189,6 +189,9 @@ void pg_store_claim(struct pg_store *st, const char *msgid,
 	}
 	if (got < 0 || claim_locked(st, &a, c) < 0)
 		return skip(c, "store unavailable", true);
+	/* what the claim check finds in the row while it is ours */
+	strlcpy(st->claim_base, c->status == CLAIM_RESUME ? c->base :
+	    base ? base : "", sizeof st->claim_base);
 }
 
 int pg_store_claim_targets(struct pg_store *st, const struct store_claim *c,

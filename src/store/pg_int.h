@@ -22,6 +22,8 @@ struct pg_store {
 	char host[256];         /* this delivery host, kept in every row */
 	bool locked;            /* the claim's advisory lock is held: */
 	char lock_key[24];      /* its key, as the server computed it */
+	char claim_base[256];   /* the claim row's base name, as this
+	                           delivery left it (pg_claim_check.c) */
 	long long vacation_period; /* seconds, from the last due check */
 	char *vacation_pair;
 };

@@ -114,6 +114,16 @@ int store_claim_targets(struct store *st, const struct store_claim *c,
 	return sqlite_store_claim_targets(SQ(st), c, targets);
 }
 
+enum claim_check store_claim_check(struct store *st,
+    const struct store_claim *c, char *why, size_t whylen)
+{
+	if (whylen > 0)
+		why[0] = '\0';
+	if (st == NULL || st->pg == NULL)
+		return CLAIM_STILL_HELD;
+	return pg_store_claim_check(st->pg, c, why, whylen);
+}
+
 void store_claim_free(struct store_claim *c)
 {
 	free(c->targets);

@@ -104,6 +104,26 @@ void store_claim(struct store *st, const char *msgid, const char *recipient,
 int store_claim_targets(struct store *st, const struct store_claim *c,
     const char *targets);
 
+/* Right before the first copy is linked: is the claim still this
+ * delivery's?  A PostgreSQL claim is a lock that ends with the session:
+ * a connection lost since the claim (server restart, network, idle
+ * timeout, pg_terminate_backend) may have let another delivery take the
+ * message over.  deliver.db's claim is a row naming the holder's pid, not
+ * tied to a connection: always held, at no cost. */
+enum claim_check {
+	CLAIM_STILL_HELD,   /* link the copies (also: no claim to check) */
+	CLAIM_LOST,         /* another delivery holds, took over or finished
+	                       it: link nothing, exit 75 (why says which) */
+	CLAIM_UNCHECKED,    /* the store cannot be reached to say:
+	                       store_unavailable decides */
+};
+
+/* The PostgreSQL check: one round trip on a live session; on a lost one,
+ * one reconnection that takes the lock back only if the claim row is
+ * still as this delivery left it.  why: a reason for the log. */
+enum claim_check store_claim_check(struct store *st,
+    const struct store_claim *c, char *why, size_t whylen);
+
 void store_claim_free(struct store_claim *c);
 
 /* Stale-claim rule: a claim is stale when its process is gone (no such pid,

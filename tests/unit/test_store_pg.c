@@ -2,9 +2,11 @@
  * cannot be reached (no server at the socket): which settings name
  * PostgreSQL, every call degrading to "nothing known, nothing recorded"
  * within the timeout, the claim saying the store was unreachable (what
- * store_unavailable = defer acts on), --store-init's refusal of a
+ * store_unavailable = defer acts on), the claim check before linking
+ * (nothing to check, or not confirmed), --store-init's refusal of a
  * deliver.db, and the --log line with a host.  The behaviour against a
- * real server is tests/integration/62-store-pg.t's. */
+ * real server is tests/integration/62-store-pg.t's (a lost claim:
+ * 64-store-pg-claim-lost.t's). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -116,6 +118,43 @@ static void test_defer_without_msgid(void **state)
 	store_close(st);
 }
 
+/* The check before linking: nothing to check without a PostgreSQL claim
+ * (deliver.db's answer costs nothing: not even opening the file); a
+ * claim whose server is gone cannot be confirmed, within the timeout. */
+static void test_claim_check(void **state)
+{
+	struct store_claim held = { .status = CLAIM_NEW, .row = 7 };
+	struct store_claim none = { .status = CLAIM_SKIPPED };
+	struct store *st;
+	time_t start = time(NULL);
+	char why[256] = "x";
+
+	(void)state;
+	assert_int_equal(store_claim_check(NULL, &held, why, sizeof why),
+	    CLAIM_STILL_HELD);
+	assert_string_equal(why, "");
+	st = store_new(&cfg, "/nonexistent", "/nonexistent", report);
+	assert_int_equal(store_claim_check(st, &none, why, sizeof why),
+	    CLAIM_STILL_HELD);
+	assert_string_equal(reported, "");   /* no connection tried */
+	assert_int_equal(store_claim_check(st, &held, why, sizeof why),
+	    CLAIM_UNCHECKED);
+	assert_string_equal(why, "the store connection was lost and the "
+	    "server cannot be reached");
+	assert_non_null(strstr(reported, "PostgreSQL store unavailable: "));
+	assert_true(time(NULL) - start <= 3);
+	store_close(st);
+	free(cfg.store);
+	cfg.store = strdup("deliver.db");
+	reported[0] = '\0';
+	st = store_new(&cfg, "/nonexistent", "/nonexistent", report);
+	assert_non_null(st);
+	assert_int_equal(store_claim_check(st, &held, why, sizeof why),
+	    CLAIM_STILL_HELD);
+	assert_string_equal(reported, "");
+	store_close(st);
+}
+
 static void test_init_needs_postgresql(void **state)
 {
 	char err[256];
@@ -157,6 +196,7 @@ int main(void)
 		T(test_uri),
 		T(test_unreachable),
 		T(test_defer_without_msgid),
+		T(test_claim_check),
 		T(test_init_needs_postgresql),
 		T(test_log_line_with_host),
 	};
