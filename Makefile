@@ -31,12 +31,13 @@ LDLIBS  += -lsieve $(PKG_LIBS) -lmd
 
 # How build/deliver is linked (unit tests always link the shared libraries).
 # deliver runs once per message, so its start-up is part of every delivery:
-#   LINK=mixed    glibc (and libm) shared; libsieve, pcre2, libbsd, libmd
-#                 and sqlite3 static (default).  glibc stays the system's:
+#   LINK=mixed    glibc shared; libsieve, pcre2, libbsd, libmd and sqlite3
+#                 static (default); libm only if SQLite's SQL math is ever
+#                 called (src/libm_lazy.c).  glibc stays the system's:
 #                 its iconv loads the gconv modules of the glibc it runs
 #                 with, so Sieve's body test converts every charset glibc
 #                 knows, and Debian's glibc updates reach deliver.  It costs
-#                 the dynamic loader's work at start (about 35 page faults
+#                 the dynamic loader's work at start (about 25 page faults
 #                 more than LINK=static; README, "Performance").
 #   LINK=static   one static position-independent executable, glibc
 #                 included: nothing to map or relocate at start.  glibc's
