@@ -9,17 +9,13 @@ plan 13
 # start_stopped MSG ARGS...: a delivery that stops itself right after its
 # claim is committed (the test hook); its pid in $PID.
 start_stopped() {
-	local m=$1 who=() i
+	local m=$1 who=()
 	shift
 	if is_root; then ensure_test_user; who=(-d "$TEST_USER"); fi
 	DELIVER_TEST_HOOK=stop-after-claim "$DELIVER" -c "$DCONF" "${who[@]}" \
 		"$@" < "$m" 2>/dev/null &
 	PID=$!
-	for i in $(seq 1 400); do
-		[ "$(ps -o stat= -p "$PID" | cut -c1)" = T ] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_stopped "$PID"
 }
 
 kill_it() { kill -9 "$PID"; wait "$PID" 2>/dev/null; }

@@ -24,10 +24,7 @@ DELIVER_TEST_HOOK=stop-after-claim "$DELIVER" -c "$DCONF" "${WHO[@]}" -e \
 	-M "$MD" -f s@x -a r@x < "$TMP/m" 2>"$TMP/err" &
 PID=$!
 stopped=no
-for i in $(seq 1 400); do
-	[ "$(ps -o stat= -p "$PID" | cut -c1)" = T ] && { stopped=yes; break; }
-	sleep 0.05
-done
+wait_stopped "$PID" && stopped=yes
 strace -qq -o /dev/null -e trace=pwrite64 -e inject=pwrite64:error=ENOSPC \
 	-p "$PID" 2>/dev/null &
 SPID=$!

@@ -64,16 +64,12 @@ is "$(psql_as "$TEST_USER" "SELECT count(DISTINCT host) FROM deliver.log WHERE m
 # 4. a delivery on hostA stopped holding its claim: hostB waits for it
 # (store_timeout) and defers; once hostA is killed, hostB takes over at once
 start_stopped() {
-	local m=$1 i
+	local m=$1
 	shift
 	DELIVER_TEST_HOOK=stop-after-claim "$DELIVER" -c "$DCONF" -d "$TEST_USER" \
 		"$@" < "$m" 2>/dev/null &
 	PID=$!
-	for i in $(seq 1 400); do
-		[ "$(ps -o stat= -p "$PID" | cut -c1)" = T ] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_stopped "$PID"
 }
 msg "$TMP/m4" "<killed@example.org>"
 ok "hostA stops after its claim" start_stopped "$TMP/m4" -o hostname=hostA -M "$MD" -m Work -f s@x -a r@x

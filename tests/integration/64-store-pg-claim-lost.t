@@ -28,16 +28,12 @@ DCONF="$TMP/pg.conf"
 # start_stopped NAME MSG ARGS...: a delivery that stops after its claim,
 # its pid in $PID, its stderr in $TMP/NAME.err
 start_stopped() {
-	local name=$1 m=$2 i
+	local name=$1 m=$2
 	shift 2
 	DELIVER_TEST_HOOK=stop-after-claim "$DELIVER" -e -c "$DCONF" -d "$TEST_USER" \
 		-M "$MD" -f s@x -a r@x "$@" < "$m" 2>"$TMP/$name.err" &
 	PID=$!
-	for i in $(seq 1 400); do
-		[ "$(ps -o stat= -p "$PID" | cut -c1)" = T ] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_stopped "$PID"
 }
 # end the session holding the claim of MSGID; prints how many were ended
 end_session() {

@@ -76,6 +76,17 @@ dlv() {
 	ERR=$(cat "$TMP/stderr")
 }
 
+# wait_stopped PID: 0 once the process has stopped itself (a test hook's
+# SIGSTOP), 1 if it has not within 20 seconds.
+wait_stopped() {
+	local i
+	for i in $(seq 1 400); do
+		[ "$(ps -o stat= -p "$1" | cut -c1)" = T ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # A directory the test user may write into.
 user_dir() {
 	mkdir -p "$1"
