@@ -79,8 +79,11 @@ static void folder_action(struct tr *tr, const struct pm_item *it,
 }
 
 /* An address Sieve's redirect takes: one address with a local part and a
- * domain ("${...}" is checked when the mail arrives). */
-static bool redirectable(const char *addr)
+ * domain.  With variables in the script, one holding "${" is checked when
+ * the mail arrives, as Sieve's checker leaves it; without, "${" is two
+ * plain characters (a '$' procmail leaves alone) and must make an address
+ * as they stand. */
+static bool redirectable(const char *addr, bool variables)
 {
 	struct sieve_address_list l = { 0 };
 	bool ok;
@@ -89,7 +92,7 @@ static bool redirectable(const char *addr)
 	if (addr[strspn(addr, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789.!#$%&'*+/=?^_`{|}~@-")] != '\0')
 		return false;
-	if (strstr(addr, "${"))
+	if (variables && strstr(addr, "${"))
 		return true;
 	ok = sieve_address_list_parse(addr, strlen(addr), &l) == 0 &&
 	    l.n == 1 && !l.items[0].raw && l.items[0].domain &&
@@ -112,7 +115,7 @@ static void forward_action(struct tr *tr, const struct pm_item *it,
 	    w = strtok_r(NULL, " \t", &save)) {
 		if (w[0] == '-')
 			continue;   /* a sendmail option */
-		if (!redirectable(w)) {
+		if (!redirectable(w, tr->s->exts & PM_EXT_VARIABLES)) {
 			pm_verdict_add(v, PM_UNTRANSLATABLE, "\"%.60s\" is no "
 			    "address Sieve redirects to (a local name needs "
 			    "its domain)", w);

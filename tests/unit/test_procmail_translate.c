@@ -233,6 +233,27 @@ static void test_includes(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+/* A '$' procmail leaves alone ("${" with no name) stays two plain
+ * characters: in a script without variables Sieve's checker refuses such
+ * a redirect address, so the forward is untranslatable (the mail stays),
+ * never a script deliver would refuse.  Found by fuzz_procmailrc. */
+static void test_forward_with_a_lone_dollar(void **state)
+{
+	struct translated t;
+
+	(void)state;
+	t = run(":0\n!digged.${\n", NULL);
+	assert_int_equal(t.rc, 0);
+	assert_string_equal(t.script, HEAD "# .procmailrc line 1\n"
+	    "keep;\nstop;\n");
+	assert_string_equal(t.report, "rc:1: untranslatable: \"digged.${\" "
+	    "is no address Sieve redirects to (a local name needs its "
+	    "domain); a forward without an address\n"
+	    "procmailrc: 1 recipes: 0 exact, 0 with differences, 1 not "
+	    "translatable\n");
+	done(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_clone_block_and_e),
 		cmocka_unit_test(test_match_dedup_assignments),
 		cmocka_unit_test(test_includes),
+		cmocka_unit_test(test_forward_with_a_lone_dollar),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
