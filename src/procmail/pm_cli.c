@@ -18,6 +18,8 @@
 #include "pm_rc.h"
 #include "pm_translate.h"
 #include "sieve_cli.h"
+#include "sieve_parse.h"
+#include "sieve_rt.h"
 
 #define OPT_FROM "--from-procmailrc"
 
@@ -191,13 +193,47 @@ static int install(const struct pm_cli *c, const struct pm_sieve *s,
 	return code;
 }
 
+/* A script for stdout goes through deliver's own parser and checker
+ * first, as an installed one does: the translator is never to hand out a
+ * script deliver refuses, and if it does (a bug), exit 70 says so.  0, or
+ * -1 with the first error in why. */
+static int script_accepted(const struct pm_sieve *s, char *why,
+    size_t whylen)
+{
+	struct sieve_script *script = NULL;
+	struct sieve_result r = { 0 };
+	struct sieve_diag d = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int rc = -1;
+
+	snprintf(why, whylen, "out of memory");
+	if (f == NULL)
+		return -1;
+	if (pm_sieve_write(s, f) < 0 || fclose(f) != 0) {
+		free(text);
+		return -1;
+	}
+	if (sieve_parse(text, len, &script, &d) != 0)
+		snprintf(why, whylen, "line %u: %s", d.pos.line, d.msg);
+	else if (sieve_native_check(script, &r) == 0 && !r.failed)
+		rc = 0;
+	else if (r.errors.count > 0)
+		snprintf(why, whylen, "%s", r.errors.items[0]);
+	sieve_result_free(&r);
+	sieve_script_free(script);
+	free(text);
+	return rc;
+}
+
 int pm_cli_main(int argc, char **argv)
 {
 	struct pm_cli c = { 0 };
 	struct pm_sieve s = { 0 };
 	struct pm_report rep = { 0 };
 	struct pm_error err = { 0 };
-	char *text, *report_text = NULL;
+	char *text, *report_text = NULL, why[600];
 	size_t len, report_len = 0;
 	int code;
 
@@ -241,6 +277,10 @@ int pm_cli_main(int argc, char **argv)
 
 		if (icode != EX_OK)
 			code = icode;
+	} else if (script_accepted(&s, why, sizeof why) < 0) {
+		fprintf(rep.to, "deliver: the translated script fails the "
+		    "check: %s; not written\n", why);
+		code = EX_SOFTWARE;
 	} else if (pm_sieve_write(&s, stdout) < 0) {
 		fprintf(rep.to, "deliver: cannot write the script\n");
 		code = EX_IOERR;

@@ -8,7 +8,7 @@
 # delivered and nothing in the home changes, an existing ~/.dovecot.sieve
 # included, nor does --install make a script from a file it refuses.
 . "$(dirname "$0")/lib.sh"
-plan 44
+plan 45
 
 PROCMAIL=${PROCMAIL:-/usr/bin/procmail}
 H=$TMP/home
@@ -123,7 +123,12 @@ chmod 644 "$TMP/big.rc"
 size=$(stat -c %s "$TMP/big.rc")
 ok "the big rc file has 10 MiB or more ($size bytes)" test "$size" -ge 10485760
 translate "$TMP/big.rc"
-clear_outcome "10 MiB rc" "$TMP/big.rc"
+# its script (about 25 MB) is more than deliver's parser reads (1 MiB):
+# none is written, and exit 70 says why, in bounded time and memory
+is "$RC:$(wc -c < "$TMP/out")" "70:0" "10 MiB rc: exit 70 in ${SECS}s, no script on stdout"
+like "$(grep '^deliver: ' "$TMP/err")" "^deliver: the translated script fails the check: line 1: script too large \([0-9]+ bytes, limit 1048576\); not written$" \
+    "10 MiB rc: ...saying its script is larger than deliver reads"
+like "$(tail -n 1 "$TMP/err")" "^procmailrc: 250000 recipes: " "10 MiB rc: ends with the summary"
 
 # --- 1,000 nested blocks -----------------------------------------------
 perl -e 'print ":0\n{\n" x 1000, ":0\n.Deep/\n", "}\n" x 1000' >"$TMP/deep.rc"
