@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "codec_digit.h"
+#include "log.h"
 
 /* Header fields the URI may not set: the notification's origin, its
  * identity and its trace belong to deliver (RFC 5436 section 2.3 and
@@ -49,9 +50,13 @@ static bool qchar(unsigned char c)
 	return isalnum(c) || (c != '\0' && strchr("!$'()*+,-.:;@_~", c));
 }
 
+/* The error, with the URI's bytes in it escaped (it reaches the log, the
+ * user's .err file and -C's output). */
 static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
 {
-	(void)snprintf(err, errlen, fmt, arg);
+	char shown[400];
+
+	(void)snprintf(err, errlen, fmt, log_escape(arg, shown, sizeof shown));
 	return -1;
 }
 
@@ -115,6 +120,22 @@ static bool quoted(const char *s, const char *e)
 	return true;
 }
 
+/* A domain literal [s, e) with its brackets: RFC 5322 dtext inside,
+ * printable ASCII but '[', ']' and '\\' (never a control character or an
+ * 8-bit byte on the notification's To: line). */
+static bool domain_literal(const char *s, const char *e)
+{
+	if (e - s < 2 || *s != '[' || e[-1] != ']')
+		return false;
+	for (const char *p = s + 1; p < e - 1; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c < 33 || c > 126 || c == '[' || c == ']' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
 /* addr-spec [s, e) into out, the domain lowered. */
 static int addr_spec(const char *s, const char *e, char *out, size_t outlen)
 {
@@ -126,9 +147,7 @@ static int addr_spec(const char *s, const char *e, char *out, size_t outlen)
 			at = p;
 	if (at == NULL || !(dot_atom(s, at) || quoted(s, at)))
 		return -1;
-	if (!dot_atom(at + 1, e) && !(e - at > 2 && at[1] == '[' &&
-	    e[-1] == ']' && memchr(at + 2, '[', (size_t)(e - at - 3)) == NULL &&
-	    memchr(at + 2, ']', (size_t)(e - at - 3)) == NULL))
+	if (!dot_atom(at + 1, e) && !domain_literal(at + 1, e))
 		return -1;
 	if (n >= outlen)
 		return -1;

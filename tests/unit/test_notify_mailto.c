@@ -87,6 +87,23 @@ static void test_display_name_quoted_pair(void **state)
 	assert_int_equal(parse("%22a%5C%0Db%22%3Ce%40e%3E"), -1);
 }
 
+/* A domain literal holds dtext only: a control character or an 8-bit
+ * byte in it would reach the notification's To: line (found by
+ * fuzz_notify_mailto). */
+static void test_domain_literal(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("e@%5B192.0.2.1%5D"), 0);
+	assert_string_equal(u.rcpt[0].address, "e@[192.0.2.1]");
+	mailto_free(&u);
+	assert_int_equal(parse("2@%5b%1D'%5D"), -1);
+	assert_string_equal(err, "invalid recipient '2@[\\035']'");
+	assert_int_equal(parse("2@%5b%b5%5D"), -1);
+	assert_string_equal(err, "invalid recipient '2@[\\265]'");
+	assert_int_equal(parse("2@%5ba%5Cb%5D"), -1);
+	assert_string_equal(err, "invalid recipient '2@[a\\\\b]'");
+}
+
 static void test_duplicates(void **state)
 {
 	struct mailto_uri first;
@@ -268,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_recipients_and_fields),
 		cmocka_unit_test(test_display_names),
 		cmocka_unit_test(test_display_name_quoted_pair),
+		cmocka_unit_test(test_domain_literal),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_reserved_headers),
 		cmocka_unit_test(test_limits),
