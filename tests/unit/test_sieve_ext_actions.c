@@ -606,6 +606,12 @@ static void test_ihave_guards_blocks(void **state)
 	    "if ihave \"fileinto\" { fileinto \"A\"; }\n"
 	    "elsif ihave \"variables\" { set \"x\" \"y\"; }\n");
 	assert_filing(0, ACTION_FILEINTO, "A", NULL, NULL);
+	/* ihave "" is false, as the checker takes it: the unchecked block,
+	 * here an if without a test, is never run (found by fuzzing: it
+	 * was run, and crashed) */
+	run_ok("require [\"ihave\", \"fileinto\"];\n"
+	    "if ihave \"\" { if :nse; }\nfileinto \"B\";\n");
+	assert_filing(0, ACTION_FILEINTO, "B", NULL, NULL);
 	/* outside an ihave block an unknown command is still an error */
 	run_fails("require \"ihave\";\n"
 	    "if ihave \"nonsense\" { discard; }\nnonsense_command;\n",
